@@ -1,0 +1,1 @@
+"""Enlist: case management for a foreign volunteer legion."""

@@ -1,0 +1,69 @@
+"""`enlist staff add USERNAME --role ROLE [--mission CODE]` and `enlist staff token USERNAME`."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from enlist.accounts.models import StaffUser
+from enlist.accounts.roles import Role
+from enlist.accounts.services import staff_add, staff_token_create
+from enlist.errors import InvalidInput
+
+
+class Command(BaseCommand):
+    help = "Manage staff accounts: add one, or issue an API token."
+    stealth_options = ("stdin",)
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        add = sub.add_parser("add", help="Create a staff account.")
+        add.add_argument("username")
+        add.add_argument("--role", required=True, choices=[r.value for r in Role])
+        add.add_argument("--mission", help="Mission code (clerk, attache and consul only).")
+        add.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help="Read the password from standard input instead of prompting.",
+        )
+        add.add_argument(
+            "--no-password",
+            action="store_true",
+            help="Create the account without a password (API token only).",
+        )
+        token = sub.add_parser("token", help="Print a new API token for a staff account.")
+        token.add_argument("username")
+        token.add_argument("--label", default="", help="What the token is for.")
+
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
+        if action == "add":
+            self._add(**options)
+        else:
+            self._token(**options)
+
+    def _add(
+        self, *, username: str, role: str, mission: str | None, password_stdin: bool,
+        no_password: bool, stdin: Any = None, **_: Any,
+    ) -> None:  # fmt: skip
+        password = None
+        if password_stdin:
+            password = (stdin or sys.stdin).readline().rstrip("\n")
+        elif not no_password:
+            password = getpass.getpass("Password: ")
+            if password != getpass.getpass("Password (again): "):
+                raise CommandError("The passwords differ.")
+        try:
+            user = staff_add(username=username, role=role, mission_code=mission, password=password)
+        except InvalidInput as exc:
+            raise CommandError("; ".join(f"{e.field}: {e.message}" for e in exc.errors)) from None
+        where = f" at {user.mission.code}" if user.mission else ""
+        self.stdout.write(f"Created {user.username} ({user.role}{where}).")
+
+    def _token(self, *, username: str, label: str, **_: Any) -> None:
+        user = StaffUser.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"No active staff account named {username!r}.")
+        self.stdout.write(staff_token_create(user=user, label=label))

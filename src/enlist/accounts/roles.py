@@ -1,0 +1,48 @@
+"""The staff roles of DESIGN.md and what each one's reach is. No Django here."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CLERK = "clerk"
+    ATTACHE = "attache"
+    CONSUL = "consul"
+    RECEPTION = "reception"
+    HQ = "hq"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.CLERK: "Clerk",
+    Role.ATTACHE: "Defence Attaché",
+    Role.CONSUL: "Consul",
+    Role.RECEPTION: "Reception (meeting point)",
+    Role.HQ: "Headquarters",
+    Role.AUDITOR: "Auditor",
+    Role.ADMIN: "Administrator",
+}
+
+# Staff of these roles work at one mission and see only its cases.
+MISSION_ROLES = frozenset({Role.CLERK, Role.ATTACHE, Role.CONSUL})
+# Roles that see no case at all: oversight and operations never read case contents.
+NO_CASE_ROLES = frozenset({Role.AUDITOR, Role.ADMIN})
+# Reception sees only people on their way or arrived, and only what identifies them.
+RECEPTION_STAGES = frozenset({"travel", "arrived"})
+# Roles that may record contacts (phone, email, walk-in) and upload or verify documents.
+DOCUMENT_ROLES = frozenset({Role.CLERK, Role.ATTACHE, Role.CONSUL, Role.HQ})
+CONTACT_ROLES = frozenset({Role.CLERK, Role.HQ})
+
+
+def requires_mission(role: Role) -> bool:
+    return role in MISSION_ROLES
+
+
+# Roles that read a whole case; reception reads only what identifies a volunteer at check-in.
+FULL_CASE_ROLES = frozenset({Role.CLERK, Role.ATTACHE, Role.CONSUL, Role.HQ})

@@ -1,0 +1,186 @@
+"""The staff case API: scoped lists, exact search, one case, and stage transitions."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.paginator import EmptyPage, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from enlist.accounts.auth import StaffTokenAuth
+from enlist.api import ErrorsOut
+from enlist.cases.access import access_application
+from enlist.cases.models import Application
+from enlist.cases.presentation import case_detail, case_summary
+from enlist.cases.selectors import CaseFilters, application_list, application_search
+from enlist.cases.services import application_transition
+from enlist.errors import FieldError, InvalidInput
+
+router = Router(tags=["staff cases"], auth=StaffTokenAuth())
+PAGE_SIZE = 50
+
+
+class CaseSummaryOut(Schema):
+    id: str
+    reference: str
+    stage: str
+    given_name: str
+    family_name: str
+    nationality: str
+    mission: str
+    channel: str | None = None
+    submitted_at: datetime.datetime | None = None
+    stage_changed_at: datetime.datetime | None = None
+
+
+class CaseListOut(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[CaseSummaryOut]
+
+
+class ReasonOut(Schema):
+    code: str
+    message: str
+    favourable: bool
+
+
+class ScreeningOut(Schema):
+    outcome: str
+    priority: int
+    reasons: list[ReasonOut]
+
+
+class DocumentOut(Schema):
+    id: str
+    kind: str
+    content_type: str
+    size: int
+    uploaded_at: datetime.datetime
+    verification: str
+    verified_by: str | None
+    verified_at: datetime.datetime | None
+
+
+class HistoryOut(Schema):
+    from_stage: str | None
+    to_stage: str
+    actor: str | None
+    actor_role: str
+    reason: str | None
+    at: datetime.datetime
+
+
+class TransitionOptionOut(Schema):
+    to: str
+    label: str
+    reason_required: bool
+
+
+class CaseDetailOut(CaseSummaryOut):
+    given_name_native: str | None = None
+    family_name_native: str | None = None
+    date_of_birth: datetime.date | None = None
+    residence_country: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    passport_number: str | None = None
+    languages: list[str] | None = None
+    military_experience: dict[str, Any] | None = None
+    held_from: str | None = None
+    consent_at: datetime.datetime | None = None
+    advisory_acknowledged_at: datetime.datetime | None = None
+    screening: ScreeningOut | None = None
+    documents: list[DocumentOut] | None = None
+    history: list[HistoryOut] | None = None
+    transitions: list[TransitionOptionOut]
+
+
+class ListQuery(Schema):
+    stage: str | None = None
+    mission: str | None = None
+    nationality: str | None = None
+    waiting_days: int | None = Field(default=None, ge=0)
+    page: int = Field(default=1, ge=1)
+
+
+class SearchIn(Schema):
+    q: str = Field(min_length=1, max_length=200)
+    page: int = Field(default=1, ge=1)
+
+
+class TransitionIn(Schema):
+    to: str = Field(max_length=20)
+    reason: str = Field(default="", max_length=2000)
+
+
+def _page(request: HttpRequest, queryset: QuerySet[Application], page: int) -> dict[str, Any]:
+    paginator = Paginator(queryset, PAGE_SIZE)
+    try:
+        current = paginator.page(page)
+    except EmptyPage:
+        raise InvalidInput(
+            [FieldError("page", f"There are {paginator.num_pages} page(s).")]
+        ) from None
+    role = request.user.staff_role
+    return {
+        "count": paginator.count,
+        "page": current.number,
+        "pages": paginator.num_pages,
+        "items": [case_summary(a, role=role) for a in current.object_list],
+    }
+
+
+@router.get("/applications", response={200: CaseListOut, 422: ErrorsOut}, summary="Cases in scope")
+def list_applications(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
+    filters = CaseFilters(
+        stage=query.stage,
+        mission=query.mission,
+        nationality=query.nationality,
+        waiting_days=query.waiting_days,
+    )
+    return _page(request, application_list(user=request.user, filters=filters), query.page)
+
+
+@router.post(
+    "/applications/search",
+    response={200: CaseListOut, 422: ErrorsOut},
+    summary="Exact search by reference, name, passport number, email or phone",
+    description="The term travels in the body so that no personal value lands in a URL or log.",
+)
+def search_applications(request: HttpRequest, payload: SearchIn) -> dict[str, Any]:
+    results = application_search(user=request.user, query=payload.q)
+    return _page(request, results, payload.page)
+
+
+@router.get(
+    "/applications/{application_id}",
+    response={200: CaseDetailOut, 404: ErrorsOut},
+    summary="One case (404 outside your scope)",
+)
+def get_application(request: HttpRequest, application_id: str) -> dict[str, Any]:
+    application = access_application(user=request.user, application_id=application_id)
+    return case_detail(application, user=request.user)
+
+
+@router.post(
+    "/applications/{application_id}/transitions",
+    response={200: CaseDetailOut, 403: ErrorsOut, 404: ErrorsOut, 409: ErrorsOut, 422: ErrorsOut},
+    summary="Move a case to another stage",
+    description=(
+        "403: your role may not make this move; 409: the move is not allowed from the current "
+        "stage (or a guard fails); 422: a reason is required and missing."
+    ),
+)
+def transition_application(
+    request: HttpRequest, application_id: str, payload: TransitionIn
+) -> dict[str, Any]:
+    application = access_application(user=request.user, application_id=application_id)
+    application_transition(
+        application=application, to=payload.to, actor=request.user, reason=payload.reason
+    )
+    return case_detail(application, user=request.user)

@@ -1,0 +1,188 @@
+"""Applications, their documents, their stage history and their blind-index digests.
+
+Every personal value is an EncryptedField; what stays in clear is what statistics and
+routing need and what reveals no one: mission, nationality, stage, channel and dates.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from enlist.cases.workflow import FINAL_STAGES, Stage
+from enlist.vault.fields import EncryptedField
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web form")
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone")
+    WALK_IN = "walk_in", _("Walk-in")
+    IMPORT = "import", _("Import")
+
+
+STAGE_CHOICES = [(s.value, s.value.replace("_", " ").capitalize()) for s in Stage]
+
+
+class Application(models.Model):
+    """One volunteer's application at one mission, carried from submission to a final stage."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    mission = models.ForeignKey(
+        "missions.Mission", on_delete=models.PROTECT, related_name="applications"
+    )
+    nationality = models.ForeignKey(
+        "missions.Country", on_delete=models.PROTECT, related_name="applications"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    stage = models.CharField(max_length=12, choices=STAGE_CHOICES, default=Stage.SUBMITTED)
+    held_from = models.CharField(max_length=12, choices=STAGE_CHOICES, blank=True)
+    submitted_at = models.DateTimeField(default=timezone.now)
+    stage_changed_at = models.DateTimeField(default=timezone.now)
+    consent_at = models.DateTimeField()
+    advisory_acknowledged_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The clerk who recorded a phone, email or walk-in contact.",
+    )
+
+    reference = EncryptedField()
+    given_name = EncryptedField()
+    family_name = EncryptedField()
+    given_name_native = EncryptedField(null=True)
+    family_name_native = EncryptedField(null=True)
+    date_of_birth = EncryptedField(kind="date")
+    residence_country = EncryptedField()
+    email = EncryptedField()
+    phone = EncryptedField(null=True)
+    passport_number = EncryptedField(null=True)
+    languages = EncryptedField(kind="json")
+    # {"years", "branch", "last_rank", "combat_deployments", "peacekeeping", "specialties"}
+    military_experience = EncryptedField(kind="json")
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        indexes = [
+            # case list: a mission's cases by stage, newest first
+            models.Index(
+                fields=["mission", "stage", "-submitted_at"], name="application_mission_stage"
+            ),
+            # case list filtered by days waiting (stage_changed_at range)
+            models.Index(fields=["stage", "stage_changed_at"], name="application_stage_waiting"),
+        ]
+
+    def __str__(self) -> str:
+        return f"application {self.pk}"
+
+    @property
+    def current_stage(self) -> Stage:
+        return Stage(self.stage)
+
+    @property
+    def held_from_stage(self) -> Stage | None:
+        return Stage(self.held_from) if self.held_from else None
+
+    @property
+    def is_open(self) -> bool:
+        return self.current_stage not in FINAL_STAGES
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def native_name(self) -> str:
+        return " ".join(p for p in (self.given_name_native, self.family_name_native) if p)
+
+
+class StageChange(models.Model):
+    """One move of an application between stages: who, when, from, to and why."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="history")
+    from_stage = models.CharField(max_length=12, choices=STAGE_CHOICES, blank=True)
+    to_stage = models.CharField(max_length=12, choices=STAGE_CHOICES)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_role = models.CharField(max_length=16, help_text="'applicant' when the volunteer acted")
+    reason = EncryptedField(null=True)  # free text may name people
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_stage or '∅'} → {self.to_stage}"
+        indexes = [models.Index(fields=["application", "at"], name="stagechange_application_at")]
+
+
+class DocumentKind(models.TextChoices):
+    PASSPORT = "passport", _("Passport")
+    MILITARY_ID = "military_id", _("Military ID")
+    DISCHARGE_PAPERS = "discharge_papers", _("Discharge papers")
+    SERVICE_RECORD = "service_record", _("Service record")
+    MEDICAL = "medical", _("Medical certificate")
+    OTHER = "other", _("Other")
+
+
+class Verification(models.TextChoices):
+    PENDING = "pending", _("Not yet checked")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+
+
+def _document_path(instance: Document, filename: str) -> str:
+    # Random: neither the volunteer's name nor the uploaded file name reaches the disk.
+    return f"documents/{uuid.uuid4().hex}"
+
+
+class Document(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
+    file = models.FileField(upload_to=_document_path, max_length=200)
+    original_name = EncryptedField()
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    verification = models.CharField(
+        max_length=10, choices=Verification.choices, default=Verification.PENDING
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} document {self.pk}"
+
+
+class LookupDigest(models.Model):
+    """Keyed HMAC of a normalised identifier, so exact search never reads a plaintext column.
+
+    One row per (application, identifier): reference, each name form, passport, email, phone.
+    Used by ``cases.selectors.application_search`` through the ``lookupdigest_digest`` index.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="digests")
+    digest = models.BinaryField(max_length=32)
+
+    class Meta:
+        indexes = [models.Index(fields=["digest"], name="lookupdigest_digest")]
+
+    def __str__(self) -> str:
+        return f"digest #{self.pk}"

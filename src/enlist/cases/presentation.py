@@ -1,0 +1,104 @@
+"""What of a case each role is shown: one builder for the staff pages and the API.
+
+Reception at the meeting point sees only what identifies a volunteer; clerks, attachés,
+consuls and HQ see the whole case. Building the dicts here keeps that rule in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from enlist.accounts.models import StaffUser
+from enlist.accounts.roles import FULL_CASE_ROLES, Role
+from enlist.cases.models import Application
+from enlist.cases.selectors import application_screening
+from enlist.cases.workflow import available_transitions
+
+
+def sees_full_case(role: Role) -> bool:
+    return role in FULL_CASE_ROLES
+
+
+def case_summary(application: Application, *, role: Role) -> dict[str, Any]:
+    summary: dict[str, Any] = {
+        "id": str(application.pk),
+        "reference": application.reference,
+        "stage": application.stage,
+        "given_name": application.given_name,
+        "family_name": application.family_name,
+        "nationality": application.nationality_id,
+        "mission": application.mission.code,
+    }
+    if sees_full_case(role):
+        summary |= {
+            "channel": application.channel,
+            "submitted_at": application.submitted_at,
+            "stage_changed_at": application.stage_changed_at,
+        }
+    return summary
+
+
+def case_detail(application: Application, *, user: StaffUser) -> dict[str, Any]:
+    role = user.staff_role
+    detail = case_summary(application, role=role)
+    detail["given_name_native"] = application.given_name_native
+    detail["family_name_native"] = application.family_name_native
+    if not sees_full_case(role):
+        detail["transitions"] = _transitions(application, role)
+        return detail
+    recommendation = application_screening(application=application)
+    detail |= {
+        "date_of_birth": application.date_of_birth,
+        "residence_country": application.residence_country,
+        "email": application.email,
+        "phone": application.phone,
+        "passport_number": application.passport_number,
+        "languages": application.languages,
+        "military_experience": application.military_experience,
+        "held_from": application.held_from or None,
+        "consent_at": application.consent_at,
+        "advisory_acknowledged_at": application.advisory_acknowledged_at,
+        "screening": {
+            "outcome": recommendation.outcome.value,
+            "priority": recommendation.priority,
+            "reasons": [
+                {"code": r.code, "message": r.message, "favourable": r.favourable}
+                for r in recommendation.reasons
+            ],
+        },
+        "documents": [
+            {
+                "id": str(d.pk),
+                "kind": d.kind,
+                "content_type": d.content_type,
+                "size": d.size,
+                "uploaded_at": d.uploaded_at,
+                "verification": d.verification,
+                "verified_by": d.verified_by.username if d.verified_by else None,
+                "verified_at": d.verified_at,
+            }
+            for d in application.documents.select_related("verified_by")
+        ],
+        "history": [
+            {
+                "from_stage": h.from_stage or None,
+                "to_stage": h.to_stage,
+                "actor": h.actor.username if h.actor else None,
+                "actor_role": h.actor_role,
+                "reason": h.reason,
+                "at": h.at,
+            }
+            for h in application.history.select_related("actor")
+        ],
+        "transitions": _transitions(application, role),
+    }
+    return detail
+
+
+def _transitions(application: Application, role: Role) -> list[dict[str, Any]]:
+    return [
+        {"to": target.value, "label": rule.label, "reason_required": rule.reason_required}
+        for target, rule in available_transitions(
+            current=application.current_stage, role=role, held_from=application.held_from_stage
+        )
+    ]

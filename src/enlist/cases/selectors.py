@@ -1,0 +1,87 @@
+"""Reads on applications that need more than a trivial filter. All start from the scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from enlist.accounts.models import StaffUser
+from enlist.cases.access import applications_in_scope
+from enlist.cases.identifiers import query_terms
+from enlist.cases.models import Application, Verification
+from enlist.cases.screening import DocumentFact, Recommendation, ScreeningInput, screen
+from enlist.cases.workflow import Stage
+from enlist.errors import FieldError, InvalidInput
+from enlist.vault.keyring import blind_indexer
+
+SEARCH_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    stage: str | None = None
+    mission: str | None = None
+    nationality: str | None = None
+    waiting_days: int | None = None  # at least this many days in the current stage
+
+
+def application_list(*, user: StaffUser, filters: CaseFilters) -> QuerySet[Application]:
+    """The user's cases matching the filters, oldest waiting first within a stage."""
+    errors = []
+    queryset = applications_in_scope(user=user)
+    if filters.stage:
+        if filters.stage not in {s.value for s in Stage}:
+            errors.append(FieldError("stage", "Unknown stage."))
+        queryset = queryset.filter(stage=filters.stage)
+    if filters.mission:
+        queryset = queryset.filter(mission__code=filters.mission)
+    if filters.nationality:
+        queryset = queryset.filter(nationality_id=filters.nationality.upper())
+    if filters.waiting_days is not None:
+        if filters.waiting_days < 0:
+            errors.append(FieldError("waiting_days", "Must be zero or more."))
+        cutoff = timezone.now() - timedelta(days=filters.waiting_days)
+        queryset = queryset.filter(stage_changed_at__lte=cutoff)
+    if errors:
+        raise InvalidInput(errors)
+    return queryset.select_related("mission", "nationality").order_by("-submitted_at", "pk")
+
+
+def application_search(*, user: StaffUser, query: str) -> QuerySet[Application]:
+    """Cases in scope whose reference, a name, passport, email or phone equals the query.
+
+    Goes through the blind-index digests only: no plaintext column is read or compared.
+    """
+    if len(query) > 200:
+        raise InvalidInput([FieldError("q", "At most 200 characters.")])
+    indexer = blind_indexer()
+    digests = [indexer.digest(kind, value) for kind, value in query_terms(query)]
+    if not digests:
+        return applications_in_scope(user=user).none()
+    return (
+        applications_in_scope(user=user)
+        .filter(digests__digest__in=digests)
+        .distinct()
+        .select_related("mission", "nationality")
+        .order_by("-submitted_at", "pk")[:SEARCH_LIMIT]
+    )
+
+
+def application_screening(*, application: Application) -> Recommendation:
+    experience = application.military_experience or {}
+    return screen(
+        ScreeningInput(
+            date_of_birth=application.date_of_birth,
+            applied_on=timezone.localdate(application.submitted_at),
+            years_of_service=int(experience.get("years", 0)),
+            combat_deployments=int(experience.get("combat_deployments", 0)),
+            peacekeeping=bool(experience.get("peacekeeping", False)),
+            documents=[
+                DocumentFact(kind=d.kind, verified=d.verification == Verification.VERIFIED)
+                for d in application.documents.all()
+            ],
+        )
+    )

@@ -1,0 +1,152 @@
+"""Writes on applications: stage transitions, documents and their blind-index digests.
+
+Every function here is the one implementation shared by the staff pages, the API, the CLI
+and the demo; each runs in a transaction so nothing half-written is left behind.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from enlist.accounts.models import StaffUser
+from enlist.accounts.roles import DOCUMENT_ROLES
+from enlist.cases.identifiers import application_terms
+from enlist.cases.models import (
+    Application,
+    Document,
+    DocumentKind,
+    LookupDigest,
+    StageChange,
+    Verification,
+)
+from enlist.cases.workflow import Stage, check_transition
+from enlist.errors import FieldError, InvalidInput, NotPermitted
+from enlist.vault.keyring import blind_indexer
+
+ALLOWED_DOCUMENT_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/heic", "image/webp"}
+
+
+def application_digests(application: Application) -> list[bytes]:
+    indexer = blind_indexer()
+    terms = application_terms(
+        reference=application.reference,
+        given_name=application.given_name,
+        family_name=application.family_name,
+        given_name_native=application.given_name_native,
+        family_name_native=application.family_name_native,
+        passport_number=application.passport_number,
+        email=application.email,
+        phone=application.phone,
+        phone_region=application.residence_country,
+    )
+    return sorted(indexer.digest(kind, value) for kind, value in terms)
+
+
+def application_index(*, application: Application) -> None:
+    """(Re)write the blind-index digests of an application after its identifiers changed."""
+    LookupDigest.objects.filter(application=application).delete()
+    LookupDigest.objects.bulk_create(
+        LookupDigest(application=application, digest=d) for d in application_digests(application)
+    )
+
+
+@transaction.atomic
+def application_transition(
+    *, application: Application, to: Stage | str, actor: StaffUser, reason: str = ""
+) -> StageChange:
+    """Move the application to `to` if the workflow table allows it for the actor's role.
+
+    The row is locked and re-read, so two staff clicking at once cannot both move it.
+    Raises TransitionNotAllowed (409), NotPermitted (403) or InvalidInput on "reason" (422);
+    on refusal nothing is written.
+    """
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    try:
+        target = Stage(to)
+    except ValueError:
+        raise InvalidInput([FieldError("to", f"'{to}' is not a stage.")]) from None
+    current = locked.current_stage
+    check_transition(
+        current=current,
+        target=target,
+        role=actor.staff_role,
+        reason=reason,
+        held_from=locked.held_from_stage,
+    )
+    now = timezone.now()
+    locked.held_from = current.value if target == Stage.ON_HOLD else ""
+    locked.stage = target.value
+    locked.stage_changed_at = now
+    locked.save(update_fields=["stage", "held_from", "stage_changed_at"])
+    change = StageChange.objects.create(
+        application=locked,
+        from_stage=current.value,
+        to_stage=target.value,
+        actor=actor,
+        actor_role=actor.role,
+        reason=reason.strip() or None,
+        at=now,
+    )
+    application.stage, application.held_from = locked.stage, locked.held_from
+    application.stage_changed_at = now
+    return change
+
+
+def _check_document_role(actor: StaffUser) -> None:
+    if actor.staff_role not in DOCUMENT_ROLES:
+        raise NotPermitted("This role may not handle documents.")
+
+
+@transaction.atomic
+def document_add(
+    *, application: Application, kind: str, upload: UploadedFile, actor: StaffUser | None
+) -> Document:
+    """Store an uploaded document, encrypted, under a random name. `actor` None: the applicant."""
+    if actor is not None:
+        _check_document_role(actor)
+    errors = []
+    if kind not in DocumentKind.values:
+        errors.append(FieldError("kind", f"Choose one of: {', '.join(DocumentKind.values)}."))
+    content_type = upload.content_type or mimetypes.guess_type(upload.name or "")[0] or ""
+    if content_type not in ALLOWED_DOCUMENT_TYPES:
+        errors.append(FieldError("file", "Upload a PDF, JPEG, PNG, HEIC or WebP file."))
+    if upload.size is None or upload.size == 0:
+        errors.append(FieldError("file", "The file is empty."))
+    elif upload.size > settings.ENLIST_DOCUMENT_MAX_BYTES:
+        limit_mb = settings.ENLIST_DOCUMENT_MAX_BYTES // (1024 * 1024)
+        errors.append(FieldError("file", f"The file is larger than {limit_mb} MB."))
+    if errors:
+        raise InvalidInput(errors)
+    document = Document(
+        application=application,
+        kind=kind,
+        original_name=(upload.name or "document")[:200],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=actor,
+    )
+    document.file.save("upload", upload, save=False)
+    try:
+        document.save()
+    except Exception:
+        document.file.delete(save=False)
+        raise
+    return document
+
+
+@transaction.atomic
+def document_verify(*, document: Document, verification: str, actor: StaffUser) -> Document:
+    """Record whether a document checks out, and who checked it."""
+    _check_document_role(actor)
+    if verification not in Verification.values:
+        raise InvalidInput([FieldError("verification", "Choose verified, rejected or pending.")])
+    document.verification = verification
+    document.verified_by = None if verification == Verification.PENDING else actor
+    document.verified_at = None if verification == Verification.PENDING else timezone.now()
+    document.save(update_fields=["verification", "verified_by", "verified_at"])
+    return document

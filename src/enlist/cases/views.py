@@ -1,0 +1,237 @@
+"""Staff pages: the case list, one case, and the actions on it. Thin: services do the work."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from enlist.accounts.roles import CONTACT_ROLES, DOCUMENT_ROLES, NO_CASE_ROLES
+from enlist.cases.access import access_application
+from enlist.cases.models import DocumentKind, Verification
+from enlist.cases.presentation import case_detail, case_summary, sees_full_case
+from enlist.cases.selectors import CaseFilters, application_list, application_search
+from enlist.cases.services import application_transition, document_add, document_verify
+from enlist.cases.workflow import Stage
+from enlist.errors import EnlistError, InvalidInput, NotFound, NotPermitted
+from enlist.intake.forms import ApplicationForm
+from enlist.intake.services import application_submit, intake_context
+from enlist.missions.models import Country, Mission
+
+PAGE_SIZE = 25
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    role = user.staff_role
+    query = ""
+    filters = CaseFilters(
+        stage=request.GET.get("stage") or None,
+        mission=request.GET.get("mission") or None,
+        nationality=request.GET.get("nationality") or None,
+        waiting_days=_int_or_none(request.GET.get("waiting_days")),
+    )
+    error = None
+    try:
+        if request.method == "POST":
+            # Search terms are names and passport numbers: they come in the body, never the URL.
+            query = request.POST.get("q", "").strip()
+            queryset = application_search(user=user, query=query)
+        else:
+            queryset = application_list(user=user, filters=filters)
+    except InvalidInput as exc:
+        error = exc.message
+        queryset = application_list(user=user, filters=CaseFilters())
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context: dict[str, Any] = {
+        "page": page,
+        "rows": [case_summary(a, role=role) for a in page.object_list],
+        "full": sees_full_case(role),
+        "no_cases_role": role in NO_CASE_ROLES,
+        "can_record": role in CONTACT_ROLES,
+        "filters": filters,
+        "query": query,
+        "error": error,
+        "querystring": params.urlencode(),
+        "stages": [s.value for s in Stage],
+        "missions": Mission.objects.all() if user.mission_id is None else [],
+        "countries": Country.objects.filter(applications__isnull=False).distinct(),
+    }
+    return render(request, "cases/case_list.html", context)
+
+
+def _case_or_404(request: HttpRequest, application_id: uuid.UUID):
+    try:
+        return access_application(user=request.user, application_id=application_id)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+def case_detail_page(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    application = _case_or_404(request, application_id)
+    context = {
+        "case": case_detail(application, user=request.user),
+        "full": sees_full_case(request.user.staff_role),
+        "can_handle_documents": request.user.staff_role in DOCUMENT_ROLES,
+        "document_kinds": DocumentKind.choices,
+        "verifications": Verification.choices,
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+def _after_action(application_id: uuid.UUID) -> HttpResponse:
+    return redirect(reverse("case-detail", args=[application_id]))
+
+
+def _report(request: HttpRequest, exc: EnlistError) -> None:
+    messages.error(request, exc.message)
+
+
+@login_required
+@require_POST
+def case_transition(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    application = _case_or_404(request, application_id)
+    try:
+        application_transition(
+            application=application,
+            to=request.POST.get("to", ""),
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+    except NotPermitted as exc:
+        return HttpResponseForbidden(exc.message)
+    except EnlistError as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, _("Moved to %(stage)s.") % {"stage": application.stage})
+    if not access_application_or_none(request, application_id):
+        return redirect("case-list")  # e.g. reception after check-in still sees it; others may not
+    return _after_action(application_id)
+
+
+def access_application_or_none(request: HttpRequest, application_id: uuid.UUID) -> bool:
+    try:
+        access_application(user=request.user, application_id=application_id)
+    except NotFound:
+        return False
+    return True
+
+
+@login_required
+@require_POST
+def case_document_upload(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    application = _case_or_404(request, application_id)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file to upload."))
+        return _after_action(application_id)
+    try:
+        document_add(
+            application=application,
+            kind=request.POST.get("kind", ""),
+            upload=upload,
+            actor=request.user,
+        )
+    except NotPermitted as exc:
+        return HttpResponseForbidden(exc.message)
+    except EnlistError as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, _("Document uploaded."))
+    return _after_action(application_id)
+
+
+def _document_or_404(request: HttpRequest, application_id: uuid.UUID, document_id: uuid.UUID):
+    application = _case_or_404(request, application_id)
+    if not sees_full_case(request.user.staff_role):
+        raise Http404
+    document = application.documents.filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    return document
+
+
+@login_required
+@require_POST
+def case_document_verify(
+    request: HttpRequest, application_id: uuid.UUID, document_id: uuid.UUID
+) -> HttpResponse:
+    document = _document_or_404(request, application_id, document_id)
+    try:
+        document_verify(
+            document=document, verification=request.POST.get("verification", ""), actor=request.user
+        )
+    except NotPermitted as exc:
+        return HttpResponseForbidden(exc.message)
+    except EnlistError as exc:
+        _report(request, exc)
+    return _after_action(application_id)
+
+
+@login_required
+def case_document_download(
+    request: HttpRequest, application_id: uuid.UUID, document_id: uuid.UUID
+) -> HttpResponse:
+    document = _document_or_404(request, application_id, document_id)
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
+        document.content_type, "bin"
+    )
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        as_attachment=True,
+        filename=f"{document.kind}.{extension}",
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def case_record(request: HttpRequest) -> HttpResponse:
+    """A clerk records a volunteer who phoned, wrote or walked in."""
+    if request.user.staff_role not in CONTACT_ROLES:
+        return HttpResponseForbidden(_("Your role does not record applications."))
+    initial = {"mission": request.user.mission.code} if request.user.mission_id else {}
+    form = ApplicationForm(request.POST or None, request.FILES or None, staff=True, initial=initial)
+    if request.method == "POST":
+        data = form.validated(context=intake_context())
+        if data is not None:
+            body = json.dumps(data.model_dump(mode="json"), sort_keys=True).encode()
+            key = request.POST.get("submission_key", "")
+            try:
+                submission = application_submit(
+                    data=data,
+                    channel=form.cleaned_data["channel"],
+                    actor=request.user,
+                    idempotency_key=f"staff:{key}" if key else None,
+                    body=body,
+                )
+            except EnlistError as exc:
+                form.add_error(None, exc.message)
+            else:
+                return _after_action(submission.application.pk)
+    return render(
+        request,
+        "cases/case_record.html",
+        {"form": form, "submission_key": request.POST.get("submission_key") or uuid.uuid4().hex},
+    )

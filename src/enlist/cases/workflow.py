@@ -1,0 +1,147 @@
+"""The workflow of an application: stages, the transitions between them, who may make each,
+and the guards that must hold. This table is the only place these rules live. No Django.
+
+    submitted → screening → interview → visa → travel → arrived → enlisted
+    any open stage → withdrawn | on_hold (and back to where it was held)
+    screening → referred          (no military experience: humanitarian volunteering)
+    screening | interview → rejected
+
+``check_transition`` decides in a fixed order, so callers get stable answers:
+not in the table → TransitionNotAllowed (409); role not allowed → NotPermitted (403);
+reason missing → InvalidInput on "reason" (422); a guard fails → TransitionNotAllowed (409).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from enlist.accounts.roles import Role
+from enlist.errors import FieldError, InvalidInput, NotPermitted, TransitionNotAllowed
+
+REASON_MAX_LENGTH = 2000
+
+
+class Stage(StrEnum):
+    SUBMITTED = "submitted"
+    SCREENING = "screening"
+    INTERVIEW = "interview"
+    VISA = "visa"
+    TRAVEL = "travel"
+    ARRIVED = "arrived"
+    ENLISTED = "enlisted"
+    ON_HOLD = "on_hold"
+    WITHDRAWN = "withdrawn"
+    REFERRED = "referred"
+    REJECTED = "rejected"
+
+
+PIPELINE = (
+    Stage.SUBMITTED,
+    Stage.SCREENING,
+    Stage.INTERVIEW,
+    Stage.VISA,
+    Stage.TRAVEL,
+    Stage.ARRIVED,
+    Stage.ENLISTED,
+)
+FINAL_STAGES = frozenset({Stage.ENLISTED, Stage.WITHDRAWN, Stage.REFERRED, Stage.REJECTED})
+OPEN_STAGES = frozenset(Stage) - FINAL_STAGES
+# Stages an application can be put on hold from, and so resume to.
+HOLDABLE_STAGES = OPEN_STAGES - {Stage.ON_HOLD}
+
+# A guard reads facts the service gathers about the case and returns why it fails, or None.
+Guard = Callable[[Mapping[str, Any]], str | None]
+
+
+@dataclass(frozen=True)
+class Rule:
+    sources: frozenset[Stage]
+    target: Stage | None  # None: back to the stage the case was held from
+    roles: frozenset[Role]
+    reason_required: bool = False
+    guards: tuple[Guard, ...] = field(default=())
+    label: str = ""
+
+    def leads_to(self, *, current: Stage, held_from: Stage | None) -> Stage | None:
+        if current not in self.sources:
+            return None
+        return self.target if self.target is not None else held_from
+
+
+def _roles(*roles: Role) -> frozenset[Role]:
+    return frozenset(roles)
+
+
+TRANSITIONS: tuple[Rule, ...] = (
+    Rule(frozenset({Stage.SUBMITTED}), Stage.SCREENING, _roles(Role.CLERK, Role.HQ),
+         label="Start screening"),
+    Rule(frozenset({Stage.SCREENING}), Stage.INTERVIEW, _roles(Role.CLERK, Role.ATTACHE, Role.HQ),
+         label="Send to interview"),
+    Rule(frozenset({Stage.SCREENING}), Stage.REFERRED, _roles(Role.CLERK, Role.ATTACHE, Role.HQ),
+         reason_required=True, label="Refer to humanitarian volunteering"),
+    Rule(frozenset({Stage.SCREENING, Stage.INTERVIEW}), Stage.REJECTED,
+         _roles(Role.ATTACHE, Role.HQ), reason_required=True, label="Reject"),
+    Rule(frozenset({Stage.INTERVIEW}), Stage.VISA, _roles(Role.ATTACHE, Role.CONSUL),
+         label="Interview passed: settle the visa"),
+    Rule(frozenset({Stage.VISA}), Stage.TRAVEL, _roles(Role.CONSUL),
+         label="Visa settled: send travel instructions"),
+    Rule(frozenset({Stage.TRAVEL}), Stage.ARRIVED, _roles(Role.RECEPTION, Role.HQ),
+         label="Checked in at the meeting point"),
+    Rule(frozenset({Stage.ARRIVED}), Stage.ENLISTED, _roles(Role.HQ), label="Enlist"),
+    Rule(OPEN_STAGES, Stage.WITHDRAWN, _roles(Role.CLERK, Role.HQ), reason_required=True,
+         label="Withdraw"),
+    Rule(HOLDABLE_STAGES, Stage.ON_HOLD, _roles(Role.ATTACHE, Role.HQ), reason_required=True,
+         label="Put on hold"),
+    Rule(frozenset({Stage.ON_HOLD}), None, _roles(Role.ATTACHE, Role.HQ), reason_required=True,
+         label="Resume"),
+)  # fmt: skip
+
+
+def find_rule(*, current: Stage, target: Stage, held_from: Stage | None = None) -> Rule | None:
+    for rule in TRANSITIONS:
+        if rule.leads_to(current=current, held_from=held_from) == target:
+            return rule
+    return None
+
+
+def available_transitions(
+    *, current: Stage, role: Role, held_from: Stage | None = None
+) -> list[tuple[Stage, Rule]]:
+    """The moves `role` may offer from `current`, in table order (guards not yet applied)."""
+    moves = []
+    for rule in TRANSITIONS:
+        target = rule.leads_to(current=current, held_from=held_from)
+        if target is not None and role in rule.roles:
+            moves.append((target, rule))
+    return moves
+
+
+def check_transition(
+    *,
+    current: Stage,
+    target: Stage,
+    role: Role,
+    reason: str,
+    held_from: Stage | None = None,
+    facts: Mapping[str, Any] | None = None,
+) -> Rule:
+    """Return the rule that allows current → target for role, or raise why it is refused."""
+    rule = find_rule(current=current, target=target, held_from=held_from)
+    if rule is None:
+        raise TransitionNotAllowed(
+            f"An application in stage '{current}' cannot move to '{target}'.", field="to"
+        )
+    if role not in rule.roles:
+        raise NotPermitted(f"The role '{role}' may not move an application to '{target}'.")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise InvalidInput([FieldError("reason", f"At most {REASON_MAX_LENGTH} characters.")])
+    if rule.reason_required and not reason.strip():
+        raise InvalidInput([FieldError("reason", f"A reason is required to move to '{target}'.")])
+    for guard in rule.guards:
+        failure = guard(facts or {})
+        if failure:
+            raise TransitionNotAllowed(failure, field="to")
+    return rule

@@ -1,0 +1,85 @@
+"""The domain errors of Enlist, and the HTTP status each one maps to.
+
+    EnlistError
+    ├── InvalidInput (422)          one or more fields are wrong; carries [FieldError]
+    ├── NotFound (404)              does not exist, or is outside the caller's scope
+    ├── NotPermitted (403)          the role may not do this
+    ├── Conflict (409)
+    │   ├── TransitionNotAllowed    not in the workflow table from this stage, or a guard failed
+    │   └── IdempotencyKeyReused    same Idempotency-Key, different body
+    ├── PayloadTooLarge (413)
+    └── UnsupportedMediaType (415)
+
+One handler (``enlist.api``) turns them into ``{"errors": [{"field", "message"}]}`` bodies;
+forms turn InvalidInput into field errors. No Django import: engines raise these too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str | None
+    message: str
+
+
+class EnlistError(Exception):
+    status = 400
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    @property
+    def errors(self) -> list[FieldError]:
+        return [FieldError(self.field, self.message)]
+
+
+class InvalidInput(EnlistError):
+    status = 422
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
+        self._errors = errors
+
+    @property
+    def errors(self) -> list[FieldError]:
+        return self._errors
+
+
+class NotFound(EnlistError):
+    status = 404
+
+    def __init__(self, message: str = "Not found.") -> None:
+        super().__init__(message)
+
+
+class NotPermitted(EnlistError):
+    status = 403
+
+
+class Conflict(EnlistError):
+    status = 409
+
+
+class TransitionNotAllowed(Conflict):
+    pass
+
+
+class IdempotencyKeyReused(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "This Idempotency-Key was already used with a different body.",
+            field="Idempotency-Key",
+        )
+
+
+class PayloadTooLarge(EnlistError):
+    status = 413
+
+
+class UnsupportedMediaType(EnlistError):
+    status = 415

@@ -1,0 +1,229 @@
+"""The public intake contract: what an application must contain, and every way it can be wrong.
+
+One validator serves the JSON API (strict types) and the web form (strings from a form), so
+both reject the same things with the same per-field messages. Pydantic only, no Django: the
+known countries and missions come in as a context.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import phonenumbers
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from enlist.errors import FieldError, InvalidInput
+
+NAME_MAX = 100
+OLDEST_BIRTH_YEAR = 1900
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _no_control_characters(value: str) -> str:
+    if _CONTROL.search(value):
+        raise PydanticCustomError("control_characters", "Must not contain control characters.")
+    return value
+
+
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX),
+    AfterValidator(_no_control_characters),
+]
+ShortText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
+    AfterValidator(_no_control_characters),
+]
+LanguageCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-z]{2,3}$")
+]
+CountryCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")
+]
+
+
+@dataclass(frozen=True)
+class IntakeContext:
+    """What the validator needs to know about the world: reference data and today's date."""
+
+    countries: Collection[str]
+    missions: Collection[str]
+    today: datetime.date
+
+
+class MilitaryExperienceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    years: int = Field(ge=0, le=50, description="Years of military service.")
+    branch: ShortText | None = Field(default=None, examples=["army"])
+    last_rank: ShortText | None = Field(default=None, examples=["sergeant"])
+    combat_deployments: int = Field(default=0, ge=0, le=50)
+    peacekeeping: bool = False
+    specialties: list[ShortText] = Field(default_factory=list, max_length=20)
+
+
+class ApplicationIn(BaseModel):
+    """An application as a volunteer (or a partner system on their behalf) submits it."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, title="ApplicationIn")
+
+    given_name: Name
+    family_name: Name
+    given_name_native: Name | None = None
+    family_name_native: Name | None = None
+    date_of_birth: datetime.date
+    nationality: CountryCode = Field(description="ISO 3166-1 alpha-2")
+    residence_country: CountryCode = Field(description="ISO 3166-1 alpha-2")
+    email: Annotated[EmailStr, StringConstraints(max_length=254)]
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)] | None = None
+    passport_number: (
+        Annotated[
+            str,
+            StringConstraints(
+                strip_whitespace=True, min_length=5, max_length=20, pattern=r"^[A-Za-z0-9 \-]+$"
+            ),
+        ]
+        | None
+    ) = None
+    mission: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    languages: list[LanguageCode] = Field(default_factory=list, max_length=10)
+    military_experience: MilitaryExperienceIn
+    consent: bool
+    legal_advisory_acknowledged: bool
+
+    @field_validator("date_of_birth")
+    @classmethod
+    def _plausible_birth_date(cls, value: datetime.date, info: ValidationInfo) -> datetime.date:
+        context: IntakeContext | None = info.context
+        if context is not None and value > context.today:
+            raise PydanticCustomError("future_date", "The date of birth is in the future.")
+        if value.year < OLDEST_BIRTH_YEAR:
+            raise PydanticCustomError("implausible_date", "The date of birth is not plausible.")
+        return value
+
+    @field_validator("nationality", "residence_country")
+    @classmethod
+    def _known_country(cls, value: str, info: ValidationInfo) -> str:
+        context: IntakeContext | None = info.context
+        if context is not None and value not in context.countries:
+            raise PydanticCustomError("unknown_country", "Unknown country code.")
+        return value
+
+    @field_validator("mission")
+    @classmethod
+    def _known_mission(cls, value: str, info: ValidationInfo) -> str:
+        context: IntakeContext | None = info.context
+        if context is not None and value not in context.missions:
+            raise PydanticCustomError("unknown_mission", "Unknown mission code.")
+        return value
+
+    @field_validator("consent")
+    @classmethod
+    def _consented(cls, value: bool) -> bool:
+        if value is not True:
+            raise PydanticCustomError("consent", "Consent is required to process the application.")
+        return value
+
+    @field_validator("legal_advisory_acknowledged")
+    @classmethod
+    def _acknowledged(cls, value: bool) -> bool:
+        if value is not True:
+            raise PydanticCustomError(
+                "advisory", "The legal advisory for your country must be acknowledged."
+            )
+        return value
+
+    @field_validator("passport_number", "phone", "given_name_native", "family_name_native",
+                     mode="before")  # fmt: skip
+    @classmethod
+    def _blank_is_absent(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("phone")
+    @classmethod
+    def _valid_phone(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        try:
+            parsed = phonenumbers.parse(value, info.data.get("residence_country"))
+        except phonenumbers.NumberParseException:
+            parsed = None
+        if parsed is None or not phonenumbers.is_possible_number(parsed):
+            raise PydanticCustomError("phone", "Not a phone number (include the country code).")
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    name = ""
+    for part in loc:
+        if isinstance(part, int):
+            name += f"[{part}]"
+        else:
+            name += f".{part}" if name else str(part)
+    return name or "body"
+
+
+_PATTERN_HINTS = {
+    "nationality": "Use a two-letter ISO 3166-1 country code, such as CA.",
+    "residence_country": "Use a two-letter ISO 3166-1 country code, such as CA.",
+    "languages": "Use ISO 639-1 language codes, such as en or uk.",
+    "passport_number": "Use only letters, digits, spaces and hyphens.",
+}
+
+
+def _message(error: dict[str, Any]) -> str:
+    message = str(error["msg"])
+    if error["type"] == "string_pattern_mismatch":
+        return _PATTERN_HINTS.get(str(error["loc"][0]), "The value has the wrong format.")
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    if error["type"] == "missing":
+        return "This field is required."
+    if error["type"] == "extra_forbidden":
+        return "Unknown field."
+    return message if message.endswith(".") else message + "."
+
+
+def errors_from(exc: ValidationError) -> list[FieldError]:
+    return [FieldError(_field_name(tuple(e["loc"])), _message(e)) for e in exc.errors()]
+
+
+def parse_application_json(body: bytes, *, context: IntakeContext) -> ApplicationIn:
+    """Validate a JSON body; raise InvalidInput listing every bad field at once."""
+    try:
+        return ApplicationIn.model_validate_json(body, context=context)
+    except ValidationError as exc:
+        raise InvalidInput(errors_from(exc)) from None
+
+
+def parse_application_data(data: dict[str, Any], *, context: IntakeContext) -> ApplicationIn:
+    """Validate values from a form (strings), with the same rules and messages as the API."""
+    try:
+        return ApplicationIn.model_validate(data, context=context, strict=False)
+    except ValidationError as exc:
+        raise InvalidInput(errors_from(exc)) from None
+
+
+def is_json(body: bytes) -> bool:
+    try:
+        json.loads(body.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return True

@@ -1,0 +1,143 @@
+"""Receiving applications from every channel: web form, API, clerks' records, imports, demo."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from enlist.accounts.models import StaffUser
+from enlist.accounts.roles import CONTACT_ROLES
+from enlist.cases.models import Application, Channel, LookupDigest, StageChange
+from enlist.cases.reference import new_reference
+from enlist.cases.services import application_index
+from enlist.cases.workflow import Stage
+from enlist.errors import IdempotencyKeyReused, NotPermitted
+from enlist.intake.models import IdempotencyRecord
+from enlist.intake.schemas import ApplicationIn, IntakeContext
+from enlist.missions.models import Country, Mission
+from enlist.vault.keyring import blind_indexer
+from enlist.vault.normalise import normalise_reference
+
+
+def intake_context(*, today: datetime.date | None = None) -> IntakeContext:
+    """The reference data the intake validator checks codes against."""
+    return IntakeContext(
+        countries=set(Country.objects.values_list("code", flat=True)),
+        missions=set(Mission.objects.filter(is_active=True).values_list("code", flat=True)),
+        today=today or timezone.localdate(),
+    )
+
+
+@dataclass(frozen=True)
+class Submission:
+    application: Application
+    created: bool  # False when an Idempotency-Key retry returned the first application
+
+
+def _unused_reference() -> str:
+    indexer = blind_indexer()
+    while True:
+        reference = new_reference()
+        digest = indexer.digest("reference", normalise_reference(reference))
+        if not LookupDigest.objects.filter(digest=digest).exists():
+            return reference
+
+
+def _replay(*, key_digest: bytes, body_digest: bytes) -> Application | None:
+    record = (
+        IdempotencyRecord.objects.select_related("application")
+        .filter(key_digest=key_digest)
+        .first()
+    )
+    if record is None:
+        return None
+    if bytes(record.body_digest) != body_digest:
+        raise IdempotencyKeyReused()
+    return record.application
+
+
+def application_submit(
+    *,
+    data: ApplicationIn,
+    channel: Channel,
+    actor: StaffUser | None = None,
+    idempotency_key: str | None = None,
+    body: bytes | None = None,
+    submitted_at: datetime.datetime | None = None,
+) -> Submission:
+    """Create an application from validated input, with its digests and first history entry.
+
+    `actor` is None when the volunteer submitted it themselves; otherwise a clerk or HQ
+    officer recorded a phone, email or walk-in contact. With an `idempotency_key`, a retry
+    with the same `body` returns the first application, a different body raises
+    IdempotencyKeyReused (409). All or nothing: one transaction.
+    """
+    if actor is not None and actor.staff_role not in CONTACT_ROLES:
+        raise NotPermitted("This role may not record applications.")
+    indexer = blind_indexer()
+    key_digest = body_digest = None
+    if idempotency_key is not None:
+        key_digest = indexer.digest("idempotency-key", idempotency_key)
+        body_digest = indexer.digest("idempotency-body", (body or b"").hex())
+        replayed = _replay(key_digest=key_digest, body_digest=body_digest)
+        if replayed is not None:
+            return Submission(replayed, created=False)
+    try:
+        with transaction.atomic():
+            application = _create(data=data, channel=channel, actor=actor, at=submitted_at)
+            if key_digest is not None:
+                IdempotencyRecord.objects.create(
+                    key_digest=key_digest, body_digest=body_digest, application=application
+                )
+    except IntegrityError:
+        # A concurrent request with the same key won the race: answer as a retry.
+        if key_digest is None:
+            raise
+        replayed = _replay(key_digest=key_digest, body_digest=body_digest)
+        if replayed is None:
+            raise
+        return Submission(replayed, created=False)
+    return Submission(application, created=True)
+
+
+def _create(
+    *, data: ApplicationIn, channel: Channel, actor: StaffUser | None, at: datetime.datetime | None
+) -> Application:
+    now = at or timezone.now()
+    experience = data.military_experience.model_dump()
+    application = Application.objects.create(
+        mission=Mission.objects.get(code=data.mission),
+        nationality_id=data.nationality,
+        channel=channel,
+        stage=Stage.SUBMITTED,
+        submitted_at=now,
+        stage_changed_at=now,
+        consent_at=now,
+        advisory_acknowledged_at=now,
+        recorded_by=actor,
+        reference=_unused_reference(),
+        given_name=data.given_name,
+        family_name=data.family_name,
+        given_name_native=data.given_name_native,
+        family_name_native=data.family_name_native,
+        date_of_birth=data.date_of_birth,
+        residence_country=data.residence_country,
+        email=data.email,
+        phone=data.phone,
+        passport_number=data.passport_number,
+        languages=data.languages,
+        military_experience=experience,
+    )
+    application_index(application=application)
+    StageChange.objects.create(
+        application=application,
+        from_stage="",
+        to_stage=Stage.SUBMITTED,
+        actor=actor,
+        actor_role=actor.role if actor else "applicant",
+        at=now,
+    )
+    return application

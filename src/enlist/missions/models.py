@@ -1,0 +1,61 @@
+"""Reference data: countries with the legal advisory shown to their citizens, and missions."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AdvisoryStatus(models.TextChoices):
+    PERMITTED = "permitted", _("Permitted")
+    INDIVIDUAL_DECISION = "individual_decision", _("Individual decision")
+    UNCLEAR = "unclear", _("Unclear — seek advice")
+    WARNED = "warned", _("Warned")
+    DISCOURAGED = "discouraged", _("Discouraged")
+    PROSECUTED = "prosecuted", _("Prosecuted")
+    UNKNOWN = "unknown", _("Unknown — seek advice")
+
+
+class Country(models.Model):
+    """An ISO 3166-1 country and what its government says about joining the legion."""
+
+    code = models.CharField(max_length=2, primary_key=True)
+    name = models.CharField(max_length=100)
+    advisory_status = models.CharField(
+        max_length=24, choices=AdvisoryStatus.choices, default=AdvisoryStatus.UNKNOWN
+    )
+    advisory_text = models.TextField(
+        help_text="Shown to applicants of this nationality before they submit."
+    )
+    advisory_updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class MissionKind(models.TextChoices):
+    EMBASSY = "embassy", _("Embassy")
+    CONSULATE = "consulate", _("Consulate")
+
+
+class Mission(models.Model):
+    """An embassy or consulate that receives volunteers; staff of mission roles belong to one."""
+
+    code = models.SlugField(max_length=40, unique=True, help_text="e.g. lt-vilnius")
+    name = models.CharField(max_length=150, help_text="e.g. Embassy of Ukraine in Lithuania")
+    kind = models.CharField(max_length=12, choices=MissionKind.choices, default=MissionKind.EMBASSY)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="missions")
+    city = models.CharField(max_length=100)
+    timezone = models.CharField(max_length=64, help_text="IANA name, e.g. Europe/Vilnius")
+    languages = models.JSONField(default=list, help_text='ISO 639-1 codes, e.g. ["lt", "en"]')
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name

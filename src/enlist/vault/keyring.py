@@ -1,0 +1,73 @@
+"""Where the running process gets its keys: the single source for fields, files and indexes.
+
+Keys come from the environment (base64, or a ``*_FILE`` path) or, in development only, from
+files under ``ENLIST_KEY_DIR`` created on first use. They never live in the database, so a
+copy of the database or a backup without the key files holds no readable personal data.
+A key file holds one ``id:base64`` line per key version; the highest id encrypts, all decrypt.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from enlist.core.envtools import env_secret
+from enlist.vault.crypto import KEY_BYTES, BlindIndexer, FieldCipher
+
+
+def _parse_keys(text: str, *, source: str) -> dict[int, bytes]:
+    keys: dict[int, bytes] = {}
+    for line in text.split():
+        key_id, _, encoded = line.rpartition(":")
+        try:
+            key = base64.b64decode(encoded, validate=True)
+            number = int(key_id) if key_id else 1
+        except (binascii.Error, ValueError) as exc:
+            raise ImproperlyConfigured(f"{source}: malformed key line") from exc
+        if len(key) != KEY_BYTES:
+            raise ImproperlyConfigured(f"{source}: keys must be {KEY_BYTES} bytes")
+        keys[number] = key
+    if not keys:
+        raise ImproperlyConfigured(f"{source}: no key")
+    return keys
+
+
+def _load(name: str) -> dict[int, bytes]:
+    variable = f"ENLIST_{name.upper()}_KEY"
+    configured = env_secret(variable)
+    if configured:
+        return _parse_keys(configured, source=variable)
+    path = Path(settings.ENLIST_KEY_DIR) / f"{name}.key"
+    if not path.exists():
+        if not settings.ENLIST_GENERATE_KEYS:
+            raise ImproperlyConfigured(f"{variable} (or {variable}_FILE) is required")
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fresh = base64.b64encode(os.urandom(KEY_BYTES)).decode("ascii")
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(f"1:{fresh}\n")
+    return _parse_keys(path.read_text(encoding="ascii"), source=str(path))
+
+
+@functools.cache
+def field_cipher() -> FieldCipher:
+    keys = _load("field")
+    return FieldCipher(keys=keys, active_key_id=max(keys))
+
+
+@functools.cache
+def blind_indexer() -> BlindIndexer:
+    keys = _load("index")
+    return BlindIndexer(key=keys[max(keys)])
+
+
+def reset_caches() -> None:
+    """Forget loaded keys (tests that switch key directories)."""
+    field_cipher.cache_clear()
+    blind_indexer.cache_clear()

@@ -1,0 +1,143 @@
+"""Shared fixtures: isolated keys and uploads per test run, and named staff personas.
+
+Personas (DESIGN.md roles): a clerk in Vilnius, a clerk in Oslo, the Vilnius attaché and
+consul, reception at the meeting point, an HQ officer, an auditor and an admin.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from enlist.vault.keyring import reset_caches
+from tests.factories import ApplicationFactory, MissionFactory, StaffFactory, application_payload
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(settings, tmp_path):
+    """Each test gets its own key directory and uploads folder."""
+    settings.ENLIST_KEY_DIR = tmp_path / "keys"
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "enlist.vault.storage.EncryptedFileStorage",
+            "OPTIONS": {"location": str(tmp_path / "uploads")},
+        },
+    }
+    reset_caches()
+    yield
+    reset_caches()
+
+
+@pytest.fixture
+def vilnius(db):
+    return MissionFactory(
+        code="lt-vilnius", country_id="LT", city="Vilnius", timezone="Europe/Vilnius"
+    )
+
+
+@pytest.fixture
+def oslo(db):
+    return MissionFactory(code="no-oslo", country_id="NO", city="Oslo", timezone="Europe/Oslo")
+
+
+@pytest.fixture
+def clerk_vilnius(vilnius):
+    return StaffFactory(username="clerk-vilnius", role="clerk", mission=vilnius)
+
+
+@pytest.fixture
+def clerk_oslo(oslo):
+    return StaffFactory(username="clerk-oslo", role="clerk", mission=oslo)
+
+
+@pytest.fixture
+def attache_vilnius(vilnius):
+    return StaffFactory(username="attache-vilnius", role="attache", mission=vilnius)
+
+
+@pytest.fixture
+def consul_vilnius(vilnius):
+    return StaffFactory(username="consul-vilnius", role="consul", mission=vilnius)
+
+
+@pytest.fixture
+def attache_oslo(oslo):
+    return StaffFactory(username="attache-oslo", role="attache", mission=oslo)
+
+
+@pytest.fixture
+def consul_oslo(oslo):
+    return StaffFactory(username="consul-oslo", role="consul", mission=oslo)
+
+
+@pytest.fixture
+def reception(db):
+    return StaffFactory(username="reception", role="reception", mission=None)
+
+
+@pytest.fixture
+def hq(db):
+    return StaffFactory(username="hq", role="hq", mission=None)
+
+
+@pytest.fixture
+def auditor(db):
+    return StaffFactory(username="auditor", role="auditor", mission=None)
+
+
+@pytest.fixture
+def admin_user(db):
+    return StaffFactory(
+        username="admin", role="admin", mission=None, is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def vilnius_case(vilnius):
+    return ApplicationFactory(mission=vilnius)
+
+
+@pytest.fixture
+def oslo_case(oslo):
+    return ApplicationFactory(mission=oslo)
+
+
+class ApiClient:
+    """The JSON API as a partner or a staff tool sees it."""
+
+    def __init__(self, token: str | None = None) -> None:
+        self.client = Client()
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def get(self, path: str, **params: Any):
+        return self.client.get(f"/api/v1{path}", params, headers=self.headers)
+
+    def post(self, path: str, body: Any = None, *, headers: dict[str, str] | None = None):
+        return self.client.post(
+            f"/api/v1{path}",
+            json.dumps(body if body is not None else {}),
+            content_type="application/json",
+            headers={**self.headers, **(headers or {})},
+        )
+
+
+@pytest.fixture
+def api_as():
+    """api_as(user) -> ApiClient authenticated with a fresh token of that user."""
+    from enlist.accounts.services import staff_token_create
+
+    def make(user=None) -> ApiClient:
+        return ApiClient(staff_token_create(user=user) if user is not None else None)
+
+    return make
+
+
+@pytest.fixture
+def payload(vilnius):
+    """A valid intake body for the Vilnius mission (a dict; mutate freely)."""
+    return application_payload(mission=vilnius.code)
