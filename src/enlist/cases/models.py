@@ -118,10 +118,10 @@ class StageChange(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["application", "at"], name="stagechange_application_at")]
 
     def __str__(self) -> str:
         return f"{self.from_stage or '∅'} → {self.to_stage}"
-        indexes = [models.Index(fields=["application", "at"], name="stagechange_application_at")]
 
 
 class DocumentKind(models.TextChoices):
