@@ -18,7 +18,8 @@ from tests.factories import ApplicationFactory, MissionFactory, StaffFactory, ap
 
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(settings, tmp_path):
-    """Each test gets its own key directory and uploads folder."""
+    """Each test gets its own key directory and uploads folder, and a fast password hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.ENLIST_KEY_DIR = tmp_path / "keys"
     settings.MEDIA_ROOT = tmp_path / "uploads"
     settings.STORAGES = {

@@ -135,7 +135,12 @@ def _page(request: HttpRequest, queryset: QuerySet[Application], page: int) -> d
     }
 
 
-@router.get("/applications", response={200: CaseListOut, 422: ErrorsOut}, summary="Cases in scope")
+@router.get(
+    "/applications",
+    response={200: CaseListOut, 422: ErrorsOut},
+    summary="Cases in scope",
+    exclude_unset=True,  # reception: fields it may not see are absent, not null
+)
 def list_applications(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
     filters = CaseFilters(
         stage=query.stage,
@@ -150,6 +155,7 @@ def list_applications(request: HttpRequest, query: Query[ListQuery]) -> dict[str
     "/applications/search",
     response={200: CaseListOut, 422: ErrorsOut},
     summary="Exact search by reference, name, passport number, email or phone",
+    exclude_unset=True,
     description="The term travels in the body so that no personal value lands in a URL or log.",
 )
 def search_applications(request: HttpRequest, payload: SearchIn) -> dict[str, Any]:
@@ -161,6 +167,7 @@ def search_applications(request: HttpRequest, payload: SearchIn) -> dict[str, An
     "/applications/{application_id}",
     response={200: CaseDetailOut, 404: ErrorsOut},
     summary="One case (404 outside your scope)",
+    exclude_unset=True,
 )
 def get_application(request: HttpRequest, application_id: str) -> dict[str, Any]:
     application = access_application(user=request.user, application_id=application_id)
@@ -171,6 +178,7 @@ def get_application(request: HttpRequest, application_id: str) -> dict[str, Any]
     "/applications/{application_id}/transitions",
     response={200: CaseDetailOut, 403: ErrorsOut, 404: ErrorsOut, 409: ErrorsOut, 422: ErrorsOut},
     summary="Move a case to another stage",
+    exclude_unset=True,
     description=(
         "403: your role may not make this move; 409: the move is not allowed from the current "
         "stage (or a guard fails); 422: a reason is required and missing."

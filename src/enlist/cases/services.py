@@ -65,7 +65,12 @@ def application_transition(
     Raises TransitionNotAllowed (409), NotPermitted (403) or InvalidInput on "reason" (422);
     on refusal nothing is written.
     """
-    locked = Application.objects.select_for_update().get(pk=application.pk)
+    # Only the workflow columns: the lock needs no personal field decrypted.
+    locked = (
+        Application.objects.select_for_update()
+        .only("stage", "held_from", "stage_changed_at")
+        .get(pk=application.pk)
+    )
     try:
         target = Stage(to)
     except ValueError:

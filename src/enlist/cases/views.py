@@ -21,11 +21,13 @@ from enlist.cases.models import DocumentKind, Verification
 from enlist.cases.presentation import case_detail, case_summary, sees_full_case
 from enlist.cases.selectors import CaseFilters, application_list, application_search
 from enlist.cases.services import application_transition, document_add, document_verify
+from enlist.cases.templatetags.cases_extras import stage_label
 from enlist.cases.workflow import Stage
 from enlist.errors import EnlistError, InvalidInput, NotFound, NotPermitted
 from enlist.intake.forms import ApplicationForm
 from enlist.intake.services import application_submit, intake_context
-from enlist.missions.models import Country, Mission
+from enlist.missions.models import Mission
+from enlist.missions.names import country_choices
 
 PAGE_SIZE = 25
 
@@ -74,7 +76,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "querystring": params.urlencode(),
         "stages": [s.value for s in Stage],
         "missions": Mission.objects.all() if user.mission_id is None else [],
-        "countries": Country.objects.filter(applications__isnull=False).distinct(),
+        "countries": country_choices(with_applications=True),
     }
     return render(request, "cases/case_list.html", context)
 
@@ -123,7 +125,9 @@ def case_transition(request: HttpRequest, application_id: uuid.UUID) -> HttpResp
     except EnlistError as exc:
         _report(request, exc)
     else:
-        messages.success(request, _("Moved to %(stage)s.") % {"stage": application.stage})
+        messages.success(
+            request, _("Moved to %(stage)s.") % {"stage": stage_label(application.stage)}
+        )
     if not access_application_or_none(request, application_id):
         return redirect("case-list")  # e.g. reception after check-in still sees it; others may not
     return _after_action(application_id)
@@ -227,7 +231,10 @@ def case_record(request: HttpRequest) -> HttpResponse:
                     body=body,
                 )
             except EnlistError as exc:
-                form.add_error(None, exc.message)
+                for error in exc.errors:
+                    form.add_error(
+                        error.field if error.field in form.fields else None, error.message
+                    )
             else:
                 return _after_action(submission.application.pk)
     return render(

@@ -24,6 +24,11 @@ from enlist.errors import FieldError, InvalidInput, NotPermitted, TransitionNotA
 REASON_MAX_LENGTH = 2000
 
 
+def _(text: str) -> str:
+    """Marks a label for the translation catalog (makemessages); pages translate it on display."""
+    return text
+
+
 class Stage(StrEnum):
     SUBMITTED = "submitted"
     SCREENING = "screening"
@@ -47,6 +52,19 @@ PIPELINE = (
     Stage.ARRIVED,
     Stage.ENLISTED,
 )
+STAGE_LABELS = {
+    Stage.SUBMITTED: _("Submitted"),
+    Stage.SCREENING: _("Screening"),
+    Stage.INTERVIEW: _("Interview"),
+    Stage.VISA: _("Visa"),
+    Stage.TRAVEL: _("Travel"),
+    Stage.ARRIVED: _("Arrived"),
+    Stage.ENLISTED: _("Enlisted"),
+    Stage.ON_HOLD: _("On hold"),
+    Stage.WITHDRAWN: _("Withdrawn"),
+    Stage.REFERRED: _("Referred to humanitarian volunteering"),
+    Stage.REJECTED: _("Rejected"),
+}
 FINAL_STAGES = frozenset({Stage.ENLISTED, Stage.WITHDRAWN, Stage.REFERRED, Stage.REJECTED})
 OPEN_STAGES = frozenset(Stage) - FINAL_STAGES
 # Stages an application can be put on hold from, and so resume to.
@@ -77,26 +95,26 @@ def _roles(*roles: Role) -> frozenset[Role]:
 
 TRANSITIONS: tuple[Rule, ...] = (
     Rule(frozenset({Stage.SUBMITTED}), Stage.SCREENING, _roles(Role.CLERK, Role.HQ),
-         label="Start screening"),
+         label=_("Start screening")),
     Rule(frozenset({Stage.SCREENING}), Stage.INTERVIEW, _roles(Role.CLERK, Role.ATTACHE, Role.HQ),
-         label="Send to interview"),
+         label=_("Send to interview")),
     Rule(frozenset({Stage.SCREENING}), Stage.REFERRED, _roles(Role.CLERK, Role.ATTACHE, Role.HQ),
-         reason_required=True, label="Refer to humanitarian volunteering"),
+         reason_required=True, label=_("Refer to humanitarian volunteering")),
     Rule(frozenset({Stage.SCREENING, Stage.INTERVIEW}), Stage.REJECTED,
-         _roles(Role.ATTACHE, Role.HQ), reason_required=True, label="Reject"),
+         _roles(Role.ATTACHE, Role.HQ), reason_required=True, label=_("Reject")),
     Rule(frozenset({Stage.INTERVIEW}), Stage.VISA, _roles(Role.ATTACHE, Role.CONSUL),
-         label="Interview passed: settle the visa"),
+         label=_("Interview passed: settle the visa")),
     Rule(frozenset({Stage.VISA}), Stage.TRAVEL, _roles(Role.CONSUL),
-         label="Visa settled: send travel instructions"),
+         label=_("Visa settled: send travel instructions")),
     Rule(frozenset({Stage.TRAVEL}), Stage.ARRIVED, _roles(Role.RECEPTION, Role.HQ),
-         label="Checked in at the meeting point"),
-    Rule(frozenset({Stage.ARRIVED}), Stage.ENLISTED, _roles(Role.HQ), label="Enlist"),
+         label=_("Checked in at the meeting point")),
+    Rule(frozenset({Stage.ARRIVED}), Stage.ENLISTED, _roles(Role.HQ), label=_("Enlist")),
     Rule(OPEN_STAGES, Stage.WITHDRAWN, _roles(Role.CLERK, Role.HQ), reason_required=True,
-         label="Withdraw"),
+         label=_("Withdraw")),
     Rule(HOLDABLE_STAGES, Stage.ON_HOLD, _roles(Role.ATTACHE, Role.HQ), reason_required=True,
-         label="Put on hold"),
+         label=_("Put on hold")),
     Rule(frozenset({Stage.ON_HOLD}), None, _roles(Role.ATTACHE, Role.HQ), reason_required=True,
-         label="Resume"),
+         label=_("Resume")),
 )  # fmt: skip
 
 

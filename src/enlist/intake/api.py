@@ -8,8 +8,8 @@ and 422 listing every bad field at once, including unknown countries and mission
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from ninja import Header, Schema
+from django.http import HttpRequest
+from ninja import Header, Schema, Status
 
 from enlist.api import ErrorsOut, api
 
@@ -81,7 +81,7 @@ def read_json_body(request: HttpRequest, *, limit: int) -> bytes:
 def submit_application(
     request: HttpRequest,
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
-) -> tuple[int, dict[str, str]] | HttpResponse:
+) -> Status[dict[str, str]]:
     body = read_json_body(request, limit=settings.ENLIST_INTAKE_MAX_BODY)
     if idempotency_key is not None and not 1 <= len(idempotency_key) <= IDEMPOTENCY_KEY_MAX:
         raise InvalidInput(
@@ -92,8 +92,11 @@ def submit_application(
         data=data, channel=Channel.WEB, idempotency_key=idempotency_key, body=body
     )
     application = submission.application
-    return 201, {
-        "id": str(application.pk),
-        "reference": application.reference,
-        "status": application.stage,
-    }
+    return Status(
+        201,
+        {
+            "id": str(application.pk),
+            "reference": application.reference,
+            "status": application.stage,
+        },
+    )

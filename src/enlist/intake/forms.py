@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from enlist.cases.models import Channel, DocumentKind
 from enlist.errors import InvalidInput
 from enlist.intake.schemas import ApplicationIn, IntakeContext, parse_application_data
-from enlist.missions.models import Country, Mission
+from enlist.missions.models import Mission
+from enlist.missions.names import country_choices
 
 # Where a contract field's error shows on the form.
 _FORM_FIELD = {
@@ -88,7 +89,7 @@ class ApplicationForm(forms.Form):
 
     def __init__(self, *args: Any, staff: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        countries = [("", "—"), *Country.objects.values_list("code", "name")]
+        countries = [("", "—"), *country_choices()]
         self.fields["nationality"].choices = countries
         self.fields["residence_country"].choices = countries
         self.fields["mission"].choices = [

@@ -14,7 +14,7 @@ from enlist.cases.models import Application, Channel, LookupDigest, StageChange
 from enlist.cases.reference import new_reference
 from enlist.cases.services import application_index
 from enlist.cases.workflow import Stage
-from enlist.errors import IdempotencyKeyReused, NotPermitted
+from enlist.errors import FieldError, IdempotencyKeyReused, InvalidInput, NotPermitted
 from enlist.intake.models import IdempotencyRecord
 from enlist.intake.schemas import ApplicationIn, IntakeContext
 from enlist.missions.models import Country, Mission
@@ -77,6 +77,11 @@ def application_submit(
     """
     if actor is not None and actor.staff_role not in CONTACT_ROLES:
         raise NotPermitted("This role may not record applications.")
+    if actor is not None and actor.mission_id is not None and data.mission != actor.mission.code:
+        # Mission staff work within their mission: a case they record elsewhere they could not see.
+        raise InvalidInput(
+            [FieldError("mission", "Record applications for your own mission only.")]
+        )
     indexer = blind_indexer()
     key_digest = body_digest = None
     if idempotency_key is not None:

@@ -21,6 +21,7 @@ from enlist.errors import EnlistError
 from enlist.intake.forms import ApplicationForm
 from enlist.intake.services import application_submit, intake_context
 from enlist.missions.models import Country
+from enlist.missions.names import country_choices, country_name
 
 _RECEIPT_SESSION_KEY = "enlist_receipt"
 
@@ -37,7 +38,7 @@ def apply(request: HttpRequest) -> HttpResponse:
             return render(
                 request,
                 "intake/choose_country.html",
-                {"countries": Country.objects.all(), "chosen": None},
+                {"countries": country_choices(), "chosen": None},
             )
         form = ApplicationForm(
             initial={"nationality": country.code, "residence_country": country.code}
@@ -54,7 +55,12 @@ def _render_form(
     submission_key: str,
     status: int = 200,
 ) -> HttpResponse:
-    context = {"form": form, "country": country, "submission_key": submission_key}
+    context = {
+        "form": form,
+        "country": country,
+        "country_name": country_name(country),
+        "submission_key": submission_key,
+    }
     return render(request, "intake/apply.html", context, status=status)
 
 

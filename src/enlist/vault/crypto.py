@@ -38,20 +38,22 @@ class FieldCipher:
         for key_id, key in self.keys.items():
             if not 0 <= key_id <= 255 or len(key) != KEY_BYTES:
                 raise ValueError("keys must be 32 bytes with ids 0..255")
+        # One AESGCM per key, made once: building it costs as much as sealing a short value.
+        object.__setattr__(self, "_aeads", {kid: AESGCM(key) for kid, key in self.keys.items()})
 
     def encrypt(self, plaintext: bytes, *, context: bytes) -> bytes:
         nonce = os.urandom(NONCE_BYTES)
-        sealed = AESGCM(self.keys[self.active_key_id]).encrypt(nonce, plaintext, context)
+        sealed = self._aeads[self.active_key_id].encrypt(nonce, plaintext, context)
         return bytes((TOKEN_VERSION, self.active_key_id)) + nonce + sealed
 
     def decrypt(self, token: bytes, *, context: bytes) -> bytes:
         if len(token) < _HEADER + 16 or token[0] != TOKEN_VERSION:
             raise DecryptionError("not an Enlist ciphertext")
-        key = self.keys.get(token[1])
-        if key is None:
+        aead = self._aeads.get(token[1])
+        if aead is None:
             raise DecryptionError(f"no key with id {token[1]}")
         try:
-            return AESGCM(key).decrypt(token[2:_HEADER], token[_HEADER:], context)
+            return aead.decrypt(token[2:_HEADER], token[_HEADER:], context)
         except InvalidTag as exc:
             raise DecryptionError("ciphertext failed authentication") from exc
 

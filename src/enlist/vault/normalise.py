@@ -15,8 +15,14 @@ _NAME_PUNCTUATION = re.compile(r"[\-‐‑‒–—'’ʼ`´.,]")
 _PASSPORT_NOISE = re.compile(r"[\s\-./]")
 
 
+# Letters NFKD does not decompose (stroke, ligature): "Łukasz" must find "Lukasz", "Ø" "O".
+_UNDECOMPOSABLE = str.maketrans("ŁłØøĐđĦħı", "LlOoDdHhi") | str.maketrans(
+    {"Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe"}
+)
+
+
 def fold_diacritics(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSABLE))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

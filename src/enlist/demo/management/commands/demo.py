@@ -1,0 +1,179 @@
+"""`enlist demo`: build the demo database once, print where it is and how to log in, serve it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+
+from enlist.demo.generator import (
+    BuildReport,
+    DemoRefused,
+    DemoState,
+    Login,
+    database_reset,
+    default_logins_file,
+    demo_build,
+    demo_logins,
+    demo_state,
+)
+from enlist.demo.plan import DEFAULT_SEED
+
+
+class Command(BaseCommand):
+    help = (
+        "Create a demo database (missions, staff of every role, thousands of applications "
+        "across all stages) unless it exists, print the URL and the demo logins, then serve it."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--applications",
+            type=int,
+            default=5000,
+            metavar="N",
+            help="How many applications to create when building (default: 5000).",
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=DEFAULT_SEED,
+            metavar="S",
+            help=f"Random seed: the same seed builds the same demo (default: {DEFAULT_SEED}).",
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Delete the database (the SQLite file) and its uploads, then build afresh. "
+            "On PostgreSQL this drops every table and also needs --yes.",
+        )
+        parser.add_argument(
+            "--yes",
+            action="store_true",
+            help="Confirm --reset on PostgreSQL.",
+        )
+        parser.add_argument(
+            "--no-serve",
+            action="store_true",
+            help="Build (if needed) and print the logins, then exit instead of serving.",
+        )
+        parser.add_argument(
+            "--host", default="127.0.0.1", help="Address to serve on (default: 127.0.0.1)."
+        )
+        parser.add_argument(
+            "--port", type=int, default=8000, help="Port to serve on (default: 8000)."
+        )
+        parser.add_argument(
+            "--logins-file",
+            type=Path,
+            default=None,
+            metavar="PATH",
+            help="Where the demo passwords are kept, readable by you only "
+            "(default: demo-logins.txt in ENLIST_DATA_DIR).",
+        )
+
+    def handle(
+        self,
+        *args: Any,
+        applications: int,
+        seed: int,
+        reset: bool,
+        yes: bool,
+        no_serve: bool,
+        host: str,
+        port: int,
+        logins_file: Path | None,
+        **options: Any,
+    ) -> None:
+        if applications < 0:
+            raise CommandError("--applications must be zero or more.")
+        if yes and not reset:
+            raise CommandError("--yes only confirms --reset.")
+        verbosity = int(options.get("verbosity", 1))
+        logins_path = logins_file or default_logins_file()
+        try:
+            if reset:
+                deleted = database_reset(confirmed=yes)
+                self.stdout.write(f"Deleted {deleted}.")
+            _migrate_if_needed()
+            state = demo_state()
+            if state == DemoState.OTHER:
+                raise DemoRefused(
+                    "This database holds data that is not a finished demo (real data, or a "
+                    "demo build that was interrupted). `enlist demo --reset` deletes it and "
+                    "builds the demo afresh."
+                )
+            if state == DemoState.EMPTY:
+                self.stdout.write(f"Building the demo: {applications} applications (seed {seed}).")
+                report = demo_build(
+                    applications=applications,
+                    seed=seed,
+                    logins_file=logins_path,
+                    progress=None if verbosity >= 1 else False,
+                )
+                if verbosity >= 1:
+                    self.stdout.write(_summary(report))
+            else:
+                self.stdout.write(
+                    "The demo database already exists: serving it as it is "
+                    "(`enlist demo --reset` rebuilds it)."
+                )
+        except DemoRefused as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(_logins_table(demo_logins(logins_path), host=host, port=port))
+        self.stdout.write(f"Passwords are kept in {logins_path} (readable by you only).")
+        if not no_serve:
+            self.stdout.flush()
+            call_command("serve", host=host, port=port)
+
+
+def _migrate_if_needed() -> None:
+    connection = connections[DEFAULT_DB_ALIAS]
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        call_command("migrate", interactive=False, verbosity=0)
+
+
+def _summary(report: BuildReport) -> str:
+    stages = ", ".join(f"{stage} {n}" for stage, n in sorted(report.stages.items()))
+    channels = ", ".join(f"{channel} {n}" for channel, n in sorted(report.channels.items()))
+    return (
+        f"Built in {report.seconds:.1f} s: {report.applications} applications from "
+        f"{len(report.nationalities)} nationalities at {report.missions} missions, "
+        f"{report.documents} documents, {report.staff} staff accounts.\n"
+        f"  by stage: {stages}\n"
+        f"  by channel: {channels}"
+    )
+
+
+def _logins_table(logins: list[Login], *, host: str, port: int) -> str:
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
+    base = f"http://{shown}:{port}"
+    rows = [("username", "role", "mission", "password")]
+    rows += [
+        (login.username, login.role, login.mission or "-", login.password or "(unknown)")
+        for login in logins
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = [
+        "",
+        f"  Public form    {base}/",
+        f"  Staff          {base}/staff/",
+        f"  Admin          {base}/admin/",
+        f"  API docs       {base}/api/v1/docs",
+        "",
+    ]
+    for number, row in enumerate(rows):
+        lines.append(
+            "  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        )
+        if number == 0:
+            lines.append("  " + "  ".join("-" * width for width in widths))
+    if any(login.password is None for login in logins):
+        lines.append("  (unknown: the logins file is missing; `enlist demo --reset` rebuilds)")
+    lines.append("")
+    return "\n".join(line.rstrip() for line in lines)
