@@ -37,6 +37,11 @@ class EnlistError(Exception):
     def errors(self) -> list[FieldError]:
         return [FieldError(self.field, self.message)]
 
+    @property
+    def messages(self) -> str:
+        """The messages alone, for a page that shows them next to the form they concern."""
+        return " ".join(error.message for error in self.errors)
+
 
 class InvalidInput(EnlistError):
     status = 422

@@ -164,7 +164,7 @@ def test_filter_by_unknown_stage_shows_the_error_and_all_cases(client, clerk_vil
 
     response = logged_in(client, clerk_vilnius).get("/staff/", {"stage": "limbo"})
 
-    assert '<li class="error">stage: Unknown stage.</li>' in response.content.decode()
+    assert '<li class="error">Unknown stage.</li>' in response.content.decode()
     assert listed(response) == {case.reference}
 
 
@@ -417,7 +417,7 @@ def test_transition_without_a_required_reason_changes_nothing(client, clerk_viln
         f"/staff/cases/{vilnius_case.pk}/transition/", {"to": "withdrawn"}, follow=True
     )
 
-    message = escape("reason: A reason is required to move to 'withdrawn'.")
+    message = escape("A reason is required to move to 'withdrawn'.")
     assert f'<li class="error">{message}</li>' in response.content.decode()
     assert snapshot(vilnius_case) == before
 
@@ -490,7 +490,7 @@ def test_upload_of_an_unsupported_type_is_refused_and_nothing_is_stored(
         follow=True,
     )
 
-    assert '<li class="error">file: Upload a PDF, JPEG, PNG, HEIC or WebP file.</li>' in (
+    assert '<li class="error">Upload a PDF, JPEG, PNG, HEIC or WebP file.</li>' in (
         response.content.decode()
     )
     assert Document.objects.count() == 0

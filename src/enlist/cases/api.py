@@ -137,7 +137,7 @@ def _page(request: HttpRequest, queryset: QuerySet[Application], page: int) -> d
 
 @router.get(
     "/applications",
-    response={200: CaseListOut, 422: ErrorsOut},
+    response={200: CaseListOut, 401: ErrorsOut, 422: ErrorsOut},
     summary="Cases in scope",
     exclude_unset=True,  # reception: fields it may not see are absent, not null
 )
@@ -153,7 +153,7 @@ def list_applications(request: HttpRequest, query: Query[ListQuery]) -> dict[str
 
 @router.post(
     "/applications/search",
-    response={200: CaseListOut, 422: ErrorsOut},
+    response={200: CaseListOut, 401: ErrorsOut, 422: ErrorsOut},
     summary="Exact search by reference, name, passport number, email or phone",
     exclude_unset=True,
     description="The term travels in the body so that no personal value lands in a URL or log.",
@@ -165,7 +165,7 @@ def search_applications(request: HttpRequest, payload: SearchIn) -> dict[str, An
 
 @router.get(
     "/applications/{application_id}",
-    response={200: CaseDetailOut, 404: ErrorsOut},
+    response={200: CaseDetailOut, 401: ErrorsOut, 404: ErrorsOut},
     summary="One case (404 outside your scope)",
     exclude_unset=True,
 )
@@ -176,7 +176,14 @@ def get_application(request: HttpRequest, application_id: str) -> dict[str, Any]
 
 @router.post(
     "/applications/{application_id}/transitions",
-    response={200: CaseDetailOut, 403: ErrorsOut, 404: ErrorsOut, 409: ErrorsOut, 422: ErrorsOut},
+    response={
+        200: CaseDetailOut,
+        401: ErrorsOut,
+        403: ErrorsOut,
+        404: ErrorsOut,
+        409: ErrorsOut,
+        422: ErrorsOut,
+    },
     summary="Move a case to another stage",
     exclude_unset=True,
     description=(

@@ -59,7 +59,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         else:
             queryset = application_list(user=user, filters=filters)
     except InvalidInput as exc:
-        error = exc.message
+        error = exc.messages
         queryset = application_list(user=user, filters=CaseFilters())
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
@@ -106,7 +106,7 @@ def _after_action(application_id: uuid.UUID) -> HttpResponse:
 
 
 def _report(request: HttpRequest, exc: EnlistError) -> None:
-    messages.error(request, exc.message)
+    messages.error(request, exc.messages)
 
 
 @login_required

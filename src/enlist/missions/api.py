@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from enlist.api import ErrorsOut
 from enlist.errors import NotFound
 from enlist.missions.models import Country, Mission
 
@@ -44,7 +45,7 @@ def list_missions(request: HttpRequest) -> list[dict[str, object]]:
 
 @router.get(
     "/countries/{code}/advisory",
-    response={200: AdvisoryOut},
+    response={200: AdvisoryOut, 404: ErrorsOut},
     auth=None,
     summary="The legal advisory shown to citizens of a country",
 )
