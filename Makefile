@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup setup-dev lock lint
+.PHONY: run test setup setup-dev lock lint bench
 
 run: setup
 	$(BIN)/enlist demo
@@ -34,7 +34,13 @@ lock: | $(BIN)/python
 	$(BIN)/pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --quiet --python-version 3.11 --generate-hashes -o requirements.lock
 	$(BIN)/uv pip compile pyproject.toml --quiet --python-version 3.11 --generate-hashes --extra dev -o requirements-dev.lock
+	$(BIN)/uv pip compile pyproject.toml --quiet --python-version 3.11 --generate-hashes --extra bench -o requirements-bench.lock
 
 lint: setup-dev
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+
+# The matching benchmark against its peers (Splink, recordlinkage): see benchmarks/matching.py.
+bench: setup-dev
+	$(BIN)/pip install --quiet --require-hashes -r requirements-bench.lock
+	$(BIN)/python benchmarks/matching.py

@@ -2,16 +2,23 @@
 
 Personas (DESIGN.md roles): a clerk in Vilnius, a clerk in Oslo, the Vilnius attaché and
 consul, reception at the meeting point, an HQ officer, an auditor and an admin.
+
+Staff pages need a session that passed both factors: ``sign_in(client, user)`` (or the
+``signed_in`` fixture) gives one. The sign-in itself is tested in tests/accounts/.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from enlist.accounts.middleware import SESSION_LAST_SEEN, SESSION_STARTED
 from enlist.vault.keyring import reset_caches
 from tests.factories import ApplicationFactory, MissionFactory, StaffFactory, application_payload
 
@@ -32,6 +39,26 @@ def _isolated_data_dir(settings, tmp_path):
     reset_caches()
     yield
     reset_caches()
+
+
+def sign_in(client: Client, user) -> Client:
+    """Sign `user` in as the staff sign-in does: logged in and verified by a confirmed TOTP
+    device (one is made for the user if they have none). Returns the client."""
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[SESSION_STARTED] = session[SESSION_LAST_SEEN] = int(time.time())
+    session.save()
+    return client
+
+
+@pytest.fixture
+def signed_in(client):
+    """signed_in(user) -> the test client, signed in as `user` with both factors."""
+    return lambda user: sign_in(client, user)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ Development is the default: SQLite and generated keys under ENLIST_DATA_DIR. Pro
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -49,12 +50,16 @@ if PRODUCTION and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("ENLIST_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "enlist.accounts.apps.StaffAdminConfig",  # django.contrib.admin; its site needs the 2nd factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "ninja",  # serves the API docs' scripts from our own static files (CSP: 'self' only)
     "enlist.core",
     "enlist.vault",
     "enlist.accounts",
@@ -63,10 +68,13 @@ INSTALLED_APPS = [
     "enlist.cases",
     "enlist.intake",
     "enlist.demo",
+    "enlist.audit",
+    "enlist.matching",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "enlist.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "enlist.core.middleware.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -75,7 +83,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # The staff session rules (idle timeout, second factor on every non-public page).
+    "enlist.accounts.middleware.SessionTimeoutMiddleware",
+    "enlist.accounts.middleware.StaffAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into its 429 page
 ]
 
 ROOT_URLCONF = "enlist.urls"
@@ -123,6 +136,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2id for new and changed passwords; older hashes still verify and are upgraded at the
+# next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out username + address first
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "staff-login"
 LOGIN_REDIRECT_URL = "case-list"
 LOGOUT_REDIRECT_URL = "staff-login"
@@ -155,19 +179,53 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = ENLIST_DOCUMENT_MAX_BYTES + 1024
 ENLIST_KEY_DIR = DATA_DIR / "keys"
 ENLIST_GENERATE_KEYS = not PRODUCTION
 
+# Staff sessions (rules in accounts/middleware.py): signed out after ENLIST_IDLE_MINUTES
+# without a request, and after ENLIST_SESSION_SECONDS in all however active; the cookie itself
+# ends with the browser.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("ENLIST_SESSION_SECONDS", 8 * 3600, minimum=300)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+ENLIST_IDLE_MINUTES = env_int("ENLIST_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Sent on every response by core/middleware.py. Our own files only: no inline script or style
+# (templates use CSS classes), no framing, forms post only to us.
+ENLIST_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("ENLIST_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Second factor (django-otp, TOTP): mandatory for every staff sign-in (accounts/views.py).
+OTP_TOTP_ISSUER = env_str("ENLIST_OTP_ISSUER", "Enlist")  # the name shown in the phone's app
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a user's TOTP secret
+
+# Lockout (django-axes): ENLIST_LOGIN_FAILURE_LIMIT wrong passwords or codes for one username
+# from one address lock that pair for ENLIST_LOCKOUT_MINUTES (each new try restarts the
+# clock); a full sign-in clears the count. `enlist axes_reset_username NAME` lifts a lock.
+AXES_FAILURE_LIMIT = env_int("ENLIST_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ENLIST_LOCKOUT_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "enlist.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "enlist.accounts.lockout.client_ip"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "next"]
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in the audit trail
+AXES_VERBOSE = False
+# Reverse proxies in front of Enlist that append to X-Forwarded-For (0: none, the peer
+# address is the client's). Lockouts are per client address, so this must be right.
+ENLIST_TRUSTED_PROXIES = env_int("ENLIST_TRUSTED_PROXIES", 0, minimum=0)
 
 # Logs carry method, path (opaque ids only) and status; never bodies or query strings.
 LOGGING = {
@@ -180,7 +238,27 @@ LOGGING = {
         # Django's own request logger prints the full URL of failing requests; ours replaces it.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": [], "propagate": False},
+        # Every sign-in at INFO is noise; failures and lockouts are WARNING (audit has both).
+        "axes": {"level": "WARNING"},
     },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Audit trail (enlist.audit): signed checkpoints go to a file outside the database, one every
+# N entries and on `enlist audit checkpoint`. The signing key: ENLIST_AUDIT_SIGNING_KEY / _FILE
+# (generated under ENLIST_KEY_DIR in development), read by enlist/audit/keys.py.
+ENLIST_AUDIT_CHECKPOINT_FILE = Path(
+    env_str("ENLIST_AUDIT_CHECKPOINT_FILE") or DATA_DIR / "audit-checkpoints.jsonl"
+).resolve()
+ENLIST_AUDIT_CHECKPOINT_EVERY = env_int("ENLIST_AUDIT_CHECKPOINT_EVERY", 1000, minimum=1)
+
+# Retention (enlist/vault/retention.py): days a case keeps its personal data after reaching
+# a final stage, then `enlist retention run` destroys its data key. One variable per entry
+# overrides it, e.g. ENLIST_RETENTION_REJECTED_DAYS=60; high-risk nationalities (advisory
+# prosecuted or warned) get the shortest of their stage's days and ENLIST_RETENTION_HIGH_RISK_DAYS.
+ENLIST_RETENTION_DAYS = {
+    name: env_int(f"ENLIST_RETENTION_{name.upper()}_DAYS", days, minimum=0)
+    for name, days in {"rejected": 90, "referred": 90, "withdrawn": 30, "enlisted": 30,
+                       "high_risk": 7}.items()
+}  # fmt: skip

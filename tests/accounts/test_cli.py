@@ -17,6 +17,10 @@ from tests.core.test_serve import run_enlist
 
 STRONG = "violet harbour lantern 42"
 TOKEN = re.compile(r"enl_[A-Za-z0-9_-]{43}")
+ALICE_ENROLS = (
+    "At the first sign-in (/staff/login/), alice sets up the second factor: an authenticator "
+    "app scans the QR code shown after the password.\n"
+)
 
 
 def staff(*args: str, stdin: str | None = None) -> str:
@@ -33,7 +37,7 @@ def test_add_clerk_with_password_from_stdin(vilnius):
         stdin=f"{STRONG}\n",
     )  # fmt: skip
 
-    assert output == "Created alice (clerk at lt-vilnius).\n"
+    assert output == "Created alice (clerk at lt-vilnius).\n" + ALICE_ENROLS
     alice = StaffUser.objects.get(username="alice")
     assert (alice.role, alice.mission, alice.is_staff, alice.is_superuser) == (
         "clerk",
@@ -189,7 +193,7 @@ def test_console_script_adds_staff_on_a_fresh_sqlite_database(tmp_path):
     )
     token = run_enlist(data_dir, "staff", "token", "alice")
 
-    assert added.stdout == "Created alice (clerk at lt-vilnius).\n"
+    assert added.stdout == "Created alice (clerk at lt-vilnius).\n" + ALICE_ENROLS
     assert unknown_role.returncode == 2
     assert "argument --role: invalid choice: 'general'" in unknown_role.stderr
     assert TOKEN.fullmatch(token.stdout.strip())

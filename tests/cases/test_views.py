@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from enlist.cases.models import Application, Document, StageChange
+from tests.conftest import sign_in
 from tests.factories import ApplicationFactory
 
 PDF = b"%PDF-1.4\n% discharge papers of a volunteer\n1 0 obj << >> endobj\n%%EOF\n"
@@ -32,8 +33,7 @@ def offered_transitions(response) -> list[str]:
 
 
 def logged_in(client, user):
-    client.force_login(user)
-    return client
+    return sign_in(client, user)
 
 
 def snapshot(application: Application) -> tuple:
@@ -96,14 +96,15 @@ def test_anonymous_transition_is_sent_to_login_and_changes_nothing(client, vilni
     assert snapshot(vilnius_case) == before
 
 
-def test_staff_can_sign_in_with_username_and_password(client, clerk_vilnius):
+def test_a_right_password_leads_to_the_second_factor_not_to_the_cases(client, clerk_vilnius):
     response = client.post(
         "/staff/login/",
         {"username": "clerk-vilnius", "password": "correct horse battery staple"},
     )
 
     assert response.status_code == 302
-    assert response["Location"] == "/staff/"
+    assert response["Location"] == "/staff/login/enrol/"
+    assert client.get("/staff/")["Location"] == "/staff/login/?next=/staff/"
 
 
 # --- case list ----------------------------------------------------------------------------
@@ -268,8 +269,9 @@ def test_pagination_links_keep_the_filters(client, hq, vilnius):
     assert '<a href="?stage=screening&amp;page=2">Next</a>' in response.content.decode()
 
 
-# session, user, the user's mission (page header), count, one page of cases, countries filter
-LIST_PAGE_QUERIES = 6
+# session, user, the session's OTP device, the user's mission (page header), count, one page of
+# cases, countries filter
+LIST_PAGE_QUERIES = 7 + 4  # + the page's audit entry: head lock, entry, index, head
 
 
 def test_list_page_query_count_does_not_grow_with_rows(

@@ -45,14 +45,18 @@ def subprocess_env(data_dir: Path) -> dict[str, str]:
 
 
 def run_enlist(
-    data_dir: Path, *args: str, stdin: str | None = None, check: bool = True
+    data_dir: Path,
+    *args: str,
+    stdin: str | None = None,
+    check: bool = True,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(  # noqa: S603  (our own console script, fixed arguments)
         enlist_argv(*args),
         input=stdin,
         capture_output=True,
         text=True,
-        env=subprocess_env(data_dir),
+        env=env if env is not None else subprocess_env(data_dir),
         cwd=data_dir,
         timeout=COMMAND_TIMEOUT,
         check=False,

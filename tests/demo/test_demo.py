@@ -28,13 +28,21 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import MISSION_ROLES, Role
+from enlist.accounts.totp import base32_secret
 from enlist.cases.models import Application, Channel, Document, StageChange, Verification
 from enlist.cases.workflow import Stage, find_rule
-from enlist.demo.generator import LOGINS, logins_read, specimen_pdf, specimen_png
+from enlist.demo.generator import (
+    LOGINS,
+    logins_read,
+    specimen_pdf,
+    specimen_png,
+    totp_secrets_read,
+)
 from enlist.demo.plan import MISSIONS, plan_demo
 from enlist.missions.models import Mission
 from enlist.vault.keyring import reset_caches
@@ -315,16 +323,28 @@ def test_plans_are_reproducible_from_the_seed():
 @pytest.mark.django_db
 def test_one_login_per_role_is_printed_and_kept_in_a_private_file(demo):
     passwords = logins_read(demo.logins_file)
+    totp_secrets = totp_secrets_read(demo.logins_file)
     assert stat.S_IMODE(demo.logins_file.stat().st_mode) == 0o600
     assert sorted(passwords) == sorted(username for username, _, _ in LOGINS)
+    assert sorted(totp_secrets) == sorted(passwords)
     assert {role for _, role, _ in LOGINS} == set(Role)
     for username, role, mission in LOGINS:
         user = StaffUser.objects.get(username=username)
         assert (user.role, user.mission.code if user.mission else None) == (role, mission)
-        line = re.search(rf"^\s+{username}\s+(\S+)\s+(\S+)\s+(\S+)$", demo.output, re.M)
-        assert line is not None and line.groups() == (role, mission or "-", passwords[username])
-        assert authenticate(username=username, password=passwords[username]) == user
+        line = re.search(rf"^\s+{username}\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)$", demo.output, re.M)
+        assert line is not None and line.groups() == (
+            role,
+            mission or "-",
+            passwords[username],
+            totp_secrets[username],
+        )
+        request = RequestFactory().post("/staff/login/")
+        assert authenticate(request, username=username, password=passwords[username]) == user
         assert passwords[username] not in user.password
+        # The printed secret is the one of the account's confirmed authenticator.
+        (device,) = TOTPDevice.objects.filter(user=user)
+        assert device.confirmed
+        assert base32_secret(device.key) == totp_secrets[username]
     admin = StaffUser.objects.get(username="admin")
     assert admin.is_staff and admin.is_superuser
     for path in ("/", "/staff/", "/admin/", "/api/v1/docs"):
@@ -364,8 +384,24 @@ def test_a_second_run_does_not_duplicate_and_prints_the_same_logins(demo, monkey
     assert "already exists" in out.getvalue()
     for password in logins_read(demo.logins_file).values():
         assert password in out.getvalue()
+    for secret in totp_secrets_read(demo.logins_file).values():
+        assert secret in out.getvalue()
     assert "http://enlist.example:8765/staff/" in out.getvalue()
     assert served == [("serve", {"host": "enlist.example", "port": 8765})]
+
+
+@pytest.mark.django_db
+def test_codes_prints_each_logins_current_code_which_signs_in_once(demo, client):
+    out = io.StringIO()
+    call_command("demo", "--codes", "--logins-file", str(demo.logins_file), stdout=out)
+
+    codes = dict(re.findall(r"^  (\S+)\s+(\d{6})$", out.getvalue(), re.M))
+    assert sorted(codes) == sorted(username for username, _, _ in LOGINS)
+    password = logins_read(demo.logins_file)["clerk"]
+    client.post("/staff/login/", {"username": "clerk", "password": password})
+    signed_in = client.post("/staff/login/code/", {"code": codes["clerk"]})
+    assert signed_in.status_code == 302 and signed_in["Location"] == "/staff/"
+    assert client.get("/staff/").status_code == 200
 
 
 @pytest.mark.django_db

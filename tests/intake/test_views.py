@@ -12,6 +12,7 @@ from django.utils.html import escape
 from enlist.cases.models import Application, Document, StageChange
 from enlist.intake.models import IdempotencyRecord
 from enlist.missions.models import Country
+from tests.conftest import sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 REFERENCE = re.compile(r"IL-[2-9A-Z]{4}-[2-9A-Z]{2}")
@@ -274,7 +275,7 @@ def test_markup_in_names_is_stored_as_given_and_shown_escaped(client, vilnius, c
     application = Application.objects.get()
     assert application.given_name == markup
     assert application.family_name_native == markup
-    client.force_login(clerk_vilnius)
+    sign_in(client, clerk_vilnius)
     detail = client.get(f"/staff/cases/{application.pk}/")
     html = detail.content.decode()
     assert detail.status_code == 200

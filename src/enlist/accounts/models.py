@@ -11,6 +11,9 @@ from django.utils import timezone
 
 from enlist.accounts.roles import MISSION_ROLES, Role
 
+# Sorted: a set's order changes from run to run, and the constraint below must not.
+_MISSION_ROLE_VALUES = sorted(r.value for r in MISSION_ROLES)
+
 TOKEN_PREFIX = "enl_"  # noqa: S105  (a prefix that makes leaked tokens greppable)
 
 
@@ -28,11 +31,8 @@ class StaffUser(AbstractUser):
             models.CheckConstraint(
                 name="staff_mission_iff_mission_role",
                 condition=(
-                    models.Q(role__in=[r.value for r in MISSION_ROLES], mission__isnull=False)
-                    | (
-                        ~models.Q(role__in=[r.value for r in MISSION_ROLES])
-                        & models.Q(mission__isnull=True)
-                    )
+                    models.Q(role__in=_MISSION_ROLE_VALUES, mission__isnull=False)
+                    | (~models.Q(role__in=_MISSION_ROLE_VALUES) & models.Q(mission__isnull=True))
                 ),
             ),
             models.CheckConstraint(

@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 
 from enlist.accounts.auth import StaffTokenAuth
 from enlist.api import ErrorsOut
+from enlist.audit.services import audit_case_view, audit_cases_shown
 from enlist.cases.access import access_application
 from enlist.cases.models import Application
 from enlist.cases.presentation import case_detail, case_summary
@@ -148,7 +149,16 @@ def list_applications(request: HttpRequest, query: Query[ListQuery]) -> dict[str
         nationality=query.nationality,
         waiting_days=query.waiting_days,
     )
-    return _page(request, application_list(user=request.user, filters=filters), query.page)
+    page = _page(request, application_list(user=request.user, filters=filters), query.page)
+    audit_cases_shown(
+        actor=request.user,
+        ids=[item["id"] for item in page["items"]],
+        count=page["count"],
+        page=page["page"],
+        via="api",
+        filters=vars(filters),
+    )
+    return page
 
 
 @router.post(
@@ -160,7 +170,16 @@ def list_applications(request: HttpRequest, query: Query[ListQuery]) -> dict[str
 )
 def search_applications(request: HttpRequest, payload: SearchIn) -> dict[str, Any]:
     results = application_search(user=request.user, query=payload.q)
-    return _page(request, results, payload.page)
+    page = _page(request, results, payload.page)
+    audit_cases_shown(
+        actor=request.user,
+        ids=[item["id"] for item in page["items"]],
+        count=page["count"],
+        page=page["page"],
+        via="api",
+        search=True,
+    )
+    return page
 
 
 @router.get(
@@ -171,7 +190,9 @@ def search_applications(request: HttpRequest, payload: SearchIn) -> dict[str, An
 )
 def get_application(request: HttpRequest, application_id: str) -> dict[str, Any]:
     application = access_application(user=request.user, application_id=application_id)
-    return case_detail(application, user=request.user)
+    detail = case_detail(application, user=request.user)
+    audit_case_view(actor=request.user, application=application, shown=detail, via="api")
+    return detail
 
 
 @router.post(
@@ -198,4 +219,6 @@ def transition_application(
     application_transition(
         application=application, to=payload.to, actor=request.user, reason=payload.reason
     )
-    return case_detail(application, user=request.user)
+    detail = case_detail(application, user=request.user)
+    audit_case_view(actor=request.user, application=application, shown=detail, via="api")
+    return detail

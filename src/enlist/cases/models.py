@@ -1,7 +1,10 @@
 """Applications, their documents, their stage history and their blind-index digests.
 
-Every personal value is an EncryptedField; what stays in clear is what statistics and
-routing need and what reveals no one: mission, nationality, stage, channel and dates.
+Every personal value is an EncryptedField (or, for files, an EncryptedFileField) sealed with
+the volunteer's own data key (``vault.DataKey``, one per application); ``vault_binding`` on
+each model says where its rows find that key. What stays in clear is what statistics and
+routing need and what reveals no one: mission, nationality, stage, channel and dates. When
+the data key is destroyed (``cases.erasure``) the row stays, for statistics, as an erased case.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enlist.cases.workflow import FINAL_STAGES, Stage
-from enlist.vault.fields import EncryptedField
+from enlist.vault.fields import EncryptedField, KeyBinding
+from enlist.vault.storage import EncryptedFileField
 
 
 class Channel(models.TextChoices):
@@ -28,10 +32,49 @@ class Channel(models.TextChoices):
 STAGE_CHOICES = [(s.value, s.value.replace("_", " ").capitalize()) for s in Stage]
 
 
+class ApplicationQuerySet(models.QuerySet):
+    """Applications come with their data key (one join), so a page of cases opens its
+    personal fields without a query per row."""
+
+    def only(self, *fields: str) -> ApplicationQuerySet:
+        if any(f.split("__")[0] in ("data_key", "data_key_id") for f in fields):
+            return super().only(*fields)
+        # The key's id is always loaded (a row's values cannot be sealed or opened without
+        # it), but not joined: a locking query then locks the application row alone.
+        clone = super().only(*fields, "data_key")
+        clone.query.select_related = _without_data_key(clone.query.select_related)
+        return clone
+
+    def defer(self, *fields: str | None) -> ApplicationQuerySet:
+        clone = super().defer(*fields)
+        if any(f and f.split("__")[0] in ("data_key", "data_key_id") for f in fields):
+            clone.query.select_related = _without_data_key(clone.query.select_related)
+        return clone
+
+
+def _without_data_key(related: dict | bool) -> dict | bool:
+    # A column both deferred and joined is an error in Django: drop the join instead.
+    if isinstance(related, dict) and "data_key" in related:
+        related = {name: nested for name, nested in related.items() if name != "data_key"}
+        return related or False
+    return related
+
+
+class ApplicationManager(models.Manager.from_queryset(ApplicationQuerySet)):  # type: ignore[misc]
+    def get_queryset(self) -> ApplicationQuerySet:
+        return super().get_queryset().select_related("data_key")
+
+
 class Application(models.Model):
     """One volunteer's application at one mission, carried from submission to a final stage."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    data_key = models.OneToOneField(
+        "vault.DataKey",
+        on_delete=models.PROTECT,
+        related_name="application",
+        help_text="This volunteer's data key: every personal field and file is sealed with it.",
+    )
     mission = models.ForeignKey(
         "missions.Mission", on_delete=models.PROTECT, related_name="applications"
     )
@@ -68,8 +111,12 @@ class Application(models.Model):
     # {"years", "branch", "last_rank", "combat_deployments", "peacekeeping", "specialties"}
     military_experience = EncryptedField(kind="json")
 
+    objects = ApplicationManager()
+    vault_binding = KeyBinding(key="data_key")
+
     class Meta:
         ordering = ["-submitted_at"]
+        base_manager_name = "objects"
         indexes = [
             # case list: a mission's cases by stage, newest first
             models.Index(
@@ -95,6 +142,11 @@ class Application(models.Model):
         return self.current_stage not in FINAL_STAGES
 
     @property
+    def is_erased(self) -> bool:
+        """The data key was destroyed: no personal field of this case can be read any more."""
+        return self.data_key.is_destroyed
+
+    @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
 
@@ -104,9 +156,15 @@ class Application(models.Model):
 
 
 class StageChange(models.Model):
-    """One move of an application between stages: who, when, from, to and why."""
+    """One move of an application between stages: who, when, from, to and why.
+
+    Kept when the case is erased (stages, dates and roles are what statistics count); the
+    reason, sealed with the volunteer's key, is then cleared.
+    """
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="history")
+    # Names the row in the reason's associated data: the integer pk is unknown before insert.
+    uid = models.UUIDField(default=uuid.uuid4, editable=False)
     from_stage = models.CharField(max_length=12, choices=STAGE_CHOICES, blank=True)
     to_stage = models.CharField(max_length=12, choices=STAGE_CHOICES)
     actor = models.ForeignKey(
@@ -115,6 +173,8 @@ class StageChange(models.Model):
     actor_role = models.CharField(max_length=16, help_text="'applicant' when the volunteer acted")
     reason = EncryptedField(null=True)  # free text may name people
     at = models.DateTimeField(default=timezone.now)
+
+    vault_binding = KeyBinding(key="application.data_key", row="uid")
 
     class Meta:
         ordering = ["at", "pk"]
@@ -148,7 +208,7 @@ class Document(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=20, choices=DocumentKind.choices)
-    file = models.FileField(upload_to=_document_path, max_length=200)
+    file = EncryptedFileField(upload_to=_document_path, max_length=200)
     original_name = EncryptedField()
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
@@ -163,6 +223,8 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     verified_at = models.DateTimeField(null=True, blank=True)
+
+    vault_binding = KeyBinding(key="application.data_key")
 
     class Meta:
         ordering = ["uploaded_at"]

@@ -19,7 +19,56 @@ def sees_full_case(role: Role) -> bool:
     return role in FULL_CASE_ROLES
 
 
+ERASED = "erased"  # shown for every personal field of an erased (crypto-shredded) case
+
+
+def _erased_summary(application: Application, *, role: Role) -> dict[str, Any]:
+    summary: dict[str, Any] = {
+        "id": str(application.pk),
+        "reference": ERASED,
+        "stage": application.stage,
+        "given_name": ERASED,
+        "family_name": ERASED,
+        "nationality": application.nationality_id,
+        "mission": application.mission.code,
+        "erased": True,
+    }
+    if sees_full_case(role):
+        summary |= {
+            "channel": application.channel,
+            "submitted_at": application.submitted_at,
+            "stage_changed_at": application.stage_changed_at,
+        }
+    return summary
+
+
+def _erased_detail(application: Application, *, role: Role) -> dict[str, Any]:
+    """An erased case: its non-personal facts and history; its data key no longer exists."""
+    detail = _erased_summary(application, role=role)
+    detail |= {
+        "erased_at": application.data_key.destroyed_at,
+        "erasure": application.data_key.destruction,
+        "documents": [],
+        "transitions": [],
+    }
+    if sees_full_case(role):
+        detail["history"] = [
+            {
+                "from_stage": h.from_stage or None,
+                "to_stage": h.to_stage,
+                "actor": h.actor.username if h.actor else None,
+                "actor_role": h.actor_role,
+                "reason": None,  # sealed with the destroyed key, and cleared
+                "at": h.at,
+            }
+            for h in application.history.select_related("actor")
+        ]
+    return detail
+
+
 def case_summary(application: Application, *, role: Role) -> dict[str, Any]:
+    if application.is_erased:
+        return _erased_summary(application, role=role)
     summary: dict[str, Any] = {
         "id": str(application.pk),
         "reference": application.reference,
@@ -40,6 +89,8 @@ def case_summary(application: Application, *, role: Role) -> dict[str, Any]:
 
 def case_detail(application: Application, *, user: StaffUser) -> dict[str, Any]:
     role = user.staff_role
+    if application.is_erased:
+        return _erased_detail(application, role=role)
     detail = case_summary(application, role=role)
     detail["given_name_native"] = application.given_name_native
     detail["family_name_native"] = application.family_name_native

@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import DOCUMENT_ROLES
+from enlist.audit.models import AuditAction
+from enlist.audit.services import audit_record
 from enlist.cases.identifiers import application_terms
 from enlist.cases.models import (
     Application,
@@ -97,6 +99,12 @@ def application_transition(
         reason=reason.strip() or None,
         at=now,
     )
+    audit_record(
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        target=locked,
+        detail={"from": current.value, "to": target.value, "reason_given": bool(change.reason)},
+    )
     application.stage, application.held_from = locked.stage, locked.held_from
     application.stage_changed_at = now
     return change
@@ -138,6 +146,12 @@ def document_add(
     document.file.save("upload", upload, save=False)
     try:
         document.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            target=application,
+            detail={"change": "document_add", "document": str(document.pk), "kind": kind},
+        )
     except Exception:
         document.file.delete(save=False)
         raise
@@ -154,4 +168,15 @@ def document_verify(*, document: Document, verification: str, actor: StaffUser) 
     document.verified_by = None if verification == Verification.PENDING else actor
     document.verified_at = None if verification == Verification.PENDING else timezone.now()
     document.save(update_fields=["verification", "verified_by", "verified_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        target=("application", document.application_id),
+        detail={
+            "change": "document_verify",
+            "document": str(document.pk),
+            "kind": document.kind,
+            "verification": verification,
+        },
+    )
     return document

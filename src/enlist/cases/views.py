@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from enlist.accounts.roles import CONTACT_ROLES, DOCUMENT_ROLES, NO_CASE_ROLES
+from enlist.audit.services import audit_case_view, audit_cases_shown, audit_document_view
 from enlist.cases.access import access_application
 from enlist.cases.models import DocumentKind, Verification
 from enlist.cases.presentation import case_detail, case_summary, sees_full_case
@@ -78,6 +79,16 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "missions": Mission.objects.all() if user.mission_id is None else [],
         "countries": country_choices(with_applications=True),
     }
+    searched = request.method == "POST" and error is None
+    audit_cases_shown(
+        actor=user,
+        ids=[row["id"] for row in context["rows"]],
+        count=page.paginator.count,
+        page=page.number,
+        via="web",
+        search=searched,
+        filters=None if searched else vars(filters),
+    )
     return render(request, "cases/case_list.html", context)
 
 
@@ -98,6 +109,7 @@ def case_detail_page(request: HttpRequest, application_id: uuid.UUID) -> HttpRes
         "document_kinds": DocumentKind.choices,
         "verifications": Verification.choices,
     }
+    audit_case_view(actor=request.user, application=application, shown=context["case"], via="web")
     return render(request, "cases/case_detail.html", context)
 
 
@@ -197,6 +209,7 @@ def case_document_download(
     request: HttpRequest, application_id: uuid.UUID, document_id: uuid.UUID
 ) -> HttpResponse:
     document = _document_or_404(request, application_id, document_id)
+    audit_document_view(actor=request.user, document=document, via="web")
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
         document.content_type, "bin"
     )

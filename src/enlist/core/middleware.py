@@ -1,4 +1,4 @@
-"""A request log that cannot leak personal data.
+"""A request log that cannot leak personal data, and the Content-Security-Policy header.
 
 Only the method, the path (which carries opaque ids, never personal values) and the status
 are written; query strings and bodies are not, because a search term or a form value there
@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 logger = logging.getLogger("enlist.requests")
@@ -27,4 +28,22 @@ class RequestLogMiddleware:
         logger.info(
             "%s %s %s %.0fms", request.method, request.path, response.status_code, elapsed_ms
         )
+        return response
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send ``settings.ENLIST_CONTENT_SECURITY_POLICY`` with every response.
+
+    Django 5.2 has no CSP support of its own, and one fixed policy needs no package. The
+    policy allows scripts and styles from our own origin only, so templates carry no inline
+    ``<script>`` and no ``style="…"`` (tests/accounts/test_security_headers.py checks both).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.policy = settings.ENLIST_CONTENT_SECURITY_POLICY
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", self.policy)
         return response

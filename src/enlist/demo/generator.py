@@ -10,7 +10,9 @@ for long and memory stays flat.
 
 The demo logins' passwords are random on every build and never stored in clear in the
 database: they are written to a file readable only by its owner (``demo-logins.txt`` next to
-the key directory), so a rerun can print them again.
+the key directory), so a rerun can print them again. So are their TOTP secrets (base32): the
+demo's accounts get a confirmed authenticator at build time, so that whoever tries the demo
+can add the printed secret to an app (or run ``enlist demo --codes``) instead of enrolling.
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ from tqdm import tqdm
 
 from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import Role
-from enlist.accounts.services import staff_add
+from enlist.accounts.services import staff_add, totp_device_add_confirmed
+from enlist.accounts.totp import base32_secret, hex_key
 from enlist.cases.models import Application, Channel, Document, StageChange
 from enlist.cases.services import application_transition, document_add, document_verify
 from enlist.demo.plan import HOME_MISSION, MISSIONS, ApplicationPlan, plan_demo
@@ -93,6 +96,7 @@ class Login:
     role: str
     mission: str  # "" for roles not bound to a mission
     password: str | None  # None when the logins file does not know it
+    totp_secret: str | None = None  # base32; None when the logins file does not know it
 
 
 @dataclass
@@ -138,6 +142,11 @@ def new_password() -> str:
     return "-".join(secrets.choice(_WORDS) for _ in range(4))
 
 
+def new_totp_secret() -> str:
+    """A random 160-bit TOTP secret in base32, as an authenticator app takes it."""
+    return base32_secret(secrets.token_hex(20))
+
+
 def logins_write(path: Path, logins: Sequence[Login]) -> None:
     """Write the logins file atomically, readable and writable by its owner only."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -146,38 +155,64 @@ def logins_write(path: Path, logins: Sequence[Login]) -> None:
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(
-            "# Enlist demo logins. Demo data only: never reuse these passwords.\n"
-            "# username\trole\tmission\tpassword\n"
+            "# Enlist demo logins. Demo data only: never reuse these passwords or secrets.\n"
+            "# username\trole\tmission\tpassword\ttotp_secret\n"
         )
         for login in logins:
-            handle.write(f"{login.username}\t{login.role}\t{login.mission}\t{login.password}\n")
+            handle.write(
+                f"{login.username}\t{login.role}\t{login.mission}\t{login.password}"
+                f"\t{login.totp_secret}\n"
+            )
     os.replace(temporary, path)
     path.chmod(0o600)
 
 
-def logins_read(path: Path) -> dict[str, str]:
-    """username → password from the logins file; empty when it does not exist."""
+def _logins_rows(path: Path) -> dict[str, list[str]]:
+    """username → the columns of its line; empty when the file does not exist."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return {}
-    passwords = {}
+    rows = {}
     for line in text.splitlines():
         if line.startswith("#") or not line.strip():
             continue
         parts = line.split("\t")
-        if len(parts) == 4:
-            passwords[parts[0]] = parts[3]
-    return passwords
+        if len(parts) in (4, 5):  # files from before the second factor have 4 columns
+            rows[parts[0]] = parts
+    return rows
+
+
+def logins_read(path: Path) -> dict[str, str]:
+    """username → password from the logins file; empty when it does not exist."""
+    return {username: parts[3] for username, parts in _logins_rows(path).items()}
+
+
+def totp_secrets_read(path: Path) -> dict[str, str]:
+    """username → base32 TOTP secret from the logins file."""
+    return {username: parts[4] for username, parts in _logins_rows(path).items() if len(parts) > 4}
 
 
 def demo_logins(path: Path) -> list[Login]:
-    """The demo's logins, with the passwords the logins file holds."""
-    passwords = logins_read(path)
+    """The demo's logins, with the passwords and TOTP secrets the logins file holds."""
+    passwords, totp_secrets = logins_read(path), totp_secrets_read(path)
     return [
-        Login(username, role.value, code or "", passwords.get(username))
+        Login(username, role.value, code or "", passwords.get(username), totp_secrets.get(username))
         for username, role, code in LOGINS
     ]
+
+
+def _login_create(login: Login) -> StaffUser:
+    """One of the printed demo accounts, with its confirmed authenticator."""
+    user = staff_add(
+        username=login.username,
+        role=login.role,
+        mission_code=login.mission or None,
+        password=login.password,
+    )
+    if login.totp_secret:
+        totp_device_add_confirmed(user=user, key_hex=hex_key(login.totp_secret))
+    return user
 
 
 def database_reset(*, confirmed: bool) -> str:
@@ -206,6 +241,8 @@ def database_reset(*, confirmed: bool) -> str:
     else:
         raise DemoRefused(f"--reset does not know how to reset a {vendor} database.")
     shutil.rmtree(Path(default_storage.path("documents")), ignore_errors=True)
+    # The old chain's checkpoints would (rightly) fail verification of the new database.
+    Path(settings.ENLIST_AUDIT_CHECKPOINT_FILE).unlink(missing_ok=True)
     return deleted
 
 
@@ -304,13 +341,7 @@ def _staff_create(logins: Sequence[Login]) -> _Staff:
     for login in logins:
         if login.username in FINAL_LOGINS:
             continue
-        user = staff_add(
-            username=login.username,
-            role=login.role,
-            mission_code=login.mission or None,
-            password=login.password,
-        )
-        staff.add(user, login.mission or None)
+        staff.add(_login_create(login), login.mission or None)
     return staff
 
 
@@ -413,7 +444,8 @@ def demo_build(
     started = time.perf_counter()
     now = now or timezone.now()
     logins = [
-        Login(username, role.value, code or "", new_password()) for username, role, code in LOGINS
+        Login(username, role.value, code or "", new_password(), new_totp_secret())
+        for username, role, code in LOGINS
     ]
     with transaction.atomic():
         _missions_ensure()
@@ -438,7 +470,7 @@ def demo_build(
     with transaction.atomic():
         for login in logins:
             if login.username in FINAL_LOGINS:
-                staff_add(username=login.username, role=login.role, password=login.password)
+                _login_create(login)
     return BuildReport(
         applications=Application.objects.count(),
         documents=documents,

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import CONTACT_ROLES
+from enlist.audit.models import AuditAction
+from enlist.audit.services import audit_record
 from enlist.cases.models import Application, Channel, LookupDigest, StageChange
 from enlist.cases.reference import new_reference
 from enlist.cases.services import application_index
@@ -20,6 +22,7 @@ from enlist.intake.schemas import ApplicationIn, IntakeContext
 from enlist.missions.models import Country, Mission
 from enlist.vault.keyring import blind_indexer
 from enlist.vault.normalise import normalise_reference
+from enlist.vault.services import data_key_create
 
 
 def intake_context(*, today: datetime.date | None = None) -> IntakeContext:
@@ -114,6 +117,7 @@ def _create(
     now = at or timezone.now()
     experience = data.military_experience.model_dump()
     application = Application.objects.create(
+        data_key=data_key_create(),  # the volunteer's own key: every personal value uses it
         mission=Mission.objects.get(code=data.mission),
         nationality_id=data.nationality,
         channel=channel,
@@ -144,5 +148,11 @@ def _create(
         actor=actor,
         actor_role=actor.role if actor else "applicant",
         at=now,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=application,
+        detail={"channel": str(channel), "mission": data.mission, "stage": Stage.SUBMITTED.value},
     )
     return application

@@ -1,9 +1,17 @@
-"""Where the running process gets its keys: the single source for fields, files and indexes.
+"""Where the running process gets its keys: the single source for data keys and indexes.
 
-Keys come from the environment (base64, or a ``*_FILE`` path) or, in development only, from
-files under ``ENLIST_KEY_DIR`` created on first use. They never live in the database, so a
-copy of the database or a backup without the key files holds no readable personal data.
-A key file holds one ``id:base64`` line per key version; the highest id encrypts, all decrypt.
+Two rings, each from the environment (base64, or a ``*_FILE`` path) or, in development only,
+from a file under ``ENLIST_KEY_DIR`` created on first use:
+
+- ``ENLIST_FIELD_KEY`` (``field.key``): the key-encryption keys (KEKs) that wrap every
+  volunteer's data key (``vault.envelope``). One ``id:base64`` line per KEK version; the
+  highest id wraps new and rotated data keys, all listed ids unwrap. The name is kept from
+  the first release, when this key encrypted the fields directly.
+- ``ENLIST_INDEX_KEY`` (``index.key``): the HMAC key of the blind indexes; the highest id is
+  used. It is separate so that search digests reveal nothing to a holder of the KEKs alone.
+
+Keys never live in the database, so a copy of the database or a backup without the key files
+holds no readable personal data.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from enlist.core.envtools import env_secret
 from enlist.vault.crypto import KEY_BYTES, BlindIndexer, FieldCipher
+from enlist.vault.envelope import KeyEncryptionKeys, LocalKeyEncryptionKeys
 
 
 def _parse_keys(text: str, *, source: str) -> dict[int, bytes]:
@@ -56,7 +65,13 @@ def _load(name: str) -> dict[int, bytes]:
 
 
 @functools.cache
-def field_cipher() -> FieldCipher:
+def key_encryption_keys() -> KeyEncryptionKeys:
+    """The KEK ring that wraps data keys (a KMS/HSM adapter would be returned from here)."""
+    return LocalKeyEncryptionKeys(_load("field"))
+
+
+def legacy_field_cipher() -> FieldCipher:
+    """The same ring as a first-release field cipher: reads version-1 tokens in migrations."""
     keys = _load("field")
     return FieldCipher(keys=keys, active_key_id=max(keys))
 
@@ -68,6 +83,6 @@ def blind_indexer() -> BlindIndexer:
 
 
 def reset_caches() -> None:
-    """Forget loaded keys (tests that switch key directories)."""
-    field_cipher.cache_clear()
+    """Forget loaded keys (tests that switch key directories, a KEK line removed)."""
+    key_encryption_keys.cache_clear()
     blind_indexer.cache_clear()

@@ -1,4 +1,5 @@
-"""`enlist staff add USERNAME --role ROLE [--mission CODE]` and `enlist staff token USERNAME`."""
+"""`enlist staff add USERNAME --role ROLE [--mission CODE]`, `enlist staff token USERNAME` and
+`enlist staff otp-reset USERNAME`."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import Role
-from enlist.accounts.services import staff_add, staff_token_create
+from enlist.accounts.services import staff_add, staff_token_create, totp_reset
 from enlist.errors import InvalidInput
 
 
 class Command(BaseCommand):
-    help = "Manage staff accounts: add one, or issue an API token."
+    help = "Manage staff accounts: add one, issue an API token, reset a second factor."
     stealth_options = ("stdin",)
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -37,12 +38,20 @@ class Command(BaseCommand):
         token = sub.add_parser("token", help="Print a new API token for a staff account.")
         token.add_argument("username")
         token.add_argument("--label", default="", help="What the token is for.")
+        reset = sub.add_parser(
+            "otp-reset",
+            help="Remove a staff account's authenticator (a lost phone): they set up a new "
+            "one at their next sign-in.",
+        )
+        reset.add_argument("username")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "add":
             self._add(**options)
-        else:
+        elif action == "token":
             self._token(**options)
+        else:
+            self._otp_reset(**options)
 
     def _add(
         self, *, username: str, role: str, mission: str | None, password_stdin: bool,
@@ -61,9 +70,24 @@ class Command(BaseCommand):
             raise CommandError("; ".join(f"{e.field}: {e.message}" for e in exc.errors)) from None
         where = f" at {user.mission.code}" if user.mission else ""
         self.stdout.write(f"Created {user.username} ({user.role}{where}).")
+        if user.has_usable_password():
+            self.stdout.write(
+                f"At the first sign-in (/staff/login/), {user.username} sets up the second "
+                "factor: an authenticator app scans the QR code shown after the password."
+            )
 
     def _token(self, *, username: str, label: str, **_: Any) -> None:
         user = StaffUser.objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"No active staff account named {username!r}.")
         self.stdout.write(staff_token_create(user=user, label=label))
+
+    def _otp_reset(self, *, username: str, **_: Any) -> None:
+        user = StaffUser.objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"No staff account named {username!r}.")
+        removed = totp_reset(user=user)
+        self.stdout.write(
+            f"Removed {removed} authenticator(s) of {user.username}: they set up a new one at "
+            "their next sign-in."
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
+from enlist.accounts.totp import STEP_SECONDS, current_code
 from enlist.demo.generator import (
     BuildReport,
     DemoRefused,
@@ -68,6 +70,12 @@ class Command(BaseCommand):
             "--port", type=int, default=8000, help="Port to serve on (default: 8000)."
         )
         parser.add_argument(
+            "--codes",
+            action="store_true",
+            help="Print the current six-digit code of each demo login (from the logins file), "
+            "for trying the demo without an authenticator app, then exit.",
+        )
+        parser.add_argument(
             "--logins-file",
             type=Path,
             default=None,
@@ -87,6 +95,7 @@ class Command(BaseCommand):
         host: str,
         port: int,
         logins_file: Path | None,
+        codes: bool,
         **options: Any,
     ) -> None:
         if applications < 0:
@@ -95,6 +104,9 @@ class Command(BaseCommand):
             raise CommandError("--yes only confirms --reset.")
         verbosity = int(options.get("verbosity", 1))
         logins_path = logins_file or default_logins_file()
+        if codes:
+            self.stdout.write(_codes_table(demo_logins(logins_path)))
+            return
         try:
             if reset:
                 deleted = database_reset(confirmed=yes)
@@ -125,7 +137,12 @@ class Command(BaseCommand):
         except DemoRefused as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(_logins_table(demo_logins(logins_path), host=host, port=port))
-        self.stdout.write(f"Passwords are kept in {logins_path} (readable by you only).")
+        self.stdout.write(
+            f"Passwords and TOTP secrets are kept in {logins_path} (readable by you only).\n"
+            "Sign-in asks for a code after the password: add the login's TOTP secret to an "
+            "authenticator app,\nor run `enlist demo --codes` for the current codes (each "
+            "code signs in once)."
+        )
         if not no_serve:
             self.stdout.flush()
             call_command("serve", host=host, port=port)
@@ -153,12 +170,18 @@ def _summary(report: BuildReport) -> str:
 def _logins_table(logins: list[Login], *, host: str, port: int) -> str:
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
     base = f"http://{shown}:{port}"
-    rows = [("username", "role", "mission", "password")]
+    rows = [("username", "role", "mission", "password", "totp_secret")]
     rows += [
-        (login.username, login.role, login.mission or "-", login.password or "(unknown)")
+        (
+            login.username,
+            login.role,
+            login.mission or "-",
+            login.password or "(unknown)",
+            login.totp_secret or "(unknown)",
+        )
         for login in logins
     ]
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = [
         "",
         f"  Public form    {base}/",
@@ -173,7 +196,21 @@ def _logins_table(logins: list[Login], *, host: str, port: int) -> str:
         )
         if number == 0:
             lines.append("  " + "  ".join("-" * width for width in widths))
-    if any(login.password is None for login in logins):
-        lines.append("  (unknown: the logins file is missing; `enlist demo --reset` rebuilds)")
+    if any(login.password is None or login.totp_secret is None for login in logins):
+        lines.append(
+            "  (unknown: the logins file is missing or from an older demo; "
+            "`enlist demo --reset` rebuilds)"
+        )
     lines.append("")
     return "\n".join(line.rstrip() for line in lines)
+
+
+def _codes_table(logins: list[Login]) -> str:
+    now = time.time()
+    left = STEP_SECONDS - int(now) % STEP_SECONDS
+    lines = [f"Current codes (the next ones come in {left} s; each code signs in once):"]
+    width = max(len(login.username) for login in logins)
+    for login in logins:
+        code = current_code(login.totp_secret, at=now) if login.totp_secret else "(unknown)"
+        lines.append(f"  {login.username.ljust(width)}  {code}")
+    return "\n".join(lines)

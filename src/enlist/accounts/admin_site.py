@@ -1,0 +1,42 @@
+"""The admin site: the same staff sign-in (password, then second factor) as the staff pages.
+
+Like django-otp's ``OTPAdminSite``, only a session verified by a second factor gets in; unlike
+it, the admin has no login form of its own: ``/admin/login/`` sends to the staff sign-in, so
+lockout, enrolment and the idle timeout apply to the admin exactly as to the staff pages.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from enlist.accounts.middleware import is_verified
+
+
+class StaffAdminSite(admin.AdminSite):
+    site_header = "Enlist administration"
+    site_title = "Enlist"
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        return super().has_permission(request) and is_verified(request)
+
+    def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        index = reverse("admin:index", current_app=self.name)
+        target = request.GET.get(REDIRECT_FIELD_NAME, "")
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = index
+        if self.has_permission(request):
+            return HttpResponseRedirect(target)
+        if is_verified(request):
+            # Signed in with both factors but not an administrator: sending them to the
+            # sign-in again would loop.
+            raise PermissionDenied
+        return redirect_to_login(target, settings.LOGIN_URL)

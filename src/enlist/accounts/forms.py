@@ -1,0 +1,36 @@
+"""The sign-in forms: password (Django's, which passes the request on to django-axes) and code."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+_CODE = re.compile(r"\d{6}")
+
+
+class SignInForm(AuthenticationForm):
+    """Username and password. ``authenticate(request, …)`` runs through django-axes first."""
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Six-digit code from your authenticator app"),
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "class": "code",
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = re.sub(r"\s", "", self.cleaned_data["code"])
+        if not _CODE.fullmatch(code):
+            raise forms.ValidationError(_("Enter the six digits your authenticator app shows."))
+        return code

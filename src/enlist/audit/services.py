@@ -1,0 +1,377 @@
+"""Writing the audit trail, signing checkpoints and verifying the chain.
+
+``audit_record`` is the one way in: every service, view and API endpoint that creates,
+changes or shows personal data calls it, inside its own transaction, so the entry and the
+change commit or roll back together. Appends are serialised by locking the single
+``AuditHead`` row (SELECT ... FOR UPDATE on PostgreSQL; on SQLite every transaction begins
+IMMEDIATE and so holds the write lock already), which makes the sequence gap-free and the
+chain linear under any concurrency.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import sys
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, connection, models, transaction
+from django.utils import timezone
+from tqdm import tqdm
+
+from enlist.accounts.models import StaffUser
+from enlist.audit import keys
+from enlist.audit.chain import (
+    GENESIS,
+    Checkpoint,
+    Entry,
+    StoredEntry,
+    VerificationResult,
+    check_detail,
+    checkpoint_sign,
+    entry_hash,
+    entry_subjects,
+    verify_chain,
+)
+from enlist.audit.models import AuditAction, AuditEntry, AuditHead, AuditSubject
+
+try:  # POSIX: concurrent writers of the checkpoint file take turns
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None  # type: ignore[assignment]
+
+logger = logging.getLogger(__name__)
+
+APPLICANT = "applicant"  # actor_role when the volunteer acted (no account)
+SYSTEM = "system"  # actor_role for the command line, the admin and other operator paths
+ANONYMOUS = "anonymous"  # actor_role of a failed sign-in
+
+# Target types by model; anything else is named by its model.
+_TARGET_TYPES = {"cases.application": "application", "accounts.staffuser": "staff"}
+
+# The personal fields a case view may show; a view entry lists which were shown (names only).
+PERSONAL_FIELDS = frozenset(
+    {
+        "reference",
+        "given_name",
+        "family_name",
+        "given_name_native",
+        "family_name_native",
+        "date_of_birth",
+        "residence_country",
+        "email",
+        "phone",
+        "passport_number",
+        "languages",
+        "military_experience",
+        "documents",
+        "history",
+    }
+)
+
+Target = models.Model | tuple[str, str] | None
+
+
+def _target(target: Target) -> tuple[str, str]:
+    if target is None:
+        return "", ""
+    if isinstance(target, tuple):
+        kind, key = target
+        return kind, str(key)
+    label = target._meta.label_lower
+    return _TARGET_TYPES.get(label, target._meta.model_name or label), str(target.pk)
+
+
+def audit_record(
+    *,
+    actor: StaffUser | None,
+    action: AuditAction | str,
+    target: Target = None,
+    detail: Mapping[str, Any] | None = None,
+    actor_role: str | None = None,
+    actor_username: str | None = None,
+) -> AuditEntry:
+    """Append one entry to the audit trail, in the caller's transaction (or a new one).
+
+    `actor` None: the applicant acted (`actor_role` defaults to "applicant"), or an operator
+    path such as the command line (`actor_role="system"`), or a failed sign-in
+    (`actor_role="anonymous"`, `actor_username` the name that was tried). `target` is a model
+    instance (an Application, a StaffUser) or a (type, id) pair. `detail` holds ids, stages,
+    counts and field names only (``chain.DETAIL_KEYS``); anything else raises DetailError.
+
+    Raises whatever the database raises; the caller's change then rolls back with it, so
+    nothing is done that is not recorded. Every ``ENLIST_AUDIT_CHECKPOINT_EVERY`` entries a
+    signed checkpoint is appended to the checkpoint file once the transaction commits.
+    """
+    action = AuditAction(action)
+    detail = dict(detail or {})
+    check_detail(detail)
+    target_type, target_id = _target(target)
+    if actor is not None:
+        actor_id, username, role = actor.pk, actor.username, actor.role
+    else:
+        actor_id, username, role = None, actor_username or "", actor_role or APPLICANT
+    with transaction.atomic(savepoint=False):
+        head_sequence, head_hash = _locked_head()
+        content = Entry(
+            sequence=head_sequence + 1,
+            at=timezone.now(),
+            actor_id=actor_id,
+            actor_username=username[:150],
+            actor_role=role,
+            action=action.value,
+            target_type=target_type,
+            target_id=target_id,
+            detail=detail,
+        )
+        digest = entry_hash(content, head_hash)
+        entry = AuditEntry(
+            sequence=content.sequence,
+            at=content.at,
+            actor_id=actor_id,
+            actor_username=content.actor_username,
+            actor_role=role,
+            action=content.action,
+            target_type=target_type,
+            target_id=target_id,
+            detail=detail,
+            prev_hash=head_hash,
+            hash=digest,
+        )
+        entry.save(force_insert=True)
+        subjects = entry_subjects(target_type=target_type, target_id=target_id, detail=detail)
+        if subjects:
+            AuditSubject.objects.bulk_create(
+                AuditSubject(entry=entry, application_id=s) for s in sorted(subjects)
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(_HEAD_MOVE, [entry.sequence, digest, AuditHead.ONE])
+        if entry.sequence % settings.ENLIST_AUDIT_CHECKPOINT_EVERY == 0:
+            # After commit only: a checkpoint must never pin an entry that was rolled back.
+            transaction.on_commit(
+                functools.partial(_checkpoint_after_commit, entry.sequence, digest), robust=True
+            )
+    return entry
+
+
+# The head is read and moved by hand: these two statements run on every page view, and the
+# ORM's query building cost more than the statements themselves.
+_HEAD_TABLE = AuditHead._meta.db_table
+_HEAD_MOVE = f"UPDATE {_HEAD_TABLE} SET sequence = %s, hash = %s WHERE id = %s"  # noqa: S608
+
+
+def _locked_head() -> tuple[int, str]:
+    """(sequence, hash) of the last entry, with the head row locked to this transaction."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT sequence, hash FROM {_HEAD_TABLE} WHERE id = %s{lock}",  # noqa: S608
+            [AuditHead.ONE],
+        )
+        row = cursor.fetchone()
+    if row is not None:
+        return int(row[0]), row[1]
+    # No head row (a flushed test database, or it was deleted): rebuild it from the last
+    # entry. A concurrent append may create it first; then we lock theirs.
+    last = AuditEntry.objects.order_by("-sequence").values_list("sequence", "hash").first()
+    sequence, digest = last or (0, GENESIS)
+    try:
+        with transaction.atomic():
+            AuditHead.objects.create(pk=AuditHead.ONE, sequence=sequence, hash=digest)
+    except IntegrityError:
+        pass
+    head = AuditHead.objects.select_for_update().get(pk=AuditHead.ONE)
+    return head.sequence, head.hash
+
+
+# --- helpers for the places that show cases ------------------------------------------------
+
+
+def audit_case_view(
+    *, actor: StaffUser, application: models.Model, shown: Mapping[str, Any], via: str
+) -> AuditEntry:
+    """Record that `actor` was shown a case's personal data; `shown` is what was presented
+    (only its keys are read: the names of the personal fields shown)."""
+    fields = sorted(key for key in shown if key in PERSONAL_FIELDS)
+    return audit_record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        target=application,
+        detail={"via": via, "fields": fields},
+    )
+
+
+def audit_cases_shown(
+    *,
+    actor: StaffUser,
+    ids: Sequence[Any],
+    count: int,
+    page: int,
+    via: str,
+    search: bool = False,
+    filters: Mapping[str, Any] | None = None,
+) -> AuditEntry | None:
+    """Record a page of cases whose names were shown: one entry per page, naming each case.
+
+    A search is always recorded, even with no result (probing whether someone applied is
+    itself an access); a list page only when it showed at least one case. Never the search
+    text: it is a name, passport number, email or phone.
+    """
+    if not search and not ids:
+        return None
+    detail: dict[str, Any] = {
+        "via": via,
+        "count": count,
+        "page": page,
+        "ids": [str(i) for i in ids],
+    }
+    used = {k: str(v) for k, v in (filters or {}).items() if v not in (None, "")}
+    if used:
+        detail["filters"] = used
+    action = AuditAction.SEARCH if search else AuditAction.VIEW_LIST
+    return audit_record(actor=actor, action=action, target=None, detail=detail)
+
+
+def audit_document_view(*, actor: StaffUser, document: models.Model, via: str) -> AuditEntry:
+    """Record that `actor` opened (downloaded) a document of a case."""
+    return audit_record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        target=("application", document.application_id),
+        detail={"via": via, "document": str(document.pk), "kind": document.kind},
+    )
+
+
+# --- checkpoints -------------------------------------------------------------------------
+
+
+def checkpoint_file() -> Path:
+    return Path(settings.ENLIST_AUDIT_CHECKPOINT_FILE)
+
+
+def _checkpoint_after_commit(size: int, head: str) -> None:
+    try:
+        _checkpoint_write(size=size, head=head)
+    except Exception:
+        # The change is committed and its entry chained; only the pin is missing, and the
+        # next checkpoint covers this entry too. An operator must hear about it, though.
+        logger.exception("audit checkpoint for entry #%s could not be written", size)
+
+
+def _checkpoint_write(*, size: int, head: str) -> Checkpoint:
+    checkpoint = checkpoint_sign(
+        size=size, head=head, at=timezone.now(), private_key=keys.signing_key()
+    )
+    path = checkpoint_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+    with os.fdopen(descriptor, "a", encoding="ascii") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.write(checkpoint.to_line() + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    return checkpoint
+
+
+def audit_checkpoint() -> Checkpoint:
+    """Sign the chain as it stands (its last committed entry) and append the checkpoint to
+    the checkpoint file. Record the returned line somewhere the database's writers cannot
+    reach (a ticket, a notebook, another machine): it pins every entry up to it."""
+    last = AuditEntry.objects.order_by("-sequence").values_list("sequence", "hash").first()
+    size, head = last or (0, GENESIS)
+    return _checkpoint_write(size=size, head=head)
+
+
+class CheckpointFileError(Exception):
+    """A line of the checkpoint file is not a checkpoint."""
+
+
+def checkpoints_read(path: Path | None = None) -> list[Checkpoint]:
+    path = path or checkpoint_file()
+    if not path.exists():
+        return []
+    checkpoints = []
+    with path.open(encoding="ascii", errors="replace") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                checkpoints.append(Checkpoint.from_line(line))
+            except ValueError as exc:
+                raise CheckpointFileError(f"{path}, line {number}: {exc}") from None
+    return checkpoints
+
+
+# --- verification ------------------------------------------------------------------------
+
+_CHUNK = 2000
+
+
+def _stored_entries() -> Iterator[StoredEntry]:
+    """Every entry in sequence order with the case-index rows stored for it, in chunks."""
+    after = 0
+    while True:
+        rows = list(AuditEntry.objects.filter(sequence__gt=after).order_by("sequence")[:_CHUNK])
+        if not rows:
+            return
+        last = rows[-1].sequence
+        subjects: dict[int, set[str]] = defaultdict(set)
+        for entry_id, application_id in AuditSubject.objects.filter(
+            entry__sequence__gt=after, entry__sequence__lte=last
+        ).values_list("entry_id", "application_id"):
+            subjects[entry_id].add(str(application_id))
+        for row in rows:
+            yield StoredEntry(
+                entry=row.content(),
+                prev_hash=row.prev_hash,
+                hash=row.hash,
+                subjects=frozenset(subjects.get(row.pk, ())),
+            )
+        after = last
+
+
+@dataclass(frozen=True)
+class Verification:
+    result: VerificationResult
+    checkpoint_path: Path
+
+
+def audit_verify(*, progress: bool | None = None) -> Verification:
+    """Recompute the whole chain and check it against the chain head and every signed
+    checkpoint in the checkpoint file. Raises CheckpointFileError for a malformed file.
+
+    `progress` None shows a progress bar on stderr when it is a terminal.
+    """
+    path = checkpoint_file()
+    checkpoints = checkpoints_read(path)
+    head_row = AuditHead.objects.filter(pk=AuditHead.ONE).values_list("sequence", "hash").first()
+    total = AuditEntry.objects.count()
+    with tqdm(
+        total=total,
+        unit="entry",
+        desc="Verifying the audit chain",
+        file=sys.stderr,
+        disable=None if progress is None else not progress,
+        leave=False,
+    ) as bar:
+
+        def counted() -> Iterator[StoredEntry]:
+            for number, stored in enumerate(_stored_entries(), start=1):
+                yield stored
+                if number % 1000 == 0:
+                    bar.update(1000)
+
+        result = verify_chain(
+            counted(),
+            checkpoints,
+            public_keys=keys.verification_keys() if checkpoints else {},
+            head=head_row,
+        )
+    return Verification(result=result, checkpoint_path=path)

@@ -1,0 +1,105 @@
+"""Auditor pages: the trail with filters, "who saw or changed case X", "what user Y did".
+
+Auditors only: every other role gets 404, exactly as for a page that does not exist, and an
+anonymous visitor the login page. The pages show ids, usernames, actions and the entries'
+non-personal detail; never a case's contents.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from enlist.accounts.roles import Role
+from enlist.audit.chain import utc_iso
+from enlist.audit.models import AuditAction, AuditEntry, AuditHead
+from enlist.audit.selectors import EntryFilters, application_id_for_reference, audit_entries
+from enlist.audit.services import audit_cases_shown
+from enlist.errors import InvalidInput
+
+PAGE_SIZE = 50
+
+
+def auditor_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.role != Role.AUDITOR:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _row(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "sequence": entry.sequence,
+        "at": utc_iso(entry.at),
+        "actor": entry.actor_username,
+        "role": entry.actor_role,
+        "action": entry.action,
+        "action_label": AuditAction(entry.action).label,
+        "target_type": entry.target_type,
+        "target_id": entry.target_id,
+        "detail": json.dumps(entry.detail, sort_keys=True, ensure_ascii=False),
+    }
+
+
+@auditor_only
+def entries_page(request: HttpRequest, application_id: uuid.UUID | None = None) -> HttpResponse:
+    filters = EntryFilters(
+        since=request.GET.get("since") or None,
+        until=request.GET.get("until") or None,
+        action=request.GET.get("action") or None,
+        actor=request.GET.get("actor") or None,
+        case=application_id,
+    )
+    error = None
+    try:
+        entries = audit_entries(filters=filters)
+    except InvalidInput as exc:
+        error = exc.messages
+        entries = AuditEntry.objects.none()
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    head = AuditHead.objects.filter(pk=AuditHead.ONE).values_list("sequence", flat=True).first()
+    context = {
+        "page": page,
+        "rows": [_row(entry) for entry in page.object_list],
+        "filters": filters,
+        "case_id": application_id,
+        "error": error,
+        "lookup_error": request.GET.get("not_found") == "1",
+        "querystring": params.urlencode(),
+        "actions": AuditAction.choices,
+        "chain_size": head or 0,
+    }
+    return render(request, "audit/entries.html", context)
+
+
+@auditor_only
+@require_POST
+def case_lookup(request: HttpRequest) -> HttpResponse:
+    """Resolve a case reference (sent in the body: it is personal) to the case's page.
+
+    The look-up itself is recorded like any search: an auditor learns that a case exists.
+    """
+    application_id = application_id_for_reference(text=request.POST.get("reference", "")[:100])
+    found = [application_id] if application_id is not None else []
+    audit_cases_shown(
+        actor=request.user, ids=found, count=len(found), page=1, via="audit", search=True
+    )
+    if application_id is None:
+        return redirect(f"{reverse('audit-entries')}?not_found=1")
+    return redirect("audit-case", application_id=application_id)

@@ -1,0 +1,36 @@
+"""The staff page action that erases a case at the applicant's request (HQ only). Thin."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from enlist.cases.access import access_application
+from enlist.cases.erasure import application_shred
+from enlist.errors import EnlistError, NotFound, NotPermitted
+
+
+@login_required
+@require_POST
+def case_erase(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    try:
+        application = access_application(user=request.user, application_id=application_id)
+    except NotFound:
+        raise Http404 from None
+    try:
+        application_shred(
+            application=application, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except NotPermitted as exc:
+        return HttpResponseForbidden(exc.message)
+    except EnlistError as exc:
+        messages.error(request, exc.messages)
+    else:
+        messages.success(request, _("The applicant's personal data was erased."))
+    return redirect("case-detail", application_id)

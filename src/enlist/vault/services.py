@@ -1,0 +1,158 @@
+"""Writes on data keys: create one, destroy one, re-wrap them all under the active KEK.
+
+The application-level operations (erasing a case, the retention run) are in
+``cases.erasure``; these functions know nothing of cases.
+"""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from tqdm import tqdm
+
+from enlist.vault.envelope import DataKeyCipher, WrappedKey, new_data_key, rewrap
+from enlist.vault.keyring import key_encryption_keys
+from enlist.vault.models import DataKey, Destruction
+
+ROTATE_BATCH_SIZE = 200
+
+
+def data_key_create() -> DataKey:
+    """A fresh data key, stored wrapped by the active KEK; its cipher is ready on the instance."""
+    key = new_data_key()
+    key_id = uuid.uuid4()
+    wrapped = key_encryption_keys().wrap(key, key_id=key_id.bytes)
+    data_key = DataKey.objects.create(
+        id=key_id, wrapped=wrapped.wrapped, kek_version=wrapped.version
+    )
+    data_key.__dict__["_cipher"] = DataKeyCipher(key)  # no need to unwrap what we just made
+    return data_key
+
+
+def data_key_destroy(*, data_key: DataKey, destruction: Destruction) -> bool:
+    """Wipe the wrapped key (crypto-shredding). Returns False when it was already destroyed.
+
+    The row is locked first, so a concurrent rotation either re-wrapped it before (and the
+    wipe removes that) or sees it destroyed and skips it.
+    """
+    with transaction.atomic():
+        locked = DataKey.objects.select_for_update().get(pk=data_key.pk)
+        if locked.is_destroyed:
+            return False
+        locked.wrapped = None
+        locked.kek_version = None
+        locked.destroyed_at = timezone.now()
+        locked.destruction = destruction
+        locked.save(update_fields=["wrapped", "kek_version", "destroyed_at", "destruction"])
+    data_key.forget()
+    data_key.wrapped, data_key.kek_version = None, None
+    data_key.destroyed_at, data_key.destruction = locked.destroyed_at, locked.destruction
+    return True
+
+
+@dataclass
+class KeyStatus:
+    active_version: int
+    ring_versions: list[int]
+    live_by_version: Counter[int] = field(default_factory=Counter)
+    destroyed: int = 0
+
+    @property
+    def to_rotate(self) -> int:
+        return sum(n for v, n in self.live_by_version.items() if v != self.active_version)
+
+    @property
+    def missing_versions(self) -> list[int]:
+        """Versions data keys are wrapped with that the ring no longer holds (unreadable)."""
+        return sorted(set(self.live_by_version) - set(self.ring_versions))
+
+    @property
+    def removable_versions(self) -> list[int]:
+        """Ring versions no live data key needs any more: their lines can be deleted."""
+        return sorted(
+            v
+            for v in self.ring_versions
+            if v != self.active_version and not self.live_by_version[v]
+        )
+
+
+def data_key_status() -> KeyStatus:
+    keks = key_encryption_keys()
+    rows = (
+        DataKey.objects.filter(kek_version__isnull=False)
+        .values_list("kek_version")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return KeyStatus(
+        active_version=keks.active_version,
+        ring_versions=sorted(keks.versions),
+        live_by_version=Counter(dict(rows)),
+        destroyed=DataKey.objects.filter(destroyed_at__isnull=False).count(),
+    )
+
+
+@dataclass(frozen=True)
+class RotationReport:
+    active_version: int
+    rewrapped: int
+    remaining: int  # still under another version (their KEK is missing from the ring)
+
+
+def data_keys_rotate(
+    *,
+    batch_size: int = ROTATE_BATCH_SIZE,
+    progress: bool | None = None,
+    after_batch: Callable[[int], None] | None = None,
+) -> RotationReport:
+    """Re-wrap every live data key not under the active KEK version, in short transactions.
+
+    Each batch locks its rows (SELECT ... FOR UPDATE), re-wraps them and commits, so the
+    server keeps serving: a reader holding a key wrapped the old way still unwraps it while
+    the old KEK is in the ring, and the data key itself never changes, so no ciphertext is
+    touched. Stopping at any point loses nothing; a rerun continues with what is left.
+    Keys whose KEK version is missing from the ring are left alone and counted in `remaining`.
+    `after_batch(n)` is called after each committed batch (tests use it to interrupt).
+    """
+    keks = key_encryption_keys()
+    active = keks.active_version
+    readable = sorted(keks.versions - {active})
+    pending = DataKey.objects.filter(kek_version__in=readable)
+    total = pending.count()
+    rewrapped = 0
+    with tqdm(
+        total=total,
+        unit="key",
+        desc=f"Re-wrapping data keys under KEK {active}",
+        file=sys.stderr,
+        disable=None if progress is None else not progress,
+        leave=False,
+    ) as bar:
+        while True:
+            with transaction.atomic():
+                batch = list(
+                    pending.select_for_update().only("pk", "wrapped", "kek_version")[:batch_size]
+                )
+                for data_key in batch:
+                    new = rewrap(
+                        keks,
+                        WrappedKey(version=data_key.kek_version, wrapped=bytes(data_key.wrapped)),
+                        key_id=data_key.pk.bytes,
+                    )
+                    data_key.wrapped, data_key.kek_version = new.wrapped, new.version
+                    data_key.save(update_fields=["wrapped", "kek_version"])
+            if not batch:
+                break
+            rewrapped += len(batch)
+            bar.update(len(batch))
+            if after_batch is not None:
+                after_batch(len(batch))
+    remaining = DataKey.objects.filter(kek_version__isnull=False).exclude(kek_version=active)
+    return RotationReport(active_version=active, rewrapped=rewrapped, remaining=remaining.count())
