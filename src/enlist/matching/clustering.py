@@ -1,0 +1,159 @@
+"""Clusters of records from scored pairs, without chaining strangers through one weak link.
+
+1. Link every pair whose probability reaches the threshold; take connected components.
+2. A component of two records is one edge that passed: done. A larger component has every
+   pair inside it scored (not only the candidate pairs), each pair weighing
+   ``match_weight - weight_of(threshold)`` (positive: should be together).
+3. When every pair inside agrees, the component stands. Otherwise it is re-clustered by
+   greedy additive edge contraction (a correlation-clustering heuristic): repeatedly merge
+   the two groups whose pairs across sum to the highest positive weight. A → B → C where A and
+   C clearly differ therefore stays {A, B}, {C} or {A}, {B, C}, whichever the evidence favours.
+4. Components larger than ``max_component`` are first cut by raising the threshold.
+
+Guarantees: every record gets exactly one cluster; two records end in one cluster only if
+they are connected by pairs at or above the threshold; clusters are numbered from 0 in
+the order of their first record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from enlist.matching.scoring import weight_of
+
+PairScorer = Callable[[np.ndarray, np.ndarray], np.ndarray]
+"""Match weights (bits) of the pairs (left[k], right[k])."""
+
+
+def connected_components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Component label (the smallest member index) of each of n nodes."""
+    labels = np.arange(n, dtype=np.int64)
+    if len(left) == 0:
+        return labels
+    left = np.asarray(left, dtype=np.int64)
+    right = np.asarray(right, dtype=np.int64)
+    while True:
+        low = np.minimum(labels[left], labels[right])
+        before = labels.copy()
+        np.minimum.at(labels, left, low)
+        np.minimum.at(labels, right, low)
+        # Pointer jumping: follow labels to their roots.
+        while True:
+            jumped = labels[labels]
+            if np.array_equal(jumped, labels):
+                break
+            labels = jumped
+        if np.array_equal(before, labels):
+            return labels
+
+
+def _gaec(size: int, left: np.ndarray, right: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Greedy additive edge contraction on a complete weighted graph of ``size`` nodes."""
+    joint = np.zeros((size, size), dtype=np.float64)
+    joint[left, right] = weight
+    joint[right, left] = weight
+    np.fill_diagonal(joint, -np.inf)
+    members = np.arange(size)
+    alive = np.ones(size, dtype=bool)
+    while True:
+        flat = int(np.argmax(joint))
+        i, j = divmod(flat, size)
+        if not joint[i, j] > 0:
+            break
+        # Merge j into i: the weights across add up.
+        joint[i, :] += joint[j, :]
+        joint[:, i] += joint[:, j]
+        joint[i, i] = -np.inf
+        joint[j, :] = -np.inf
+        joint[:, j] = -np.inf
+        alive[j] = False
+        members[members == j] = i
+    return members
+
+
+def _all_pairs(groups: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair inside each group: global left, right, and the group number (sorted by it).
+
+    Groups of one size are handled together: one triangle of index pairs, applied to a
+    (groups x size) matrix of members.
+    """
+    sizes = np.array([len(g) for g in groups], dtype=np.int64)
+    lefts, rights, owners = [], [], []
+    for size in np.unique(sizes).tolist():
+        numbers = np.flatnonzero(sizes == size)
+        members = np.stack([groups[k] for k in numbers.tolist()])
+        i, j = np.triu_indices(size, k=1)
+        lefts.append(members[:, i].ravel())
+        rights.append(members[:, j].ravel())
+        owners.append(np.repeat(numbers, len(i)))
+    if not lefts:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    left, right, owner = np.concatenate(lefts), np.concatenate(rights), np.concatenate(owners)
+    order = np.argsort(owner, kind="stable")
+    return left[order], right[order], owner[order]
+
+
+def cluster(
+    n: int,
+    left: np.ndarray,
+    right: np.ndarray,
+    match_weight: np.ndarray,
+    *,
+    threshold: float,
+    scorer: PairScorer,
+    max_component: int = 400,
+) -> np.ndarray:
+    """Cluster number of each of n records; see the module docstring."""
+    cut = weight_of(threshold)
+    strong = match_weight >= cut
+    sl, sr, sw = left[strong], right[strong], match_weight[strong]
+    labels = connected_components(n, sl, sr)
+
+    # Cut components that are too large by raising the bar on their edges.
+    roots, sizes = np.unique(labels, return_counts=True)
+    big = roots[sizes > max_component]
+    raise_by = 2.0
+    while len(big):
+        in_big = np.isin(labels[sl], big)
+        keep = ~in_big | (sw >= cut + raise_by)
+        sl, sr, sw = sl[keep], sr[keep], sw[keep]
+        labels = connected_components(n, sl, sr)
+        roots, sizes = np.unique(labels, return_counts=True)
+        big = roots[sizes > max_component]
+        raise_by += 2.0
+    final = labels.copy()
+
+    multi = roots[sizes >= 3]
+    if len(multi):
+        order = np.argsort(labels, kind="stable")
+        sorted_labels = labels[order]
+        starts = np.searchsorted(sorted_labels, multi)
+        ends = np.searchsorted(sorted_labels, multi, side="right")
+        groups = [order[s:e] for s, e in zip(starts, ends, strict=True)]
+        pl, pr, owner = _all_pairs(groups)
+        pw = scorer(pl, pr) - cut
+        worst = np.full(len(groups), np.inf)
+        np.minimum.at(worst, owner, pw)
+        incoherent = np.flatnonzero(worst < 0)
+        if len(incoherent):
+            pair_starts = np.searchsorted(owner, incoherent)
+            pair_ends = np.searchsorted(owner, incoherent, side="right")
+            for g, s, e in zip(incoherent, pair_starts, pair_ends, strict=True):
+                group = groups[g]
+                local = {int(v): k for k, v in enumerate(group)}
+                li = np.fromiter((local[int(v)] for v in pl[s:e]), dtype=np.int64)
+                ri = np.fromiter((local[int(v)] for v in pr[s:e]), dtype=np.int64)
+                members = _gaec(len(group), li, ri, pw[s:e])
+                final[group] = group[members]
+    return renumber(final)
+
+
+def renumber(labels: np.ndarray) -> np.ndarray:
+    """Cluster numbers 0, 1, 2, ... in the order each cluster first appears."""
+    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    return rank[inverse.ravel()]

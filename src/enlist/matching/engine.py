@@ -1,0 +1,165 @@
+"""Batch matching: encode, block, compare, fit, score, cluster.
+
+``deduplicate`` runs the whole pipeline on a set of records and returns a ``BatchResult``
+(cluster per record, the scored candidate pairs as arrays, the fitted model); the small
+functions ``score``, ``score_pairs`` and ``cluster_records`` are the dataclass face of it.
+
+Guarantees: every input record gets exactly one cluster number; scoring is symmetric; a
+record compared with itself scores at least as high as with any other record; results are
+deterministic for the same input (random sampling is seeded).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from enlist.matching.blocking import candidate_pairs
+from enlist.matching.clustering import cluster
+from enlist.matching.compare import FIELDS, compare
+from enlist.matching.encode import Encoded, encode_columns, encode_records
+from enlist.matching.records import FieldEvidence, Record, ScoredPair
+from enlist.matching.scoring import Model, fit, probability
+
+DEFAULT_THRESHOLD = 0.9
+Progress = Callable[[str, int], None]
+"""Called with (stage name, records or pairs done) as the pipeline advances."""
+
+
+def _quiet(stage: str, done: int) -> None:
+    return None
+
+
+@dataclass
+class BatchResult:
+    """Output of ``deduplicate``: clusters and the scored candidate pairs behind them."""
+
+    data: Encoded
+    model: Model
+    clusters: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    levels: np.ndarray
+    field_weights: np.ndarray
+    match_weight: np.ndarray
+
+    @property
+    def probability(self) -> np.ndarray:
+        return probability(self.match_weight)
+
+    def cluster_ids(self) -> list[int]:
+        return self.clusters.tolist()
+
+    def pair(self, k: int) -> ScoredPair:
+        return _scored_pair(
+            self.data.ids[self.left[k]],
+            self.data.ids[self.right[k]],
+            float(self.probability[k]),
+            self.levels[k],
+            self.field_weights[k],
+        )
+
+    def pairs(self, min_probability: float = 0.5) -> list[ScoredPair]:
+        chosen = np.flatnonzero(self.probability >= min_probability)
+        return [self.pair(int(k)) for k in chosen]
+
+
+def _scored_pair(
+    left: str, right: str, p: float, levels: np.ndarray, weights: np.ndarray
+) -> ScoredPair:
+    evidence = tuple(
+        FieldEvidence(f.name, f.levels[int(level)], round(float(w), 3))
+        for f, level, w in zip(FIELDS, levels, weights, strict=True)
+    )
+    return ScoredPair(left=left, right=right, probability=p, evidence=evidence)
+
+
+def deduplicate(
+    data: Encoded | Sequence[Record],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    model: Model | None = None,
+    progress: Progress = _quiet,
+) -> BatchResult:
+    """Cluster ``data``; fit the model on it unless one is given."""
+    encoded = data if isinstance(data, Encoded) else encode_records(data)
+    n = len(encoded)
+    progress("encoded", n)
+    left, right = candidate_pairs(encoded)
+    progress("blocked", len(left))
+    comparison = compare(encoded, left, encoded, right)
+    progress("compared", len(left))
+    if model is None:
+        model = fit(encoded, comparison.levels)
+    elif not model.tf:
+        model = copy.copy(model)  # the caller's model stays as it was
+        model.set_term_frequencies(encoded)
+    progress("fitted", len(left))
+    weights = model.field_weights(comparison.levels, encoded, left, encoded, right)
+    match_weight = model.match_weight(weights)
+
+    def scorer(pl: np.ndarray, pr: np.ndarray) -> np.ndarray:
+        levels = compare(encoded, pl, encoded, pr).levels
+        return model.match_weight(model.field_weights(levels, encoded, pl, encoded, pr))
+
+    clusters = cluster(n, left, right, match_weight, threshold=threshold, scorer=scorer)
+    progress("clustered", n)
+    return BatchResult(
+        data=encoded,
+        model=model,
+        clusters=clusters,
+        left=left,
+        right=right,
+        levels=comparison.levels,
+        field_weights=weights,
+        match_weight=match_weight,
+    )
+
+
+def cluster_records(
+    records: Sequence[Record],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    model: Model | None = None,
+) -> list[int]:
+    """Cluster number per record (same order); equal numbers mean the same person."""
+    return deduplicate(records, threshold=threshold, model=model).cluster_ids()
+
+
+def score_pairs(
+    records: Sequence[Record],
+    pairs: Iterable[tuple[int, int]],
+    *,
+    model: Model | None = None,
+) -> list[ScoredPair]:
+    """Score chosen pairs of ``records`` (by position) with ``model`` (default parameters)."""
+    model = model or Model.default()
+    encoded = encode_records(records)
+    index_pairs = np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
+    left, right = index_pairs[:, 0], index_pairs[:, 1]
+    levels = compare(encoded, left, encoded, right).levels
+    weights = model.field_weights(levels, encoded, left, encoded, right)
+    p = probability(model.match_weight(weights))
+    return [
+        _scored_pair(encoded.ids[a], encoded.ids[b], float(p[k]), levels[k], weights[k])
+        for k, (a, b) in enumerate(zip(left.tolist(), right.tolist(), strict=True))
+    ]
+
+
+def score(a: Record, b: Record, *, model: Model | None = None) -> ScoredPair:
+    """Match probability of two records with per-field evidence."""
+    return score_pairs([a, b], [(0, 1)], model=model)[0]
+
+
+__all__ = [
+    "BatchResult",
+    "DEFAULT_THRESHOLD",
+    "cluster_records",
+    "deduplicate",
+    "encode_columns",
+    "score",
+    "score_pairs",
+]

@@ -1,0 +1,349 @@
+"""Fellegi-Sunter scoring with parameters estimated from the data.
+
+For each field and agreement level, ``m`` is P(level | same person) and ``u`` is
+P(level | different people). A pair's match weight is the sum over fields of log2(m/u) plus
+the prior log-odds; its probability is the logistic of that. The "missing" level has weight 0.
+
+Estimation, as the Fellegi-Sunter literature and Splink do it:
+- ``u`` from comparisons of random pairs of records (almost all of them are different people);
+- ``m`` and the prior by expectation-maximisation on the candidate pairs that blocking found,
+  with ``u`` held fixed. EM runs on the distinct comparison vectors with their counts, so it
+  costs the same for a thousand pairs or ten million. A weak Dirichlet prior towards
+  ``DEFAULT_M`` keeps small data sets from degenerate estimates.
+- Term frequencies: an exact agreement on a name or city is weighed with the frequency of
+  that value (two "Kovalenko" agree by chance more often than two "Tsereteli").
+
+Guarantees: weights are finite; scoring is symmetric in the two records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from enlist.matching.compare import FIELD_INDEX, FIELDS, N_FIELDS, compare
+from enlist.matching.encode import Encoded
+
+# Reasonable starting m probabilities per field level (missing first, ignored).
+DEFAULT_M: tuple[tuple[float, ...], ...] = (
+    (0.0, 0.04, 0.04, 0.07, 0.25, 0.60),
+    (0.0, 0.05, 0.05, 0.10, 0.80),
+    (0.0, 0.03, 0.05, 0.10, 0.07, 0.75),
+    (0.0, 0.05, 0.10, 0.85),
+    (0.0, 0.15, 0.05, 0.80),
+    (0.0, 0.10, 0.10, 0.80),
+    (0.0, 0.15, 0.05, 0.80),
+    (0.0, 0.10, 0.90),
+)
+# u probabilities used before any data is seen (a model with no fitting).
+DEFAULT_U: tuple[tuple[float, ...], ...] = (
+    (0.0, 0.90, 0.07, 0.015, 0.01, 0.005),
+    (0.0, 0.95, 0.04, 0.008, 0.002),
+    (0.0, 0.97, 0.028, 0.0015, 0.00002, 0.00003),
+    (0.0, 0.99998, 0.00001, 0.00001),
+    (0.0, 0.99998, 0.00001, 0.00001),
+    (0.0, 0.99998, 0.00001, 0.00001),
+    (0.0, 0.90, 0.02, 0.08),
+    (0.0, 0.60, 0.40),
+)
+# Fields whose exact agreement is weighed by the frequency of the value: (field, column).
+TF_FIELDS: tuple[tuple[str, str, tuple[int, ...]], ...] = (
+    ("given_name", "given_canon", (4, 5)),
+    ("family_name", "family", (4,)),
+    ("city", "city", (3,)),
+)
+_FLOOR = 1e-6
+# Below this many records, value frequencies are too noisy to weigh agreement by.
+TF_MIN_RECORDS = 500
+
+
+@dataclass
+class Model:
+    """Fellegi-Sunter parameters: per field, m and u for each level; the prior match rate."""
+
+    m: list[np.ndarray]
+    u: list[np.ndarray]
+    prior: float = 1e-4
+    tf: dict[str, np.ndarray] = field(default_factory=dict)
+    tf_total: int = 0
+
+    @classmethod
+    def default(cls) -> Model:
+        return cls(
+            m=[np.array(v, dtype=np.float64) for v in DEFAULT_M],
+            u=[np.array(v, dtype=np.float64) for v in DEFAULT_U],
+        )
+
+    def weight_table(self) -> np.ndarray:
+        """log2(m/u) per field (rows) and level (columns, padded with 0); missing is 0."""
+        width = max(len(f.levels) for f in FIELDS)
+        table = np.zeros((N_FIELDS, width), dtype=np.float64)
+        for i, (m, u) in enumerate(zip(self.m, self.u, strict=True)):
+            w = np.log2(np.maximum(m, _FLOOR) / np.maximum(u, _FLOOR))
+            w[0] = 0.0
+            table[i, : len(w)] = w
+        return table
+
+    def prior_weight(self) -> float:
+        p = min(max(self.prior, 1e-12), 1 - 1e-9)
+        return float(np.log2(p / (1 - p)))
+
+    def set_term_frequencies(self, data: Encoded) -> None:
+        """Count the values of the term-frequency columns in ``data`` (replacing counts)."""
+        self.tf = {}
+        for _, column, _ in TF_FIELDS:
+            values = getattr(data, column)
+            self.tf[column] = np.bincount(values, minlength=1).astype(np.int64)
+        self.tf_total = len(data)
+
+    def field_weights(
+        self, levels: np.ndarray, a: Encoded, ia: np.ndarray, b: Encoded, ib: np.ndarray
+    ) -> np.ndarray:
+        """Weights (pairs x fields) in bits, term-frequency adjusted where it applies."""
+        table = self.weight_table()
+        weights = np.empty(levels.shape, dtype=np.float32)
+        for f in range(N_FIELDS):
+            weights[:, f] = table[f].astype(np.float32)[levels[:, f]]
+        if not self.tf or self.tf_total < TF_MIN_RECORDS:
+            return weights
+        for field_name, column, tf_levels in TF_FIELDS:
+            f = FIELD_INDEX[field_name]
+            counts = self.tf[column]
+            for level in tf_levels:
+                rows = np.flatnonzero(levels[:, f] == level)
+                if not len(rows):
+                    continue
+                # Swapped names compare a's family with b's given: take the commoner value.
+                count = np.maximum(
+                    _counts(counts, getattr(a, column)[np.asarray(ia)[rows]]),
+                    _counts(counts, getattr(b, column)[np.asarray(ib)[rows]]),
+                )
+                freq = count / self.tf_total
+                tf_weight = np.log2(max(self.m[f][level], _FLOOR) / np.maximum(freq, _FLOOR))
+                # Never weaker than the level below, never far stronger than the average.
+                lower = table[f, level - 1] if level > 2 else 0.0
+                upper = table[f, level] + 4.0
+                weights[rows, f] = np.clip(tf_weight, min(lower, upper), upper)
+        return weights
+
+    def match_weight(self, field_weights: np.ndarray) -> np.ndarray:
+        return field_weights.sum(axis=1, dtype=np.float64) + self.prior_weight()
+
+
+def _counts(counts: np.ndarray, values: np.ndarray) -> np.ndarray:
+    out = np.ones(len(values), dtype=np.float64)
+    known = values < len(counts)
+    out[known] = np.maximum(counts[values[known]], 1)
+    return out
+
+
+def probability(match_weight: np.ndarray | float) -> np.ndarray:
+    """Logistic of a match weight in bits."""
+    return 1.0 / (1.0 + np.exp2(-np.asarray(match_weight, dtype=np.float64)))
+
+
+def weight_of(probability_value: float) -> float:
+    p = min(max(probability_value, 1e-12), 1 - 1e-12)
+    return float(np.log2(p / (1 - p)))
+
+
+def estimate_u(data: Encoded, *, samples: int = 200_000, seed: int = 0) -> list[np.ndarray]:
+    """u per field from random pairs of distinct records (Laplace-smoothed)."""
+    n = len(data)
+    sizes = [len(f.levels) for f in FIELDS]
+    if n < 2:
+        return [np.array(v, dtype=np.float64) for v in DEFAULT_U]
+    rng = np.random.default_rng(seed)
+    total = min(samples, n * (n - 1) // 2)
+    ia = rng.integers(0, n, size=total)
+    ib = rng.integers(0, n - 1, size=total)
+    ib[ib >= ia] += 1
+    levels = compare(data, ia, data, ib).levels
+    u = []
+    for f, size in enumerate(sizes):
+        counts = np.bincount(levels[:, f], minlength=size).astype(np.float64)
+        counts[0] = 0.0
+        prior = np.array(DEFAULT_U[f]) * 2000.0  # small data sets lean on the defaults
+        u_f = (counts + prior) / max(counts.sum() + prior.sum(), 1.0)
+        u_f[0] = 0.0
+        u.append(u_f)
+    return u
+
+
+def _patterns(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct comparison vectors and how often each occurs."""
+    if len(levels) == 0:
+        return levels, np.zeros(0, dtype=np.int64)
+    sizes = np.array([len(f.levels) for f in FIELDS], dtype=np.int64)
+    radix = np.concatenate(([1], np.cumprod(sizes[:-1])))
+    codes = levels.astype(np.int64) @ radix
+    unique, counts = np.unique(codes, return_counts=True)
+    patterns = np.stack([(unique // r) % s for r, s in zip(radix, sizes, strict=True)], axis=1)
+    return patterns.astype(np.int8), counts
+
+
+def estimate_m_em(
+    levels: np.ndarray,
+    u: list[np.ndarray],
+    *,
+    fields: tuple[int, ...] | None = None,
+    m_start: list[np.ndarray] | None = None,
+    fixed_m: bool = False,
+    free_u: bool = False,
+    iterations: int = 60,
+    prior_strength: float = 20.0,
+    tolerance: float = 1e-6,
+) -> tuple[list[np.ndarray], float, float]:
+    """EM with u fixed: m of ``fields`` (default all), the match share, and its pair count.
+
+    Only ``fields`` enter the likelihood, so a training session selected by agreement on
+    some fields estimates the others, as in Splink's recommended training. With ``fixed_m``
+    only the match share is estimated. With ``free_u`` the non-match distribution of the
+    session is estimated too (starting from ``u``): pairs selected by agreement are not a
+    random sample of non-matches (relatives share a phone and a surname), and a fixed random-
+    pair u would push them into the match class.
+    """
+    fields = tuple(range(N_FIELDS)) if fields is None else fields
+    patterns, counts = _patterns(levels)
+    m = [np.array(v, dtype=np.float64) for v in (m_start or DEFAULT_M)]
+    if len(patterns) == 0:
+        return m, 1e-4, 0.0
+    lam = 0.3
+    u = [np.array(v, dtype=np.float64) for v in u]
+    counts_f = counts.astype(np.float64)
+    previous = None
+    weighted = counts_f
+    for _ in range(iterations):
+        log_m = np.zeros(len(patterns))
+        log_u = np.zeros(len(patterns))
+        for f in fields:
+            lv = patterns[:, f]
+            known = lv > 0
+            log_m[known] += np.log(np.maximum(m[f][lv[known]], _FLOOR))
+            log_u[known] += np.log(np.maximum(u[f][lv[known]], _FLOOR))
+        a = np.log(lam) + log_m
+        b = np.log(1 - lam) + log_u
+        g = 1.0 / (1.0 + np.exp(np.clip(b - a, -700, 700)))
+        weighted = g * counts_f
+        lam = float(np.clip(weighted.sum() / counts_f.sum(), 1e-9, 1 - 1e-9))
+        if not fixed_m:
+            for f in fields:
+                size = len(FIELDS[f].levels)
+                sums = np.bincount(patterns[:, f], weights=weighted, minlength=size)
+                sums[0] = 0.0
+                pseudo = np.array(DEFAULT_M[f]) * prior_strength
+                m_f = (sums + pseudo) / max(sums[1:].sum() + pseudo[1:].sum(), 1e-12)
+                m_f[0] = 0.0
+                m[f] = m_f
+                if free_u:
+                    sums_u = np.bincount(
+                        patterns[:, f], weights=counts_f - weighted, minlength=size
+                    )
+                    sums_u[0] = 0.0
+                    pseudo_u = u[f] * prior_strength
+                    u_f = (sums_u + pseudo_u) / max(sums_u[1:].sum() + pseudo_u[1:].sum(), 1e-12)
+                    u_f[0] = 0.0
+                    u[f] = u_f
+        flat = np.concatenate([*m, np.array([lam])])
+        if previous is not None and np.max(np.abs(flat - previous)) < tolerance:
+            break
+        previous = flat
+    return m, lam, float(weighted.sum())
+
+
+_G, _F, _D, _P, _E, _PH, _C, _N = range(N_FIELDS)
+# Training sessions: (pairs selected by agreement on these, fields whose m they estimate).
+_SESSIONS: tuple[tuple[str, tuple[int, ...]], ...] = (
+    ("an identifier agrees exactly", (_G, _F, _D, _C, _N)),
+    ("names and date of birth agree", (_P, _E, _PH, _C, _N)),
+    ("family name and date of birth agree", (_G,)),
+    ("given name and date of birth agree", (_F,)),
+    ("names agree", (_D,)),
+)
+_MIN_SESSION_MATCHES = 30.0
+
+
+def _likelihood_fields(name: str) -> tuple[int, ...]:
+    """The fields a session did not select on: all of them inform its EM."""
+    selected = {
+        "an identifier agrees exactly": {_P, _E, _PH},
+        "names and date of birth agree": {_G, _F, _D},
+        "family name and date of birth agree": {_F, _D},
+        "given name and date of birth agree": {_G, _D},
+        "names agree": {_G, _F},
+    }[name]
+    return tuple(f for f in range(N_FIELDS) if f not in selected)
+
+
+def _session_rows(levels: np.ndarray, name: str) -> np.ndarray:
+    given_exact = levels[:, _G] >= 4
+    family_exact = levels[:, _F] >= 4
+    dob_exact = levels[:, _D] == 5
+    if name == "an identifier agrees exactly":
+        chosen = (levels[:, _P] == 3) | (levels[:, _E] == 3) | (levels[:, _PH] == 3)
+    elif name == "names and date of birth agree":
+        chosen = given_exact & family_exact & dob_exact
+    elif name == "family name and date of birth agree":
+        chosen = family_exact & dob_exact
+    elif name == "given name and date of birth agree":
+        chosen = given_exact & dob_exact
+    else:
+        chosen = given_exact & family_exact
+    return np.flatnonzero(chosen)
+
+
+def estimate_m(levels: np.ndarray, u: list[np.ndarray]) -> list[np.ndarray]:
+    """m per field from EM sessions on the pairs that agree on other fields.
+
+    Pairs that share a name are mostly different people who happen to share it; estimating
+    the other fields' m on all candidate pairs would count their disagreements as typical of
+    a match. Each field is therefore estimated only in sessions selected by other fields;
+    a field no session estimated well keeps ``DEFAULT_M``.
+    """
+    m = [np.array(v, dtype=np.float64) for v in DEFAULT_M]
+    done: set[int] = set()
+    for name, fields in _SESSIONS:
+        todo = tuple(f for f in fields if f not in done)
+        if not todo:
+            continue
+        rows = _session_rows(levels, name)
+        if len(rows) < _MIN_SESSION_MATCHES:
+            continue
+        session_m, _, matches = estimate_m_em(
+            levels[rows], u, fields=_likelihood_fields(name), m_start=m, free_u=True
+        )
+        if matches < _MIN_SESSION_MATCHES:
+            continue
+        for f in todo:
+            m[f] = session_m[f]  # only the fields this session is for; the rest stay
+            done.add(f)
+    return m
+
+
+def fit(
+    data: Encoded,
+    levels: np.ndarray,
+    *,
+    u_samples: int = 200_000,
+    seed: int = 0,
+) -> Model:
+    """Estimate a model on ``data`` whose candidate pairs compared to ``levels``.
+
+    u from random pairs, m by EM sessions (``estimate_m``), then the share of matches among
+    the candidate pairs by EM with m and u fixed, turned into the prior of a random pair.
+    """
+    u = estimate_u(data, samples=u_samples, seed=seed)
+    m = estimate_m(levels, u)
+    if len(levels) >= 50:
+        _, share, _ = estimate_m_em(levels, u, m_start=m, fixed_m=True)
+    else:
+        share = 0.5
+    # The prior of a pair of records taken at random (as Splink's), not of a candidate
+    # pair: blocking only saves work, the fields carry the evidence.
+    n = len(data)
+    all_pairs = max(n * (n - 1) / 2, 1.0)
+    prior = float(np.clip(share * len(levels) / all_pairs, 1e-12, 0.5))
+    model = Model(m=m, u=u, prior=prior)
+    model.set_term_frequencies(data)
+    return model
