@@ -55,25 +55,19 @@ ANONYMOUS = "anonymous"  # actor_role of a failed sign-in
 # Target types by model; anything else is named by its model.
 _TARGET_TYPES = {"cases.application": "application", "accounts.staffuser": "staff"}
 
-# The personal fields a case view may show; a view entry lists which were shown (names only).
-PERSONAL_FIELDS = frozenset(
-    {
-        "reference",
-        "given_name",
-        "family_name",
-        "given_name_native",
-        "family_name_native",
-        "date_of_birth",
-        "residence_country",
-        "email",
-        "phone",
-        "passport_number",
-        "languages",
-        "military_experience",
-        "documents",
-        "history",
-    }
-)
+
+@functools.cache
+def personal_fields() -> frozenset[str]:
+    """The personal fields a case view may show: a view entry lists which were shown (names only).
+
+    Read from the model (every EncryptedField of an application), plus its documents and history.
+    """
+    from enlist.cases.models import Application
+    from enlist.vault.fields import EncryptedField
+
+    encrypted = {f.name for f in Application._meta.get_fields() if isinstance(f, EncryptedField)}
+    return frozenset(encrypted | {"documents", "history"})
+
 
 Target = models.Model | tuple[str, str] | None
 
@@ -198,7 +192,7 @@ def audit_case_view(
 ) -> AuditEntry:
     """Record that `actor` was shown a case's personal data; `shown` is what was presented
     (only its keys are read: the names of the personal fields shown)."""
-    fields = sorted(key for key in shown if key in PERSONAL_FIELDS)
+    fields = sorted(key for key in shown if key in personal_fields())
     return audit_record(
         actor=actor,
         action=AuditAction.VIEW,
