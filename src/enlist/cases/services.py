@@ -17,6 +17,7 @@ from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import DOCUMENT_ROLES
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
+from enlist.cases.facts import gather_facts
 from enlist.cases.identifiers import application_terms
 from enlist.cases.models import (
     Application,
@@ -84,6 +85,7 @@ def application_transition(
         role=actor.staff_role,
         reason=reason,
         held_from=locked.held_from_stage,
+        facts=gather_facts(application),
     )
     now = timezone.now()
     locked.held_from = current.value if target == Stage.ON_HOLD else ""

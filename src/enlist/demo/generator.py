@@ -18,6 +18,7 @@ can add the printed secret to an app (or run ``enlist demo --codes``) instead of
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 import secrets
 import shutil
@@ -46,6 +47,7 @@ from enlist.accounts.totp import base32_secret, hex_key
 from enlist.cases.models import Application, Channel, Document, StageChange
 from enlist.cases.services import application_transition, document_add, document_verify
 from enlist.demo.plan import HOME_MISSION, MISSIONS, ApplicationPlan, plan_demo
+from enlist.demo.prerequisites import prepare_move
 from enlist.intake.schemas import ApplicationIn
 from enlist.intake.services import application_submit, intake_context
 from enlist.missions.models import Mission
@@ -315,6 +317,10 @@ class _Staff:
         return members[pick % len(members)]
 
 
+def _pick_for(staff: _Staff, mission: str, pick: int, role: Role) -> StaffUser:
+    return staff.pick(role, mission, pick)
+
+
 def _missions_ensure() -> None:
     for spec in MISSIONS:
         Mission.objects.get_or_create(
@@ -385,6 +391,12 @@ def _carry_out(
             document.uploaded_at = doc.uploaded_at
             documents.append(document)
         for step in plan.steps:
+            prepare_move(
+                application=application,
+                to=step.to,
+                pick=functools.partial(_pick_for, staff, plan.mission, step.pick),
+                at=step.at,
+            )
             change = application_transition(
                 application=application,
                 to=step.to,

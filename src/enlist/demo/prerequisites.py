@@ -1,0 +1,31 @@
+"""What the demo does before a stage move so that the workflow's guards hold.
+
+The demo moves cases through the same `application_transition` as staff do, so a move whose
+guard needs a fact (both interview verdicts, a settled visa, a unit) first records that fact
+through the owning app's service, as the staff member would. One entry per guarded target
+stage; the app that adds a guard adds its entry here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+from enlist.accounts.models import StaffUser
+from enlist.accounts.roles import Role
+from enlist.cases.models import Application
+from enlist.cases.workflow import Stage
+
+# Returns a staff member of the role, at the case's mission for mission roles.
+StaffPicker = Callable[[Role], StaffUser]
+Prerequisite = Callable[[Application, StaffPicker, datetime.datetime], None]
+
+PREREQUISITES: dict[Stage, Prerequisite] = {}
+
+
+def prepare_move(
+    *, application: Application, to: Stage, pick: StaffPicker, at: datetime.datetime
+) -> None:
+    prerequisite = PREREQUISITES.get(to)
+    if prerequisite is not None:
+        prerequisite(application, pick, at)
