@@ -262,3 +262,23 @@ ENLIST_RETENTION_DAYS = {
     for name, days in {"rejected": 90, "referred": 90, "withdrawn": 30, "enlisted": 30,
                        "high_risk": 7}.items()
 }  # fmt: skip
+
+# Email. Mail to applicants is discreet (DESIGN: safety first): a neutral sender name and
+# subject, never the legion, the military or a destination; details sit behind signed links
+# (`enlist.core.links`). SMTP in production (ENLIST_SMTP_HOST set); otherwise each message is
+# written to a file under ENLIST_DATA_DIR/mail, where the demo's operator can open it.
+DEFAULT_FROM_EMAIL = env_str("ENLIST_MAIL_FROM", "Appointments Office <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_HOST = env_str("ENLIST_SMTP_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("ENLIST_SMTP_PORT", 587, minimum=1)
+    EMAIL_HOST_USER = env_str("ENLIST_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = env_secret("ENLIST_SMTP_PASSWORD") or ""
+    EMAIL_USE_TLS = env_bool("ENLIST_SMTP_STARTTLS", default=True)
+    EMAIL_TIMEOUT = 30
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
+# Links in email point here (scheme and host the applicant can reach).
+ENLIST_PUBLIC_URL = env_str("ENLIST_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
