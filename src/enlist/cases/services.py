@@ -17,7 +17,7 @@ from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import DOCUMENT_ROLES
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
-from enlist.cases.facts import gather_facts
+from enlist.cases.hooks import gather_facts, stage_entered
 from enlist.cases.identifiers import application_terms
 from enlist.cases.models import (
     Application,
@@ -109,6 +109,7 @@ def application_transition(
     )
     application.stage, application.held_from = locked.stage, locked.held_from
     application.stage_changed_at = now
+    stage_entered(application, change, actor)
     return change
 
 

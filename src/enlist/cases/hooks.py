@@ -1,0 +1,56 @@
+"""How other apps take part in the workflow without the cases app importing them.
+
+Facts for guards: the workflow table (`workflow.py`) is pure; a guard reads a mapping of facts
+and says why a move is refused. The facts live in other apps (interview verdicts, the visa
+record, the unit assignment). Each such app registers a provider in its `AppConfig.ready()`;
+`application_transition` gathers every provider's facts under the row lock and hands them to
+the table. A guard whose fact is missing fails closed.
+
+Stage entry: an app that must act when a case enters a stage (prepare the travel packet on
+entering travel, cancel a booked interview on withdrawal) registers a handler for that stage.
+Handlers run inside the transition's transaction, after the stage change is written, so if one
+fails the move is undone with it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from enlist.accounts.models import StaffUser
+    from enlist.cases.models import Application, StageChange
+    from enlist.cases.workflow import Stage
+
+FactProvider = Callable[["Application"], Mapping[str, Any]]
+# (application, the stage change just written, the staff member who made it)
+StageEntryHandler = Callable[["Application", "StageChange", "StaffUser"], None]
+
+_providers: list[FactProvider] = []
+_entry_handlers: defaultdict[str, list[StageEntryHandler]] = defaultdict(list)
+
+
+def register_fact_provider(provider: FactProvider) -> None:
+    """Add a provider once (ready() may run more than once in tests)."""
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+def gather_facts(application: Application) -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    for provider in _providers:
+        facts.update(provider(application))
+    return facts
+
+
+def register_stage_entry(stage: Stage | str, handler: StageEntryHandler) -> None:
+    """Call `handler` whenever a case enters `stage` (once per handler)."""
+    handlers = _entry_handlers[str(stage)]
+    if handler not in handlers:
+        handlers.append(handler)
+
+
+def stage_entered(application: Application, change: StageChange, actor: StaffUser) -> None:
+    for handler in _entry_handlers.get(change.to_stage, ()):
+        handler(application, change, actor)
