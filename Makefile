@@ -17,11 +17,13 @@ $(BIN)/python:
 
 # A stamp per lock file: re-install only when the lock changes.
 $(VENV)/.runtime: requirements.lock pyproject.toml | $(BIN)/python
+	bash scripts/system-libraries.sh
 	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 $(VENV)/.dev: requirements-dev.lock pyproject.toml | $(BIN)/python
+	bash scripts/system-libraries.sh
 	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(VENV)/.runtime $@

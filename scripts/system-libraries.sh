@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Usage: scripts/system-libraries.sh
+#
+# Makes sure the system libraries that PyPI wheels cannot bring are present: WeasyPrint (the
+# travel instructions PDF) loads Pango and HarfBuzz at import time, and needs a font with
+# Cyrillic letters for the Ukrainian packet. On a machine that has them this does nothing; on
+# a Debian/Ubuntu machine without them it installs the Debian packages when run as root, and
+# otherwise stops with the apt-get line to run.
+set -euo pipefail
+
+PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+
+log() { printf 'system-libraries: %s\n' "$*" >&2; }
+
+have_library() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+
+missing=()
+have_library 'libpango-1.0.so.0' || missing+=(libpango-1.0-0)
+have_library 'libpangoft2-1.0.so.0' || missing+=(libpangoft2-1.0-0)
+have_library 'libharfbuzz-subset.so.0' || missing+=(libharfbuzz-subset0)
+{ command -v fc-list >/dev/null 2>&1 && fc-list | grep -qi dejavu; } || missing+=(fonts-dejavu-core)
+
+if ((${#missing[@]} == 0)); then
+    exit 0
+fi
+if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+    log "missing: ${missing[*]}"
+    log "install them first, e.g.: sudo apt-get install ${PACKAGES[*]}"
+    exit 1
+fi
+log "installing the Debian packages ${missing[*]} (takes a minute)"
+apt-get update -qq </dev/null >&2 || log "warning: apt-get update failed; trying the install anyway"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+    </dev/null >&2
