@@ -258,3 +258,31 @@ def test_api_unit_endpoints_are_hq_only_and_scoped(api_as, clerk_vilnius, clerk_
     assert response.status_code == 403
     assert api_as(clerk_oslo).get(f"/applications/{arrived_by.pk}/unit").status_code == 404
     assert not UnitAssignment.objects.exists()
+
+
+def test_openapi_documents_the_visa_and_unit_endpoints(client, db):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    expected = {
+        "/api/v1/applications/{application_id}/visa": {"get", "put"},
+        "/api/v1/applications/{application_id}/unit": {"get", "post"},
+        "/api/v1/applications/{application_id}/unit-preference": {"put"},
+        "/api/v1/units": {"get"},
+        "/api/v1/unit-suggestions": {"get"},
+        "/api/v1/unit-suggestions/confirm": {"post"},
+    }
+    for path, methods in expected.items():
+        assert methods <= set(paths[path]), path
+    assert {"200", "403", "404", "409", "422"} <= set(
+        paths["/api/v1/applications/{application_id}/unit"]["post"]["responses"]
+    )
+
+
+def test_a_volunteer_who_withdraws_frees_the_place(arrived_by, arrived_ca, hq, clerk_vilnius):
+    Unit.objects.filter(code="pahonia").update(capacity=1)
+    unit_assign(application=arrived_ca, unit_code="pahonia", actor=hq, reason="Test placement.")
+    assert suggestion_for(arrived_by).unit != "pahonia"
+    application_transition(application=arrived_ca, to="withdrawn", actor=clerk_vilnius,
+                           reason="Went home.")  # fmt: skip
+    assert suggestion_for(arrived_by).unit == "pahonia"
+    unit_assign(application=arrived_by, unit_code="pahonia", actor=hq)
+    assert current_unit(arrived_by) == "pahonia"

@@ -13,6 +13,20 @@ from enlist.logistics.assignment import Suggestion, UnitSpec, Volunteer, normali
 from enlist.logistics.models import Unit, UnitAssignment, UnitPreference
 
 METHOD = "greedy"  # the page and the service must agree: both suggest with this method
+# A volunteer who withdrew (or was otherwise closed out) after assignment frees the place.
+RELEASED_STAGES = (Stage.WITHDRAWN, Stage.REJECTED, Stage.REFERRED)
+HOLDS_A_PLACE = Q(assignments__is_current=True) & ~Q(
+    assignments__application__stage__in=RELEASED_STAGES
+)
+
+
+def places_taken(unit: Unit) -> int:
+    """Volunteers currently in the unit (assigned, not since withdrawn)."""
+    return (
+        UnitAssignment.objects.filter(unit=unit, is_current=True)
+        .exclude(application__stage__in=RELEASED_STAGES)
+        .count()
+    )
 
 
 def unit_facts(application: Application) -> dict[str, Any]:
@@ -35,7 +49,7 @@ def current_assignment(application: Application) -> UnitAssignment | None:
 
 def unit_specs(*, exclude_application: Application | None = None) -> list[UnitSpec]:
     """Active units with the places already taken (current assignments)."""
-    taken = Q(assignments__is_current=True)
+    taken = HOLDS_A_PLACE
     if exclude_application is not None:
         taken &= ~Q(assignments__application_id=exclude_application.pk)
     units = Unit.objects.filter(is_active=True).annotate(taken=Count("assignments", filter=taken))
@@ -70,20 +84,26 @@ def _preferences(ids: list[Any]) -> dict[str, str]:
     return {str(app): code for app, code in rows}
 
 
-def awaiting_assignment() -> list[Application]:
-    """Arrived volunteers with no unit yet, oldest arrival first (HQ's assignment page)."""
+def awaiting_assignment(*, engine_only: bool = False) -> list[Application]:
+    """Arrived volunteers with no unit yet, oldest arrival first (HQ's assignment page).
+
+    `engine_only`: for the engine alone (it opens only languages and military experience;
+    sealed fields open on first access), without the joins the page needs.
+    """
     queryset = (
         Application.objects.filter(stage=Stage.ARRIVED, data_key__destroyed_at__isnull=True)
         .exclude(unit_assignments__is_current=True)
-        .select_related("mission", "nationality")
         .order_by("stage_changed_at", "pk")
     )
+    if not engine_only:
+        queryset = queryset.select_related("mission", "nationality")
     return list(queryset)
 
 
 def pending_suggestions(applications: list[Application] | None = None) -> dict[str, Suggestion]:
     """One batch suggestion for every arrived volunteer still without a unit."""
-    applications = awaiting_assignment() if applications is None else applications
+    if applications is None:
+        applications = awaiting_assignment(engine_only=True)
     preferences = _preferences([a.pk for a in applications])
     volunteers = [volunteer_of(a, preferences.get(str(a.pk))) for a in applications]
     return suggest(volunteers, unit_specs(), method=METHOD)
@@ -126,7 +146,7 @@ def assignment_history(application: Application) -> list[dict[str, Any]]:
 
 
 def units_overview() -> list[dict[str, Any]]:
-    taken = Count("assignments", filter=Q(assignments__is_current=True))
+    taken = Count("assignments", filter=HOLDS_A_PLACE)
     return [
         {
             "code": u.code,

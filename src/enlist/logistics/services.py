@@ -20,7 +20,12 @@ from enlist.cases.workflow import Stage
 from enlist.errors import Conflict, FieldError, InvalidInput, NotPermitted
 from enlist.logistics.assignment import Suggestion
 from enlist.logistics.models import Unit, UnitAssignment, UnitPreference
-from enlist.logistics.selectors import awaiting_assignment, pending_suggestions, suggestion_for
+from enlist.logistics.selectors import (
+    awaiting_assignment,
+    pending_suggestions,
+    places_taken,
+    suggestion_for,
+)
 
 REASON_MAX_LENGTH = 2000
 
@@ -82,8 +87,7 @@ def _assign(
     current = UnitAssignment.objects.filter(application=application, is_current=True).first()
     if current is not None and current.unit_id == unit.pk:
         raise Conflict(f"The volunteer is already assigned to {unit.code}.", field="unit")
-    taken = UnitAssignment.objects.filter(unit=unit, is_current=True).count()
-    if taken >= unit.capacity:
+    if places_taken(unit) >= unit.capacity:
         raise Conflict(f"The unit {unit.code} is full ({unit.capacity} places).", field="unit")
     if current is not None:
         current.is_current = False
