@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "enlist.demo",
     "enlist.audit",
     "enlist.matching",
+    "enlist.visas",
 ]
 
 MIDDLEWARE = [

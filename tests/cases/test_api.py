@@ -13,6 +13,7 @@ from enlist.accounts.roles import Role
 from enlist.cases.models import Application, StageChange
 from enlist.cases.workflow import HOLDABLE_STAGES, OPEN_STAGES
 from tests.factories import ApplicationFactory
+from tests.guards import satisfy_guards
 
 
 @pytest.fixture(autouse=True)
@@ -70,6 +71,7 @@ NOT_FOUND = {"errors": [{"field": None, "message": "Not found."}]}
 
 def _place(application: Application, stage: str, held_from: str = "") -> None:
     Application.objects.filter(pk=application.pk).update(stage=stage, held_from=held_from)
+    satisfy_guards(application, stage)  # the visa and unit guards have their own tests
 
 
 def _state(application: Application) -> tuple:
@@ -616,6 +618,7 @@ def test_design_journey_end_to_end(
             assert response.json() == NOT_FOUND
             assert _state(application) == before
 
+        satisfy_guards(application, current)  # visa and unit: tests/test_journey.py
         response = _move(clients[mover], application_id, to, reason)
         assert response.status_code == 200, (to, response.content)
         assert response.json()["stage"] == to

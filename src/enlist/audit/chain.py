@@ -61,6 +61,8 @@ DETAIL_KEYS = frozenset(
         "key",  # which key changed (field, index, audit-signing, ...)
         "version",  # a key version
         "rule",  # the retention rule that erased a case
+        "status",  # a record's status (a visa: preparing, issued, ...)
+        "unit",  # a unit's code (unit assignment)
     }
 )
 _MAX_DEPTH = 3

@@ -13,6 +13,7 @@ reason missing → InvalidInput on "reason" (422); a guard fails → TransitionN
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -74,6 +75,30 @@ HOLDABLE_STAGES = OPEN_STAGES - {Stage.ON_HOLD}
 Guard = Callable[[Mapping[str, Any]], str | None]
 
 
+def visa_settled(facts: Mapping[str, Any]) -> str | None:
+    """visa → travel: the visa is not needed, or issued and still valid today (visas app)."""
+    status = facts.get("visa_status")
+    if status == "not_needed":
+        return None
+    if status is None:
+        return "No visa is recorded for this case: record it as issued or not needed first."
+    if status != "issued":
+        return f"The visa is '{status}': it must be issued, or recorded as not needed, first."
+    until, today = facts.get("visa_valid_until"), facts.get("visa_today")
+    if not isinstance(until, datetime.date) or not isinstance(today, datetime.date):
+        return "The issued visa has no validity end date: record how long it is valid."
+    if until < today:
+        return f"The visa expired on {until.isoformat()}: record a valid visa first."
+    return None
+
+
+def unit_chosen(facts: Mapping[str, Any]) -> str | None:
+    """arrived → enlisted: HQ has assigned the volunteer to a unit (logistics app)."""
+    if not facts.get("unit_assigned"):
+        return "No unit is assigned to this volunteer: assign a unit before enlisting."
+    return None
+
+
 @dataclass(frozen=True)
 class Rule:
     sources: frozenset[Stage]
@@ -104,11 +129,12 @@ TRANSITIONS: tuple[Rule, ...] = (
          _roles(Role.ATTACHE, Role.HQ), reason_required=True, label=_("Reject")),
     Rule(frozenset({Stage.INTERVIEW}), Stage.VISA, _roles(Role.ATTACHE, Role.CONSUL),
          label=_("Interview passed: settle the visa")),
-    Rule(frozenset({Stage.VISA}), Stage.TRAVEL, _roles(Role.CONSUL),
+    Rule(frozenset({Stage.VISA}), Stage.TRAVEL, _roles(Role.CONSUL), guards=(visa_settled,),
          label=_("Visa settled: send travel instructions")),
     Rule(frozenset({Stage.TRAVEL}), Stage.ARRIVED, _roles(Role.RECEPTION, Role.HQ),
          label=_("Checked in at the meeting point")),
-    Rule(frozenset({Stage.ARRIVED}), Stage.ENLISTED, _roles(Role.HQ), label=_("Enlist")),
+    Rule(frozenset({Stage.ARRIVED}), Stage.ENLISTED, _roles(Role.HQ), guards=(unit_chosen,),
+         label=_("Enlist")),
     Rule(OPEN_STAGES, Stage.WITHDRAWN, _roles(Role.CLERK, Role.HQ), reason_required=True,
          label=_("Withdraw")),
     Rule(HOLDABLE_STAGES, Stage.ON_HOLD, _roles(Role.ATTACHE, Role.HQ), reason_required=True,

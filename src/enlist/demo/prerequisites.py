@@ -20,7 +20,42 @@ from enlist.cases.workflow import Stage
 StaffPicker = Callable[[Role], StaffUser]
 Prerequisite = Callable[[Application, StaffPicker, datetime.datetime], None]
 
-PREREQUISITES: dict[Stage, Prerequisite] = {}
+
+def _visa_settled(application: Application, pick: StaffPicker, at: datetime.datetime) -> None:
+    """visa → travel: the consul records the visa as issued (or, for some, not needed)."""
+    from enlist.visas.services import visa_update
+
+    consul = pick(Role.CONSUL)
+    if application.pk.int % 5 == 0:  # some travel on a passport that needs no visa
+        visa_update(application=application, actor=consul, status="not_needed")
+        return
+    day = at.date()
+    visa_update(
+        application=application,
+        actor=consul,
+        status="issued",
+        visa_type="long_stay",
+        applied_on=day - datetime.timedelta(days=12),
+        number=f"UA{application.pk.int % 10**8:08d}",
+        valid_from=day,
+        valid_until=day + datetime.timedelta(days=365),
+    )
+
+
+def _unit_assigned(application: Application, pick: StaffPicker, at: datetime.datetime) -> None:
+    """arrived → enlisted: HQ confirms the suggested unit."""
+    from enlist.logistics.selectors import suggestion_for
+    from enlist.logistics.services import unit_assign
+
+    suggestion = suggestion_for(application)
+    if suggestion.unit is not None:
+        unit_assign(application=application, unit_code=suggestion.unit, actor=pick(Role.HQ))
+
+
+PREREQUISITES: dict[Stage, Prerequisite] = {
+    Stage.TRAVEL: _visa_settled,
+    Stage.ENLISTED: _unit_assigned,
+}
 
 
 def prepare_move(

@@ -1,14 +1,33 @@
-"""National units inside the legion that arrived volunteers are assigned to."""
+"""National units inside the legion, and which unit each arrived volunteer is assigned to.
+
+A unit takes volunteers up to its capacity; its languages, nationalities and preferred
+specialties feed the suggestion engine (`assignment.py`). A volunteer's stated preference is
+recorded by HQ (the application form does not ask for one). Every assignment HQ makes, a
+confirmed suggestion or an override with its reason, is kept: the current one is the unit.
+"""
 
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from enlist.vault.fields import EncryptedField, KeyBinding
 
 
 class Unit(models.Model):
     name = models.CharField(max_length=120, unique=True)
     code = models.SlugField(max_length=60, unique=True)
     languages = models.JSONField(default=list, help_text='ISO 639-1 codes, e.g. ["be", "ru"]')
+    nationalities = models.JSONField(
+        default=list, blank=True, help_text='ISO 3166-1 codes it recruits from, e.g. ["BY"]'
+    )
+    specialties = models.JSONField(
+        default=list, blank=True, help_text='Military specialties it wants, e.g. ["sniper"]'
+    )
     capacity = models.PositiveIntegerField(help_text="How many volunteers it can take in.")
     description = models.TextField(blank=True)
     is_active = models.BooleanField(default=True)
@@ -18,3 +37,60 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class UnitPreference(models.Model):
+    """The unit a volunteer said they want to join, as recorded by HQ (one per case)."""
+
+    application = models.OneToOneField(
+        "cases.Application", on_delete=models.CASCADE, related_name="unit_preference"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"prefers {self.unit_id}"
+
+
+class UnitAssignment(models.Model):
+    """HQ's decision to place a volunteer in a unit: the suggestion confirmed, or overridden
+    with a reason. Earlier decisions stay (is_current false) as the case's history."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    application = models.ForeignKey(
+        "cases.Application", on_delete=models.CASCADE, related_name="unit_assignments"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments")
+    suggested_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    score = models.IntegerField(null=True, blank=True, help_text="The unit's score when chosen.")
+    overridden = models.BooleanField(default=False)
+    reason = EncryptedField(null=True)  # why HQ chose otherwise: free text, may name people
+    is_current = models.BooleanField(default=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    vault_binding = KeyBinding(key="application.data_key")
+
+    class Meta:
+        ordering = ["decided_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(is_current=True),
+                name="unitassignment_one_current",
+            )
+        ]
+        indexes = [
+            # places taken per unit: services.units_taken
+            models.Index(fields=["unit", "is_current"], name="unitassignment_unit_current")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} → {self.unit_id}"

@@ -1,0 +1,118 @@
+"""HQ's unit assignment page: arrived volunteers with their suggested unit and why, confirm
+one or all, override with a reason, record a stated preference. Thin over the services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from enlist.accounts.roles import Role
+from enlist.audit.services import audit_cases_shown
+from enlist.cases.access import access_application
+from enlist.errors import EnlistError, NotFound
+from enlist.logistics.presentation import suggestion_out
+from enlist.logistics.selectors import awaiting_assignment, pending_suggestions, units_overview
+from enlist.logistics.services import unit_assign, unit_preference_record, units_assign_suggested
+
+
+def _hq_only(request: HttpRequest) -> HttpResponse | None:
+    if request.user.staff_role != Role.HQ:
+        return HttpResponseForbidden(_("Only HQ assigns volunteers to units."))
+    return None
+
+
+@login_required
+def unit_assignments(request: HttpRequest) -> HttpResponse:
+    refused = _hq_only(request)
+    if refused:
+        return refused
+    applications = awaiting_assignment()
+    suggestions = pending_suggestions(applications)
+    rows = [
+        {
+            "id": str(a.pk),
+            "reference": a.reference,
+            "name": a.full_name,
+            "nationality": a.nationality_id,
+            "languages": a.languages,
+            "specialties": (a.military_experience or {}).get("specialties") or [],
+            "suggestion": suggestion_out(suggestions[str(a.pk)]),
+        }
+        for a in applications
+    ]
+    units = units_overview()
+    audit_cases_shown(
+        actor=request.user, ids=[r["id"] for r in rows], count=len(rows), page=1, via="web"
+    )
+    return render(request, "logistics/assignments.html", {"rows": rows, "units": units})
+
+
+def _case(request: HttpRequest, application_id):
+    try:
+        return access_application(user=request.user, application_id=application_id)
+    except NotFound:
+        raise Http404 from None
+
+
+def _back(request: HttpRequest, application_id) -> HttpResponse:
+    if request.POST.get("next") == "case":
+        return redirect("case-detail", application_id=application_id)
+    return redirect("unit-assignments")
+
+
+@login_required
+@require_POST
+def unit_assign_view(request: HttpRequest, application_id) -> HttpResponse:
+    refused = _hq_only(request)
+    if refused:
+        return refused
+    application = _case(request, application_id)
+    try:
+        assignment = unit_assign(
+            application=application,
+            unit_code=request.POST.get("unit", ""),
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+    except EnlistError as exc:
+        messages.error(request, exc.messages)
+    else:
+        messages.success(request, _("Assigned to %(unit)s.") % {"unit": assignment.unit.name})
+    return _back(request, application_id)
+
+
+@login_required
+@require_POST
+def unit_preference_view(request: HttpRequest, application_id) -> HttpResponse:
+    refused = _hq_only(request)
+    if refused:
+        return refused
+    application = _case(request, application_id)
+    try:
+        unit_preference_record(
+            application=application, unit_code=request.POST.get("unit", ""), actor=request.user
+        )
+    except EnlistError as exc:
+        messages.error(request, exc.messages)
+    else:
+        messages.success(request, _("Preference recorded."))
+    return _back(request, application_id)
+
+
+@login_required
+@require_POST
+def unit_assign_all(request: HttpRequest) -> HttpResponse:
+    refused = _hq_only(request)
+    if refused:
+        return refused
+    try:
+        done = units_assign_suggested(actor=request.user)
+    except EnlistError as exc:
+        messages.error(request, exc.messages)
+    else:
+        messages.success(request, _("%(count)d volunteers assigned.") % {"count": len(done)})
+    return redirect("unit-assignments")
