@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "enlist.demo",
     "enlist.audit",
     "enlist.matching",
+    "enlist.travel",
 ]
 
 MIDDLEWARE = [
@@ -152,7 +153,7 @@ LOGIN_REDIRECT_URL = "case-list"
 LOGOUT_REDIRECT_URL = "staff-login"
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("uk", _("Ukrainian"))]
+LANGUAGES = [("en", _("English")), ("uk", _("Ukrainian")), ("es", _("Spanish"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

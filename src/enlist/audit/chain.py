@@ -61,6 +61,7 @@ DETAIL_KEYS = frozenset(
         "key",  # which key changed (field, index, audit-signing, ...)
         "version",  # a key version
         "rule",  # the retention rule that erased a case
+        "packet",  # a travel packet's id (travel instructions, check-in)
     }
 )
 _MAX_DEPTH = 3
