@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
+from pathlib import Path
 from typing import Any
 
 import qrcode
@@ -22,6 +23,8 @@ from enlist.cases.models import Application
 from enlist.travel.models import ChecklistItem, ChecklistKind, TravelPacket
 
 PDF_TITLE = "Information"
+# A file beside the template (packaged with it): templates carry no <style> element.
+PDF_CSS = Path(__file__).parent / "templates" / "travel" / "packet_pdf.css"
 
 
 def packet_language(application: Application) -> str:
@@ -90,9 +93,9 @@ def packet_instructions(packet: TravelPacket, *, code: str | None = None) -> dic
 
 def packet_pdf(packet: TravelPacket, *, code: str) -> bytes:
     """The packet as a PDF (WeasyPrint), in the packet's language, with neutral metadata."""
-    from weasyprint import HTML  # imported here: loading Pango costs time at start-up
+    from weasyprint import CSS, HTML  # imported here: loading Pango costs time at start-up
 
     context = packet_instructions(packet, code=code) | {"pdf_title": PDF_TITLE}
     with translation.override(packet.language):
         html = render_to_string("travel/packet_pdf.html", context)
-    return HTML(string=html).write_pdf()
+    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(PDF_CSS))])
