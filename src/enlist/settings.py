@@ -241,6 +241,10 @@ LOGGING = {
         "django.server": {"handlers": [], "propagate": False},
         # Every sign-in at INFO is noise; failures and lockouts are WARNING (audit has both).
         "axes": {"level": "WARNING"},
+        # WeasyPrint's messages may quote what it renders (a travel packet: the meeting point,
+        # the check-in code): silenced; a PDF that cannot be made raises instead.
+        "weasyprint": {"level": "CRITICAL"},
+        "fontTools": {"level": "CRITICAL"},
     },
 }
 

@@ -122,3 +122,22 @@ def test_regenerate_page_action_replaces_outdated_packets(new_packet, meeting_po
     assert made.packet.invalidated_at is not None
     current = TravelPacket.objects.get(application=made.packet.application, invalidated_at=None)
     assert current.meeting_point_revision == 2
+
+
+def test_hq_closes_the_emailed_link_of_a_packet(new_packet, hq, signed_in, client):
+    from enlist.travel.services import packet_link
+
+    made = new_packet()
+    link = packet_link(made.packet).split("/travel/", 1)[1]
+    hq_client = signed_in(hq)
+    assert (
+        f"/staff/travel/packets/{made.packet.pk}/revoke/"
+        in hq_client.get("/staff/travel/").content.decode()
+    )
+    assert hq_client.post(f"/staff/travel/packets/{made.packet.pk}/revoke/").status_code == 302
+    made.packet.refresh_from_db()
+    assert made.packet.link_revoked_at is not None
+    assert made.packet.token_revoked_at is None  # the check-in code still works
+    hq_client.logout()
+    assert client.get(f"/travel/{link}").status_code == 410
+    assert AuditEntry.objects.filter(actor=hq, detail__change="travel_link_revoke").count() == 1

@@ -34,3 +34,27 @@ def packet_counts(*, today: datetime.date) -> dict[str, int]:
         "waiting": waiting,
         "outdated": stale.count(),
     }
+
+
+PACKET_LIST_LIMIT = 100
+
+
+def packets_current(*, limit: int = PACKET_LIST_LIMIT) -> list[TravelPacket]:
+    """The newest current packets of cases in travel, for HQ's table (ids and dates only)."""
+    return list(
+        TravelPacket.objects.filter(invalidated_at__isnull=True, application__stage=Stage.TRAVEL)
+        .select_related("meeting_point")
+        .only(
+            "id",
+            "application_id",
+            "created_at",
+            "language",
+            "arrival_from",
+            "arrival_until",
+            "meeting_point_revision",
+            "link_revoked_at",
+            "meeting_point__name",
+            "meeting_point__revision",
+        )
+        .order_by("-created_at")[:limit]
+    )

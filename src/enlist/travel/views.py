@@ -60,6 +60,7 @@ def travel_overview(request: HttpRequest) -> HttpResponse:
         "routes": RouteAdvice.objects.select_related("country"),
         "items": ChecklistItem.objects.all(),
         "packets": selectors.packet_counts(today=today),
+        "current_packets": selectors.packets_current(),
     }
     return render(request, "travel/overview.html", context)
 
