@@ -179,3 +179,19 @@ def test_arrival_window_opens_after_two_days_and_lasts_two_weeks(new_packet):
     assert packet.arrival_from == today + datetime.timedelta(days=2)
     assert packet.arrival_until == today + datetime.timedelta(days=16)
     assert packet.token_expires_at.date() == today + datetime.timedelta(days=17)
+
+
+def test_a_failing_mail_server_leaves_the_packet_and_logs_no_address(
+    new_packet, django_capture_on_commit_callbacks, caplog, monkeypatch
+):
+    from enlist.travel import services
+
+    def refuse(*args, **kwargs):
+        raise OSError("550 mailbox o.kovalenko@example.org unavailable")
+
+    monkeypatch.setattr(services, "send_mail", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        made = new_packet()
+    assert TravelPacket.objects.filter(pk=made.packet.pk, invalidated_at=None).exists()
+    assert "email not sent (OSError)" in caplog.text
+    assert "@" not in caplog.text

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,7 +43,10 @@ from enlist.travel.models import (
     RouteAdvice,
     TravelPacket,
 )
+from enlist.travel.selectors import meeting_point_current
 from enlist.vault.services import data_key_create
+
+logger = logging.getLogger(__name__)
 
 LINK_PURPOSE = "travel-packet"
 LINK_MAX_AGE = datetime.timedelta(days=30)
@@ -224,7 +228,7 @@ def checklist_item_save(
 
 def meeting_point_valid(day: datetime.date) -> MeetingPoint | None:
     """The meeting point valid on `day`; of several, the one valid from the latest date."""
-    return MeetingPoint.objects.valid_on(day).order_by("-valid_from", "-updated_at").first()
+    return meeting_point_current(day)
 
 
 def departure_country(application: Application) -> str:
@@ -415,7 +419,12 @@ def _packet_email(packet: TravelPacket) -> None:
             "personal link:\n\n%(link)s\n\nThe link works for %(days)s days. Please do not "
             "forward this message.\n"
         ) % {"link": packet_link(packet), "days": LINK_MAX_AGE.days}
-    send_mail(subject, body, None, [packet.application.email])
+    try:
+        send_mail(subject, body, None, [packet.application.email])
+    except Exception as exc:
+        # After commit: the packet stands, HQ can regenerate it. Mail errors quote the
+        # recipient's address, so only the error's type and the packet's id are logged.
+        logger.error("travel packet %s: email not sent (%s)", packet.pk, type(exc).__name__)
 
 
 class LinkClosed(Conflict):

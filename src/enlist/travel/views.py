@@ -283,10 +283,10 @@ def packet_page(request: HttpRequest) -> HttpResponse:
         packet = packet_open(token=token, what="travel_packet_page")
     except (LinkInvalid, EnlistError) as exc:
         return _link_refused(request, exc)
-    translation.activate(packet.language)
     request.LANGUAGE_CODE = packet.language
-    context = packet_instructions(packet) | {"token": token}
-    response = render(request, "travel/packet_page.html", context)
+    with translation.override(packet.language):
+        context = packet_instructions(packet) | {"token": token}
+        response = render(request, "travel/packet_page.html", context)
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
