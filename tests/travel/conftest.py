@@ -51,3 +51,22 @@ def pdf_qr_codes(packet) -> list[str]:
         for image in page.images:
             found.update(barcode.text for barcode in zxingcpp.read_barcodes(image.image))
     return sorted(found)
+
+
+def move_to_travel(application, *, consul):
+    """visa → travel as the consul does it, after whatever the move's guard needs (the
+    demo's prerequisites record it through the owning app, e.g. a settled visa)."""
+    from enlist.accounts.roles import MISSION_ROLES
+    from enlist.cases.services import application_transition
+    from enlist.cases.workflow import Stage
+    from enlist.demo.prerequisites import prepare_move
+    from tests.factories import StaffFactory
+
+    def pick(role):
+        if role == consul.staff_role:
+            return consul
+        mission = application.mission if role in MISSION_ROLES else None
+        return StaffFactory(username=f"{role}-for-travel", role=role, mission=mission)
+
+    prepare_move(application=application, to=Stage.TRAVEL, pick=pick, at=timezone.now())
+    return application_transition(application=application, to=Stage.TRAVEL, actor=consul)

@@ -10,14 +10,13 @@ from django.core import mail
 from django.utils import timezone
 
 from enlist.audit.models import AuditEntry
-from enlist.cases.services import application_transition
 from enlist.travel import seed
 from enlist.travel.codes import code_secret, secret_hash
 from enlist.travel.models import TravelPacket
 from enlist.travel.services import checkin_key, packet_create, packet_language
 from enlist.vault.storage import EncryptedFileStorage
 from tests.factories import ApplicationFactory
-from tests.travel.conftest import pdf_qr_codes, pdf_reader, pdf_text
+from tests.travel.conftest import move_to_travel, pdf_qr_codes, pdf_reader, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +130,7 @@ def test_entering_travel_makes_a_packet_and_emails_a_neutral_link(
 ):
     application = ApplicationFactory(mission=vilnius, stage="visa")
     with django_capture_on_commit_callbacks(execute=True):
-        application_transition(application=application, to="travel", actor=consul_vilnius)
+        move_to_travel(application, consul=consul_vilnius)
     packet = TravelPacket.objects.get(application=application)
     assert packet.is_current and packet.meeting_point == meeting_point
     assert len(mail.outbox) == 1
@@ -156,7 +155,7 @@ def test_entering_travel_makes_a_packet_and_emails_a_neutral_link(
 
 def test_no_meeting_point_means_no_packet_but_the_move_happens(vilnius, consul_vilnius):
     application = ApplicationFactory(mission=vilnius, stage="visa")
-    application_transition(application=application, to="travel", actor=consul_vilnius)
+    move_to_travel(application, consul=consul_vilnius)
     application.refresh_from_db()
     assert application.stage == "travel"
     assert not TravelPacket.objects.filter(application=application).exists()
