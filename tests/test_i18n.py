@@ -1,4 +1,5 @@
-"""The Ukrainian catalog: complete, compiled from the current .po, and used by the pages.
+"""The Ukrainian and Spanish catalogs: complete, compiled from the current .po, and used by
+the pages.
 
 The .po is parsed here in plain Python (no polib, no GNU gettext), because the compiled .mo
 is committed precisely so that a machine without gettext still shows Ukrainian.
@@ -16,9 +17,10 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-LC_MESSAGES = Path(settings.LOCALE_PATHS[0]) / "uk" / "LC_MESSAGES"
-PO_PATH = LC_MESSAGES / "django.po"
-MO_PATH = LC_MESSAGES / "django.mo"
+LOCALE_ROOT = Path(settings.LOCALE_PATHS[0])
+PO_PATH = LOCALE_ROOT / "uk" / "LC_MESSAGES" / "django.po"  # named in parse errors
+# Every catalog and its number of plural forms (Ukrainian: 1 / 2–4 / 5+; Spanish: 1 / other).
+CATALOGS = {"uk": 3, "es": 2}
 TEMPLATE_ROOT = Path(settings.LOCALE_PATHS[0]).parent
 
 # Translations this file checks on the pages (copied from django.po on purpose).
@@ -91,9 +93,14 @@ def parse_po(text: str) -> list[Entry]:
     return entries
 
 
+@pytest.fixture(scope="module", params=sorted(CATALOGS))
+def language(request) -> str:
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def po_entries() -> list[Entry]:
-    return parse_po(PO_PATH.read_text(encoding="utf-8"))
+def po_entries(language) -> list[Entry]:
+    return parse_po((LOCALE_ROOT / language / "LC_MESSAGES" / "django.po").read_text("utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -110,26 +117,39 @@ def _english_afterwards():
 # ---------------------------------------------------------------------------- the catalog
 
 
-def test_header_declares_ukrainian_utf8_and_three_plural_forms(po_entries):
+def test_header_declares_the_language_utf8_and_its_plural_forms(po_entries, language):
     header = next(e for e in po_entries if not e.msgid and e.msgctxt is None)
     assert "fuzzy" not in header.flags
     fields = dict(line.split(": ", 1) for line in header.msgstr[0].splitlines() if ": " in line)
-    assert fields["Language"] == "uk"
+    assert fields["Language"] == language
     assert fields["Content-Type"] == "text/plain; charset=UTF-8"
-    assert fields["Plural-Forms"].startswith("nplurals=3;")
+    assert fields["Plural-Forms"].startswith(f"nplurals={CATALOGS[language]};")
 
 
-def test_every_message_is_translated_and_none_is_fuzzy(messages):
+def test_every_message_is_translated_and_none_is_fuzzy(messages, language):
     assert len(messages) > 100
     fuzzy = [e.msgid for e in messages if "fuzzy" in e.flags]
     assert fuzzy == []
+    plural = list(range(CATALOGS[language]))
     untranslated = [
         e.msgid
         for e in messages
-        if sorted(e.msgstr) != ([0, 1, 2] if e.msgid_plural is not None else [0])
+        if sorted(e.msgstr) != (plural if e.msgid_plural is not None else [0])
         or not all(s.strip() for s in e.msgstr.values())
     ]
     assert untranslated == []
+
+
+def test_the_catalogs_hold_the_same_messages():
+    """Spanish is as complete as Ukrainian: every msgid of one is in the other."""
+    ids = {
+        code: {
+            e.key
+            for e in parse_po((LOCALE_ROOT / code / "LC_MESSAGES" / "django.po").read_text("utf-8"))
+        }
+        for code in CATALOGS
+    }
+    assert ids["es"] == ids["uk"]
 
 
 def test_translations_keep_the_placeholders(messages):
@@ -144,9 +164,9 @@ def test_translations_keep_the_placeholders(messages):
     assert wrong == []
 
 
-def test_compiled_mo_matches_the_po(messages):
+def test_compiled_mo_matches_the_po(messages, language):
     """The committed .mo holds exactly the .po's translations (re-run compilemessages)."""
-    with MO_PATH.open("rb") as fp:
+    with (LOCALE_ROOT / language / "LC_MESSAGES" / "django.mo").open("rb") as fp:
         catalog = gettext.GNUTranslations(fp)._catalog
     expected: dict[object, str] = {}
     for e in messages:
@@ -192,6 +212,15 @@ def test_plural_forms_follow_ukrainian_grammar(n, expected):
         assert translation.ngettext(singular, plural, n) % {"counter": n} == expected
 
 
+@pytest.mark.parametrize(
+    ("n", "expected"), [(0, "0 expedientes"), (1, "1 expediente"), (2, "2 expedientes")]
+)
+def test_plural_forms_follow_spanish_grammar(n, expected):
+    singular, plural = "%(counter)s case", "%(counter)s cases"
+    with translation.override("es"):
+        assert translation.ngettext(singular, plural, n) % {"counter": n} == expected
+
+
 # ---------------------------------------------------------------------------- the pages
 
 
@@ -220,3 +249,11 @@ def test_apply_in_ukrainian_after_choosing_the_language(client, db):
     assert '<html lang="uk">' in html
     assert UK_STEP_1 in html
     assert UK_CONTINUE in html
+
+
+def test_home_in_spanish_from_accept_language(client, db):
+    response = client.get("/", headers={"accept-language": "es"})
+    html = response.content.decode()
+    assert '<html lang="es">' in html
+    assert "Presentar una solicitud de voluntario" in html
+    assert "Apply as a volunteer" not in html

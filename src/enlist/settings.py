@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "enlist.audit",
     "enlist.matching",
     "enlist.visas",
+    "enlist.travel",
 ]
 
 MIDDLEWARE = [
@@ -153,7 +154,7 @@ LOGIN_REDIRECT_URL = "case-list"
 LOGOUT_REDIRECT_URL = "staff-login"
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("uk", _("Ukrainian"))]
+LANGUAGES = [("en", _("English")), ("uk", _("Ukrainian")), ("es", _("Spanish"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -241,6 +242,10 @@ LOGGING = {
         "django.server": {"handlers": [], "propagate": False},
         # Every sign-in at INFO is noise; failures and lockouts are WARNING (audit has both).
         "axes": {"level": "WARNING"},
+        # WeasyPrint's messages may quote what it renders (a travel packet: the meeting point,
+        # the check-in code): silenced; a PDF that cannot be made raises instead.
+        "weasyprint": {"level": "CRITICAL"},
+        "fontTools": {"level": "CRITICAL"},
     },
 }
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from enlist.api import api
+from enlist.travel import urls as travel_urls
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -11,6 +12,8 @@ urlpatterns = [
     path("staff/", include("enlist.cases.urls")),
     path("staff/", include("enlist.visas.urls")),
     path("staff/", include("enlist.logistics.urls")),
+    path("staff/", include(travel_urls.staff_urlpatterns)),
+    path("travel/", include(travel_urls.public_urlpatterns)),
     path("audit/", include("enlist.audit.urls")),
     path("", include("enlist.intake.urls")),
 ]

@@ -44,6 +44,8 @@ PUBLIC_URL_NAMES = frozenset(
         "staff-login-code",
         "staff-login-enrol",
         "staff-logout",
+        "travel-packet",  # the volunteer's travel instructions, behind a signed link
+        "travel-packet-pdf",
     }
 )
 PUBLIC_PATH_PREFIXES = ("/api/",)  # bearer tokens, no session

@@ -63,6 +63,7 @@ DETAIL_KEYS = frozenset(
         "rule",  # the retention rule that erased a case
         "status",  # a record's status (a visa: preparing, issued, ...)
         "unit",  # a unit's code (unit assignment)
+        "packet",  # a travel packet's id (travel instructions, check-in)
     }
 )
 _MAX_DEPTH = 3

@@ -51,6 +51,7 @@ from enlist.demo.prerequisites import prepare_move
 from enlist.intake.schemas import ApplicationIn
 from enlist.intake.services import application_submit, intake_context
 from enlist.missions.models import Mission
+from enlist.travel.seed import travel_seed
 
 BATCH_SIZE = 250  # applications per transaction
 
@@ -462,6 +463,8 @@ def demo_build(
     with transaction.atomic():
         _missions_ensure()
         staff = _staff_create(logins)
+        # Cases entering travel get their packet: a meeting point valid over the whole story.
+        travel_seed(today=now.date() - datetime.timedelta(days=365))
     plans = plan_demo(count=applications, seed=seed, now=now)
     files = {"application/pdf": specimen_pdf(), "image/png": specimen_png()}
     documents = 0

@@ -1,0 +1,101 @@
+"""What a packet says, in the volunteer's language: the page behind the link and the PDF.
+
+One builder (`packet_instructions`) feeds both, so the page and the PDF never disagree. The
+PDF carries the volunteer's reference but not their name, and neutral metadata (title
+"Information", no author, no subject or keywords): a file found on a phone reveals as
+little as possible.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from pathlib import Path
+from typing import Any
+
+import qrcode
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext
+
+from enlist.cases.models import Application
+from enlist.travel.models import ChecklistItem, ChecklistKind, TravelPacket
+
+PDF_TITLE = "Information"
+# A file beside the template (packaged with it): templates carry no <style> element.
+PDF_CSS = Path(__file__).parent / "templates" / "travel" / "packet_pdf.css"
+
+
+def packet_language(application: Application) -> str:
+    """The first of the volunteer's languages that the interface is translated into."""
+    available = [code for code, _name in settings.LANGUAGES]
+    for code in application.languages or []:
+        if code in available:
+            return code
+    return settings.LANGUAGE_CODE
+
+
+def item_text(item: ChecklistItem, language: str) -> str:
+    """HQ's own translation, else the catalog's (seeded items), else the English name."""
+    written = (item.translations or {}).get(language)
+    if written:
+        return written
+    with translation.override(language):
+        return gettext(item.name)
+
+
+def checklist(kind: ChecklistKind, language: str) -> list[str]:
+    items = ChecklistItem.objects.filter(kind=kind, is_active=True)
+    return [item_text(item, language) for item in items]
+
+
+def qr_png(code: str) -> bytes:
+    """A QR code of exactly `code` (nothing else), as a PNG."""
+    image = qrcode.make(
+        code, box_size=8, border=4, error_correction=qrcode.constants.ERROR_CORRECT_M
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def packet_instructions(packet: TravelPacket, *, code: str | None = None) -> dict[str, Any]:
+    """Everything the volunteer is told, ready for a template (strings in their language)."""
+    point = packet.meeting_point
+    route = packet.route
+    language = packet.language
+    context: dict[str, Any] = {
+        "language": language,
+        "reference": packet.application.reference,
+        "arrival_from": packet.arrival_from,
+        "arrival_until": packet.arrival_until,
+        "meeting_point": {
+            "name": point.name,
+            "address": point.address,
+            "coordinates": point.coordinates,
+            "opening_hours": point.opening_hours,
+            "contact_procedure": point.contact_procedure,
+        },
+        "route": (
+            {"border_crossing": route.border_crossing, "transport": route.transport}
+            if route is not None
+            else None
+        ),
+        "documents": checklist(ChecklistKind.DOCUMENT, language),
+        "equipment": checklist(ChecklistKind.EQUIPMENT, language),
+    }
+    if code is not None:
+        context["code"] = code
+        context["qr_src"] = "data:image/png;base64," + base64.b64encode(qr_png(code)).decode()
+    return context
+
+
+def packet_pdf(packet: TravelPacket, *, code: str) -> bytes:
+    """The packet as a PDF (WeasyPrint), in the packet's language, with neutral metadata."""
+    from weasyprint import CSS, HTML  # imported here: loading Pango costs time at start-up
+
+    context = packet_instructions(packet, code=code) | {"pdf_title": PDF_TITLE}
+    with translation.override(packet.language):
+        html = render_to_string("travel/packet_pdf.html", context)
+    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(PDF_CSS))])

@@ -1,0 +1,196 @@
+"""The packet: made on entering travel, a PDF in the volunteer's language, a QR code that
+carries only the check-in code, neutral metadata, sealed on disk, replaced not edited."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from enlist.audit.models import AuditEntry
+from enlist.travel import seed
+from enlist.travel.codes import code_secret, secret_hash
+from enlist.travel.models import TravelPacket
+from enlist.travel.services import checkin_key, packet_create, packet_language
+from enlist.vault.storage import EncryptedFileStorage
+from tests.factories import ApplicationFactory
+from tests.travel.conftest import move_to_travel, pdf_qr_codes, pdf_reader, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED = {
+    "en": {
+        "heading": "Travel instructions",
+        "meeting": "Meeting point",
+        "documents": [
+            "Passport, valid for at least six more months",
+            "Visa, if one was issued to you",
+        ],
+        "equipment": ["Helmet", "Body armour", "Boots, already worn in"],
+    },
+    "uk": {
+        "heading": "Інструкції щодо дороги",
+        "meeting": "Пункт збору",
+        "documents": ["Паспорт, дійсний ще щонайменше шість місяців", "Віза, якщо Вам її видали"],
+        "equipment": ["Шолом", "Бронежилет", "Черевики, вже розношені"],
+    },
+    "es": {
+        "heading": "Instrucciones de viaje",
+        "meeting": "Punto de encuentro",
+        "documents": [
+            "Pasaporte con una validez de al menos seis meses más",
+            "Visado, si se le ha expedido",
+        ],
+        "equipment": ["Casco", "Chaleco antibalas", "Botas, ya usadas"],
+    },
+}
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("language", ["en", "uk", "es"])
+def test_pdf_holds_meeting_point_documents_and_equipment_in_the_volunteers_language(
+    new_packet, language
+):
+    made = new_packet(languages=[language, "en"])
+    packet = made.packet
+    assert packet.language == language
+    text = _flat(pdf_text(packet))
+    expected = EXPECTED[language]
+    assert expected["heading"] in text
+    assert expected["meeting"] in text
+    assert seed.MEETING_POINT["name"] in text
+    assert "49.8397, 24.0297" in text
+    assert "12 Example Street" in text
+    assert packet.application.reference in text
+    for line in expected["documents"] + expected["equipment"]:
+        assert _flat(line) in text, line
+    if language != "en":
+        assert "Body armour" not in text
+
+
+def test_language_is_the_first_of_the_volunteers_languages_the_interface_has(vilnius, db):
+    assert (
+        packet_language(ApplicationFactory(mission=vilnius, languages=["lt", "es", "uk"])) == "es"
+    )
+    assert packet_language(ApplicationFactory(mission=vilnius, languages=["lt", "de"])) == "en"
+
+
+def test_route_advice_follows_the_country_of_departure(new_packet):
+    lithuanian = pdf_text(new_packet(residence_country="LT").packet)
+    canadian = pdf_text(new_packet(residence_country="CA").packet)
+    assert "from Vilnius to Warsaw" in _flat(lithuanian)
+    assert "Fly to Rzeszów or Kraków" in _flat(canadian)  # the advice for any country
+
+
+def test_qr_code_carries_only_the_signed_check_in_code(new_packet):
+    made = new_packet()
+    codes = pdf_qr_codes(made.packet)
+    assert codes == [made.code]
+    secret = code_secret(codes[0], checkin_key())
+    assert secret is not None
+    assert made.packet.token_hash == secret_hash(secret)
+    assert secret not in made.packet.token_hash  # only the hash is stored
+
+
+def test_no_personal_data_in_pdf_metadata(new_packet):
+    made = new_packet()
+    application = made.packet.application
+    metadata = pdf_reader(made.packet).metadata
+    assert metadata.title == "Information"
+    assert not metadata.author
+    assert not metadata.subject
+    values = " ".join(str(v) for v in metadata.values())
+    for personal in (
+        application.reference,
+        application.given_name,
+        application.family_name,
+        application.email,
+        seed.MEETING_POINT["name"],
+    ):
+        assert personal not in values
+    assert application.given_name not in pdf_text(made.packet)  # reference only, no name
+
+
+def test_pdf_is_sealed_on_disk(new_packet, settings):
+    made = new_packet()
+    raw = EncryptedFileStorage(location=settings.MEDIA_ROOT).path(made.packet.pdf.name)
+    with open(raw, "rb") as handle:
+        stored = handle.read()
+    assert b"%PDF" not in stored
+    assert b"Example Street" not in stored
+
+
+def test_entering_travel_makes_a_packet_and_emails_a_neutral_link(
+    meeting_point, vilnius, consul_vilnius, django_capture_on_commit_callbacks
+):
+    application = ApplicationFactory(mission=vilnius, stage="visa")
+    with django_capture_on_commit_callbacks(execute=True):
+        move_to_travel(application, consul=consul_vilnius)
+    packet = TravelPacket.objects.get(application=application)
+    assert packet.is_current and packet.meeting_point == meeting_point
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [application.email]
+    assert message.subject == "Your appointment information"
+    assert "/travel/?t=" in message.body
+    visible = f"{message.subject} {message.from_email} {message.body}".lower()
+    for word in ("legion", "military", "ukrain", "lviv", "meeting point", "army", "border"):
+        assert word not in visible
+    for personal in (
+        application.reference,
+        application.given_name,
+        application.family_name,
+        application.passport_number,
+    ):
+        assert personal not in message.body
+    assert AuditEntry.objects.filter(
+        action="create", target_id=str(application.pk), detail__packet=str(packet.pk)
+    ).exists()
+
+
+def test_no_meeting_point_means_no_packet_but_the_move_happens(vilnius, consul_vilnius):
+    application = ApplicationFactory(mission=vilnius, stage="visa")
+    move_to_travel(application, consul=consul_vilnius)
+    application.refresh_from_db()
+    assert application.stage == "travel"
+    assert not TravelPacket.objects.filter(application=application).exists()
+
+
+def test_a_new_packet_invalidates_the_one_before(new_packet, hq):
+    first = new_packet().packet
+    second = packet_create(application=first.application, actor=hq).packet
+    first.refresh_from_db()
+    assert first.invalidated_at is not None and first.token_revoked_at is not None
+    assert second.is_current
+    assert (
+        TravelPacket.objects.filter(application=first.application, invalidated_at=None).count() == 1
+    )
+
+
+def test_arrival_window_opens_after_two_days_and_lasts_two_weeks(new_packet):
+    packet = new_packet().packet
+    today = timezone.now().date()
+    assert packet.arrival_from == today + datetime.timedelta(days=2)
+    assert packet.arrival_until == today + datetime.timedelta(days=16)
+    assert packet.token_expires_at.date() == today + datetime.timedelta(days=17)
+
+
+def test_a_failing_mail_server_leaves_the_packet_and_logs_no_address(
+    new_packet, django_capture_on_commit_callbacks, caplog, monkeypatch
+):
+    from enlist.travel import services
+
+    def refuse(*args, **kwargs):
+        raise OSError("550 mailbox o.kovalenko@example.org unavailable")
+
+    monkeypatch.setattr(services, "send_mail", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        made = new_packet()
+    assert TravelPacket.objects.filter(pk=made.packet.pk, invalidated_at=None).exists()
+    assert "email not sent (OSError)" in caplog.text
+    assert "@" not in caplog.text
