@@ -248,3 +248,18 @@ def test_bound_counts_the_scarcer_role_per_day():
     result = solve(problem(cases, members=members, venues=venues, horizon=horizon))
     # day 1: two attachés, two consuls -> 6; day 2: one attaché -> 3
     assert (result.objective, result.bound, result.optimal) == (9, 9, True)
+
+
+def test_checker_flags_double_bookings_availability_and_moved_confirmed_bookings():
+    from dataclasses import replace
+
+    held = booking("held", 10, confirmed=True)
+    p = problem([case("a"), case("b", since=2)], existing=[held])
+    good = schedule_interviews(p)
+    clash = replace(good.new[0], case_id="b", start=at(10, 30), end=at(11, 15))
+    night = replace(good.new[0], start=at(20), end=at(20, 45))
+    bad = replace(good, bookings=(held, clash, night), new=(clash, night))
+    kinds = sorted(kind for kind, _ in schedule_violations(p, bad))
+    assert kinds == ["availability", "availability", "double", "double", "double"]
+    vanished = replace(good, bookings=good.new)
+    assert [kind for kind, _ in schedule_violations(p, vanished)] == ["moved"]
