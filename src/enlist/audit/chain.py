@@ -61,6 +61,8 @@ DETAIL_KEYS = frozenset(
         "key",  # which key changed (field, index, audit-signing, ...)
         "version",  # a key version
         "rule",  # the retention rule that erased a case
+        "interview",  # an interview's id
+        "status",  # an interview's status (booked, confirmed, cancelled, held, no_show)
     }
 )
 _MAX_DEPTH = 3

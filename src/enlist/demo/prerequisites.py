@@ -20,7 +20,34 @@ from enlist.cases.workflow import Stage
 StaffPicker = Callable[[Role], StaffUser]
 Prerequisite = Callable[[Application, StaffPicker, datetime.datetime], None]
 
-PREREQUISITES: dict[Stage, Prerequisite] = {}
+
+def _both_verdicts(application: Application, pick: StaffPicker, at: datetime.datetime) -> None:
+    """interview → visa: the attaché and the consul each record a recommending verdict."""
+    from enlist.interviews.services import verdict_record
+
+    experience = application.military_experience or {}
+    documents = [str(pk) for pk in application.documents.values_list("pk", flat=True)]
+    for role in (Role.ATTACHE, Role.CONSUL):
+        verdict_record(
+            application=application,
+            actor=pick(role),
+            service_verified=bool(documents),
+            experience={
+                "service": str(experience.get("branch") or ""),
+                "rank": str(experience.get("last_rank") or ""),
+                "dates": f"{experience.get('years', 0)} years",
+                "specialty": ", ".join(experience.get("specialties") or []),
+            },
+            evidence_documents=documents,
+            confidence="high" if documents else "medium",
+            readiness="ready",
+            language_ability="working",
+            recommend=True,
+            at=at,
+        )
+
+
+PREREQUISITES: dict[Stage, Prerequisite] = {Stage.VISA: _both_verdicts}
 
 
 def prepare_move(
