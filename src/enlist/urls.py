@@ -9,6 +9,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("enlist.accounts.urls")),  # sign-in (password, then TOTP code)
     path("staff/", include("enlist.cases.urls")),
+    path("staff/interviews/", include("enlist.interviews.urls")),
+    path("appointment/", include("enlist.interviews.public_urls")),  # signed applicant link
     path("audit/", include("enlist.audit.urls")),
     path("", include("enlist.intake.urls")),
 ]

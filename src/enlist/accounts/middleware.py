@@ -44,6 +44,7 @@ PUBLIC_URL_NAMES = frozenset(
         "staff-login-code",
         "staff-login-enrol",
         "staff-logout",
+        "interview-invitation",  # the applicant's appointment page (signed, expiring link)
     }
 )
 PUBLIC_PATH_PREFIXES = ("/api/",)  # bearer tokens, no session

@@ -25,6 +25,8 @@ def _both_verdicts(application: Application, pick: StaffPicker, at: datetime.dat
     """interview → visa: the attaché and the consul each record a recommending verdict."""
     from enlist.interviews.services import verdict_record
 
+    if application.stage != Stage.INTERVIEW:
+        return  # resuming a case held at visa: no interview move, no guard
     experience = application.military_experience or {}
     documents = [str(pk) for pk in application.documents.values_list("pk", flat=True)]
     for role in (Role.ATTACHE, Role.CONSUL):

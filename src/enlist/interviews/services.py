@@ -495,3 +495,40 @@ def availability_exception_remove(*, exception: AvailabilityException, actor: St
     audit_record(
         actor=actor, action=AuditAction.CHANGE, target=staff, detail={"change": "exception_remove"}
     )
+
+
+# --- reminders -------------------------------------------------------------------------------
+
+REMINDER_BEFORE = datetime.timedelta(hours=24)
+
+
+def interviews_remind(*, now: datetime.datetime | None = None) -> int:
+    """Email every applicant whose interview (booked or confirmed) starts within 24 hours and
+    who was not yet reminded of this slot. Idempotent: each interview remembers when its
+    reminder went (a re-booking clears it); running twice sends nothing new."""
+    from enlist.interviews.invitations import send_reminder
+
+    now = now or timezone.now()
+    due = Interview.objects.filter(
+        status__in=SLOT_STATUSES,
+        start__gt=now,
+        start__lte=now + REMINDER_BEFORE,
+        reminder_sent_at__isnull=True,
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in list(due):
+        with transaction.atomic():
+            interview = (
+                Interview.objects.select_for_update(of=("self",))
+                .select_related("application", "mission", "venue", "attache", "consul")
+                .filter(pk=pk, reminder_sent_at__isnull=True, status__in=SLOT_STATUSES)
+                .first()
+            )
+            if interview is None:
+                continue  # another run took it, or it changed meanwhile
+            if not send_reminder(interview):
+                continue  # not sent: left for the next run
+            interview.reminder_sent_at = now
+            interview.save(update_fields=["reminder_sent_at"])
+            sent += 1
+    return sent
