@@ -201,8 +201,8 @@ def test_case_interviews_of_another_mission_are_404(
 
 
 def test_staff_pages_need_a_signed_in_session(client, vilnius_case):
-    for path in ("/staff/interviews/", "/staff/interviews/queue/", "/staff/interviews/availability/",
-                 f"/staff/interviews/cases/{vilnius_case.pk}/"):  # fmt: skip
+    paths = ["/staff/interviews/", "/staff/interviews/queue/", "/staff/interviews/availability/"]
+    for path in [*paths, f"/staff/interviews/cases/{vilnius_case.pk}/"]:
         response = client.get(path)
         assert response.status_code == 302
         assert "/staff/login" in response["Location"] or "login" in response["Location"]
