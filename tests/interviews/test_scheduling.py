@@ -206,7 +206,7 @@ def test_existing_booking_of_a_case_not_in_the_queue_is_released_but_not_rebooke
     assert starts(result) == {"a": at(9)}
 
 
-def test_starts_lie_on_the_step_grid_from_the_horizon_start():
+def test_starts_lie_on_the_step_grid():
     members = (
         member("att", "attache", available=(Window(at(9, 5), at(11)),)),
         member("con", "consul"),
@@ -214,6 +214,33 @@ def test_starts_lie_on_the_step_grid_from_the_horizon_start():
     result = solve(problem([case("a"), case("b", since=2)], members=members,
                            step=10 * MIN, buffer=0 * MIN))  # fmt: skip
     assert starts(result) == {"a": at(9, 10), "b": at(10)}
+
+
+def test_grid_runs_through_round_times_whatever_the_horizon_start():
+    horizon = Window(at(8, 7) + timedelta(seconds=30), at(0, day=1))
+    result = solve(problem([case("a"), case("b", since=2)], horizon=horizon))
+    assert starts(result) == {"a": at(9), "b": at(10)}
+
+
+def test_a_mission_across_the_spring_clock_change_keeps_its_local_hours():
+    from datetime import date, time
+
+    from enlist.interviews.availability import expand_availability
+
+    # Vilnius, Friday 26 and Monday 29 March 2027: the clocks went forward on Sunday 28.
+    hours = expand_availability(
+        weekly=[(4, time(9), time(10)), (0, time(9), time(10))], tz="Europe/Vilnius",
+        first_day=date(2027, 3, 26), last_day=date(2027, 3, 29),
+    )  # fmt: skip
+    horizon = Window(datetime(2027, 3, 25, 22, tzinfo=UTC), datetime(2027, 3, 29, 21, tzinfo=UTC))
+    members = (member("att", "attache", available=hours), member("con", "consul", available=hours))
+    venues = (Venue("room", "in_person", (horizon,)),)
+    cases = [case("a"), case("b", since=2)]
+    result = solve(problem(cases, members=members, venues=venues, horizon=horizon))
+    assert starts(result) == {
+        "a": datetime(2027, 3, 26, 7, tzinfo=UTC),
+        "b": datetime(2027, 3, 29, 6, tzinfo=UTC),
+    }
 
 
 def test_exact_model_books_what_the_greedy_packing_misses():
@@ -263,3 +290,22 @@ def test_checker_flags_double_bookings_availability_and_moved_confirmed_bookings
     assert kinds == ["availability", "availability", "double", "double", "double"]
     vanished = replace(good, bookings=good.new)
     assert [kind for kind, _ in schedule_violations(p, vanished)] == ["moved"]
+
+
+def test_engine_modules_import_no_django():
+    import ast
+    from pathlib import Path
+
+    import enlist.interviews.scheduling as engine
+
+    folder = Path(engine.__file__).parent
+    offenders = []
+    for path in [folder / "availability.py", *folder.glob("scheduling*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] == "django"]
+    assert offenders == []

@@ -10,10 +10,12 @@ and the benchmark):
 - nobody (attaché, consul, venue, interpreter, applicant) is booked twice at once, and two
   interviews of the same person or venue are at least ``buffer`` apart;
 - nobody is booked outside their availability, no applicant inside their unavailable windows,
-  nothing outside the horizon; every start lies on the ``step`` grid from ``horizon.start``;
+  nothing outside the horizon; every start is a whole multiple of ``step`` since the Unix
+  epoch (09:00, 09:15 … for 15 minutes, wherever the horizon starts);
 - confirmed existing bookings are kept as they are (they occupy their resources); unconfirmed
   ones too unless ``replan_unconfirmed`` — then they are released (``ScheduleResult.released``)
-  and their cases are planned again if they are among ``problem.cases``;
+  and their cases are planned again if they are among ``problem.cases``; a case that holds a
+  kept booking is left alone (neither in ``new`` nor in ``unbooked``);
 - if not everyone fits: recommended cases before the others, then the longest waiting; the
   earlier slots go to the higher priority.
 

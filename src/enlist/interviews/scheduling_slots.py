@@ -1,7 +1,8 @@
 """Panel slots, the capacity bound and each case's compatible slots (pure).
 
-Time inside is integer seconds from ``horizon.start``; interview starts lie on the step grid
-(``g * step``). A resource "can start" at ``g`` when one of its free windows (availability
+Time inside is integer seconds from the first grid instant of the horizon; interview starts
+lie on the step grid (``g * step``), which runs through whole multiples of the step since the
+Unix epoch. A resource "can start" at ``g`` when one of its free windows (availability
 minus the kept bookings widened by the buffer) holds the whole interview.
 
 Packing: sweeping the grid, every time at least one attaché, one consul and one venue are
@@ -21,7 +22,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
@@ -36,6 +37,7 @@ from enlist.interviews.scheduling import (
 )
 
 SECOND = timedelta(seconds=1)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 Span = tuple[int, int]
 
 
@@ -206,7 +208,9 @@ def _languages(languages: frozenset[str]) -> str:
 
 def prepare(problem: MissionProblem, kept: list[Booking], cases: list[WaitingCase]) -> Plan:
     """Free windows, panel slots, the bound and every case's options (cases sorted by priority)."""
-    origin = problem.horizon.start
+    # The grid runs through whole multiples of the step since the Unix epoch (:00, :15, :30,
+    # :45 for 15 minutes), whatever instant the horizon starts at.
+    origin = problem.horizon.start + (-(problem.horizon.start - EPOCH)) % problem.step
     horizon = floor_s(problem.horizon.end, origin)
     step = int(problem.step / SECOND)
     length = -(-problem.length // SECOND)
