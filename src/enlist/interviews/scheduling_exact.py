@@ -84,8 +84,8 @@ def solve_exact(
 
     model = cp_model.CpModel()
     choices = list(_choices(plan))
-    if not choices:
-        return None
+    if not choices:  # nothing the rules allow: nobody can be booked, proven
+        return Exact(new=[], bound=0, proven=True)
     xs = [model.NewBoolVar(f"x{j}") for j in range(len(choices))]
     by_case: dict[int, list] = {}
     by_resource: dict[tuple, dict[int, list]] = {}
