@@ -206,7 +206,7 @@ def test_existing_booking_of_a_case_not_in_the_queue_is_released_but_not_rebooke
     assert starts(result) == {"a": at(9)}
 
 
-def test_starts_lie_on_the_step_grid_from_the_horizon_start():
+def test_starts_lie_on_the_step_grid():
     members = (
         member("att", "attache", available=(Window(at(9, 5), at(11)),)),
         member("con", "consul"),
@@ -216,18 +216,71 @@ def test_starts_lie_on_the_step_grid_from_the_horizon_start():
     assert starts(result) == {"a": at(9, 10), "b": at(10)}
 
 
-def test_exact_model_books_what_the_greedy_packing_misses():
-    # 09:00-10:15 holds one 45-minute interview; the greedy slot at 09:00 clashes with the
-    # applicant's 09:00-09:15, CP-SAT moves it to 09:15 or 09:30.
+def test_grid_runs_through_round_times_whatever_the_horizon_start():
+    horizon = Window(at(8, 7) + timedelta(seconds=30), at(0, day=1))
+    result = solve(problem([case("a"), case("b", since=2)], horizon=horizon))
+    assert starts(result) == {"a": at(9), "b": at(10)}
+
+
+def test_a_mission_across_the_spring_clock_change_keeps_its_local_hours():
+    from datetime import date, time
+
+    from enlist.interviews.availability import expand_availability
+
+    # Vilnius, Friday 26 and Monday 29 March 2027: the clocks went forward on Sunday 28.
+    hours = expand_availability(
+        weekly=[(4, time(9), time(10)), (0, time(9), time(10))], tz="Europe/Vilnius",
+        first_day=date(2027, 3, 26), last_day=date(2027, 3, 29),
+    )  # fmt: skip
+    horizon = Window(datetime(2027, 3, 25, 22, tzinfo=UTC), datetime(2027, 3, 29, 21, tzinfo=UTC))
+    members = (member("att", "attache", available=hours), member("con", "consul", available=hours))
+    venues = (Venue("room", "in_person", (horizon,)),)
+    cases = [case("a"), case("b", since=2)]
+    result = solve(problem(cases, members=members, venues=venues, horizon=horizon))
+    assert starts(result) == {
+        "a": datetime(2027, 3, 26, 7, tzinfo=UTC),
+        "b": datetime(2027, 3, 29, 6, tzinfo=UTC),
+    }
+
+
+def test_gap_filling_books_what_the_packed_slots_miss():
+    # 09:00-10:15 holds one 45-minute interview; the packed slot at 09:00 clashes with the
+    # applicant's 09:00-09:15, so the case goes in between at 09:15.
     members = (
         member("att", "attache", available=(Window(at(9), at(10, 15)),)),
         member("con", "consul", available=(Window(at(9), at(10, 15)),)),
     )
     cases = [case("late", unavailable=[Window(at(9), at(9, 15))])]
     result = solve(problem(cases, members=members))
-    assert result.method == "cp-sat"
+    assert result.method == "slots+matching+gaps"
     assert (result.objective, result.bound, result.optimal) == (1, 1, True)
-    assert result.new[0].start in (at(9, 15), at(9, 30))
+    assert starts(result) == {"late": at(9, 15)}
+
+
+def test_cp_sat_books_both_where_first_come_placement_books_one():
+    # Panel 09:00-11:00 packs slots at 09:00 and 09:45, which neither applicant can take.
+    # Placing the recommended one at its earliest time (09:15) would shut out the other,
+    # who can only start at 09:15; CP-SAT moves the recommended one to 10:15.
+    panel = (Window(at(9), at(11)),)
+    members = (member("att", "attache", available=panel), member("con", "consul", available=panel))
+    cases = [
+        case("first", recommended=True,
+             unavailable=[Window(at(9), at(9, 15)), Window(at(10), at(10, 15))]),
+        case("second", unavailable=[Window(at(9), at(9, 15)), Window(at(10), at(11))]),
+    ]  # fmt: skip
+    result = solve(problem(cases, members=members, buffer=0 * MIN))
+    assert result.method == "cp-sat"
+    assert (result.objective, result.bound, result.optimal) == (2, 2, True)
+    assert starts(result) == {"first": at(10, 15), "second": at(9, 15)}
+
+
+def test_cp_sat_proves_optimal_when_the_bound_is_loose():
+    # The applicant's only free stretch (09:00-09:30) is shorter than an interview: the
+    # capacity bound still counts them, the exact model proves nobody can be booked.
+    cases = [case("short", unavailable=[Window(at(0), at(9)), Window(at(9, 30), at(0, day=1))])]
+    result = solve(problem(cases))
+    assert (result.objective, result.bound, result.optimal) == (0, 0, True)
+    assert result.unbooked == {"short": "unavailable on every free slot"}
 
 
 def test_same_case_twice_in_the_queue_is_booked_once():
@@ -263,3 +316,22 @@ def test_checker_flags_double_bookings_availability_and_moved_confirmed_bookings
     assert kinds == ["availability", "availability", "double", "double", "double"]
     vanished = replace(good, bookings=good.new)
     assert [kind for kind, _ in schedule_violations(p, vanished)] == ["moved"]
+
+
+def test_engine_modules_import_no_django():
+    import ast
+    from pathlib import Path
+
+    import enlist.interviews.scheduling as engine
+
+    folder = Path(engine.__file__).parent
+    offenders = []
+    for path in [folder / "availability.py", *folder.glob("scheduling*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] == "django"]
+    assert offenders == []

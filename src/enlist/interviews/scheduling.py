@@ -10,10 +10,12 @@ and the benchmark):
 - nobody (attaché, consul, venue, interpreter, applicant) is booked twice at once, and two
   interviews of the same person or venue are at least ``buffer`` apart;
 - nobody is booked outside their availability, no applicant inside their unavailable windows,
-  nothing outside the horizon; every start lies on the ``step`` grid from ``horizon.start``;
+  nothing outside the horizon; every start is a whole multiple of ``step`` since the Unix
+  epoch (09:00, 09:15 … for 15 minutes, wherever the horizon starts);
 - confirmed existing bookings are kept as they are (they occupy their resources); unconfirmed
   ones too unless ``replan_unconfirmed`` — then they are released (``ScheduleResult.released``)
-  and their cases are planned again if they are among ``problem.cases``;
+  and their cases are planned again if they are among ``problem.cases``; a case that holds a
+  kept booking is left alone (neither in ``new`` nor in ``unbooked``);
 - if not everyone fits: recommended cases before the others, then the longest waiting; the
   earlier slots go to the higher priority.
 
@@ -23,9 +25,10 @@ grid, and an upper bound on any schedule's size is computed beside them (per ind
 of time, the fewest interviews the attachés, the consuls or the venues could hold). Cases are
 then matched to slots in priority order with augmenting paths: with the slots fixed, the
 bookable sets form a matroid, so the result is both as large as possible and best by priority.
-When that falls short of the bound on a small problem, CP-SAT solves the full time-indexed
-model (``scheduling_exact``) with the greedy result as a hint, and its proven bound tightens
-ours. ``objective`` counts new bookings; ``optimal`` means objective == bound.
+When that falls short of the bound, the cases left over try every free grid time between
+the booked interviews (``scheduling_fill``); if still short on a small problem, CP-SAT solves
+the full time-indexed model (``scheduling_exact``) with that result as a hint, and its proven
+bound tightens ours. ``objective`` counts new bookings; ``optimal`` means objective == bound.
 """
 
 from __future__ import annotations
@@ -132,7 +135,8 @@ class ScheduleResult:
     released: tuple[Booking, ...] = ()
     """Unconfirmed existing bookings given up by a re-plan (their case may be in ``new``)."""
     method: str = "slots+matching"
-    """``slots+matching`` or ``cp-sat`` (the exact model improved on the matching)."""
+    """``slots+matching``, ``slots+matching+gaps`` (some cases fitted between the booked
+    interviews) or ``cp-sat`` (the exact model improved on both)."""
     panel_slots: int = 0
     """Panel slots packed by the greedy phase (booked or not)."""
 
@@ -161,6 +165,7 @@ def schedule_interviews(
 ) -> ScheduleResult:
     """Book as many of ``problem.cases`` as fit, by priority; see the module docstring."""
     from enlist.interviews.scheduling_exact import solve_exact, worth_solving_exactly
+    from enlist.interviews.scheduling_fill import fill_gaps
     from enlist.interviews.scheduling_match import match_cases
     from enlist.interviews.scheduling_slots import prepare
 
@@ -178,6 +183,12 @@ def schedule_interviews(
     matched = match_cases(plan)
     new, unbooked, bound = matched.new, matched.unbooked, plan.bound
     method = "slots+matching"
+    if len(new) < bound:
+        extra = fill_gaps(plan, new)
+        if extra:
+            new = new + extra
+            unbooked = plan.reasons({b.case_id for b in new})
+            method = "slots+matching+gaps"
     optimal = len(new) >= bound
     if not optimal and worth_solving_exactly(plan):
         remaining = time_limit - (time.perf_counter() - started)

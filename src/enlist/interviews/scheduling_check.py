@@ -10,8 +10,11 @@ booking — or an unconfirmed one without ``replan_unconfirmed`` — changed or 
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import UTC, datetime
 
 from enlist.interviews.scheduling import Booking, MissionProblem, ScheduleResult, Window
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _inside(windows: tuple[Window, ...], start, end) -> bool:
@@ -79,7 +82,7 @@ def schedule_violations(problem: MissionProblem, result: ScheduleResult) -> list
             out.append(("grid", f"booking of {b.case_id} is not {problem.length} long"))
         if b.start < problem.horizon.start or b.end > problem.horizon.end:
             out.append(("horizon", f"booking of {b.case_id} outside the horizon"))
-        if (b.start - problem.horizon.start) % problem.step:
+        if (b.start - EPOCH) % problem.step:
             out.append(("grid", f"booking of {b.case_id} off the step grid"))
         for resource in (attache, consul, venue) + ((interp,) if interp else ()):
             if not _inside(resource.available, b.start, b.end):

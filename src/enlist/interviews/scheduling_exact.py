@@ -64,13 +64,17 @@ def _choices(plan: Plan):
 
 
 def worth_solving_exactly(plan: Plan) -> bool:
-    """Small enough for the exact model (counted lazily, stopping past the limit)."""
-    count = 0
-    for _ in _choices(plan):
-        count += 1
-        if count > MAX_VARIABLES:
-            return False
-    return count > 0
+    """Small enough for the exact model: an upper estimate of its variables under the limit."""
+    possible = sum(1 for info in plan.cases if info.reason is None)
+    if not possible:
+        return False
+    per_start = (
+        sum(arr.astype(int) for arr in plan.attache_can)
+        * sum(arr.astype(int) for arr in plan.consul_can)
+        * sum(arr.astype(int) for arr in plan.venue_can)
+        * (1 + len(plan.interpreters))
+    )
+    return 0 < int(per_start.sum()) * possible <= MAX_VARIABLES
 
 
 def solve_exact(
@@ -80,8 +84,8 @@ def solve_exact(
 
     model = cp_model.CpModel()
     choices = list(_choices(plan))
-    if not choices:
-        return None
+    if not choices:  # nothing the rules allow: nobody can be booked, proven
+        return Exact(new=[], bound=0, proven=True)
     xs = [model.NewBoolVar(f"x{j}") for j in range(len(choices))]
     by_case: dict[int, list] = {}
     by_resource: dict[tuple, dict[int, list]] = {}

@@ -72,14 +72,12 @@ def match_cases(plan: Plan) -> Matched:
 
     def first_fit(info: CaseInfo) -> bool:
         options = info.options
-        shared = not info.unavailable
-        j = cursor.get(info.profile, 0) if shared else 0
-        while shared and j < len(options) and occupant[options[j][0]] is not None:
+        j = cursor.get(info.profile, 0)
+        while j < len(options) and occupant[options[j][0]] is not None:
             j += 1
-        if shared:
-            cursor[info.profile] = j
+        cursor[info.profile] = j
         for s, cands in options[j:]:
-            if occupant[s] is not None:
+            if occupant[s] is not None or s in info.blocked:
                 continue
             if cands is None:
                 place(info.rank, s, None)
@@ -97,8 +95,9 @@ def match_cases(plan: Plan) -> Matched:
         end = None
         while queue and end is None:
             rank = queue.popleft()
+            blocked = infos[rank].blocked
             for s, cands in infos[rank].options:
-                if s in came_from or s in dead:
+                if s in came_from or s in dead or s in blocked:
                     continue
                 if cands is not None and interp.pick(cands, slots[s].start) is None:
                     own = placed.get(rank)
@@ -134,7 +133,7 @@ def match_cases(plan: Plan) -> Matched:
         chosen = []
         ok = True
         for rank, s in moves:
-            cands = dict(infos[rank].options)[s]
+            cands = infos[rank].lookup[s]
             k = None
             if cands is not None:
                 k = interp.pick(cands, slots[s].start)

@@ -1,7 +1,8 @@
 """Panel slots, the capacity bound and each case's compatible slots (pure).
 
-Time inside is integer seconds from ``horizon.start``; interview starts lie on the step grid
-(``g * step``). A resource "can start" at ``g`` when one of its free windows (availability
+Time inside is integer seconds from the first grid instant of the horizon; interview starts
+lie on the step grid (``g * step``), which runs through whole multiples of the step since the
+Unix epoch. A resource "can start" at ``g`` when one of its free windows (availability
 minus the kept bookings widened by the buffer) holds the whole interview.
 
 Packing: sweeping the grid, every time at least one attaché, one consul and one venue are
@@ -17,10 +18,11 @@ same earliest-first packing, which is optimal for one resource).
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
@@ -35,6 +37,7 @@ from enlist.interviews.scheduling import (
 )
 
 SECOND = timedelta(seconds=1)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 Span = tuple[int, int]
 
 
@@ -105,7 +108,18 @@ class CaseInfo:
     """Why no schedule at all could book it (excluded from the bound), else None."""
     profile: tuple = ()
     options: list[tuple[int, tuple[int, ...] | None]] = field(default_factory=list)
-    """(slot index, interpreter candidates or None when none is needed), earliest first."""
+    """(slot index, interpreter candidates or None when none is needed), earliest first;
+    shared by every case of the same (modes, languages) — ``blocked`` says which it cannot."""
+    lookup: dict[int, tuple[int, ...] | None] = field(default_factory=dict)
+    """``options`` as slot index -> interpreter candidates (shared too)."""
+    blocked: set[int] = field(default_factory=set)
+    """Slot indices that meet the applicant's unavailable windows."""
+
+    def fits(self, slot: int) -> bool:
+        return slot in self.lookup and slot not in self.blocked
+
+    def has_options(self) -> bool:
+        return any(s not in self.blocked for s, _ in self.options)
 
 
 @dataclass
@@ -152,7 +166,7 @@ class Plan:
                 continue
             if info.reason:
                 out[info.case.id] = info.reason
-            elif info.options:
+            elif info.has_options():
                 out[info.case.id] = "every suitable slot is taken by cases ahead in the queue"
             elif not self.slots:
                 out[info.case.id] = "no panel slot within the horizon"
@@ -194,7 +208,9 @@ def _languages(languages: frozenset[str]) -> str:
 
 def prepare(problem: MissionProblem, kept: list[Booking], cases: list[WaitingCase]) -> Plan:
     """Free windows, panel slots, the bound and every case's options (cases sorted by priority)."""
-    origin = problem.horizon.start
+    # The grid runs through whole multiples of the step since the Unix epoch (:00, :15, :30,
+    # :45 for 15 minutes), whatever instant the horizon starts at.
+    origin = problem.horizon.start + (-(problem.horizon.start - EPOCH)) % problem.step
     horizon = floor_s(problem.horizon.end, origin)
     step = int(problem.step / SECOND)
     length = -(-problem.length // SECOND)
@@ -237,10 +253,37 @@ def prepare(problem: MissionProblem, kept: list[Booking], cases: list[WaitingCas
     venue_can = [can("v", v.id, v.available) for v in venues]
     interpreter_can = [can("i", i.id, i.available) for i in interpreters]
 
-    slots = pack_slots(
-        step, sep, grid, attaches, consuls, venues, attache_can, consul_can, venue_can
-    )
+    infos = static_reasons(cases, attaches, consuls, venues, interpreters, origin)
     capacity = capacity_bound(step, sep, grid, attache_can, consul_can, venue_can)
+    possible = [info for info in infos if info.reason is None]
+    panel_languages = [a.languages | c.languages for a in attaches for c in consuls]
+    dependent = [  # cases that need an interpreter whichever panel sits
+        info for info in possible if not any(info.case.languages & p for p in panel_languages)
+    ]
+    if dependent:
+        spoken = frozenset().union(*(info.case.languages for info in dependent))
+        feasible = _any(attache_can, grid) & _any(consul_can, grid) & _any(venue_can, grid)
+        serving = sum(
+            _pack_count(np.flatnonzero(arr & feasible), step, sep)
+            for arr, it in zip(interpreter_can, interpreters, strict=True)
+            if it.languages & spoken
+        )
+        possible_count = len(possible) - len(dependent) + min(len(dependent), serving)
+    else:
+        possible_count = len(possible)
+    # What the cases likely to be booked ask for steers which venue and which pair a slot
+    # takes: the modes of those who accept only one, the languages of those whom not every
+    # pair of attaché and consul can speak with.
+    demand: dict = {"video": 0, "in_person": 0}
+    for info in possible[:capacity]:
+        if len(info.case.modes) == 1:
+            for mode in info.case.modes & demand.keys():
+                demand[mode] += 1
+        if not all(info.case.languages & p for p in panel_languages):
+            demand[info.case.languages] = demand.get(info.case.languages, 0) + 1
+    slots = pack_slots(
+        step, sep, grid, attaches, consuls, venues, attache_can, consul_can, venue_can, demand
+    )
 
     plan = Plan(
         problem=problem,
@@ -258,12 +301,10 @@ def prepare(problem: MissionProblem, kept: list[Booking], cases: list[WaitingCas
         venue_can=venue_can,
         interpreter_can=interpreter_can,
         slots=slots,
-        cases=[],
-        bound=0,
+        cases=infos,
+        bound=min(possible_count, capacity),
     )
-    plan.cases = case_options(plan, cases)
-    possible = sum(1 for info in plan.cases if info.reason is None)
-    plan.bound = min(possible, capacity)
+    case_options(plan)
     return plan
 
 
@@ -274,8 +315,18 @@ def _any(arrays: list[np.ndarray], grid: int) -> np.ndarray:
     return out
 
 
-def pack_slots(step, sep, grid, attaches, consuls, venues, a_can, c_can, v_can) -> list[Slot]:
-    """Earliest-first panel slots: (time, attaché, consul, venue), sorted by time."""
+def pack_slots(
+    step, sep, grid, attaches, consuls, venues, a_can, c_can, v_can, demand=None
+) -> list[Slot]:
+    """Earliest-first panel slots: (time, attaché, consul, venue), sorted by time.
+
+    Where several attachés or consuls are free, the pair speaking the languages still most
+    wanted is formed, then the less used members (so everyone's languages reach some slots).
+    Where venues of both modes are free, a slot takes the mode whose demand (cases accepting
+    only that mode) is least covered so far; rooms otherwise.
+    """
+    deficit = dict(demand or {})
+    used: Counter = Counter()
     feasible = _any(a_can, grid) & _any(c_can, grid) & _any(v_can, grid)
     a_next = [-sep] * len(attaches)
     c_next = [-sep] * len(consuls)
@@ -290,7 +341,23 @@ def pack_slots(step, sep, grid, attaches, consuls, venues, a_can, c_can, v_can) 
         if not fc:
             continue
         fv = [k for k in range(len(venues)) if v_can[k][g] and v_next[k] <= t]
-        for a, c, v in zip(fa, fc, fv, strict=False):
+        while fa and fc and fv:
+            a, c = max(
+                ((a, c) for a in fa for c in fc),
+                key=lambda ac: _pair_score(ac, attaches, consuls, deficit, used),
+            )
+            fa.remove(a)
+            fc.remove(c)
+            spoken = attaches[a].languages | consuls[c].languages
+            for key in deficit:
+                if isinstance(key, frozenset) and key & spoken:
+                    deficit[key] -= 1
+            used[("a", a)] += 1
+            used[("c", c)] += 1
+            want = max(("in_person", "video"), key=lambda m: (deficit.get(m, 0), m == "in_person"))
+            v = next((k for k in fv if venues[k].mode == want), fv[0])
+            fv.remove(v)
+            deficit[venues[v].mode] = deficit.get(venues[v].mode, 0) - 1
             slots.append(
                 Slot(
                     index=len(slots),
@@ -305,6 +372,16 @@ def pack_slots(step, sep, grid, attaches, consuls, venues, a_can, c_can, v_can) 
             )
             a_next[a] = c_next[c] = v_next[v] = t + sep
     return slots
+
+
+def _pair_score(pair, attaches, consuls, deficit, used) -> tuple:
+    """Languages still wanted that the pair speaks first, then the less used members."""
+    a, c = pair
+    spoken = attaches[a].languages | consuls[c].languages
+    wanted = sum(
+        n for key, n in deficit.items() if isinstance(key, frozenset) and n > 0 and key & spoken
+    )
+    return (wanted, -(used[("a", a)] + used[("c", c)]), -a, -c)
 
 
 def _pack_count(starts: np.ndarray, step: int, sep: int) -> int:
@@ -340,12 +417,10 @@ def capacity_bound(step, sep, grid, a_can, c_can, v_can) -> int:
     return total
 
 
-def case_options(plan: Plan, cases: list[WaitingCase]) -> list[CaseInfo]:
-    """Each case's static reason (if no schedule could book it) and its compatible slots."""
-    origin = plan.origin
-    panel_languages = [a.languages | c.languages for a in plan.attaches for c in plan.consuls]
-    venue_modes = {v.mode for v in plan.venues}
-    by_profile: dict[tuple, list] = {}
+def static_reasons(cases, attaches, consuls, venues, interpreters, origin) -> list[CaseInfo]:
+    """Each case (in priority order) with the reason no schedule at all could book it, if any."""
+    panel_languages = [a.languages | c.languages for a in attaches for c in consuls]
+    venue_modes = {v.mode for v in venues}
     out = []
     for rank, case in enumerate(cases):
         info = CaseInfo(
@@ -357,24 +432,32 @@ def case_options(plan: Plan, cases: list[WaitingCase]) -> list[CaseInfo]:
             profile=(case.modes, case.languages),
         )
         out.append(info)
-        if not plan.attaches or not plan.consuls:
+        if not attaches or not consuls:
             info.reason = "no panel slot within the horizon: the mission lacks an attaché or consul"
-            continue
-        if not case.modes & venue_modes:
+        elif not case.modes & venue_modes:
             modes = " or ".join(sorted(case.modes)) or "no mode"
             info.reason = f"no room or video link for the modes the applicant accepts ({modes})"
-            continue
-        if not any(case.languages & p for p in panel_languages) and not any(
-            case.languages & i.languages for i in plan.interpreters
+        elif not any(case.languages & p for p in panel_languages) and not any(
+            case.languages & i.languages for i in interpreters
         ):
             info.reason = f"needs an interpreter for {_languages(case.languages)}; none available"
+    return out
+
+
+def case_options(plan: Plan) -> None:
+    """Fill each possible case's compatible slots (shared per profile) and blocked slots."""
+    starts = [slot.start for slot in plan.slots]
+    by_profile: dict[tuple, tuple[list, dict]] = {}
+    for info in plan.cases:
+        if info.reason is not None:
             continue
         if info.profile not in by_profile:
-            by_profile[info.profile] = plan._profile_slots(
-                CaseInfo(case=case, rank=rank, unavailable=[]), ignore_unavailable=True
+            options = plan._profile_slots(
+                CaseInfo(case=info.case, rank=info.rank, unavailable=[]), ignore_unavailable=True
             )
-        options = by_profile[info.profile]
-        if info.unavailable:
-            options = [o for o in options if plan.case_free_at(info, plan.slots[o[0]].start)]
-        info.options = options
-    return out
+            by_profile[info.profile] = (options, dict(options))
+        info.options, info.lookup = by_profile[info.profile]
+        for us, ue in info.unavailable:
+            lo = bisect_right(starts, us - plan.length)
+            hi = bisect_left(starts, ue)
+            info.blocked.update(range(lo, hi))
