@@ -300,6 +300,8 @@ def mission_book(
             interview = Interview.objects.select_for_update().get(pk=current.pk)
             if interview.status == InterviewStatus.CONFIRMED:
                 continue  # the applicant confirmed meanwhile: never moved
+            if interview.status == InterviewStatus.BOOKED and _booking(interview) == booking:
+                continue  # a re-plan gave it the same slot: nothing to tell anyone
             _place(interview, booking)
             interview.status = InterviewStatus.BOOKED
             interview.sequence += 1
