@@ -43,6 +43,8 @@ lint: setup-dev
 	$(BIN)/ruff format --check src tests benchmarks
 
 # The matching benchmark against its peers (Splink, recordlinkage): see benchmarks/matching.py.
+# The interview scheduler at scale: see benchmarks/scheduling.py.
 bench: setup-dev
 	$(BIN)/pip install --quiet --require-hashes -r requirements-bench.lock
 	$(BIN)/python benchmarks/matching.py
+	$(BIN)/python benchmarks/scheduling.py

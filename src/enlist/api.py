@@ -89,6 +89,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _mount() -> None:
     import enlist.intake.api  # noqa: F401  registers POST /applications on the cases router
     from enlist.cases.api import router as cases_router
+    from enlist.interviews.api import router as interviews_router
     from enlist.logistics.api import router as logistics_router
     from enlist.missions.api import router as missions_router
     from enlist.visas.api import router as visas_router
@@ -97,6 +98,7 @@ def _mount() -> None:
     api.add_router("/", cases_router)
     api.add_router("/", visas_router)
     api.add_router("/", logistics_router)
+    api.add_router("/", interviews_router)
 
 
 _mount()

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "enlist.logistics",
     "enlist.cases",
     "enlist.intake",
+    "enlist.interviews",
     "enlist.demo",
     "enlist.audit",
     "enlist.matching",

@@ -14,6 +14,8 @@ urlpatterns = [
     path("staff/", include("enlist.logistics.urls")),
     path("staff/", include(travel_urls.staff_urlpatterns)),
     path("travel/", include(travel_urls.public_urlpatterns)),
+    path("staff/interviews/", include("enlist.interviews.urls")),
+    path("appointment/", include("enlist.interviews.public_urls")),  # signed applicant link
     path("audit/", include("enlist.audit.urls")),
     path("", include("enlist.intake.urls")),
 ]

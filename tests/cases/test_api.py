@@ -12,7 +12,7 @@ from django.utils import timezone
 from enlist.accounts.roles import Role
 from enlist.cases.models import Application, StageChange
 from enlist.cases.workflow import HOLDABLE_STAGES, OPEN_STAGES
-from tests.factories import ApplicationFactory
+from tests.factories import ApplicationFactory, recommend_by_panel
 from tests.guards import satisfy_guards
 
 
@@ -584,6 +584,7 @@ def test_design_journey_end_to_end(
     }
     clients = {name: api_as(user) for name, user in staff.items()}
     outsiders = [api_as(u) for u in (clerk_oslo, attache_oslo, consul_oslo, auditor, admin_user)]
+    panel = (attache_vilnius, consul_vilnius)
     steps = [
         ("screening", "clerk", "Documents look complete."),
         ("interview", "attache", ""),
@@ -618,7 +619,8 @@ def test_design_journey_end_to_end(
             assert response.json() == NOT_FOUND
             assert _state(application) == before
 
-        satisfy_guards(application, current)  # visa and unit: tests/test_journey.py
+        # interview, visa, unit: tests/test_journey.py goes through the services
+        satisfy_guards(Application.objects.get(pk=application_id), current, *panel)
         response = _move(clients[mover], application_id, to, reason)
         assert response.status_code == 200, (to, response.content)
         assert response.json()["stage"] == to
@@ -831,6 +833,9 @@ def _in_scope(role: Role, stage: str) -> bool:
 @pytest.mark.parametrize(("source", "held", "target", "roles", "role"), MATRIX)
 def test_transition_matrix(request, api_as, vilnius_case, source, held, target, roles, role):
     _place(vilnius_case, source, held)
+    if (source, target) == ("interview", "visa"):  # the guard: both panel members recommend
+        panel = [request.getfixturevalue(PERSONAS[r]) for r in (Role.ATTACHE, Role.CONSUL)]
+        recommend_by_panel(Application.objects.get(pk=vilnius_case.pk), *panel)
     user = request.getfixturevalue(PERSONAS[role])
     before = _state(vilnius_case)
     response = _move(api_as(user), vilnius_case.pk, target, "Reason given.")

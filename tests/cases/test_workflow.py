@@ -91,6 +91,42 @@ NOT_IN_TABLE = [
 ]
 
 
+# Facts under which every guard of the table holds.
+GUARDS_HOLD = {"interview_verdicts": {"attache": True, "consul": True}}
+
+
+@pytest.mark.parametrize(
+    ("facts", "refusal"),
+    [
+        ({}, "The interview verdicts are not known."),
+        ({"interview_verdicts": None}, "The interview verdicts are not known."),
+        (
+            {"interview_verdicts": {"attache": True, "consul": None}},
+            "Both the attaché and the consul must record their verdict first.",
+        ),
+        (
+            {"interview_verdicts": {"attache": True, "consul": False}},
+            "Both the attaché and the consul must recommend the applicant.",
+        ),
+        (
+            {"interview_verdicts": {"attache": False, "consul": True}},
+            "Both the attaché and the consul must recommend the applicant.",
+        ),
+    ],
+)
+def test_interview_to_visa_needs_both_recommendations(facts, refusal):
+    with pytest.raises(TransitionNotAllowed) as excinfo:
+        check_transition(
+            current=S.INTERVIEW, target=S.VISA, role=Role.CONSUL, reason="", facts=facts
+        )
+    assert excinfo.value.message == refusal
+    assert excinfo.value.status == 409
+    rule = check_transition(
+        current=S.INTERVIEW, target=S.VISA, role=Role.CONSUL, reason="", facts=GUARDS_HOLD
+    )
+    assert rule.target == S.VISA
+
+
 def test_stage_sets_match_design():
     assert PIPELINE == (
         S.SUBMITTED,
@@ -328,7 +364,12 @@ def test_check_transition_returns_a_matching_rule_or_one_error(current, target, 
     expected = _expected(current, held, target)
     try:
         rule = check_transition(
-            current=current, target=target, role=role, reason=reason, held_from=held
+            current=current,
+            target=target,
+            role=role,
+            reason=reason,
+            held_from=held,
+            facts=GUARDS_HOLD,
         )
     except TransitionNotAllowed:
         assert expected is None

@@ -164,6 +164,31 @@ def test_every_mission_with_cases_has_a_clerk_an_attache_and_a_consul(demo):
 
 
 @pytest.mark.django_db
+def test_every_case_past_the_interview_has_both_recommending_verdicts(demo):
+    from enlist.interviews.services import latest_verdicts
+
+    passed = Application.objects.filter(history__from_stage="interview", history__to_stage="visa")
+    assert passed.exists()
+    for application in passed.distinct():
+        assert latest_verdicts(application.pk) == {"attache": True, "consul": True}
+
+
+@pytest.mark.django_db
+def test_the_demo_missions_are_ready_to_schedule_interviews(demo):
+    from enlist.interviews.booking import interviews_schedule
+    from enlist.interviews.models import Interview
+
+    home = Mission.objects.get(code="lt-vilnius")
+    assert home.interview_settings.length_minutes == 45
+    assert {v.mode for v in home.venues.all()} == {"in_person", "video"}
+    waiting = Application.objects.filter(mission=home, stage="interview").count()
+    (outcome,) = interviews_schedule(missions=[home], dry_run=True, time_limit=2.0)
+    assert len(outcome.result.new) + len(outcome.result.unbooked) == waiting
+    assert len(outcome.result.new) == waiting  # office hours for four weeks hold them all
+    assert not Interview.objects.exists()
+
+
+@pytest.mark.django_db
 def test_each_applicant_applies_in_the_country_they_live_in(demo):
     for application in _applications():
         assert application.mission.country_id == application.residence_country

@@ -46,6 +46,7 @@ PUBLIC_URL_NAMES = frozenset(
         "staff-logout",
         "travel-packet",  # the volunteer's travel instructions, behind a signed link
         "travel-packet-pdf",
+        "interview-invitation",  # the applicant's appointment page (signed, expiring link)
     }
 )
 PUBLIC_PATH_PREFIXES = ("/api/",)  # bearer tokens, no session

@@ -61,9 +61,10 @@ DETAIL_KEYS = frozenset(
         "key",  # which key changed (field, index, audit-signing, ...)
         "version",  # a key version
         "rule",  # the retention rule that erased a case
-        "status",  # a record's status (a visa: preparing, issued, ...)
+        "status",  # a record's status (a visa: issued ...; an interview: booked, no_show ...)
         "unit",  # a unit's code (unit assignment)
         "packet",  # a travel packet's id (travel instructions, check-in)
+        "interview",  # an interview's id
     }
 )
 _MAX_DEPTH = 3

@@ -118,6 +118,23 @@ def _roles(*roles: Role) -> frozenset[Role]:
     return frozenset(roles)
 
 
+def both_panel_members_recommend(facts: Mapping[str, Any]) -> str | None:
+    """interview → visa: the latest verdicts of the attaché and of the consul both recommend.
+
+    Fact ``interview_verdicts`` (from ``interviews``): {"attache": bool | None, "consul": ...},
+    None where that member has recorded no verdict. Missing fact: refused.
+    """
+    verdicts = facts.get("interview_verdicts")
+    if not isinstance(verdicts, Mapping):
+        return "The interview verdicts are not known."
+    missing = [role for role in ("attache", "consul") if verdicts.get(role) is None]
+    if missing:
+        return "Both the attaché and the consul must record their verdict first."
+    if not (verdicts["attache"] is True and verdicts["consul"] is True):
+        return "Both the attaché and the consul must recommend the applicant."
+    return None
+
+
 TRANSITIONS: tuple[Rule, ...] = (
     Rule(frozenset({Stage.SUBMITTED}), Stage.SCREENING, _roles(Role.CLERK, Role.HQ),
          label=_("Start screening")),
@@ -128,7 +145,7 @@ TRANSITIONS: tuple[Rule, ...] = (
     Rule(frozenset({Stage.SCREENING, Stage.INTERVIEW}), Stage.REJECTED,
          _roles(Role.ATTACHE, Role.HQ), reason_required=True, label=_("Reject")),
     Rule(frozenset({Stage.INTERVIEW}), Stage.VISA, _roles(Role.ATTACHE, Role.CONSUL),
-         label=_("Interview passed: settle the visa")),
+         guards=(both_panel_members_recommend,), label=_("Interview passed: settle the visa")),
     Rule(frozenset({Stage.VISA}), Stage.TRAVEL, _roles(Role.CONSUL), guards=(visa_settled,),
          label=_("Visa settled: send travel instructions")),
     Rule(frozenset({Stage.TRAVEL}), Stage.ARRIVED, _roles(Role.RECEPTION, Role.HQ),

@@ -50,6 +50,7 @@ from enlist.demo.plan import HOME_MISSION, MISSIONS, ApplicationPlan, plan_demo
 from enlist.demo.prerequisites import prepare_move
 from enlist.intake.schemas import ApplicationIn
 from enlist.intake.services import application_submit, intake_context
+from enlist.interviews.demo import demo_interviews_setup
 from enlist.missions.models import Mission
 from enlist.travel.seed import travel_seed
 
@@ -480,6 +481,8 @@ def demo_build(
             with transaction.atomic():
                 documents += _carry_out(batch, staff, files, now.date())
             bar.update(len(batch))
+    with transaction.atomic():  # rooms, video links and office hours: ready to schedule
+        demo_interviews_setup()
     # The logins file first, then the accounts that mark the build finished.
     logins_write(logins_file, logins)
     with transaction.atomic():

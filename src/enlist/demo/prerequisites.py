@@ -21,6 +21,34 @@ StaffPicker = Callable[[Role], StaffUser]
 Prerequisite = Callable[[Application, StaffPicker, datetime.datetime], None]
 
 
+def _both_verdicts(application: Application, pick: StaffPicker, at: datetime.datetime) -> None:
+    """interview → visa: the attaché and the consul each record a recommending verdict."""
+    from enlist.interviews.services import verdict_record
+
+    if application.stage != Stage.INTERVIEW:
+        return  # resuming a case held at visa: no interview move, no guard
+    experience = application.military_experience or {}
+    documents = [str(pk) for pk in application.documents.values_list("pk", flat=True)]
+    for role in (Role.ATTACHE, Role.CONSUL):
+        verdict_record(
+            application=application,
+            actor=pick(role),
+            service_verified=bool(documents),
+            experience={
+                "service": str(experience.get("branch") or ""),
+                "rank": str(experience.get("last_rank") or ""),
+                "dates": f"{experience.get('years', 0)} years",
+                "specialty": ", ".join(experience.get("specialties") or []),
+            },
+            evidence_documents=documents,
+            confidence="high" if documents else "medium",
+            readiness="ready",
+            language_ability="working",
+            recommend=True,
+            at=at,
+        )
+
+
 def _visa_settled(application: Application, pick: StaffPicker, at: datetime.datetime) -> None:
     """visa → travel: the consul records the visa as issued (or, for some, not needed)."""
     from enlist.visas.services import visa_update
@@ -53,6 +81,7 @@ def _unit_assigned(application: Application, pick: StaffPicker, at: datetime.dat
 
 
 PREREQUISITES: dict[Stage, Prerequisite] = {
+    Stage.VISA: _both_verdicts,
     Stage.TRAVEL: _visa_settled,
     Stage.ENLISTED: _unit_assigned,
 }

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class InterviewsConfig(AppConfig):
+    name = "enlist.interviews"
+    label = "interviews"
+
+    def ready(self) -> None:
+        from enlist.cases.hooks import register_fact_provider, register_stage_entry
+        from enlist.interviews import services
+        from enlist.interviews.services import CANCELLING_STAGES
+
+        register_fact_provider(services.interview_facts)
+        for stage in CANCELLING_STAGES:
+            register_stage_entry(stage, services.interviews_cancel_on_stage_entry)

@@ -1,0 +1,113 @@
+"""Weekly hours and dated exceptions, in a mission's time zone, to UTC windows (pure).
+
+``expand_availability`` walks the horizon day by day in the mission's IANA zone: the weekly
+hours of that weekday, plus "extra" sessions, minus "absent" ones (a whole day when no times
+are given), each local wall-clock time converted to UTC through ``zoneinfo`` — so 09:00 in
+Vilnius is 07:00Z in winter and 06:00Z in summer. An end at or before the start runs past
+midnight (22:00–02:00, or 00:00 meaning the end of the day). Overlapping and touching
+windows are merged. Times in a DST gap or fold follow zoneinfo's ``fold=0`` reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from enlist.interviews.scheduling import Window
+
+ExceptionKind = Literal["absent", "extra"]
+
+
+@dataclass(frozen=True)
+class WeeklyHours:
+    weekday: int
+    """0 = Monday … 6 = Sunday (``date.weekday()``)."""
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class DatedException:
+    day: date
+    start: time | None
+    end: time | None
+    kind: ExceptionKind
+
+
+def _local_span(day: date, start: time, end: time, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    begin = datetime.combine(day, start, tzinfo=zone)
+    finish_day = day if end > start else day + timedelta(days=1)
+    finish = datetime.combine(finish_day, end, tzinfo=zone)
+    return begin.astimezone(UTC), finish.astimezone(UTC)
+
+
+def _merge(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    out: list[tuple[datetime, datetime]] = []
+    for s, e in sorted(spans):
+        if e <= s:
+            continue
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _subtract(spans, holes):
+    out = spans
+    for hs, he in _merge(holes):
+        nxt = []
+        for s, e in out:
+            if he <= s or hs >= e:
+                nxt.append((s, e))
+                continue
+            if s < hs:
+                nxt.append((s, hs))
+            if he < e:
+                nxt.append((he, e))
+        out = nxt
+    return out
+
+
+def expand_availability(
+    *,
+    weekly: Iterable[WeeklyHours | tuple[int, time, time]],
+    exceptions: Iterable[DatedException | tuple[date, time | None, time | None, str]] = (),
+    tz: str,
+    first_day: date,
+    last_day: date,
+) -> tuple[Window, ...]:
+    """UTC windows from ``first_day`` to ``last_day`` (both included, local dates)."""
+    zone = ZoneInfo(tz)
+    weekly = [w if isinstance(w, WeeklyHours) else WeeklyHours(*w) for w in weekly]
+    exceptions = [e if isinstance(e, DatedException) else DatedException(*e) for e in exceptions]
+    for e in exceptions:
+        if e.kind not in ("absent", "extra"):
+            raise ValueError(f"unknown exception kind {e.kind!r}")
+        if (e.start is None) != (e.end is None):
+            raise ValueError("an exception gives both start and end, or neither")
+        if e.kind == "extra" and e.start is None:
+            raise ValueError("an extra session needs its hours")
+    by_day: dict[date, list[DatedException]] = {}
+    for e in exceptions:
+        by_day.setdefault(e.day, []).append(e)
+
+    spans, holes = [], []
+    day = first_day
+    while day <= last_day:
+        for w in weekly:
+            if w.weekday == day.weekday():
+                spans.append(_local_span(day, w.start, w.end, zone))
+        for e in by_day.get(day, ()):
+            if e.kind == "extra":
+                spans.append(_local_span(day, e.start, e.end, zone))
+            elif e.start is None:
+                holes.append(_local_span(day, time(0), time(0), zone))
+            else:
+                holes.append(_local_span(day, e.start, e.end, zone))
+        day += timedelta(days=1)
+    # Absences win over weekly hours and extras alike: someone away is away.
+    return tuple(Window(s, e) for s, e in _subtract(_merge(spans), holes))

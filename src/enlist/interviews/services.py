@@ -1,0 +1,534 @@
+"""Writes on interviews: verdicts, no-shows, the applicant's answers to an invitation,
+cancellation when a case leaves the interview stage, and the panel's availability.
+
+Every function is the one implementation shared by the staff pages, the API, the CLI and
+the demo. Callers reach the case through ``cases.access`` first (scope); these functions
+check the role and the state. Booking lives in ``interviews.booking``; email in
+``interviews.invitations`` (sent only once the transaction commits).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from enlist.accounts.models import StaffUser
+from enlist.accounts.roles import Role
+from enlist.audit.models import AuditAction
+from enlist.audit.services import APPLICANT, audit_record
+from enlist.cases.hooks import stage_entered
+from enlist.cases.models import Application, StageChange
+from enlist.cases.workflow import REASON_MAX_LENGTH, Stage, find_rule
+from enlist.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
+from enlist.interviews.models import (
+    ACTIVE_STATUSES,
+    SLOT_STATUSES,
+    ApplicantConstraint,
+    AvailabilityException,
+    Confidence,
+    ExceptionKind,
+    Interview,
+    InterviewStatus,
+    LanguageAbility,
+    Readiness,
+    Verdict,
+    WeeklyHours,
+)
+
+PANEL_ROLES = frozenset({Role.ATTACHE, Role.CONSUL})
+# Leaving the interview stage this way cancels a booked interview.
+CANCELLING_STAGES = (Stage.WITHDRAWN, Stage.ON_HOLD, Stage.REJECTED, Stage.REFERRED)
+NO_SHOW_LIMIT = 2
+NO_SHOW_REASON = "Two missed interviews"
+APPLICANT_WITHDRAW_REASON = "Withdrawn by the applicant through the interview invitation link."
+EXPERIENCE_KEYS = ("service", "unit", "dates", "rank", "specialty")
+TEXT_MAX = 4000
+UNAVAILABLE_MAX_RANGES = 20
+
+
+# --- facts for the workflow ----------------------------------------------------------------
+
+
+def latest_verdicts(application_id: Any) -> dict[str, bool | None]:
+    """{"attache": recommend, "consul": recommend} from each role's latest verdict (None: none)."""
+    latest: dict[str, bool | None] = {"attache": None, "consul": None}
+    rows = (
+        Verdict.objects.filter(application_id=application_id)
+        .order_by("recorded_at", "pk")
+        .values_list("role", "recommend")
+    )
+    for role, recommend in rows:
+        latest[role] = recommend
+    return latest
+
+
+def interview_facts(application: Application) -> dict[str, Any]:
+    """The facts the workflow's guards read from this app (``cases.hooks`` provider)."""
+    return {"interview_verdicts": latest_verdicts(application.pk)}
+
+
+# --- verdicts ------------------------------------------------------------------------------
+
+
+def _choice(errors: list[FieldError], field: str, value: str, choices: Iterable[str]) -> None:
+    allowed = list(choices)
+    if value not in allowed:
+        errors.append(FieldError(field, f"Choose one of: {', '.join(allowed)}."))
+
+
+def _text(errors: list[FieldError], field: str, value: str | None, limit: int) -> str | None:
+    value = (value or "").strip()
+    if len(value) > limit:
+        errors.append(FieldError(field, f"At most {limit} characters."))
+    return value or None
+
+
+@transaction.atomic
+def verdict_record(
+    *,
+    application: Application,
+    actor: StaffUser,
+    service_verified: bool,
+    experience: Mapping[str, str],
+    evidence_documents: Sequence[str] = (),
+    evidence_source: str = "",
+    confidence: str,
+    readiness: str,
+    language_ability: str,
+    recommend: bool,
+    notes: str = "",
+    at: datetime.datetime | None = None,
+) -> Verdict:
+    """Record the actor's verdict on a case at the interview stage (attaché or consul of its
+    mission). The case's current interview, if any, is linked and marked held. A later verdict
+    of the same role replaces this one for the workflow; both stay on record."""
+    if actor.staff_role not in PANEL_ROLES:
+        raise NotPermitted("Only the attaché and the consul record interview verdicts.")
+    if actor.mission_id != application.mission_id:
+        raise NotFound()
+    if application.stage != Stage.INTERVIEW:
+        raise Conflict("Verdicts are recorded while the case is at the interview stage.")
+    errors: list[FieldError] = []
+    _choice(errors, "confidence", confidence, Confidence.values)
+    _choice(errors, "readiness", readiness, Readiness.values)
+    _choice(errors, "language_ability", language_ability, LanguageAbility.values)
+    unknown = sorted(set(experience) - set(EXPERIENCE_KEYS))
+    if unknown:
+        errors.append(
+            FieldError("experience", f"Only these details: {', '.join(EXPERIENCE_KEYS)}.")
+        )
+    details = {}
+    for key in EXPERIENCE_KEYS:
+        value = _text(errors, f"experience.{key}", str(experience.get(key) or ""), 200)
+        if value:
+            details[key] = value
+    case_documents = {str(pk) for pk in application.documents.values_list("pk", flat=True)}
+    documents = [str(d) for d in evidence_documents]
+    if any(d not in case_documents for d in documents):
+        errors.append(FieldError("evidence_documents", "Name documents of this case only."))
+    source = _text(errors, "evidence_source", evidence_source, TEXT_MAX)
+    note = _text(errors, "notes", notes, TEXT_MAX)
+    if service_verified and not (documents or source):
+        errors.append(
+            FieldError("evidence_documents", "Say which document or source verified the service.")
+        )
+    if errors:
+        raise InvalidInput(errors)
+    now = at or timezone.now()
+    interview = (
+        Interview.objects.select_for_update()
+        .filter(application=application, status__in=[*SLOT_STATUSES, InterviewStatus.HELD])
+        .order_by("-start")
+        .first()
+    )
+    if interview is not None and interview.status in SLOT_STATUSES:
+        interview.status = InterviewStatus.HELD
+        interview.recorded_by = actor
+        interview.save(update_fields=["status", "recorded_by"])
+    verdict = Verdict.objects.create(
+        application=application,
+        interview=interview,
+        author=actor,
+        role=actor.role,
+        recorded_at=now,
+        service_verified=service_verified,
+        experience=details,
+        evidence_documents=sorted(set(documents)),
+        evidence_source=source,
+        confidence=confidence,
+        readiness=readiness,
+        language_ability=language_ability,
+        recommend=recommend,
+        notes=note,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        target=application,
+        detail={
+            "change": "verdict",
+            "role": actor.role,
+            "interview": str(interview.pk) if interview else None,
+        },
+    )
+    return verdict
+
+
+# --- no-shows ------------------------------------------------------------------------------
+
+
+def no_show_roles() -> frozenset[Role]:
+    """Who records a no-show: the panel and HQ roles that may also put the case on hold (the
+    second no-show does), read from the workflow table."""
+    hold = find_rule(current=Stage.INTERVIEW, target=Stage.ON_HOLD)
+    assert hold is not None
+    return hold.roles & (PANEL_ROLES | {Role.HQ})
+
+
+@transaction.atomic
+def interview_no_show(
+    *, interview: Interview, actor: StaffUser, now: datetime.datetime | None = None
+) -> Interview:
+    """Record that the applicant did not come. The second no-show of a case puts it on hold
+    (through the workflow, by the same staff member, reason "Two missed interviews")."""
+    if actor.staff_role not in no_show_roles():
+        raise NotPermitted("Your role does not record no-shows.")
+    if actor.mission_id is not None and actor.mission_id != interview.mission_id:
+        raise NotFound()
+    locked = Interview.objects.select_for_update().get(pk=interview.pk)
+    now = now or timezone.now()
+    if locked.status not in SLOT_STATUSES:
+        raise Conflict(f"This interview is {locked.status}: no no-show can be recorded.")
+    if locked.start > now:
+        raise Conflict("This interview has not started yet.")
+    locked.status = InterviewStatus.NO_SHOW
+    locked.recorded_by = actor
+    locked.save(update_fields=["status", "recorded_by"])
+    missed = Interview.objects.filter(
+        application_id=locked.application_id, status=InterviewStatus.NO_SHOW
+    ).count()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        target=("application", locked.application_id),
+        detail={"change": "interview_no_show", "interview": str(locked.pk), "count": missed},
+    )
+    if missed >= NO_SHOW_LIMIT:
+        application = Application.objects.get(pk=locked.application_id)
+        if application.stage == Stage.INTERVIEW:
+            from enlist.cases.services import application_transition
+
+            application_transition(
+                application=application, to=Stage.ON_HOLD, actor=actor, reason=NO_SHOW_REASON
+            )
+    return locked
+
+
+# --- cancellation when the case leaves the interview stage ----------------------------------
+
+
+def _cancel(interview: Interview, *, now: datetime.datetime) -> None:
+    from enlist.interviews.invitations import send_cancellation
+
+    had_slot = interview.status in SLOT_STATUSES
+    interview.status = InterviewStatus.CANCELLED
+    interview.cancelled_at = now
+    interview.sequence += 1
+    interview.save(update_fields=["status", "cancelled_at", "sequence"])
+    if had_slot:
+        transaction.on_commit(lambda pk=interview.pk: send_cancellation(pk), robust=True)
+
+
+def interviews_cancel_on_stage_entry(
+    application: Application, change: StageChange, actor: StaffUser | None
+) -> None:
+    """Stage-entry handler: a case that is withdrawn, held, rejected or referred keeps no
+    appointment; the applicant and the panel receive a cancellation (METHOD:CANCEL)."""
+    now = timezone.now()
+    interviews = Interview.objects.select_for_update().filter(
+        application_id=application.pk, status__in=ACTIVE_STATUSES
+    )
+    for interview in interviews:
+        _cancel(interview, now=now)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            target=("application", application.pk),
+            detail={
+                "change": "interview_cancel",
+                "interview": str(interview.pk),
+                "stage": change.to_stage,
+            },
+            actor_role=None if actor is not None else APPLICANT,
+        )
+
+
+# --- the applicant's answers (public page behind the signed link) ---------------------------
+
+
+def _applicant_interview(interview_id: Any) -> Interview:
+    interview = (
+        Interview.objects.select_for_update()
+        .select_related("application", "mission")
+        .filter(pk=interview_id)
+        .first()
+    )
+    if interview is None:
+        raise NotFound()
+    return interview
+
+
+def _applicant_audit(interview: Interview, change: str) -> None:
+    audit_record(
+        actor=None,
+        action=AuditAction.CHANGE,
+        target=("application", interview.application_id),
+        detail={"change": change, "interview": str(interview.pk), "via": "web"},
+    )
+
+
+@transaction.atomic
+def interview_confirm(*, interview_id: Any) -> Interview:
+    """The applicant confirms the slot. Confirmed interviews are not moved by a re-plan."""
+    interview = _applicant_interview(interview_id)
+    if interview.status == InterviewStatus.CONFIRMED:
+        return interview
+    if interview.status != InterviewStatus.BOOKED:
+        raise Conflict("This appointment can no longer be confirmed.")
+    interview.status = InterviewStatus.CONFIRMED
+    interview.confirmed_at = timezone.now()
+    interview.save(update_fields=["status", "confirmed_at"])
+    _applicant_audit(interview, "interview_confirm")
+    return interview
+
+
+def parse_ranges(
+    pairs: Iterable[tuple[str, str]], *, today: datetime.date
+) -> list[tuple[datetime.date, datetime.date]]:
+    """Inclusive (first, last) date ranges from form or API strings; InvalidInput when wrong."""
+    ranges = []
+    for first_text, last_text in pairs:
+        if not first_text and not last_text:
+            continue
+        try:
+            first = datetime.date.fromisoformat(first_text)
+            last = datetime.date.fromisoformat(last_text or first_text)
+        except ValueError:
+            raise InvalidInput([FieldError("unavailable", "Dates are YYYY-MM-DD.")]) from None
+        if last < first:
+            raise InvalidInput([FieldError("unavailable", "A range ends after it starts.")])
+        if last < today:
+            continue  # past dates no longer matter
+        ranges.append((first, last))
+    if len(ranges) > UNAVAILABLE_MAX_RANGES:
+        raise InvalidInput(
+            [FieldError("unavailable", f"At most {UNAVAILABLE_MAX_RANGES} date ranges.")]
+        )
+    return ranges
+
+
+def applicant_unavailable_add(
+    *, application: Application, ranges: Sequence[tuple[datetime.date, datetime.date]]
+) -> ApplicantConstraint:
+    """Add date ranges the applicant cannot attend (kept sealed with their data key)."""
+    constraint = ApplicantConstraint.objects.filter(application=application).first()
+    if constraint is None:
+        constraint = ApplicantConstraint(application=application, unavailable=[])
+    known = {tuple(pair) for pair in constraint.unavailable or []}
+    for first, last in ranges:
+        known.add((first.isoformat(), last.isoformat()))
+    constraint.unavailable = [list(pair) for pair in sorted(known)][-UNAVAILABLE_MAX_RANGES:]
+    constraint.updated_at = timezone.now()
+    constraint.save()
+    return constraint
+
+
+@transaction.atomic
+def interview_reschedule_request(
+    *, interview_id: Any, unavailable: Sequence[tuple[datetime.date, datetime.date]]
+) -> Interview:
+    """The applicant asks for another slot, naming dates they cannot attend. The slot is
+    released; the next scheduling run books a new one on the same calendar entry (same UID,
+    higher SEQUENCE)."""
+    interview = _applicant_interview(interview_id)
+    if interview.status == InterviewStatus.RESCHEDULE:
+        applicant_unavailable_add(application=interview.application, ranges=unavailable)
+        return interview
+    if interview.status not in SLOT_STATUSES:
+        raise Conflict("This appointment can no longer be changed.")
+    applicant_unavailable_add(application=interview.application, ranges=unavailable)
+    interview.status = InterviewStatus.RESCHEDULE
+    interview.confirmed_at = None
+    interview.save(update_fields=["status", "confirmed_at"])
+    _applicant_audit(interview, "interview_reschedule_request")
+    return interview
+
+
+@transaction.atomic
+def application_withdraw_by_applicant(*, interview_id: Any) -> StageChange:
+    """The applicant withdraws through their invitation link.
+
+    The workflow's withdraw rule is for staff (clerk, HQ), who act on what an applicant tells
+    them; here the applicant tells the system directly, with a link only they received. So
+    the move is checked against the table (withdrawn must be reachable from the current
+    stage), recorded like any other (StageChange with actor_role "applicant", an audit entry
+    by the applicant) and the stage-entry handlers run with no staff actor.
+    """
+    interview = _applicant_interview(interview_id)
+    locked = (
+        Application.objects.select_for_update()
+        .only("stage", "held_from", "stage_changed_at", "mission_id")
+        .get(pk=interview.application_id)
+    )
+    current = locked.current_stage
+    if find_rule(current=current, target=Stage.WITHDRAWN) is None:
+        raise Conflict("This application is already closed.")
+    now = timezone.now()
+    locked.stage = Stage.WITHDRAWN.value
+    locked.held_from = ""
+    locked.stage_changed_at = now
+    locked.save(update_fields=["stage", "held_from", "stage_changed_at"])
+    change = StageChange.objects.create(
+        application=locked,
+        from_stage=current.value,
+        to_stage=Stage.WITHDRAWN.value,
+        actor=None,
+        actor_role=APPLICANT,
+        reason=APPLICANT_WITHDRAW_REASON[:REASON_MAX_LENGTH],
+        at=now,
+    )
+    audit_record(
+        actor=None,
+        action=AuditAction.TRANSITION,
+        target=("application", locked.pk),
+        detail={"from": current.value, "to": Stage.WITHDRAWN.value, "reason_given": True},
+    )
+    stage_entered(locked, change, None)  # type: ignore[arg-type]
+    return change
+
+
+# --- availability ------------------------------------------------------------------------------
+
+
+def _check_availability_editor(*, staff: StaffUser, actor: StaffUser) -> None:
+    if staff.staff_role not in PANEL_ROLES or staff.mission_id is None:
+        raise NotFound()
+    if actor.staff_role == Role.HQ:
+        return
+    if actor.pk != staff.pk:
+        raise NotPermitted("Attachés and consuls edit their own availability.")
+
+
+def _check_times(errors: list[FieldError], field: str, start: Any, end: Any) -> None:
+    if start is None or end is None or not start < end:
+        errors.append(FieldError(field, "Give a start time before the end time."))
+
+
+@transaction.atomic
+def weekly_hours_set(
+    *,
+    staff: StaffUser,
+    actor: StaffUser,
+    hours: Sequence[tuple[int, datetime.time, datetime.time]],
+) -> list[WeeklyHours]:
+    """Replace a panel member's weekly hours (weekday 0 = Monday; mission time)."""
+    _check_availability_editor(staff=staff, actor=actor)
+    errors: list[FieldError] = []
+    for weekday, start, end in hours:
+        if not 0 <= weekday <= 6:
+            errors.append(FieldError("weekday", "A weekday is 0 (Monday) to 6 (Sunday)."))
+        _check_times(errors, "hours", start, end)
+    if errors:
+        raise InvalidInput(errors)
+    WeeklyHours.objects.filter(staff=staff).delete()
+    rows = WeeklyHours.objects.bulk_create(
+        WeeklyHours(mission_id=staff.mission_id, staff=staff, weekday=w, start=s, end=e)
+        for w, s, e in sorted(hours)
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        target=staff,
+        detail={"change": "weekly_hours", "count": len(rows)},
+    )
+    return rows
+
+
+@transaction.atomic
+def availability_exception_add(
+    *,
+    staff: StaffUser,
+    actor: StaffUser,
+    date: datetime.date,
+    kind: str,
+    start: datetime.time | None = None,
+    end: datetime.time | None = None,
+) -> AvailabilityException:
+    """An absence (the whole day without times) or an extra session on one date."""
+    _check_availability_editor(staff=staff, actor=actor)
+    errors: list[FieldError] = []
+    _choice(errors, "kind", kind, ExceptionKind.values)
+    if kind == ExceptionKind.EXTRA or start is not None or end is not None:
+        _check_times(errors, "start", start, end)
+    if errors:
+        raise InvalidInput(errors)
+    exception = AvailabilityException.objects.create(
+        mission_id=staff.mission_id, staff=staff, date=date, kind=kind, start=start, end=end
+    )
+    audit_record(
+        actor=actor, action=AuditAction.CHANGE, target=staff, detail={"change": "exception_add"}
+    )
+    return exception
+
+
+@transaction.atomic
+def availability_exception_remove(*, exception: AvailabilityException, actor: StaffUser) -> None:
+    staff = exception.staff
+    if staff is None:
+        raise NotFound()
+    _check_availability_editor(staff=staff, actor=actor)
+    exception.delete()
+    audit_record(
+        actor=actor, action=AuditAction.CHANGE, target=staff, detail={"change": "exception_remove"}
+    )
+
+
+# --- reminders -------------------------------------------------------------------------------
+
+REMINDER_BEFORE = datetime.timedelta(hours=24)
+
+
+def interviews_remind(*, now: datetime.datetime | None = None) -> int:
+    """Email every applicant whose interview (booked or confirmed) starts within 24 hours and
+    who was not yet reminded of this slot. Idempotent: each interview remembers when its
+    reminder went (a re-booking clears it); running twice sends nothing new."""
+    from enlist.interviews.invitations import send_reminder
+
+    now = now or timezone.now()
+    due = Interview.objects.filter(
+        status__in=SLOT_STATUSES,
+        start__gt=now,
+        start__lte=now + REMINDER_BEFORE,
+        reminder_sent_at__isnull=True,
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in list(due):
+        with transaction.atomic():
+            interview = (
+                Interview.objects.select_for_update(of=("self",))
+                .select_related("application", "mission", "venue", "attache", "consul")
+                .filter(pk=pk, reminder_sent_at__isnull=True, status__in=SLOT_STATUSES)
+                .first()
+            )
+            if interview is None:
+                continue  # another run took it, or it changed meanwhile
+            if not send_reminder(interview):
+                continue  # not sent: left for the next run
+            interview.reminder_sent_at = now
+            interview.save(update_fields=["reminder_sent_at"])
+            sent += 1
+    return sent

@@ -1,0 +1,321 @@
+"""Booking from the database and the invitations it sends, read back from a real SMTP server
+running in the test process (aiosmtpd): the applicant's discreet email with its .ics, the
+panel's, updates (same UID, SEQUENCE + 1), cancellations (METHOD:CANCEL) and reminders; a
+mission in another time zone across a daylight-saving change."""
+
+from __future__ import annotations
+
+import datetime
+import email
+import email.policy
+import re
+import socket
+import zoneinfo
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.test import override_settings
+from icalendar import Calendar
+
+from enlist.cases.models import Application, StageChange
+from enlist.interviews.booking import interviews_schedule
+from enlist.interviews.models import (
+    AvailabilityException,
+    Interview,
+    InterviewStatus,
+    Venue,
+)
+from enlist.interviews.services import interviews_remind
+from enlist.missions.models import Mission
+from tests.factories import ApplicationFactory, MissionFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+NEW_YORK = "America/New_York"
+# Thursday 11 March 2027; the US moves to daylight saving time on Sunday 14 March.
+NOW = datetime.datetime(2027, 3, 11, 15, 0, tzinfo=datetime.UTC)
+BEFORE_DST = datetime.date(2027, 3, 12)  # Friday, EST (UTC-5)
+AFTER_DST = datetime.date(2027, 3, 15)  # Monday, EDT (UTC-4)
+FORBIDDEN = re.compile(r"legion|military|army|soldier|ukrain|war\b|volunteer", re.IGNORECASE)
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], EmailMessage]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append((list(envelope.rcpt_tos), message))
+        return "250 OK"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for rcpts, m in self.messages if address in rcpts]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def inbox():
+    """A real SMTP server on 127.0.0.1 and a free port, with Django's SMTP backend on it."""
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=controller.port,
+            EMAIL_USE_TLS=False,
+            EMAIL_HOST_USER="",
+            EMAIL_HOST_PASSWORD="",
+            DEFAULT_FROM_EMAIL="Appointments Office <no-reply@appointments.example>",
+            ENLIST_PUBLIC_URL="http://testserver",
+        ):
+            yield handler
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def new_york(db):
+    mission = MissionFactory(
+        code="us-new-york", country_id="US", city="New York", timezone=NEW_YORK
+    )
+    Venue.objects.create(mission=mission, name="Room 4", mode="in_person")
+    return mission
+
+
+@pytest.fixture
+def panel(new_york):
+    attache = StaffFactory(
+        username="attache-ny", role="attache", mission=new_york, email="attache@mission.example"
+    )
+    consul = StaffFactory(
+        username="consul-ny", role="consul", mission=new_york, email="consul@mission.example"
+    )
+    # No weekly hours: one extra session before the change of clocks, one after.
+    for member in (attache, consul):
+        for day in (BEFORE_DST, AFTER_DST):
+            AvailabilityException.objects.create(
+                mission=new_york,
+                staff=member,
+                date=day,
+                kind="extra",
+                start=datetime.time(9, 0),
+                end=datetime.time(10, 0),
+            )
+    return attache, consul
+
+
+def _case(mission, n, **overrides):
+    return ApplicationFactory(
+        mission=mission, stage="interview", email=f"applicant{n}@example.org", **overrides
+    )
+
+
+def _ics(message: EmailMessage) -> Calendar:
+    parts = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    assert len(parts) == 1
+    return Calendar.from_ical(parts[0].get_payload(decode=True))
+
+
+def _event(message: EmailMessage):
+    events = _ics(message).walk("VEVENT")
+    assert len(events) == 1
+    return events[0]
+
+
+def _link(message: EmailMessage) -> str:
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    match = re.search(r"http://testserver(/appointment/[^/\s]+/)", body)
+    assert match, body
+    return match.group(1)
+
+
+def _book(mission, **kwargs):
+    return interviews_schedule(missions=[mission], now=kwargs.pop("now", NOW), **kwargs)
+
+
+def test_invitations_carry_the_missions_local_time_across_daylight_saving(
+    inbox, new_york, panel, django_capture_on_commit_callbacks
+):
+    attache, consul = panel
+    first, second = _case(new_york, 1), _case(new_york, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        (outcome,) = _book(new_york)
+    assert len(outcome.created) == 2
+    interviews = {i.application_id: i for i in Interview.objects.all()}
+    starts = sorted(i.start for i in interviews.values())
+    # 09:00 in New York is 14:00Z before the change and 13:00Z after it.
+    assert starts == [
+        datetime.datetime(2027, 3, 12, 14, 0, tzinfo=datetime.UTC),
+        datetime.datetime(2027, 3, 15, 13, 0, tzinfo=datetime.UTC),
+    ]
+
+    zone = zoneinfo.ZoneInfo(NEW_YORK)
+    for application in (first, second):
+        (message,) = inbox.to(application.email)
+        interview = interviews[application.pk]
+        event = _event(message)
+        assert str(event["uid"]) == interview.ics_uid
+        assert int(event["sequence"]) == 0
+        assert _ics(message)["method"] == "REQUEST"
+        assert event["dtstart"].params["TZID"] == NEW_YORK
+        start = event.decoded("dtstart")
+        assert (start.hour, start.minute) == (9, 0)
+        assert start == interview.start.astimezone(zone)
+        assert event.decoded("dtend") - start == datetime.timedelta(minutes=45)
+        assert str(event["organizer"]) == "mailto:no-reply@appointments.example"
+        assert [tz["tzid"] for tz in _ics(message).walk("VTIMEZONE")] == [NEW_YORK]
+        # Discreet: a neutral sender and subject, a body holding only the link.
+        assert message["From"] == "Appointments Office <no-reply@appointments.example>"
+        assert message["Subject"] == "Your appointment"
+        body = message.get_body(preferencelist=("plain",)).get_content()
+        for text in (message["Subject"], message["From"], body, str(event["summary"])):
+            assert not FORBIDDEN.search(text), text
+        assert application.family_name not in body + str(_ics(message).to_ical())
+
+    # Both panel members get one invitation per interview.
+    assert len(inbox.to(attache.email)) == 2
+    assert len(inbox.to(consul.email)) == 2
+    panel_event = _event(inbox.to(attache.email)[0])
+    assert str(panel_event["uid"]) in {i.ics_uid for i in interviews.values()}
+
+
+def test_the_link_confirms_and_a_new_slot_keeps_the_uid_with_a_higher_sequence(
+    inbox, client, new_york, panel, django_capture_on_commit_callbacks
+):
+    application = _case(new_york, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        _book(new_york)
+    (invitation,) = inbox.to(application.email)
+    link = _link(invitation)
+    page = client.get(link)
+    assert page.status_code == 200
+    assert b"09:00" in page.content and b"America/New_York" in page.content
+
+    # Another slot, naming the first date as impossible.
+    response = client.post(
+        link,
+        {"action": "reschedule", "from": [BEFORE_DST.isoformat()], "to": [BEFORE_DST.isoformat()]},
+    )
+    assert response.status_code == 302
+    interview = Interview.objects.get(application=application)
+    assert interview.status == InterviewStatus.RESCHEDULE
+    uid = interview.ics_uid
+
+    with django_capture_on_commit_callbacks(execute=True):
+        (outcome,) = _book(new_york)
+    assert (len(outcome.created), len(outcome.moved)) == (0, 1)
+    interview.refresh_from_db()
+    assert (interview.status, interview.ics_uid, interview.sequence) == ("booked", uid, 1)
+    assert interview.start == datetime.datetime(2027, 3, 15, 13, 0, tzinfo=datetime.UTC)
+    update = inbox.to(application.email)[-1]
+    assert update["Subject"] == "Your appointment has changed"
+    event = _event(update)
+    assert (str(event["uid"]), int(event["sequence"])) == (uid, 1)
+    assert event.decoded("dtstart").hour == 9
+
+    client.post(link, {"action": "confirm"})
+    interview.refresh_from_db()
+    assert interview.status == InterviewStatus.CONFIRMED
+    # A re-plan never moves a confirmed interview.
+    with django_capture_on_commit_callbacks(execute=True):
+        (outcome,) = _book(new_york, replan=True)
+    assert outcome.moved == [] and outcome.created == []
+    assert Interview.objects.get(pk=interview.pk).start == interview.start
+
+
+def test_withdrawal_through_the_link_cancels_with_method_cancel(
+    inbox, client, new_york, panel, django_capture_on_commit_callbacks
+):
+    application = _case(new_york, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        _book(new_york)
+    link = _link(inbox.to(application.email)[0])
+    client.post(link, {"action": "withdraw"})  # not ticked: nothing happens
+    assert Application.objects.get(pk=application.pk).stage == "interview"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(link, {"action": "withdraw", "sure": "on"})
+    assert Application.objects.get(pk=application.pk).stage == "withdrawn"
+    change = StageChange.objects.filter(application=application).last()
+    assert (change.actor_id, change.actor_role, change.to_stage) == (None, "applicant", "withdrawn")
+    interview = Interview.objects.get(application=application)
+    assert (interview.status, interview.sequence) == ("cancelled", 1)
+    cancel = inbox.to(application.email)[-1]
+    assert _ics(cancel)["method"] == "CANCEL"
+    event = _event(cancel)
+    assert (str(event["uid"]), int(event["sequence"])) == (interview.ics_uid, 1)
+    assert str(event["status"]) == "CANCELLED"
+    assert _ics(inbox.to(panel[0].email)[-1])["method"] == "CANCEL"
+
+
+def test_staff_putting_a_case_on_hold_cancels_its_interview(
+    inbox, new_york, panel, django_capture_on_commit_callbacks
+):
+    from enlist.cases.services import application_transition
+
+    attache, _consul = panel
+    application = _case(new_york, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        _book(new_york)
+        application_transition(
+            application=application, to="on_hold", actor=attache, reason="Waiting for papers."
+        )
+    assert Interview.objects.get(application=application).status == "cancelled"
+    assert _ics(inbox.to(application.email)[-1])["method"] == "CANCEL"
+
+
+def test_invitation_in_the_applicants_language(
+    inbox, new_york, panel, django_capture_on_commit_callbacks
+):
+    application = _case(new_york, 1, languages=["uk", "en"])
+    with django_capture_on_commit_callbacks(execute=True):
+        _book(new_york)
+    (message,) = inbox.to(application.email)
+    assert message["Subject"] == "Ваш запис на прийом"
+
+
+def test_reminder_is_sent_once(inbox, new_york, panel, django_capture_on_commit_callbacks):
+    application = _case(new_york, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        _book(new_york)
+    interview = Interview.objects.get(application=application)
+    day_before = interview.start - datetime.timedelta(hours=20)
+    assert interviews_remind(now=interview.start - datetime.timedelta(hours=30)) == 0
+    assert interviews_remind(now=day_before) == 1
+    assert interviews_remind(now=day_before + datetime.timedelta(hours=1)) == 0
+    reminders = [m for m in inbox.to(application.email) if m["Subject"].startswith("Reminder")]
+    assert len(reminders) == 1
+    assert not FORBIDDEN.search(reminders[0].get_body(preferencelist=("plain",)).get_content())
+
+
+def test_a_bad_or_foreign_link_is_refused(client):
+    assert client.get("/appointment/not-a-token/").status_code == 410
+
+
+def test_dry_run_writes_nothing_and_says_why_cases_wait(new_york, panel, capsys):
+    from django.core.management import call_command
+
+    # Three cases, two slots: one must wait; one case speaks only Amharic (no interpreter).
+    cases = [_case(new_york, n) for n in range(3)] + [_case(new_york, 9, languages=["am"])]
+    outcomes = _book(new_york, dry_run=True)
+    assert Interview.objects.count() == 0
+    (outcome,) = outcomes
+    assert len(outcome.result.new) == 2
+    assert set(outcome.result.unbooked) == {str(c.pk) for c in cases} - {
+        b.case_id for b in outcome.result.new
+    }
+    assert "interpreter" in outcome.result.unbooked[str(cases[-1].pk)]
+
+    call_command("interviews", "schedule", "--mission", "us-new-york", "--dry-run")
+    out = capsys.readouterr().out
+    assert Interview.objects.count() == 0
+    assert "us-new-york: would book" in out
+    assert f"unbooked case {cases[-1].pk}: " in out
+    assert Mission.objects.filter(code="us-new-york").exists()

@@ -1,0 +1,208 @@
+"""Staff pages: calendar week, waiting queue, availability editing, a case's interviews with
+the verdict form and no-show button; scope (404 outside it) and roles."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from enlist.audit.models import AuditEntry
+from enlist.cases.models import Application
+from enlist.cases.services import document_add, document_verify
+from enlist.interviews.models import (
+    AvailabilityException,
+    Interview,
+    InterviewStatus,
+    Verdict,
+    WeeklyHours,
+)
+from tests.factories import ApplicationFactory
+from tests.interviews.helpers import interview_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_calendar_shows_the_week_in_mission_time(
+    signed_in, vilnius, attache_vilnius, consul_vilnius
+):
+    WeeklyHours.objects.create(
+        mission=vilnius,
+        staff=attache_vilnius,
+        weekday=0,
+        start=datetime.time(9),
+        end=datetime.time(12),
+    )
+    case = ApplicationFactory(mission=vilnius, stage="interview")
+    # Monday 12 July 2027, 07:30Z = 10:30 in Vilnius (summer time, UTC+3).
+    interview_for(
+        case,
+        attache_vilnius,
+        consul_vilnius,
+        start=datetime.datetime(2027, 7, 12, 7, 30, tzinfo=datetime.UTC),
+    )
+    client = signed_in(consul_vilnius)
+    response = client.get("/staff/interviews/?week=2027-07-14")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Week of 2027-07-12" in html
+    assert "09:00–12:00 attache-vilnius" in html
+    assert f'href="/staff/interviews/cases/{case.pk}/">10:30–11:15</a>' in html
+
+
+def test_hq_chooses_the_mission_and_others_cannot_see_calendars(
+    signed_in, client, vilnius, oslo, hq, reception, auditor
+):
+    assert signed_in(hq).get("/staff/interviews/?mission=no-oslo").status_code == 200
+    for user in (reception, auditor):
+        client.logout()
+        assert signed_in(user).get("/staff/interviews/").status_code == 404
+        assert signed_in(user).get("/staff/interviews/queue/").status_code == 404
+
+
+def test_queue_orders_recommended_first_then_longest_waiting(
+    signed_in, vilnius, clerk_vilnius, attache_vilnius, consul_vilnius
+):
+    now = timezone.now()
+    # Screening recommends a case with a verified military document (cases/screening.py).
+    old = ApplicationFactory(mission=vilnius, stage="interview")
+    newer = ApplicationFactory(mission=vilnius, stage="interview")
+    booked = ApplicationFactory(mission=vilnius, stage="interview")
+    recommended = ApplicationFactory(mission=vilnius, stage="interview")
+    document = document_add(
+        application=recommended,
+        kind="military_id",
+        upload=SimpleUploadedFile("id.pdf", b"%PDF-1.4 id", content_type="application/pdf"),
+        actor=clerk_vilnius,
+    )
+    document_verify(document=document, verification="verified", actor=clerk_vilnius)
+    Application.objects.filter(pk=old.pk).update(stage_changed_at=now - datetime.timedelta(days=9))
+    Application.objects.filter(pk=newer.pk).update(
+        stage_changed_at=now - datetime.timedelta(days=2)
+    )
+    interview_for(booked, attache_vilnius, consul_vilnius, start=now + datetime.timedelta(days=2))
+    response = signed_in(clerk_vilnius).get("/staff/interviews/queue/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    order = re.findall(r'href="/staff/interviews/cases/([0-9a-f-]+)/"', html)
+    assert order == [str(recommended.pk), str(old.pk), str(newer.pk)]
+    entry = AuditEntry.objects.order_by("-sequence").first()
+    assert entry.action == "view_list"
+    assert entry.detail["ids"] == order
+
+
+def test_attache_edits_own_availability(signed_in, attache_vilnius, consul_vilnius):
+    client = signed_in(attache_vilnius)
+    assert client.get("/staff/interviews/availability/").status_code == 200
+    response = client.post(
+        "/staff/interviews/availability/",
+        {"action": "weekly", "d0_0_start": "09:00", "d0_0_end": "12:00", "d2_1_start": "14:00",
+         "d2_1_end": "16:30"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert list(
+        WeeklyHours.objects.filter(staff=attache_vilnius).values_list("weekday", "start", "end")
+    ) == [(0, datetime.time(9), datetime.time(12)), (2, datetime.time(14), datetime.time(16, 30))]
+    client.post(
+        "/staff/interviews/availability/",
+        {"action": "exception", "date": "2027-01-04", "kind": "absent"},
+    )
+    absence = AvailabilityException.objects.get(staff=attache_vilnius)
+    assert (absence.date, absence.kind, absence.start) == (
+        datetime.date(2027, 1, 4),
+        "absent",
+        None,
+    )
+    # Someone else's availability: an attaché edits only their own (the staff field is ignored).
+    client.post(
+        "/staff/interviews/availability/",
+        {
+            "action": "weekly",
+            "staff": consul_vilnius.pk,
+            "d1_0_start": "08:00",
+            "d1_0_end": "09:00",
+        },
+    )
+    assert not WeeklyHours.objects.filter(staff=consul_vilnius).exists()
+    # A bad range is refused with a message, nothing changes.
+    response = client.post(
+        "/staff/interviews/availability/",
+        {"action": "weekly", "d0_0_start": "12:00", "d0_0_end": "09:00"},
+        follow=True,
+    )
+    assert "Give a start time before the end time." in response.content.decode()
+    # (the attaché's own hours are now the Tuesday block posted with the ignored staff field)
+    assert WeeklyHours.objects.filter(staff=attache_vilnius).count() == 1
+
+
+def test_hq_edits_anyones_availability_and_clerks_none(
+    signed_in, client, hq, clerk_vilnius, consul_vilnius
+):
+    response = signed_in(hq).post(
+        "/staff/interviews/availability/",
+        {
+            "action": "weekly",
+            "staff": consul_vilnius.pk,
+            "d4_0_start": "10:00",
+            "d4_0_end": "11:00",
+        },
+    )
+    assert response.status_code == 302
+    assert WeeklyHours.objects.filter(staff=consul_vilnius, weekday=4).count() == 1
+    client.logout()
+    assert signed_in(clerk_vilnius).get("/staff/interviews/availability/").status_code == 404
+
+
+def test_verdict_form_and_no_show_button(signed_in, vilnius, attache_vilnius, consul_vilnius):
+    case = ApplicationFactory(mission=vilnius, stage="interview")
+    interview = interview_for(
+        case, attache_vilnius, consul_vilnius, start=timezone.now() - datetime.timedelta(hours=1)
+    )
+    client = signed_in(attache_vilnius)
+    page = client.get(f"/staff/interviews/cases/{case.pk}/")
+    assert page.status_code == 200
+    assert "Record your verdict" in page.content.decode()
+    assert "Record no-show" in page.content.decode()
+    response = client.post(f"/staff/interviews/{interview.pk}/no-show/", follow=True)
+    assert "No-show recorded." in response.content.decode()
+    assert Interview.objects.get(pk=interview.pk).status == InterviewStatus.NO_SHOW
+
+    response = client.post(
+        f"/staff/interviews/cases/{case.pk}/verdict/",
+        {"service": "army", "unit": "2nd brigade", "confidence": "high", "readiness": "ready",
+         "language_ability": "fluent", "recommend": "yes", "notes": "Solid."},
+        follow=True,
+    )  # fmt: skip
+    assert "Verdict recorded." in response.content.decode()
+    verdict = Verdict.objects.get(application=case)
+    assert (verdict.role, verdict.recommend, verdict.experience["unit"]) == (
+        "attache",
+        True,
+        "2nd brigade",
+    )
+    assert "2nd brigade" in client.get(f"/staff/interviews/cases/{case.pk}/").content.decode()
+
+
+def test_case_interviews_of_another_mission_are_404(
+    signed_in, client, oslo, attache_vilnius, attache_oslo, consul_oslo
+):
+    case = ApplicationFactory(mission=oslo, stage="interview")
+    interview = interview_for(
+        case, attache_oslo, consul_oslo, start=timezone.now() - datetime.timedelta(hours=1)
+    )
+    staff = signed_in(attache_vilnius)
+    assert staff.get(f"/staff/interviews/cases/{case.pk}/").status_code == 404
+    assert staff.post(f"/staff/interviews/cases/{case.pk}/verdict/", {}).status_code == 404
+    assert staff.post(f"/staff/interviews/{interview.pk}/no-show/").status_code == 404
+    assert Interview.objects.get(pk=interview.pk).status == InterviewStatus.BOOKED
+
+
+def test_staff_pages_need_a_signed_in_session(client, vilnius_case):
+    paths = ["/staff/interviews/", "/staff/interviews/queue/", "/staff/interviews/availability/"]
+    for path in [*paths, f"/staff/interviews/cases/{vilnius_case.pk}/"]:
+        response = client.get(path)
+        assert response.status_code == 302
+        assert "/staff/login" in response["Location"] or "login" in response["Location"]
