@@ -21,6 +21,7 @@ def satisfy_guards(application: Application, stage: str, *panel: StaffUser) -> N
     given) records recommending verdicts.
     """
     if stage == "interview":
+        application = Application.objects.get(pk=application.pk)  # the stage as stored
         panel = panel or (
             StaffFactory(role="attache", mission=application.mission),
             StaffFactory(role="consul", mission=application.mission),

@@ -1,5 +1,6 @@
 """A volunteer taken from interview to enlisted, once through the staff pages and once through
-the API, with the real services and guards (issue 6's last "done when" line).
+the API, with the real services and guards (issue 6's last "done when" line): the panel's
+verdicts, the visa, the check-in with the QR code of the travel packet, the unit.
 
 Each stage step is one function taking the `Journey`; `PAGE_STEPS` and `API_STEPS` list them in
 order, so a new step (the interview verdicts, the check-in at the meeting point) is one more
@@ -19,9 +20,12 @@ from django.utils import timezone
 
 from enlist.cases.models import Application, StageChange
 from enlist.logistics.models import UnitAssignment
+from enlist.travel.models import TravelPacket
+from enlist.travel.seed import travel_seed
 from enlist.visas.models import Visa
 from tests.conftest import sign_in
 from tests.factories import ApplicationFactory
+from tests.travel.conftest import pdf_qr_codes
 
 VOLUNTEER = {"nationality": "CA", "residence_country": "CA", "languages": ["en", "uk"],
              "military_experience": {"years": 6, "specialties": ["combat medic"]}}  # fmt: skip
@@ -66,7 +70,25 @@ def page_move(journey: Journey, role: str, to: str, reason: str = "") -> str:
     return response.content.decode()
 
 
-def page_interview_to_visa(journey: Journey) -> None:
+VERDICT = {"service_verified": True, "confidence": "high", "readiness": "ready",
+           "language_ability": "working", "recommend": True,
+           "experience": {"service": "Canadian Army", "unit": "1 Field Ambulance",
+                          "dates": "2014-2020", "rank": "Corporal", "specialty": "combat medic"},
+           "evidence_source": "Service record seen at the interview."}  # fmt: skip
+
+
+def page_verdicts_then_visa(journey: Journey) -> None:
+    refused = page_move(journey, "attache", "visa")
+    assert "Both the attaché and the consul must record their verdict first." in refused
+    assert journey.stage() == "interview"
+    form = {**VERDICT["experience"], "service_verified": "on", "recommend": "yes",
+            "confidence": "high", "readiness": "ready", "language_ability": "working",
+            "evidence_source": VERDICT["evidence_source"]}  # fmt: skip
+    for role in ("attache", "consul"):
+        response = journey.clients[role].post(
+            f"/staff/interviews/cases/{journey.id}/verdict/", form
+        )
+        assert response.status_code == 302, role
     page_move(journey, "attache", "visa")
     assert journey.stage() == "visa"
 
@@ -82,9 +104,15 @@ def page_visa_recorded_then_travel(journey: Journey) -> None:
     assert journey.stage() == "travel"
 
 
-def page_travel_to_arrived(journey: Journey) -> None:
-    # Reception at the meeting point (the travel helper adds the QR check-in page).
-    page_move(journey, "reception", "arrived")
+def page_checked_in_at_the_meeting_point(journey: Journey) -> None:
+    """Reception scans the QR code of the packet made when the case entered travel."""
+    packet = TravelPacket.objects.get(application_id=journey.id, invalidated_at=None)
+    [code] = pdf_qr_codes(packet)
+    reception = journey.clients["reception"]
+    shown = reception.post("/staff/checkin/", {"code": code})
+    assert shown.status_code == 200
+    assert journey.case.reference in shown.content.decode()
+    assert reception.post("/staff/checkin/confirm/", {"code": code}).status_code == 302
     assert journey.stage() == "arrived"
 
 
@@ -107,9 +135,9 @@ def page_arrived_to_enlisted(journey: Journey) -> None:
 
 
 PAGE_STEPS: list[Callable[[Journey], None]] = [
-    page_interview_to_visa,
+    page_verdicts_then_visa,
     page_visa_recorded_then_travel,
-    page_travel_to_arrived,
+    page_checked_in_at_the_meeting_point,
     page_unit_assigned,
     page_arrived_to_enlisted,
 ]
@@ -124,7 +152,13 @@ def api_move(journey: Journey, role: str, to: str, reason: str = ""):
     )
 
 
-def api_interview_to_visa(journey: Journey) -> None:
+def api_verdicts_then_visa(journey: Journey) -> None:
+    refused = api_move(journey, "consul", "visa")
+    assert refused.status_code == 409
+    assert refused.json()["errors"][0]["field"] == "to"
+    for role in ("attache", "consul"):
+        response = journey.clients[role].post(f"/applications/{journey.id}/verdicts", VERDICT)
+        assert response.status_code == 201, response.content
     assert api_move(journey, "consul", "visa").status_code == 200
     assert journey.stage() == "visa"
 
@@ -169,7 +203,7 @@ def api_arrived_to_enlisted(journey: Journey) -> None:
 
 
 API_STEPS: list[Callable[[Journey], None]] = [
-    api_interview_to_visa,
+    api_verdicts_then_visa,
     api_visa_recorded_then_travel,
     api_travel_to_arrived,
     api_unit_assigned,
@@ -178,6 +212,12 @@ API_STEPS: list[Callable[[Journey], None]] = [
 
 
 # --- the journeys ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def meeting_point(db):
+    """A valid meeting point and routes: entering travel makes the packet from them."""
+    return travel_seed(today=timezone.now().date())
 
 
 @pytest.fixture
@@ -198,7 +238,7 @@ def assert_history_complete(journey: Journey) -> None:
     ]
 
 
-def test_interview_to_enlisted_through_the_staff_pages(vilnius, staff):
+def test_interview_to_enlisted_through_the_staff_pages(vilnius, staff, meeting_point):
     case = ApplicationFactory(mission=vilnius, stage="interview", **VOLUNTEER)
     journey = Journey(case, staff, {role: sign_in(Client(), user) for role, user in staff.items()})
     for step in PAGE_STEPS:
@@ -206,7 +246,7 @@ def test_interview_to_enlisted_through_the_staff_pages(vilnius, staff):
     assert_history_complete(journey)
 
 
-def test_interview_to_enlisted_through_the_api(vilnius, staff, api_as):
+def test_interview_to_enlisted_through_the_api(vilnius, staff, api_as, meeting_point):
     case = ApplicationFactory(mission=vilnius, stage="interview", **VOLUNTEER)
     journey = Journey(case, staff, {role: api_as(user) for role, user in staff.items()})
     for step in API_STEPS:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from enlist.accounts.roles import Role
 from enlist.cases.models import Application, StageChange
 from enlist.cases.workflow import HOLDABLE_STAGES, OPEN_STAGES
-from tests.factories import ApplicationFactory, recommend_by_panel
+from tests.factories import ApplicationFactory
 from tests.guards import satisfy_guards
 
 
@@ -833,9 +833,6 @@ def _in_scope(role: Role, stage: str) -> bool:
 @pytest.mark.parametrize(("source", "held", "target", "roles", "role"), MATRIX)
 def test_transition_matrix(request, api_as, vilnius_case, source, held, target, roles, role):
     _place(vilnius_case, source, held)
-    if (source, target) == ("interview", "visa"):  # the guard: both panel members recommend
-        panel = [request.getfixturevalue(PERSONAS[r]) for r in (Role.ATTACHE, Role.CONSUL)]
-        recommend_by_panel(Application.objects.get(pk=vilnius_case.pk), *panel)
     user = request.getfixturevalue(PERSONAS[role])
     before = _state(vilnius_case)
     response = _move(api_as(user), vilnius_case.pk, target, "Reason given.")
