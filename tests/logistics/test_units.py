@@ -286,3 +286,15 @@ def test_a_volunteer_who_withdraws_frees_the_place(arrived_by, arrived_ca, hq, c
     assert suggestion_for(arrived_by).unit == "pahonia"
     unit_assign(application=arrived_by, unit_code="pahonia", actor=hq)
     assert current_unit(arrived_by) == "pahonia"
+
+
+def test_an_erased_case_keeps_its_unit_decisions_without_the_reasons(api_as, hq, arrived_by):
+    from enlist.cases.erasure import application_shred
+
+    unit_assign(application=arrived_by, unit_code="georgian-legion", actor=hq,
+                reason="Knows their commander.")  # fmt: skip
+    application_shred(application=arrived_by, actor=hq, reason="Asked by the applicant.")
+    body = api_as(hq).get(f"/applications/{arrived_by.pk}/unit").json()
+    assert [(h["unit"], h["overridden"], h["reason"]) for h in body["history"]] == [
+        ("georgian-legion", True, None)
+    ]
