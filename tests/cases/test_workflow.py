@@ -328,7 +328,12 @@ def test_check_transition_returns_a_matching_rule_or_one_error(current, target, 
     expected = _expected(current, held, target)
     try:
         rule = check_transition(
-            current=current, target=target, role=role, reason=reason, held_from=held
+            current=current,
+            target=target,
+            role=role,
+            reason=reason,
+            held_from=held,
+            facts=GUARDS_HOLD,
         )
     except TransitionNotAllowed:
         assert expected is None
