@@ -298,3 +298,15 @@ def test_an_erased_case_keeps_its_unit_decisions_without_the_reasons(api_as, hq,
     assert [(h["unit"], h["overridden"], h["reason"]) for h in body["history"]] == [
         ("georgian-legion", True, None)
     ]
+
+
+def test_demo_enlists_through_the_service_even_past_the_seeded_capacity(arrived_by, hq):
+    from django.utils import timezone
+
+    from enlist.demo.prerequisites import prepare_move
+
+    Unit.objects.update(capacity=0)
+    prepare_move(application=arrived_by, to="enlisted", pick=lambda role: hq, at=timezone.now())
+    assert current_unit(arrived_by) == "pahonia"
+    assert Unit.objects.get(code="pahonia").capacity == 100
+    application_transition(application=arrived_by, to="enlisted", actor=hq)
