@@ -286,3 +286,27 @@ def test_a_volunteer_who_withdraws_frees_the_place(arrived_by, arrived_ca, hq, c
     assert suggestion_for(arrived_by).unit == "pahonia"
     unit_assign(application=arrived_by, unit_code="pahonia", actor=hq)
     assert current_unit(arrived_by) == "pahonia"
+
+
+def test_an_erased_case_keeps_its_unit_decisions_without_the_reasons(api_as, hq, arrived_by):
+    from enlist.cases.erasure import application_shred
+
+    unit_assign(application=arrived_by, unit_code="georgian-legion", actor=hq,
+                reason="Knows their commander.")  # fmt: skip
+    application_shred(application=arrived_by, actor=hq, reason="Asked by the applicant.")
+    body = api_as(hq).get(f"/applications/{arrived_by.pk}/unit").json()
+    assert [(h["unit"], h["overridden"], h["reason"]) for h in body["history"]] == [
+        ("georgian-legion", True, None)
+    ]
+
+
+def test_demo_enlists_through_the_service_even_past_the_seeded_capacity(arrived_by, hq):
+    from django.utils import timezone
+
+    from enlist.demo.prerequisites import prepare_move
+
+    Unit.objects.update(capacity=0)
+    prepare_move(application=arrived_by, to="enlisted", pick=lambda role: hq, at=timezone.now())
+    assert current_unit(arrived_by) == "pahonia"
+    assert Unit.objects.get(code="pahonia").capacity == 100
+    application_transition(application=arrived_by, to="enlisted", actor=hq)

@@ -11,10 +11,16 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
+from django.db.models import F
+
 from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import Role
 from enlist.cases.models import Application
 from enlist.cases.workflow import Stage
+from enlist.logistics.models import Unit
+from enlist.logistics.selectors import suggestion_for
+from enlist.logistics.services import unit_assign
+from enlist.visas.services import visa_update
 
 # Returns a staff member of the role, at the case's mission for mission roles.
 StaffPicker = Callable[[Role], StaffUser]
@@ -51,8 +57,6 @@ def _both_verdicts(application: Application, pick: StaffPicker, at: datetime.dat
 
 def _visa_settled(application: Application, pick: StaffPicker, at: datetime.datetime) -> None:
     """visa → travel: the consul records the visa as issued (or, for some, not needed)."""
-    from enlist.visas.services import visa_update
-
     consul = pick(Role.CONSUL)
     if application.pk.int % 5 == 0:  # some travel on a passport that needs no visa
         visa_update(application=application, actor=consul, status="not_needed")
@@ -72,12 +76,14 @@ def _visa_settled(application: Application, pick: StaffPicker, at: datetime.date
 
 def _unit_assigned(application: Application, pick: StaffPicker, at: datetime.datetime) -> None:
     """arrived → enlisted: HQ confirms the suggested unit."""
-    from enlist.logistics.selectors import suggestion_for
-    from enlist.logistics.services import unit_assign
-
     suggestion = suggestion_for(application)
-    if suggestion.unit is not None:
-        unit_assign(application=application, unit_code=suggestion.unit, actor=pick(Role.HQ))
+    if suggestion.unit is None:
+        # A demo larger than the legion's seeded units: HQ raises the best unit's capacity.
+        best = suggestion.ranking[0].unit
+        Unit.objects.filter(code=best).update(capacity=F("capacity") + 100)
+        suggestion = suggestion_for(application)
+    assert suggestion.unit is not None
+    unit_assign(application=application, unit_code=suggestion.unit, actor=pick(Role.HQ))
 
 
 PREREQUISITES: dict[Stage, Prerequisite] = {

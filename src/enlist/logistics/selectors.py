@@ -131,7 +131,11 @@ def suggestion_for(application: Application) -> Suggestion:
 
 
 def assignment_history(application: Application) -> list[dict[str, Any]]:
-    """Every unit decision on the case, oldest first, as the case page and API show it."""
+    """Every unit decision on the case, oldest first, as the case page and API show it.
+
+    An erased case keeps its decisions (units, dates) but its reasons can no longer be read.
+    """
+    erased = application.is_erased
     return [
         {
             "id": str(a.pk),
@@ -140,7 +144,7 @@ def assignment_history(application: Application) -> list[dict[str, Any]]:
             "suggested_unit": a.suggested_unit.code if a.suggested_unit else None,
             "score": a.score,
             "overridden": a.overridden,
-            "reason": a.reason,
+            "reason": None if erased else a.reason,
             "current": a.is_current,
             "decided_by": a.decided_by.username,
             "decided_at": a.decided_at,

@@ -88,7 +88,7 @@ def _assign(
     if current is not None and current.unit_id == unit.pk:
         raise Conflict(f"The volunteer is already assigned to {unit.code}.", field="unit")
     if places_taken(unit) >= unit.capacity:
-        raise Conflict(f"The unit {unit.code} is full ({unit.capacity} places).", field="unit")
+        raise Conflict(f"The unit {unit.code} is full (capacity {unit.capacity}).", field="unit")
     if current is not None:
         current.is_current = False
         current.save(update_fields=["is_current"])

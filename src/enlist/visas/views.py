@@ -54,6 +54,8 @@ def case_visa(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
         "case_id": application.pk,
         "reference": application.reference,
         "visa": visa,
+        "status_label": VisaStatus(visa["status"]).label if visa["status"] else "",
+        "type_label": VisaType(visa["visa_type"]).label if visa["visa_type"] else "",
         "can_edit": request.user.staff_role in VISA_EDIT_ROLES,
         "visa_types": VisaType.choices,
         "statuses": VisaStatus.choices,

@@ -1,0 +1,54 @@
+"""Two HQ officers placing two volunteers in a unit's last place at the same moment: the
+unit row lock lets exactly one through. PostgreSQL runs it in threads with their own
+connections; SQLite (one connection owns the in-memory test database) runs it in turn."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from enlist.errors import Conflict
+from enlist.logistics.models import Unit, UnitAssignment
+from enlist.logistics.services import unit_assign
+from tests.factories import ApplicationFactory, StaffFactory
+
+BELARUSIAN = {"nationality": "BY", "residence_country": "PL", "languages": ["be", "ru"]}
+
+
+def _assign(case, actor, start, outcomes) -> None:
+    try:
+        start.wait(timeout=60)
+        unit_assign(application=case, unit_code="pahonia", actor=actor, reason="Last place.")
+        outcomes.append("assigned")
+    except Conflict as exc:
+        outcomes.append(exc.message)
+    except BaseException as exc:  # noqa: BLE001  (reported by the test)
+        outcomes.append(repr(exc))
+    finally:
+        connections.close_all()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_last_place_of_a_unit_goes_to_one_volunteer_only(vilnius):
+    Unit.objects.filter(code="pahonia").update(capacity=1)
+    cases = [ApplicationFactory(mission=vilnius, stage="arrived", **BELARUSIAN) for _ in range(2)]
+    officers = [StaffFactory(username=f"hq-{i}", role="hq", mission=None) for i in range(2)]
+    outcomes: list[str] = []
+    if connection.vendor == "postgresql":
+        start = threading.Barrier(2)
+        threads = [
+            threading.Thread(target=_assign, args=(case, officer, start, outcomes))
+            for case, officer in zip(cases, officers, strict=True)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    else:
+        start = threading.Barrier(1)
+        for case, officer in zip(cases, officers, strict=True):
+            _assign(case, officer, start, outcomes)
+    assert sorted(outcomes) == ["The unit pahonia is full (capacity 1).", "assigned"]
+    assert UnitAssignment.objects.filter(unit__code="pahonia", is_current=True).count() == 1
