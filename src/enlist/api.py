@@ -90,9 +90,11 @@ def _mount() -> None:
     import enlist.intake.api  # noqa: F401  registers POST /applications on the cases router
     from enlist.cases.api import router as cases_router
     from enlist.missions.api import router as missions_router
+    from enlist.travel.api import router as travel_router
 
     api.add_router("/", missions_router)
     api.add_router("/", cases_router)
+    api.add_router("/", travel_router)
 
 
 _mount()
