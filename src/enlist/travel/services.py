@@ -333,6 +333,30 @@ def packet_on_travel(application: Application, change: StageChange, actor: Staff
         packet_create(application=application, actor=actor)
 
 
+def packets_close_on_leaving(
+    application: Application, change: StageChange, actor: StaffUser
+) -> None:
+    """Stage-entry handler (withdrawn, on hold): a case leaving travel that way loses its
+    current packet: its link and check-in code stop working. A case resumed into travel
+    gets a new packet (and a new email) from `packet_on_travel`."""
+    if change.from_stage != Stage.TRAVEL:
+        return
+    now = timezone.now()
+    for packet in TravelPacket.objects.select_for_update().filter(
+        application=application, invalidated_at__isnull=True
+    ):
+        packet.invalidated_at = now
+        packet.token_revoked_at = packet.token_revoked_at or now
+        packet.link_revoked_at = packet.link_revoked_at or now
+        packet.save(update_fields=["invalidated_at", "token_revoked_at", "link_revoked_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            target=application,
+            detail={"change": "travel_packet_close", "packet": str(packet.pk)},
+        )
+
+
 @transaction.atomic
 def packet_create(*, application: Application, actor: StaffUser | None) -> NewPacket | None:
     """Make the current packet of a case in travel, replacing (invalidating) any earlier one.
