@@ -71,6 +71,7 @@ def test_pdf_holds_meeting_point_documents_and_equipment_in_the_volunteers_langu
         assert _flat(line) in text, line
     if language != "en":
         assert "Body armour" not in text
+    assert len(pdf_reader(packet).pages) == 1  # one sheet to print, the code beside the text
 
 
 def test_language_is_the_first_of_the_volunteers_languages_the_interface_has(vilnius, db):
