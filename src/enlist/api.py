@@ -92,6 +92,7 @@ def _mount() -> None:
     from enlist.interviews.api import router as interviews_router
     from enlist.logistics.api import router as logistics_router
     from enlist.missions.api import router as missions_router
+    from enlist.travel.api import router as travel_router
     from enlist.visas.api import router as visas_router
 
     api.add_router("/", missions_router)
@@ -99,6 +100,7 @@ def _mount() -> None:
     api.add_router("/", visas_router)
     api.add_router("/", logistics_router)
     api.add_router("/", interviews_router)
+    api.add_router("/", travel_router)
 
 
 _mount()

@@ -332,6 +332,18 @@ def test_personal_values_are_not_stored_in_clear(demo):
 
 
 @pytest.mark.django_db
+def test_every_case_still_in_travel_has_its_instructions_packet(demo):
+    from enlist.travel.models import MeetingPoint, TravelPacket
+
+    today = datetime.datetime.now(tz=datetime.UTC).date()
+    assert MeetingPoint.objects.valid_on(today).exists()
+    in_travel = set(Application.objects.filter(stage="travel").values_list("pk", flat=True))
+    current = TravelPacket.objects.filter(invalidated_at=None)
+    assert in_travel
+    assert set(current.values_list("application_id", flat=True)) == in_travel
+
+
+@pytest.mark.django_db
 def test_plans_are_reproducible_from_the_seed():
     now = datetime.datetime(2022, 4, 10, 12, tzinfo=datetime.UTC)
     first = plan_demo(count=60, seed=7, now=now)

@@ -184,3 +184,25 @@ def test_lookup_and_check_in_are_audited(new_packet, reception, signed_in):
         )
     )
     assert actions == ["view", "transition", "change"]
+
+
+@pytest.mark.parametrize(("to", "who"), [("withdrawn", "hq"), ("on_hold", "hq")])
+def test_a_case_leaving_travel_loses_its_code_and_link(
+    new_packet, to, who, request, reception, signed_in
+):
+    from enlist.cases.services import application_transition
+    from enlist.travel.services import packet_by_link, packet_link
+
+    made = new_packet()
+    actor = request.getfixturevalue(who)
+    application_transition(application=made.packet.application, to=to, actor=actor, reason="x")
+    packet = TravelPacket.objects.get(pk=made.packet.pk)
+    assert packet.invalidated_at is not None and packet.token_revoked_at is not None
+    with pytest.raises(Exception, match="replaced"):
+        packet_by_link(packet_link(packet).split("?t=", 1)[1])
+    if to == "on_hold":
+        application_transition(
+            application=made.packet.application, to="travel", actor=actor, reason="x"
+        )
+        current = TravelPacket.objects.get(application=made.packet.application, invalidated_at=None)
+        assert current.pk != packet.pk

@@ -71,6 +71,7 @@ def test_pdf_holds_meeting_point_documents_and_equipment_in_the_volunteers_langu
         assert _flat(line) in text, line
     if language != "en":
         assert "Body armour" not in text
+    assert len(pdf_reader(packet).pages) == 1  # one sheet to print, the code beside the text
 
 
 def test_language_is_the_first_of_the_volunteers_languages_the_interface_has(vilnius, db):
@@ -194,3 +195,14 @@ def test_a_failing_mail_server_leaves_the_packet_and_logs_no_address(
     assert TravelPacket.objects.filter(pk=made.packet.pk, invalidated_at=None).exists()
     assert "email not sent (OSError)" in caplog.text
     assert "@" not in caplog.text
+
+
+def test_deferred_packets_are_made_by_regenerating(meeting_point, vilnius, consul_vilnius, hq):
+    from enlist.travel.services import packets_deferred, packets_regenerate
+
+    application = ApplicationFactory(mission=vilnius, stage="visa")
+    with packets_deferred():
+        move_to_travel(application, consul=consul_vilnius)
+    assert not TravelPacket.objects.filter(application=application).exists()
+    assert packets_regenerate(actor=hq) == 1
+    assert TravelPacket.objects.filter(application=application, invalidated_at=None).count() == 1

@@ -53,6 +53,7 @@ from enlist.intake.services import application_submit, intake_context
 from enlist.interviews.demo import demo_interviews_setup
 from enlist.missions.models import Mission
 from enlist.travel.seed import travel_seed
+from enlist.travel.services import packets_deferred, packets_regenerate
 
 BATCH_SIZE = 250  # applications per transaction
 
@@ -469,20 +470,24 @@ def demo_build(
     plans = plan_demo(count=applications, seed=seed, now=now)
     files = {"application/pdf": specimen_pdf(), "image/png": specimen_png()}
     documents = 0
-    with tqdm(
-        total=len(plans),
-        unit="application",
-        desc="Building the demo",
-        file=sys.stderr,
-        disable=None if progress is None else not progress,  # None: only on a terminal
-        leave=False,
-    ) as bar:
+    with (
+        tqdm(
+            total=len(plans),
+            unit="application",
+            desc="Building the demo",
+            file=sys.stderr,
+            disable=None if progress is None else not progress,  # None: only on a terminal
+            leave=False,
+        ) as bar,
+        packets_deferred(),  # only the cases still in travel at the end get a packet (below)
+    ):
         for batch in _batches(plans, BATCH_SIZE):
             with transaction.atomic():
                 documents += _carry_out(batch, staff, files, now.date())
             bar.update(len(batch))
     with transaction.atomic():  # rooms, video links and office hours: ready to schedule
         demo_interviews_setup()
+    packets_regenerate(actor=staff.pick(Role.HQ, HOME_MISSION, 0))
     # The logins file first, then the accounts that mark the build finished.
     logins_write(logins_file, logins)
     with transaction.atomic():

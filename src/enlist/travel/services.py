@@ -8,9 +8,12 @@ reception checks a volunteer in with the packet's code (`checkin_confirm`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import logging
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -305,13 +308,53 @@ def _packet_create(
     return NewPacket(packet=packet, code=code)
 
 
+_deferred: ContextVar[bool] = ContextVar("enlist_travel_packets_deferred", default=False)
+
+
+@contextlib.contextmanager
+def packets_deferred() -> Iterator[None]:
+    """Within this block cases enter travel without a packet; `packets_regenerate` makes the
+    missing ones afterwards. For bulk builds (the demo): most of its cases go on to arrive,
+    and a PDF each for cases long past travel would only slow the build down."""
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
 def packet_on_travel(application: Application, change: StageChange, actor: StaffUser) -> None:
     """Stage-entry handler: a case entering travel gets its packet in the move's transaction.
 
     With no valid meeting point no packet is made (the move still happens) and the case
     is counted on HQ's travel page as waiting; `packets_regenerate` makes it once one exists.
     """
-    packet_create(application=application, actor=actor)
+    if not _deferred.get():
+        packet_create(application=application, actor=actor)
+
+
+def packets_close_on_leaving(
+    application: Application, change: StageChange, actor: StaffUser
+) -> None:
+    """Stage-entry handler (withdrawn, on hold): a case leaving travel that way loses its
+    current packet: its link and check-in code stop working. A case resumed into travel
+    gets a new packet (and a new email) from `packet_on_travel`."""
+    if change.from_stage != Stage.TRAVEL:
+        return
+    now = timezone.now()
+    for packet in TravelPacket.objects.select_for_update().filter(
+        application=application, invalidated_at__isnull=True
+    ):
+        packet.invalidated_at = now
+        packet.token_revoked_at = packet.token_revoked_at or now
+        packet.link_revoked_at = packet.link_revoked_at or now
+        packet.save(update_fields=["invalidated_at", "token_revoked_at", "link_revoked_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            target=application,
+            detail={"change": "travel_packet_close", "packet": str(packet.pk)},
+        )
 
 
 @transaction.atomic
@@ -483,7 +526,7 @@ REFUSALS = {
 
 
 def _refuse(reason: str) -> CheckinRefused:
-    return CheckinRefused(str(REFUSALS[reason]))
+    return CheckinRefused(str(REFUSALS[reason]), field="code")
 
 
 def _packet_for_code(
