@@ -132,7 +132,7 @@ def _event(message: EmailMessage):
 
 def _link(message: EmailMessage) -> str:
     body = message.get_body(preferencelist=("plain",)).get_content()
-    match = re.search(r"http://testserver(/appointment/[^/\s]+/)", body)
+    match = re.search(r"http://testserver(/appointment/\?t=\S+)", body)
     assert match, body
     return match.group(1)
 
@@ -188,16 +188,21 @@ def test_invitations_carry_the_missions_local_time_across_daylight_saving(
 
 
 def test_the_link_confirms_and_a_new_slot_keeps_the_uid_with_a_higher_sequence(
-    inbox, client, new_york, panel, django_capture_on_commit_callbacks
+    inbox, client, new_york, panel, django_capture_on_commit_callbacks, caplog
 ):
     application = _case(new_york, 1)
     with django_capture_on_commit_callbacks(execute=True):
         _book(new_york)
     (invitation,) = inbox.to(application.email)
     link = _link(invitation)
-    page = client.get(link)
+    with caplog.at_level("INFO", logger="enlist.requests"):
+        page = client.get(link)
     assert page.status_code == 200
     assert b"09:00" in page.content and b"America/New_York" in page.content
+    token = link.split("?t=", 1)[1]
+    requests = [r.getMessage() for r in caplog.records if r.name == "enlist.requests"]
+    assert len(requests) == 1 and requests[0].startswith("GET /appointment/ 200")
+    assert not any(token in r.getMessage() for r in caplog.records)
 
     # Another slot, naming the first date as impossible.
     response = client.post(
@@ -296,7 +301,8 @@ def test_reminder_is_sent_once(inbox, new_york, panel, django_capture_on_commit_
 
 
 def test_a_bad_or_foreign_link_is_refused(client):
-    assert client.get("/appointment/not-a-token/").status_code == 410
+    assert client.get("/appointment/?t=not-a-token").status_code == 410
+    assert client.get("/appointment/").status_code == 410
 
 
 def test_dry_run_writes_nothing_and_says_why_cases_wait(new_york, panel, capsys):
