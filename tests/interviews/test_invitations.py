@@ -325,3 +325,36 @@ def test_dry_run_writes_nothing_and_says_why_cases_wait(new_york, panel, capsys)
     assert "us-new-york: would book" in out
     assert f"unbooked case {cases[-1].pk}: " in out
     assert Mission.objects.filter(code="us-new-york").exists()
+
+
+def test_schedule_and_remind_commands(inbox, new_york, panel, capsys):
+    from django.core.management import call_command
+
+    # Weekly hours so that the real clock's horizon holds slots: every day, 09:00–10:00.
+    from enlist.interviews.models import WeeklyHours
+
+    for member in panel:
+        for day in range(7):
+            WeeklyHours.objects.create(
+                mission=new_york,
+                staff=member,
+                weekday=day,
+                start=datetime.time(9),
+                end=datetime.time(10),
+            )
+    application = _case(new_york, 1, languages=[])  # none stated: a mission language assumed
+    call_command("interviews", "schedule", "--mission", "us-new-york")
+    out = capsys.readouterr().out
+    assert "us-new-york: booked 1, unbooked 0" in out
+    assert f"booked case {application.pk} at " in out
+    assert "attaché attache-ny, consul consul-ny, Room 4" in out
+    interview = Interview.objects.get(application=application)
+    assert interview.status == "booked"
+    from django.utils import timezone
+
+    due = int(interview.start - timezone.now() <= datetime.timedelta(hours=24))
+    call_command("interviews", "remind")
+    assert capsys.readouterr().out.strip() == f"reminders sent: {due}"
+    call_command("interviews", "remind")  # idempotent
+    assert capsys.readouterr().out.strip() == "reminders sent: 0"
+    assert interview.start.astimezone(zoneinfo.ZoneInfo(NEW_YORK)).time() == datetime.time(9)
