@@ -358,16 +358,31 @@ def pack_slots(
     a_next = [-sep] * len(attaches)
     c_next = [-sep] * len(consuls)
     v_next = [-sep] * len(venues)
+    # A resource promised to a preferred slot a little later is not used before it.
+    reach = (sep - 1) // step
+    a_ahead = [np.zeros(grid, dtype=bool) for _ in attaches]
+    c_ahead = [np.zeros(grid, dtype=bool) for _ in consuls]
+    v_ahead = [np.zeros(grid, dtype=bool) for _ in venues]
+    for x, triples in preferred.items():
+        for a, c, v in triples:
+            if 0 <= x < grid and a_can[a][x] and c_can[c][x] and v_can[v][x]:
+                for ahead, k in ((a_ahead, a), (c_ahead, c), (v_ahead, v)):
+                    ahead[k][max(0, x - reach) : x] = True
     slots: list[Slot] = []
     for g in np.flatnonzero(feasible).tolist():
         t = g * step
-        fa = [k for k in range(len(attaches)) if a_can[k][g] and a_next[k] <= t]
+        fa = [
+            k for k in range(len(attaches))
+            if a_can[k][g] and a_next[k] <= t and not a_ahead[k][g]
+        ]  # fmt: skip
         if not fa:
             continue
-        fc = [k for k in range(len(consuls)) if c_can[k][g] and c_next[k] <= t]
+        fc = [
+            k for k in range(len(consuls)) if c_can[k][g] and c_next[k] <= t and not c_ahead[k][g]
+        ]
         if not fc:
             continue
-        fv = [k for k in range(len(venues)) if v_can[k][g] and v_next[k] <= t]
+        fv = [k for k in range(len(venues)) if v_can[k][g] and v_next[k] <= t and not v_ahead[k][g]]
         wished = [(a, c, v) for a, c, v in preferred.get(g, ()) if a in fa and c in fc and v in fv]
         while fa and fc and fv:
             wish = next((w for w in wished if w[0] in fa and w[1] in fc and w[2] in fv), None)
