@@ -7,13 +7,18 @@ minus the kept bookings widened by the buffer) holds the whole interview.
 
 Packing: sweeping the grid, every time at least one attaché, one consul and one venue are
 available and out of their buffer, they form a panel slot. For one panel this earliest-first
-packing is optimal (equal-length intervals); with several it is what the bound checks.
+packing is optimal (equal-length intervals); with several it is what the bound checks. Which
+pair and which venue: the ones the queue asks for (languages not every pair speaks, a mode
+some accept alone), then the less used members; on a re-plan the released bookings' slots
+are formed first.
 
 Bound: grid starts split into blocks further than ``length + buffer`` apart, so no two
 interviews in different blocks ever conflict. Inside a block every interview uses one attaché,
 one consul and one venue, so no schedule holds more than the fewest interviews the attachés
 together, the consuls together or the venues together could hold alone (each counted by the
-same earliest-first packing, which is optimal for one resource).
+same earliest-first packing, which is optimal for one resource). Beside it, no more cases
+than could be booked at all (static reasons excluded), of whom those needing an interpreter
+whichever pair sits are at most what their interpreters could hold.
 """
 
 from __future__ import annotations
