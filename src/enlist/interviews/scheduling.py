@@ -198,8 +198,7 @@ def schedule_interviews(
             bound = min(bound, exact.bound)
             if len(exact.new) > len(new):
                 new, method = exact.new, "cp-sat"
-                booked = {b.case_id for b in new}
-                unbooked = {k: v for k, v in plan.reasons(booked).items()}
+                unbooked = plan.reasons({b.case_id for b in new})
             optimal = exact.proven or len(new) >= bound
     new = sorted(new, key=lambda b: (b.start, b.attache_id, b.case_id))
     return ScheduleResult(
