@@ -264,8 +264,21 @@ def main(argv: list[str] | None = None) -> int:
         - moved
         - sum(1 for kind, _ in violations + violations2 if kind == "double")
     )
+    released = [b for r in results2 for b in r.released]
+    rebooked = {(b.case_id, b.start, b.attache_id, b.consul_id, b.venue_id)
+                for r in results2 for b in r.new}  # fmt: skip
+    rebooked_cases = {b.case_id for r in results2 for b in r.new}
+    stayed = sum(
+        1
+        for b in released
+        if (b.case_id, b.start, b.attache_id, b.consul_id, b.venue_id) in rebooked
+    )
+    moved_unconfirmed = sum(1 for b in released if b.case_id in rebooked_cases) - stayed
+    print(f"\nre-plan: of {len(released):,} unconfirmed bookings {stayed:,} stayed in place, "
+          f"{moved_unconfirmed:,} moved, {len(released) - stayed - moved_unconfirmed:,} gave "
+          f"way to applicants ahead in the queue")  # fmt: skip
     print(
-        f"\n{args.workers} worker processes; per-worker time "
+        f"{args.workers} worker processes; per-worker time "
         + ", ".join(f"{s:.1f} s" for s in per_worker + per_worker2)
         + f"; missions proven optimal {optimal}/{len(everything)}; "
         + ", ".join(f"{m} {n}" for m, n in sorted(methods.items()))

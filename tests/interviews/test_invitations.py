@@ -132,7 +132,7 @@ def _event(message: EmailMessage):
 
 def _link(message: EmailMessage) -> str:
     body = message.get_body(preferencelist=("plain",)).get_content()
-    match = re.search(r"http://testserver(/appointment/[^/\s]+/)", body)
+    match = re.search(r"http://testserver(/appointment/\?t=\S+)", body)
     assert match, body
     return match.group(1)
 
@@ -188,16 +188,21 @@ def test_invitations_carry_the_missions_local_time_across_daylight_saving(
 
 
 def test_the_link_confirms_and_a_new_slot_keeps_the_uid_with_a_higher_sequence(
-    inbox, client, new_york, panel, django_capture_on_commit_callbacks
+    inbox, client, new_york, panel, django_capture_on_commit_callbacks, caplog
 ):
     application = _case(new_york, 1)
     with django_capture_on_commit_callbacks(execute=True):
         _book(new_york)
     (invitation,) = inbox.to(application.email)
     link = _link(invitation)
-    page = client.get(link)
+    with caplog.at_level("INFO", logger="enlist.requests"):
+        page = client.get(link)
     assert page.status_code == 200
     assert b"09:00" in page.content and b"America/New_York" in page.content
+    token = link.split("?t=", 1)[1]
+    requests = [r.getMessage() for r in caplog.records if r.name == "enlist.requests"]
+    assert len(requests) == 1 and requests[0].startswith("GET /appointment/ 200")
+    assert not any(token in r.getMessage() for r in caplog.records)
 
     # Another slot, naming the first date as impossible.
     response = client.post(
@@ -296,7 +301,8 @@ def test_reminder_is_sent_once(inbox, new_york, panel, django_capture_on_commit_
 
 
 def test_a_bad_or_foreign_link_is_refused(client):
-    assert client.get("/appointment/not-a-token/").status_code == 410
+    assert client.get("/appointment/?t=not-a-token").status_code == 410
+    assert client.get("/appointment/").status_code == 410
 
 
 def test_dry_run_writes_nothing_and_says_why_cases_wait(new_york, panel, capsys):
@@ -319,3 +325,36 @@ def test_dry_run_writes_nothing_and_says_why_cases_wait(new_york, panel, capsys)
     assert "us-new-york: would book" in out
     assert f"unbooked case {cases[-1].pk}: " in out
     assert Mission.objects.filter(code="us-new-york").exists()
+
+
+def test_schedule_and_remind_commands(inbox, new_york, panel, capsys):
+    from django.core.management import call_command
+
+    # Weekly hours so that the real clock's horizon holds slots: every day, 09:00–10:00.
+    from enlist.interviews.models import WeeklyHours
+
+    for member in panel:
+        for day in range(7):
+            WeeklyHours.objects.create(
+                mission=new_york,
+                staff=member,
+                weekday=day,
+                start=datetime.time(9),
+                end=datetime.time(10),
+            )
+    application = _case(new_york, 1, languages=[])  # none stated: a mission language assumed
+    call_command("interviews", "schedule", "--mission", "us-new-york")
+    out = capsys.readouterr().out
+    assert "us-new-york: booked 1, unbooked 0" in out
+    assert f"booked case {application.pk} at " in out
+    assert "attaché attache-ny, consul consul-ny, Room 4" in out
+    interview = Interview.objects.get(application=application)
+    assert interview.status == "booked"
+    from django.utils import timezone
+
+    due = int(interview.start - timezone.now() <= datetime.timedelta(hours=24))
+    call_command("interviews", "remind")
+    assert capsys.readouterr().out.strip() == f"reminders sent: {due}"
+    call_command("interviews", "remind")  # idempotent
+    assert capsys.readouterr().out.strip() == "reminders sent: 0"
+    assert interview.start.astimezone(zoneinfo.ZoneInfo(NEW_YORK)).time() == datetime.time(9)

@@ -206,3 +206,11 @@ def test_staff_pages_need_a_signed_in_session(client, vilnius_case):
         response = client.get(path)
         assert response.status_code == 302
         assert "/staff/login" in response["Location"] or "login" in response["Location"]
+
+
+def test_admin_lists_the_interview_reference_data(signed_in, admin_user, vilnius):
+    client = signed_in(admin_user)
+    for model in ("interviewsettings", "venue", "interpreter", "panelprofile", "weeklyhours",
+                  "availabilityexception"):  # fmt: skip
+        assert client.get(f"/admin/interviews/{model}/").status_code == 200, model
+        assert client.get(f"/admin/interviews/{model}/add/").status_code == 200, model

@@ -199,6 +199,41 @@ def test_unconfirmed_booking_stays_unless_replanning_is_asked():
     assert starts(replanned) == {"urgent": at(9), "soft": at(11)}
 
 
+def test_replan_with_nothing_changed_moves_nobody():
+    cases = [case(f"k{i}", since=i + 1) for i in range(5)]
+    first = solve(problem(cases))
+    again = solve(problem(cases, existing=first.new, replan_unconfirmed=True))
+    assert again.released == first.new
+    assert again.new == first.new
+
+
+def test_newcomer_ahead_in_the_queue_moves_only_the_last_holder():
+    cases = [case(f"k{i}", since=i + 1) for i in range(3)]
+    first = solve(problem(cases))
+    assert starts(first) == {"k0": at(9), "k1": at(10), "k2": at(11)}
+    queue = [*cases, case("urgent", recommended=True, since=20)]
+
+    kept = solve(problem(queue, existing=first.new))
+    assert kept.new == ()
+    assert kept.unbooked == {"urgent": "no free panel slot within the horizon"}
+
+    again = solve(problem(queue, existing=first.new, replan_unconfirmed=True))
+    assert starts(again) == {"k0": at(9), "k1": at(10), "urgent": at(11)}
+    assert set(again.unbooked) == {"k2"}
+
+
+def test_replan_moves_a_booking_whose_panel_is_no_longer_there():
+    cases = [case("a"), case("b", since=2)]
+    first = solve(problem(cases))
+    assert starts(first) == {"a": at(9), "b": at(10)}
+    members = (
+        member("att", "attache", available=(Window(at(10), at(12)),)),  # now away at 09:00
+        member("con", "consul"),
+    )
+    again = solve(problem(cases, members=members, existing=first.new, replan_unconfirmed=True))
+    assert starts(again) == {"a": at(11), "b": at(10)}
+
+
 def test_existing_booking_of_a_case_not_in_the_queue_is_released_but_not_rebooked():
     existing = [booking("gone", 9, confirmed=False)]
     result = solve(problem([case("a")], existing=existing, replan_unconfirmed=True))

@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from enlist.interviews.models import Interpreter, InterviewSettings, PanelProfile, Venue
+from enlist.interviews.models import (
+    AvailabilityException,
+    Interpreter,
+    InterviewSettings,
+    PanelProfile,
+    Venue,
+    WeeklyHours,
+)
 
 
 @admin.register(InterviewSettings)
@@ -22,3 +29,17 @@ class InterpreterAdmin(admin.ModelAdmin):
 @admin.register(PanelProfile)
 class PanelProfileAdmin(admin.ModelAdmin):
     list_display = ("staff",)
+
+
+@admin.register(WeeklyHours)
+class WeeklyHoursAdmin(admin.ModelAdmin):
+    """Interpreters' hours are kept here; attachés and consuls keep theirs on their page."""
+
+    list_display = ("mission", "staff", "interpreter", "weekday", "start", "end")
+    list_filter = ("mission",)
+
+
+@admin.register(AvailabilityException)
+class AvailabilityExceptionAdmin(admin.ModelAdmin):
+    list_display = ("mission", "staff", "interpreter", "date", "kind", "start", "end")
+    list_filter = ("mission", "kind")

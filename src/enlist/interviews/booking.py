@@ -233,7 +233,8 @@ def mission_input(
         cases.append(
             scheduling.WaitingCase(
                 id=key,
-                languages=frozenset(application.languages or ()),
+                # None stated: they reached the mission, so assume one of its languages.
+                languages=frozenset(application.languages or mission.languages or ("en",)),
                 unavailable=unavailable_windows(
                     constraint.unavailable if constraint else (), zone=zone
                 ),

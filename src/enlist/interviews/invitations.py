@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import logging
 from email.utils import parseaddr
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -34,7 +35,8 @@ ICS_NAME = "invite.ics"
 def applicant_link(interview: Interview) -> str:
     """The signed link to the appointment page; it carries only the interview's opaque id."""
     token = link_token(LINK_PURPOSE, str(interview.pk))
-    return public_url(reverse("interview-invitation", args=[token]))
+    # In the query string: the request log writes paths only, so the token stays out of it.
+    return public_url(f"{reverse('interview-invitation')}?{urlencode({'t': token})}")
 
 
 def applicant_language(languages: list[str] | None) -> str:

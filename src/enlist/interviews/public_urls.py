@@ -2,7 +2,8 @@ from django.urls import path
 
 from enlist.interviews import views
 
-# Public: the applicant's appointment page behind the signed link (PUBLIC_URL_NAMES).
+# Public: the applicant's appointment page behind the signed link (PUBLIC_URL_NAMES). The
+# token travels in the query string (?t=), which the request log never writes.
 urlpatterns = [
-    path("<str:token>/", views.invitation, name="interview-invitation"),
+    path("", views.invitation, name="interview-invitation"),
 ]

@@ -17,7 +17,8 @@ and the benchmark):
   and their cases are planned again if they are among ``problem.cases``; a case that holds a
   kept booking is left alone (neither in ``new`` nor in ``unbooked``);
 - if not everyone fits: recommended cases before the others, then the longest waiting; the
-  earlier slots go to the higher priority.
+  earlier slots go to the higher priority — except that on a re-plan a released booking whose
+  slot is still free at its case's turn is kept (nobody is moved for nothing).
 
 How (see ``scheduling_slots`` and ``scheduling_match``): slot capacity is what binds, so the
 panel slots (time × attaché × consul × venue) are packed first, earliest-first on the step
@@ -179,8 +180,8 @@ def schedule_interviews(
             seen.add(case.id)
             cases.append(case)
 
-    plan = prepare(problem, kept, cases)
-    matched = match_cases(plan)
+    plan = prepare(problem, kept, cases, previous=released)
+    matched = match_cases(plan, previous=released)
     new, unbooked, bound = matched.new, matched.unbooked, plan.bound
     method = "slots+matching"
     if len(new) < bound:
@@ -197,8 +198,7 @@ def schedule_interviews(
             bound = min(bound, exact.bound)
             if len(exact.new) > len(new):
                 new, method = exact.new, "cp-sat"
-                booked = {b.case_id for b in new}
-                unbooked = {k: v for k, v in plan.reasons(booked).items()}
+                unbooked = plan.reasons({b.case_id for b in new})
             optimal = exact.proven or len(new) >= bound
     new = sorted(new, key=lambda b: (b.start, b.attache_id, b.case_id))
     return ScheduleResult(

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from enlist.interviews.scheduling import Booking
 from enlist.interviews.scheduling_slots import Plan
 
@@ -74,7 +76,7 @@ def worth_solving_exactly(plan: Plan) -> bool:
         * sum(arr.astype(int) for arr in plan.venue_can)
         * (1 + len(plan.interpreters))
     )
-    return 0 < int(per_start.sum()) * possible <= MAX_VARIABLES
+    return 0 < int(np.sum(per_start)) * possible <= MAX_VARIABLES
 
 
 def solve_exact(

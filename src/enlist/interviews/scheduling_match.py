@@ -6,6 +6,11 @@ moves — a booked case shifts to another slot it fits, freeing one for the next
 free slot. That is the greedy algorithm of a transversal matroid: the booked set is as large
 as any, and no lower-priority case is booked where a higher-priority one could have been.
 
+On a re-plan, the released bookings that are still packed slots and still suit their case
+are "held": the case keeps its slot when its turn comes, others take unheld slots first and,
+only when none is left, the held slot of the lowest-priority holder still to come — so a
+newcomer ahead in the queue moves one applicant, not everyone behind it.
+
 Interpreters are shared across slots at the same time, so they are checked live: a slot that
 needs one is usable only while a candidate interpreter is free then; a chain of moves whose
 interpreters cannot all be re-allocated is rolled back. Slots seen by a failed search stay
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, insort
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from enlist.interviews.scheduling import Booking
@@ -54,8 +60,24 @@ class _Interpreters:
         self.busy[k].remove(start)
 
 
-def match_cases(plan: Plan) -> Matched:
+def match_cases(plan: Plan, previous: Sequence[Booking] = ()) -> Matched:
+    """Match in priority order; see the module docstring for ``previous`` (a re-plan)."""
     slots = plan.slots
+    where = {
+        (s.start, plan.attaches[s.attache].id, plan.consuls[s.consul].id,
+         plan.venues[s.venue].id): s.index
+        for s in slots
+    }  # fmt: skip
+    ranks = {info.case.id: info for info in plan.cases if info.reason is None}
+    held: dict[int, int] = {}  # slot -> rank of the case whose released booking it is
+    held_interpreter: dict[int, str | None] = {}
+    for b in previous:
+        key = (int((b.start - plan.origin).total_seconds()), b.attache_id, b.consul_id, b.venue_id)
+        info = ranks.get(b.case_id)
+        if key in where and info is not None and info.fits(where[key]):
+            held[where[key]] = info.rank
+            held_interpreter[where[key]] = b.interpreter_id
+    mine = {rank: s for s, rank in held.items()}
     occupant: list[int | None] = [None] * len(slots)  # slot -> case rank
     placed: dict[int, tuple[int, int | None]] = {}  # case rank -> (slot, interpreter)
     interp = _Interpreters(len(plan.interpreters), plan.sep)
@@ -70,23 +92,37 @@ def match_cases(plan: Plan) -> Matched:
         if k is not None:
             interp.take(k, slots[s].start)
 
+    def take(info: CaseInfo, s: int, cands: tuple[int, ...] | None) -> bool:
+        if cands is None:
+            place(info.rank, s, None)
+            return True
+        same = tuple(k for k in cands if plan.interpreters[k].id == held_interpreter.get(s))
+        k = interp.pick(same + cands, slots[s].start)
+        if k is not None:
+            place(info.rank, s, k)
+        return k is not None
+
     def first_fit(info: CaseInfo) -> bool:
+        own = mine.get(info.rank)
+        if own is not None and occupant[own] is None and take(info, own, info.lookup[own]):
+            return True
         options = info.options
         j = cursor.get(info.profile, 0)
         while j < len(options) and occupant[options[j][0]] is not None:
             j += 1
         cursor[info.profile] = j
+        displace = None  # the held slot of the lowest-priority holder still to come
         for s, cands in options[j:]:
             if occupant[s] is not None or s in info.blocked:
                 continue
-            if cands is None:
-                place(info.rank, s, None)
+            holder = held.get(s, -1)
+            if holder > info.rank:
+                if displace is None or holder > held[displace[0]]:
+                    displace = (s, cands)
+                continue
+            if take(info, s, cands):
                 return True
-            k = interp.pick(cands, slots[s].start)
-            if k is not None:
-                place(info.rank, s, k)
-                return True
-        return False
+        return displace is not None and take(info, *displace)
 
     def augment(info: CaseInfo) -> bool:
         came_from: dict[int, int] = {}

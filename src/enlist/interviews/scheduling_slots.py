@@ -7,13 +7,18 @@ minus the kept bookings widened by the buffer) holds the whole interview.
 
 Packing: sweeping the grid, every time at least one attaché, one consul and one venue are
 available and out of their buffer, they form a panel slot. For one panel this earliest-first
-packing is optimal (equal-length intervals); with several it is what the bound checks.
+packing is optimal (equal-length intervals); with several it is what the bound checks. Which
+pair and which venue: the ones the queue asks for (languages not every pair speaks, a mode
+some accept alone), then the less used members; on a re-plan the released bookings' slots
+are formed first.
 
 Bound: grid starts split into blocks further than ``length + buffer`` apart, so no two
 interviews in different blocks ever conflict. Inside a block every interview uses one attaché,
 one consul and one venue, so no schedule holds more than the fewest interviews the attachés
 together, the consuls together or the venues together could hold alone (each counted by the
-same earliest-first packing, which is optimal for one resource).
+same earliest-first packing, which is optimal for one resource). Beside it, no more cases
+than could be booked at all (static reasons excluded), of whom those needing an interpreter
+whichever pair sits are at most what their interpreters could hold.
 """
 
 from __future__ import annotations
@@ -169,7 +174,11 @@ class Plan:
             elif info.has_options():
                 out[info.case.id] = "every suitable slot is taken by cases ahead in the queue"
             elif not self.slots:
-                out[info.case.id] = "no panel slot within the horizon"
+                out[info.case.id] = (
+                    "no free panel slot within the horizon"
+                    if self.problem.existing
+                    else "no panel slot within the horizon"
+                )
             elif self._profile_slots(info, ignore_unavailable=True):
                 out[info.case.id] = "unavailable on every free slot"
             elif any(s.mode in info.case.modes for s in self.slots):
@@ -206,8 +215,17 @@ def _languages(languages: frozenset[str]) -> str:
     return " or ".join(f"'{x}'" for x in sorted(languages)) or "an unstated language"
 
 
-def prepare(problem: MissionProblem, kept: list[Booking], cases: list[WaitingCase]) -> Plan:
-    """Free windows, panel slots, the bound and every case's options (cases sorted by priority)."""
+def prepare(
+    problem: MissionProblem,
+    kept: list[Booking],
+    cases: list[WaitingCase],
+    previous: Iterable[Booking] = (),
+) -> Plan:
+    """Free windows, panel slots, the bound and every case's options (cases sorted by priority).
+
+    ``previous``: released bookings of a re-plan; where one still fits, its slot is packed
+    first (same time, attaché, consul and venue) so that its case can keep it.
+    """
     # The grid runs through whole multiples of the step since the Unix epoch (:00, :15, :30,
     # :45 for 15 minutes), whatever instant the horizon starts at.
     origin = problem.horizon.start + (-(problem.horizon.start - EPOCH)) % problem.step
@@ -281,9 +299,21 @@ def prepare(problem: MissionProblem, kept: list[Booking], cases: list[WaitingCas
                 demand[mode] += 1
         if not all(info.case.languages & p for p in panel_languages):
             demand[info.case.languages] = demand.get(info.case.languages, 0) + 1
+    position = {("a", m.id): k for k, m in enumerate(attaches)}
+    position |= {("c", m.id): k for k, m in enumerate(consuls)}
+    position |= {("v", v.id): k for k, v in enumerate(venues)}
+    waiting = {case.id for case in cases}
+    preferred: dict[int, list[tuple[int, int, int]]] = {}
+    for b in previous:
+        offset = floor_s(b.start, origin)
+        triple = (position.get(("a", b.attache_id)), position.get(("c", b.consul_id)),
+                  position.get(("v", b.venue_id)))  # fmt: skip
+        if b.case_id in waiting and offset % step == 0 and None not in triple:
+            preferred.setdefault(offset // step, []).append(triple)
     slots = pack_slots(
-        step, sep, grid, attaches, consuls, venues, attache_can, consul_can, venue_can, demand
-    )
+        step, sep, grid, attaches, consuls, venues, attache_can, consul_can, venue_can, demand,
+        preferred,
+    )  # fmt: skip
 
     plan = Plan(
         problem=problem,
@@ -316,36 +346,58 @@ def _any(arrays: list[np.ndarray], grid: int) -> np.ndarray:
 
 
 def pack_slots(
-    step, sep, grid, attaches, consuls, venues, a_can, c_can, v_can, demand=None
+    step, sep, grid, attaches, consuls, venues, a_can, c_can, v_can, demand=None, preferred=None
 ) -> list[Slot]:
     """Earliest-first panel slots: (time, attaché, consul, venue), sorted by time.
 
     Where several attachés or consuls are free, the pair speaking the languages still most
     wanted is formed, then the less used members (so everyone's languages reach some slots).
     Where venues of both modes are free, a slot takes the mode whose demand (cases accepting
-    only that mode) is least covered so far; rooms otherwise.
+    only that mode) is least covered so far; rooms otherwise. ``preferred`` (grid start ->
+    (attaché, consul, venue) triples, a re-plan's released bookings) go first where all free.
     """
+    preferred = preferred or {}
     deficit = dict(demand or {})
     used: Counter = Counter()
     feasible = _any(a_can, grid) & _any(c_can, grid) & _any(v_can, grid)
     a_next = [-sep] * len(attaches)
     c_next = [-sep] * len(consuls)
     v_next = [-sep] * len(venues)
+    # A resource promised to a preferred slot a little later is not used before it.
+    reach = (sep - 1) // step
+    a_ahead = [np.zeros(grid, dtype=bool) for _ in attaches]
+    c_ahead = [np.zeros(grid, dtype=bool) for _ in consuls]
+    v_ahead = [np.zeros(grid, dtype=bool) for _ in venues]
+    for x, triples in preferred.items():
+        for a, c, v in triples:
+            if 0 <= x < grid and a_can[a][x] and c_can[c][x] and v_can[v][x]:
+                for ahead, k in ((a_ahead, a), (c_ahead, c), (v_ahead, v)):
+                    ahead[k][max(0, x - reach) : x] = True
     slots: list[Slot] = []
     for g in np.flatnonzero(feasible).tolist():
         t = g * step
-        fa = [k for k in range(len(attaches)) if a_can[k][g] and a_next[k] <= t]
+        fa = [
+            k for k in range(len(attaches))
+            if a_can[k][g] and a_next[k] <= t and not a_ahead[k][g]
+        ]  # fmt: skip
         if not fa:
             continue
-        fc = [k for k in range(len(consuls)) if c_can[k][g] and c_next[k] <= t]
+        fc = [
+            k for k in range(len(consuls)) if c_can[k][g] and c_next[k] <= t and not c_ahead[k][g]
+        ]
         if not fc:
             continue
-        fv = [k for k in range(len(venues)) if v_can[k][g] and v_next[k] <= t]
+        fv = [k for k in range(len(venues)) if v_can[k][g] and v_next[k] <= t and not v_ahead[k][g]]
+        wished = [(a, c, v) for a, c, v in preferred.get(g, ()) if a in fa and c in fc and v in fv]
         while fa and fc and fv:
-            a, c = max(
-                ((a, c) for a in fa for c in fc),
-                key=lambda ac: _pair_score(ac, attaches, consuls, deficit, used),
-            )
+            wish = next((w for w in wished if w[0] in fa and w[1] in fc and w[2] in fv), None)
+            if wish is not None:
+                a, c = wish[:2]
+            else:
+                a, c = max(
+                    ((a, c) for a in fa for c in fc),
+                    key=lambda ac: _pair_score(ac, attaches, consuls, deficit, used),
+                )
             fa.remove(a)
             fc.remove(c)
             spoken = attaches[a].languages | consuls[c].languages
@@ -354,8 +406,13 @@ def pack_slots(
                     deficit[key] -= 1
             used[("a", a)] += 1
             used[("c", c)] += 1
-            want = max(("in_person", "video"), key=lambda m: (deficit.get(m, 0), m == "in_person"))
-            v = next((k for k in fv if venues[k].mode == want), fv[0])
+            if wish is not None:
+                v = wish[2]
+            else:
+                want = max(
+                    ("in_person", "video"), key=lambda m: (deficit.get(m, 0), m == "in_person")
+                )
+                v = next((k for k in fv if venues[k].mode == want), fv[0])
             fv.remove(v)
             deficit[venues[v].mode] = deficit.get(venues[v].mode, 0) - 1
             slots.append(

@@ -7,6 +7,7 @@ import datetime
 import uuid
 import zoneinfo
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -314,7 +315,8 @@ def no_show(request: HttpRequest, interview_id: uuid.UUID) -> HttpResponse:
 # --- the applicant's appointment page (public, signed link) -----------------------------------
 
 
-def invitation(request: HttpRequest, token: str) -> HttpResponse:
+def invitation(request: HttpRequest) -> HttpResponse:
+    token = request.GET.get("t", "")
     try:
         interview_id = link_value(LINK_PURPOSE, token, max_age=LINK_MAX_AGE)
     except LinkInvalid as exc:
@@ -356,7 +358,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                     messages.success(request, _("Your application has been withdrawn."))
         except EnlistError as exc:
             messages.error(request, exc.messages)
-        return redirect(reverse("interview-invitation", args=[token]))
+        return redirect(f"{reverse('interview-invitation')}?{urlencode({'t': token})}")
     interview.refresh_from_db()
     application = interview.application
     application.refresh_from_db(fields=["stage"])
