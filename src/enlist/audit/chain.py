@@ -61,6 +61,10 @@ DETAIL_KEYS = frozenset(
         "key",  # which key changed (field, index, audit-signing, ...)
         "version",  # a key version
         "rule",  # the retention rule that erased a case
+        "grant",  # the id of a need-to-know grant (its reason is sealed with the case's key)
+        "minutes",  # how long a need-to-know grant lasts
+        "level",  # a view threshold passed: soft (flagged) or hard (blocked)
+        "step",  # subject access: request or download
     }
 )
 _MAX_DEPTH = 3
