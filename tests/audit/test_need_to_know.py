@@ -97,6 +97,20 @@ def test_hq_in_its_flow_opens_without_a_reason(client, hq, vilnius_case):
     assert vilnius_case.family_name in response.content.decode()
 
 
+def test_a_case_in_a_queue_of_the_role_opens_without_a_reason(client, hq, vilnius_case):
+    from enlist.audit import access
+
+    def hq_review_queue(user, application):
+        return user.role == "hq" and application.pk == vilnius_case.pk
+
+    access.register_flow_check(hq_review_queue)
+    try:
+        response = sign_in(client, hq).get(reverse("case-detail", args=[vilnius_case.pk]))
+    finally:
+        access._flow_checks.remove(hq_review_queue)
+    assert vilnius_case.family_name in response.content.decode()
+
+
 def test_mission_staff_are_never_asked(client, clerk_vilnius, vilnius_case):
     response = sign_in(client, clerk_vilnius).get(reverse("case-detail", args=[vilnius_case.pk]))
     assert response.status_code == 200

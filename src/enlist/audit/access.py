@@ -17,6 +17,7 @@ scope check, before the view is recorded):
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote
 
@@ -187,12 +188,26 @@ def grant_open(
     return grant
 
 
+# Other apps' queues: fn(user, application) -> True when the case waits in a queue of the
+# user's role (e.g. an HQ review queue), which puts it in the user's normal flow.
+FlowCheck = Callable[[StaffUser, Any], bool]
+_flow_checks: list[FlowCheck] = []
+
+
+def register_flow_check(check: FlowCheck) -> None:
+    """Called from an AppConfig.ready(): cases in `check`'s queues open without a reason."""
+    if check not in _flow_checks:
+        _flow_checks.append(check)
+
+
 def needs_reason(*, user: StaffUser, application: Any, session: SessionBase | None) -> bool:
     if application.is_erased:
         return False  # nothing personal left to show
     if not reason_required(role=user.role, stage=application.stage):
         return False
-    return not grant_active(session, application.pk)
+    if grant_active(session, application.pk):
+        return False
+    return not any(check(user, application) for check in _flow_checks)
 
 
 def case_open_check(
