@@ -257,3 +257,23 @@ def test_other_applicants_are_listed_in_full(client, clerk_vilnius, vilnius):
     ApplicationFactory(mission=vilnius, nationality="CA", family_name="Tremblay")
     listed = sign_in(client, clerk_vilnius).get(reverse("case-list")).content.decode()
     assert "Tremblay" in listed and "*****" not in listed
+
+
+def test_an_administrator_clears_a_block_from_the_admin(client, clerk_vilnius, admin_user):
+    from django.utils import timezone
+
+    alert = ViewAlert.objects.create(
+        user=clerk_vilnius, level="hard", hour=timezone.now(), count=121, threshold=120
+    )
+    sign_in(client, admin_user)
+
+    response = client.post(
+        reverse("admin:audit_viewalert_changelist"),
+        {"action": "unblock", "_selected_action": [alert.pk]},
+    )
+
+    assert response.status_code == 302
+    alert.refresh_from_db()
+    assert alert.cleared_at is not None and alert.cleared_by == admin_user
+    entry = AuditEntry.objects.filter(action="permission_change").last()
+    assert (entry.actor_username, entry.detail["change"]) == ("admin", "unblock_views")
