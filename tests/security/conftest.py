@@ -34,6 +34,8 @@ PAYLOAD = f"{SCRIPT}{MARKUP}"
 # What must never appear in a page as written: the payload's live markup.
 RAW_MARKERS = (SCRIPT, "<img src=x onerror=alert(1)>")
 ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
+# The family name of a high-risk applicant (Belarus: prosecuted), never on a list unmasked.
+HIGH_RISK_NAME = "Zhyhalkevich"
 
 PERSONAS = ("clerk_vilnius", "clerk_oslo", "attache_oslo", "consul_oslo", "reception", "hq",
             "auditor", "admin")  # fmt: skip
@@ -68,6 +70,7 @@ class World:
     oslo_case: Application  # submitted stage, at Oslo: mission staff and HQ (with a reason)
     oslo_travel_case: Application  # in travel: reception sees it too
     vilnius_case: Application
+    high_risk_case: Application  # at Oslo, in travel, nationality BY: masked on every list
     oslo_document: Document
     oslo_email: str  # as submitted: its blind index still finds the case
     secrets: tuple[str, ...]  # what of the Oslo cases must never reach another mission
@@ -84,7 +87,7 @@ class World:
 
     @property
     def cases(self) -> tuple[Application, ...]:
-        return (self.oslo_case, self.oslo_travel_case)
+        return (self.oslo_case, self.oslo_travel_case, self.high_risk_case)
 
 
 def _poison(application: Application) -> None:
@@ -148,6 +151,9 @@ def world(django_db_setup, django_db_blocker, _isolated_data_dir) -> Any:
             oslo_case=Application.objects.get(pk=oslo_case.pk),
             oslo_travel_case=Application.objects.get(pk=travel.pk),
             vilnius_case=ApplicationFactory(mission=vilnius),
+            high_risk_case=ApplicationFactory(
+                mission=oslo, stage="travel", nationality="BY", family_name=HIGH_RISK_NAME
+            ),
             oslo_document=Document.objects.get(pk=document.pk),
             oslo_email=oslo_email,
             # only the Oslo cases hold payloads: "alert(1)" anywhere means an Oslo case leaked

@@ -170,12 +170,13 @@ def _resolve(schema: dict[str, Any], components: dict[str, Any]) -> dict[str, An
     return schema
 
 
-def example_body(schema: dict[str, Any] | None) -> dict[str, Any]:
+def example_body(schema: dict[str, Any] | None, *, text: str = "x") -> dict[str, Any]:
     """A minimal body that passes validation of the operation's schema (required fields only),
-    so that a refusal comes from the scope check and not from validation."""
+    so that a refusal comes from the scope check and not from validation. Strings are `text`
+    (the suite uses an identifier of an Oslo case: a search then finds it)."""
     if not schema:
         return {}
-    examples = {"string": "x", "integer": 1, "number": 1, "boolean": True, "array": [],
+    examples = {"string": text, "integer": 1, "number": 1, "boolean": True, "array": [],
                 "object": {}}  # fmt: skip
     body = {}
     for name in schema.get("required", []):
@@ -183,5 +184,8 @@ def example_body(schema: dict[str, Any] | None) -> dict[str, Any]:
         kind = spec.get("type") or next(
             (o.get("type") for o in spec.get("anyOf", []) if o.get("type") != "null"), "string"
         )
-        body[name] = examples.get(kind, "x")
+        value = examples.get(kind, text)
+        if isinstance(value, str) and spec.get("maxLength"):
+            value = value[: spec["maxLength"]]
+        body[name] = value
     return body

@@ -27,7 +27,7 @@ from enlist.accounts.services import staff_token_create
 from enlist.cases.access import application_to_read
 from enlist.core.links import link_token
 from enlist.errors import NotFound
-from tests.security.conftest import ESCAPED_SCRIPT, PERSONAS, RAW_MARKERS
+from tests.security.conftest import ESCAPED_SCRIPT, HIGH_RISK_NAME, PERSONAS, RAW_MARKERS
 from tests.security.routes import (
     API_DOCUMENTATION_NAMES,
     Operation,
@@ -233,9 +233,12 @@ def test_every_persona_on_every_page(world, route):
             responses.append(client.post(url, oslo_form(world)))
             assert responses[-1].status_code < 500, (persona, "POST", url)
         for answer in responses:
+            body = html(answer)
+            assert_only_readable_cases(world, persona, body, where=url)
+            if not has_objects(route):  # a list, not an opened case
+                assert HIGH_RISK_NAME not in body, (persona, url, "high-risk name unmasked")
             if "html" not in answer.get("Content-Type", ""):
                 continue
-            body = html(answer)
             for marker in RAW_MARKERS:
                 assert marker not in body, (persona, url, marker)
 
@@ -246,6 +249,17 @@ def test_a_post_without_a_csrf_token_is_refused(world, route):
     response = world.client(persona, csrf=True).post(url_of(world, route), oslo_form(world))
     assert response.status_code == 403, (route.id, response.status_code)
     assert "CSRF" in html(response)
+
+
+def assert_only_readable_cases(world: Any, persona: str, body: str, *, where: str) -> None:
+    """A case's id appears in an answer only for a persona who may read that case."""
+    for case in world.cases:
+        if str(case.pk) not in body:
+            continue
+        try:
+            application_to_read(user=world.users[persona], application_id=case.pk)
+        except NotFound:
+            pytest.fail(f"{persona} was shown case {case.pk} ({case.stage}) at {where}")
 
 
 @pytest.mark.parametrize(
@@ -275,7 +289,7 @@ def call(world: Any, op: Operation, token: str | None, **headers: str) -> HttpRe
     return client.generic(
         op.method,
         url,
-        json.dumps(example_body(op.body_schema)),
+        json.dumps(example_body(op.body_schema, text=world.high_risk_case.email)),
         content_type="application/json",
         headers=headers,
     )
@@ -300,10 +314,15 @@ def test_the_api_gives_another_mission_s_staff_nothing_of_oslo(world, op):
 
 
 @pytest.mark.parametrize("op", STAFF_OPERATIONS, ids=lambda o: o.id)
-def test_api_answers_are_json_never_html(world, op):
+def test_every_persona_on_every_api_operation(world, op):
+    """JSON only; cases only for who may read them; high-risk names masked in lists."""
     for persona in PERSONAS:
         token = staff_token_create(user=world.users[persona])
         response = call(world, op, token, **{"X-Access-Reason": "Reviewing for the attack suite"})
         assert response.status_code < 500, (persona, op.id)
         assert response["Content-Type"].startswith("application/json"), (persona, op.id)
         assert response.get("X-Content-Type-Options") == "nosniff", (persona, op.id)
+        body = response.content.decode()
+        assert_only_readable_cases(world, persona, body, where=op.id)
+        if not set(op.params) & OBJECT_PARAMETERS:  # a list, not an opened case
+            assert HIGH_RISK_NAME not in body, (persona, op.id, "high-risk name unmasked")
