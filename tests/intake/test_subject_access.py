@@ -155,3 +155,17 @@ def test_requests_are_rate_limited_per_address(client, settings, vilnius_case):
     statuses = [client.post(reverse("subject-access"), body).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     cache.clear()
+
+
+def test_one_applicant_gets_at_most_three_emails_a_day(
+    client, settings, vilnius_case, django_capture_on_commit_callbacks
+):
+    settings.ENLIST_SUBJECT_ACCESS_PER_HOUR = 100
+    for _ in range(5):
+        ask(
+            client,
+            django_capture_on_commit_callbacks,
+            reference=vilnius_case.reference,
+            email=vilnius_case.email,
+        )
+    assert len(mail.outbox) == 3

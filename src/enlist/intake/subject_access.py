@@ -10,8 +10,10 @@ field, the stage history (staff appear by role only), the documents list. Both t
 and the download are recorded in the audit trail (action ``subject_access``, step
 ``request`` / ``download``; no personal value). A case erased since says so.
 
-Requests are rate-limited per client address (``ENLIST_SUBJECT_ACCESS_PER_HOUR``) in the
-cache; several processes each keep their own count unless a shared cache is configured.
+Requests are rate-limited per client address (``ENLIST_SUBJECT_ACCESS_PER_HOUR``), and at
+most ``EMAILS_PER_APPLICATION_PER_DAY`` emails go to one applicant a day (from any number of
+addresses), counted in the cache; several processes each keep their own counts unless a
+shared cache is configured.
 """
 
 from __future__ import annotations
@@ -45,15 +47,21 @@ class TooManyRequests(EnlistError):
     status = 429
 
 
-def _rate_limit(client: str) -> None:
-    key = "enlist:subject-access:" + hashlib.sha256(client.encode()).hexdigest()
-    cache.add(key, 0, timeout=3600)
+EMAILS_PER_APPLICATION_PER_DAY = 3  # more would let anyone flood an applicant's inbox
+
+
+def _count(name: str, *, seconds: int) -> int:
+    key = "enlist:subject-access:" + hashlib.sha256(name.encode()).hexdigest()
+    cache.add(key, 0, timeout=seconds)
     try:
-        count = cache.incr(key)
+        return cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    if count > settings.ENLIST_SUBJECT_ACCESS_PER_HOUR:
+        cache.set(key, 1, timeout=seconds)
+        return 1
+
+
+def _rate_limit(client: str) -> None:
+    if _count(f"client:{client}", seconds=3600) > settings.ENLIST_SUBJECT_ACCESS_PER_HOUR:
         raise TooManyRequests("Too many requests from your connection. Try again in an hour.")
 
 
@@ -91,6 +99,10 @@ def subject_access_request(*, reference: str, email: str, client: str) -> None:
         )
         if application is None or application.is_erased:
             return
+        if _count(f"application:{application.pk}", seconds=86400) > (
+            EMAILS_PER_APPLICATION_PER_DAY
+        ):
+            return  # the same answer; the links already sent still work
         token = link_token(PURPOSE, {"a": str(application.pk)})
         link = public_url(reverse("subject-access-download", args=[token]))
         hours = settings.ENLIST_SUBJECT_ACCESS_HOURS
