@@ -263,12 +263,31 @@ ENLIST_AUDIT_CHECKPOINT_EVERY = env_int("ENLIST_AUDIT_CHECKPOINT_EVERY", 1000, m
 # Retention (enlist/vault/retention.py): days a case keeps its personal data after reaching
 # a final stage, then `enlist retention run` destroys its data key. One variable per entry
 # overrides it, e.g. ENLIST_RETENTION_REJECTED_DAYS=60; high-risk nationalities (advisory
-# prosecuted or warned) get the shortest of their stage's days and ENLIST_RETENTION_HIGH_RISK_DAYS.
+# prosecuted or warned) get the shortest of all these periods, whatever their final stage.
 ENLIST_RETENTION_DAYS = {
     name: env_int(f"ENLIST_RETENTION_{name.upper()}_DAYS", days, minimum=0)
     for name, days in {"rejected": 90, "referred": 90, "withdrawn": 30, "enlisted": 30,
                        "high_risk": 7}.items()
 }  # fmt: skip
+
+# Need-to-know (cases/need_to_know.py, audit/access.py). A reason given to open a case
+# outside one's flow holds for ENLIST_NEED_TO_KNOW_MINUTES in that session. Case views per
+# user per clock hour: past the soft threshold the user is flagged to auditors, past the hard
+# limit their case views are refused until an administrator runs `enlist staff unblock`.
+# ENLIST_VIEWS_SOFT_<ROLE> / ENLIST_VIEWS_HARD_<ROLE> override one role's numbers.
+ENLIST_NEED_TO_KNOW_MINUTES = env_int("ENLIST_NEED_TO_KNOW_MINUTES", 30, minimum=1)
+ENLIST_VIEW_LIMITS = {
+    role: (
+        env_int(f"ENLIST_VIEWS_SOFT_{role.upper()}", soft, minimum=1),
+        env_int(f"ENLIST_VIEWS_HARD_{role.upper()}", soft * 2, minimum=1),
+    )
+    for role, soft in {"clerk": 60, "attache": 40, "consul": 40, "reception": 60, "hq": 150,
+                       "auditor": 20, "admin": 20}.items()
+}  # fmt: skip
+# Subject access (intake/subject_access.py): how long the emailed link works, and how many
+# requests one address may make per hour.
+ENLIST_SUBJECT_ACCESS_HOURS = env_int("ENLIST_SUBJECT_ACCESS_HOURS", 48, minimum=1)
+ENLIST_SUBJECT_ACCESS_PER_HOUR = env_int("ENLIST_SUBJECT_ACCESS_PER_HOUR", 5, minimum=1)
 
 # Email. Mail to applicants is discreet (DESIGN: safety first): a neutral sender name and
 # subject, never the legion, the military or a destination; details sit behind signed links

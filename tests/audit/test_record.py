@@ -268,9 +268,11 @@ def test_the_api_detail_records_a_view(api_as, hq, vilnius_case):
     client = api_as(hq)
     before = last()
 
-    assert client.get(f"/applications/{vilnius_case.pk}").status_code == 200
+    reason = "Complaint ticket 4411"
+    assert client.get(f"/applications/{vilnius_case.pk}", reason=reason).status_code == 200
 
-    [entry] = since(before)
+    opened, entry = since(before)  # HQ has no move of its own here: it gave a reason first
+    assert opened.action == "open_with_reason"
     assert (entry.action, entry.actor_username, entry.target_id, entry.detail["via"]) == (
         "view",
         "hq",
@@ -378,11 +380,13 @@ def test_no_personal_value_of_the_volunteer_ever_reaches_the_trail(
     client.post(reverse("case-transition", args=[probe.pk]), {"to": "screening"})
     document_verify(document=document, verification="verified", actor=attache_vilnius)
     api = api_as(hq)
-    api.get(f"/applications/{probe.pk}")
+    api.get(f"/applications/{probe.pk}", reason=REASON_WORDS)  # need-to-know: sealed, not logged
     api.post(f"/applications/{probe.pk}/transitions", {"to": "on_hold", "reason": REASON_WORDS})
     auditor_client = type(client)()
     sign_in(auditor_client, auditor)
     auditor_client.post(reverse("audit-case-lookup"), {"reference": probe.reference})
+    auditor_client.post(reverse("case-detail", args=[probe.pk]), {"reason": REASON_WORDS})
+    assert auditor_client.get(reverse("case-detail", args=[probe.pk])).status_code == 200
 
     dump = trail_dump()
 

@@ -307,10 +307,12 @@ def test_nonexistent_case_is_404(client, hq):
     assert response.status_code == 404
 
 
-def test_auditor_gets_404_for_a_case(client, auditor, vilnius_case):
+def test_auditor_is_asked_for_a_reason_before_a_case(client, auditor, vilnius_case):
     response = logged_in(client, auditor).get(f"/staff/cases/{vilnius_case.pk}/")
 
-    assert response.status_code == 404
+    assert response.status_code == 200
+    assert 'name="reason"' in response.content.decode()
+    assert vilnius_case.family_name not in response.content.decode()
 
 
 def test_detail_shows_screening_recommendation_and_history(client, clerk_vilnius, vilnius):

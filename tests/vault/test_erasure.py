@@ -271,7 +271,10 @@ def test_erasing_needs_a_reason(vilnius_case, hq, client):
 
 
 def test_the_erase_action_is_offered_to_hq(vilnius_case, hq, client):
-    page = sign_in(client, hq).get(f"/staff/cases/{vilnius_case.pk}/").content.decode()
+    sign_in(client, hq)
+    # an erasure request is outside HQ's flow: it says why it opens the case (need-to-know)
+    client.post(f"/staff/cases/{vilnius_case.pk}/", {"reason": "Erasure request ticket 17"})
+    page = client.get(f"/staff/cases/{vilnius_case.pk}/").content.decode()
     assert f'action="/staff/cases/{vilnius_case.pk}/erase/"' in page
 
 

@@ -76,15 +76,26 @@ def test_high_risk_means_prosecuted_or_warned(advisory, high_risk):
 
 def test_high_risk_never_keeps_longer_than_the_stage_itself():
     policy = RetentionPolicy.from_days(
-        {"rejected": 90, "referred": 90, "withdrawn": 3, "enlisted": 0, "high_risk": 7},
+        {"rejected": 90, "referred": 90, "withdrawn": 3, "enlisted": 5, "high_risk": 7},
         final_stages=FINAL,
     )
     assert policy.days(stage="withdrawn", high_risk=True) == 3
-    assert policy.days(stage="enlisted", high_risk=True) == 0
-    assert policy.days(stage="rejected", high_risk=True) == 7
+    assert policy.days(stage="enlisted", high_risk=True) == 3
+    assert policy.days(stage="rejected", high_risk=True) == 3
     assert policy.rule(stage="withdrawn", high_risk=True) == "withdrawn"
     assert policy.rule(stage="rejected", high_risk=True) == "rejected+high_risk"
     assert policy.rule(stage="rejected", high_risk=False) == "rejected"
+
+
+def test_high_risk_gets_the_shortest_of_all_configured_rules():
+    """Even when high_risk is configured longer than some stage's own period."""
+    policy = RetentionPolicy.from_days(
+        {"rejected": 90, "referred": 60, "withdrawn": 30, "enlisted": 14, "high_risk": 45},
+        final_stages=FINAL,
+    )
+    for stage in FINAL:
+        assert policy.days(stage=stage, high_risk=True) == 14
+    assert policy.days(stage="rejected", high_risk=False) == 90
 
 
 def test_cutoffs_list_each_stage_and_its_shorter_high_risk_rule():

@@ -32,13 +32,15 @@ SESSION_LAST_SEEN = "enlist_session_last_seen"
 # activity known to half a minute is precise enough for a 30-minute idle limit.
 TOUCH_SECONDS = 30
 
-# URL names of the pages anyone may open: the public application form, the language switch
-# and the sign-in steps themselves.
+# URL names of the pages anyone may open: the public application form, subject access, the
+# language switch and the sign-in steps themselves.
 PUBLIC_URL_NAMES = frozenset(
     {
         "home",
         "apply",
         "apply-done",
+        "subject-access",  # an applicant asks for a copy of their data (intake/subject_access.py)
+        "subject-access-download",  # ... and downloads it by the signed link
         "set_language",
         "staff-login",
         "staff-login-code",

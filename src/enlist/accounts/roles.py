@@ -46,3 +46,6 @@ def requires_mission(role: Role) -> bool:
 
 # Roles that read a whole case; reception reads only what identifies a volunteer at check-in.
 FULL_CASE_ROLES = frozenset({Role.CLERK, Role.ATTACHE, Role.CONSUL, Role.HQ})
+# Roles that may read a whole case without acting on it, each time with a reason
+# (need-to-know: cases/need_to_know.py): oversight of what was done to a volunteer.
+READ_ONLY_CASE_ROLES = frozenset({Role.AUDITOR})

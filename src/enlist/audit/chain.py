@@ -65,6 +65,10 @@ DETAIL_KEYS = frozenset(
         "unit",  # a unit's code (unit assignment)
         "packet",  # a travel packet's id (travel instructions, check-in)
         "interview",  # an interview's id
+        "grant",  # the id of a need-to-know grant (its reason is sealed with the case's key)
+        "minutes",  # how long a need-to-know grant lasts
+        "level",  # a view threshold passed: soft (flagged) or hard (blocked)
+        "step",  # subject access: request or download
     }
 )
 _MAX_DEPTH = 3

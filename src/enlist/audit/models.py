@@ -8,13 +8,16 @@ volunteer is ever stored (``chain.DETAIL_KEYS``).
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enlist.audit.chain import GENESIS, Entry
+from enlist.vault.fields import EncryptedField, KeyBinding
 
 
 class AuditAction(models.TextChoices):
@@ -30,6 +33,9 @@ class AuditAction(models.TextChoices):
     PERMISSION_CHANGE = "permission_change", _("changed permissions")
     KEY_CHANGE = "key_change", _("changed a key")
     ERASE = "erase", _("erased personal data")
+    OPEN_WITH_REASON = "open_with_reason", _("gave a reason to open a case")
+    VIEW_ALERT = "view_alert", _("viewed unusually many cases")
+    SUBJECT_ACCESS = "subject_access", _("applicant's own data requested")
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -145,3 +151,93 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit head at #{self.sequence}"
+
+
+# --- need-to-know (the rules: cases/need_to_know.py, audit/access.py) -----------------------
+
+
+class AccessGrant(models.Model):
+    """A user gave a reason to open a case outside their normal flow.
+
+    The reason is free text staff typed about a volunteer, so it may name people: it is sealed
+    with the volunteer's data key (erased with the case) and only its id goes into the audit
+    entry (``detail.grant``) that records the opening.
+    """
+
+    application = models.ForeignKey(
+        "cases.Application", on_delete=models.CASCADE, related_name="access_grants"
+    )
+    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_grants"
+    )
+    reason = EncryptedField()
+    via = models.CharField(max_length=8)
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    vault_binding = KeyBinding(key="application.data_key", row="uid")
+
+    class Meta:
+        indexes = [models.Index(fields=["application", "granted_at"], name="grant_case_at")]
+
+    def __str__(self) -> str:
+        return f"grant {self.uid}"
+
+
+class CaseViewCount(models.Model):
+    """How many cases a user opened in one clock hour: one row per user and hour, bumped by
+    one UPDATE per case view (cheaper than counting audit entries on every view)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    hour = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "hour"], name="case_view_count_user_hour")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.hour:%Y-%m-%d %H}h: {self.count}"
+
+
+class AlertLevel(models.TextChoices):
+    SOFT = "soft", _("flagged")
+    HARD = "hard", _("blocked")
+
+
+class ViewAlert(models.Model):
+    """A user passed a per-role hourly view threshold: soft flags them to auditors, hard
+    blocks their case views until an administrator clears the alert."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="view_alerts"
+    )
+    level = models.CharField(max_length=4, choices=AlertLevel.choices)
+    hour = models.DateTimeField()
+    count = models.PositiveIntegerField()
+    threshold = models.PositiveIntegerField()
+    raised_at = models.DateTimeField(default=timezone.now)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        constraints = [
+            # one open alert per user, hour and level; a cleared one may be raised again
+            models.UniqueConstraint(
+                fields=["user", "hour", "level"],
+                condition=models.Q(cleared_at__isnull=True),
+                name="view_alert_open_once",
+            )
+        ]
+        indexes = [models.Index(fields=["user", "level", "cleared_at"], name="view_alert_open")]
+
+    def __str__(self) -> str:
+        return f"{self.level} alert for {self.user_id} at {self.hour:%Y-%m-%d %H}h"

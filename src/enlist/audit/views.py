@@ -21,8 +21,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from enlist.accounts.roles import Role
+from enlist.audit.access import view_limits
 from enlist.audit.chain import utc_iso
-from enlist.audit.models import AuditAction, AuditEntry, AuditHead
+from enlist.audit.models import AccessGrant, AuditAction, AuditEntry, AuditHead, ViewAlert
 from enlist.audit.selectors import EntryFilters, application_id_for_reference, audit_entries
 from enlist.audit.services import audit_cases_shown
 from enlist.errors import InvalidInput
@@ -74,6 +75,24 @@ def entries_page(request: HttpRequest, application_id: uuid.UUID | None = None) 
     params = request.GET.copy()
     params.pop("page", None)
     head = AuditHead.objects.filter(pk=AuditHead.ONE).values_list("sequence", flat=True).first()
+    grants = []
+    if application_id is not None:
+        # Why staff opened this case outside their flow (need-to-know). The text is sealed
+        # with the volunteer's key: gone once the case is erased.
+        for grant in AccessGrant.objects.filter(application_id=application_id).select_related(
+            "user", "application__data_key"
+        ):
+            erased = grant.application.is_erased
+            grants.append(
+                {
+                    "uid": str(grant.uid),
+                    "at": utc_iso(grant.granted_at),
+                    "actor": grant.user.username,
+                    "role": grant.user.role,
+                    "via": grant.via,
+                    "reason": None if erased else grant.reason,
+                }
+            )
     context = {
         "page": page,
         "rows": [_row(entry) for entry in page.object_list],
@@ -84,6 +103,7 @@ def entries_page(request: HttpRequest, application_id: uuid.UUID | None = None) 
         "querystring": params.urlencode(),
         "actions": AuditAction.choices,
         "chain_size": head or 0,
+        "grants": grants,
     }
     return render(request, "audit/entries.html", context)
 
@@ -103,3 +123,15 @@ def case_lookup(request: HttpRequest) -> HttpResponse:
     if application_id is None:
         return redirect(f"{reverse('audit-entries')}?not_found=1")
     return redirect("audit-case", application_id=application_id)
+
+
+@auditor_only
+def alerts_page(request: HttpRequest) -> HttpResponse:
+    """Staff who opened unusually many cases in an hour: flagged (soft) and blocked (hard)."""
+    alerts = ViewAlert.objects.select_related("user", "cleared_by")
+    page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
+    limits = sorted(
+        (role, *view_limits(role)) for role in ("clerk", "attache", "consul", "reception", "hq",
+                                                "auditor")
+    )  # fmt: skip
+    return render(request, "audit/alerts.html", {"page": page, "limits": limits})

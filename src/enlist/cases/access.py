@@ -1,7 +1,9 @@
 """The only door to applications: every list, detail, API endpoint and export comes here.
 
 Scope by role (DESIGN.md): mission staff see their mission's cases; reception sees cases in
-travel or arrived; HQ sees all; auditors and admins see no case contents. A case outside the
+travel or arrived; HQ sees all; auditors and admins list no cases. An auditor may read one
+case (``application_to_read``), read-only and only after giving a reason (need-to-know:
+``audit/access.py``). A case outside the
 caller's scope and a case that does not exist give the same NotFound, so existence never leaks.
 """
 
@@ -12,7 +14,13 @@ import uuid
 from django.db.models import QuerySet
 
 from enlist.accounts.models import StaffUser
-from enlist.accounts.roles import MISSION_ROLES, NO_CASE_ROLES, RECEPTION_STAGES, Role
+from enlist.accounts.roles import (
+    MISSION_ROLES,
+    NO_CASE_ROLES,
+    READ_ONLY_CASE_ROLES,
+    RECEPTION_STAGES,
+    Role,
+)
 from enlist.cases.models import Application
 from enlist.errors import NotFound
 
@@ -47,3 +55,24 @@ def access_application(
     if application is None:
         raise NotFound()
     return application
+
+
+def application_to_read(*, user: StaffUser, application_id: str | uuid.UUID) -> Application:
+    """The application `user` may read: their scope, and for read-only oversight roles
+    (auditors) any case. Callers must run ``audit.access.case_open_check`` before showing it."""
+    if user.is_active and user.role in READ_ONLY_CASE_ROLES:
+        try:
+            key = (
+                application_id
+                if isinstance(application_id, uuid.UUID)
+                else uuid.UUID(application_id)
+            )
+        except (ValueError, AttributeError, TypeError):
+            raise NotFound() from None
+        application = (
+            Application.objects.select_related("mission", "nationality").filter(pk=key).first()
+        )
+        if application is None:
+            raise NotFound()
+        return application
+    return access_application(user=user, application_id=application_id)

@@ -12,8 +12,9 @@ from ninja import Field, Query, Router, Schema
 
 from enlist.accounts.auth import StaffTokenAuth
 from enlist.api import ErrorsOut
+from enlist.audit.access import case_open_check, reason_from_request
 from enlist.audit.services import audit_case_view, audit_cases_shown
-from enlist.cases.access import access_application
+from enlist.cases.access import access_application, application_to_read
 from enlist.cases.models import Application
 from enlist.cases.presentation import case_detail, case_summary
 from enlist.cases.selectors import CaseFilters, application_list, application_search
@@ -35,6 +36,7 @@ class CaseSummaryOut(Schema):
     channel: str | None = None
     submitted_at: datetime.datetime | None = None
     stage_changed_at: datetime.datetime | None = None
+    masked: bool | None = None  # a high-risk applicant: names masked until the case is opened
 
 
 class CaseListOut(Schema):
@@ -182,14 +184,34 @@ def search_applications(request: HttpRequest, payload: SearchIn) -> dict[str, An
     return page
 
 
+NEED_TO_KNOW = (
+    " Outside your normal flow (HQ: a case with no move only HQ may make; auditors: every case) "
+    "give a reason: header `X-Access-Reason` (percent-encoded) or query `reason`; without "
+    "one 428 names the field `reason`. 403: your case views are blocked (hourly limit)."
+)
+
+
+def _open(request: HttpRequest, application: Application, *, acting: bool = False) -> None:
+    case_open_check(
+        user=request.user,
+        application=application,
+        via="api",
+        reason=reason_from_request(request),
+        acting=acting,
+    )
+
+
 @router.get(
     "/applications/{application_id}",
-    response={200: CaseDetailOut, 401: ErrorsOut, 404: ErrorsOut},
+    response={200: CaseDetailOut, 401: ErrorsOut, 403: ErrorsOut, 404: ErrorsOut, 422: ErrorsOut,
+              428: ErrorsOut},
     summary="One case (404 outside your scope)",
+    description="Auditors may read any case, read-only." + NEED_TO_KNOW,
     exclude_unset=True,
-)
+)  # fmt: skip
 def get_application(request: HttpRequest, application_id: str) -> dict[str, Any]:
-    application = access_application(user=request.user, application_id=application_id)
+    application = application_to_read(user=request.user, application_id=application_id)
+    _open(request, application)
     detail = case_detail(application, user=request.user)
     audit_case_view(actor=request.user, application=application, shown=detail, via="api")
     return detail
@@ -204,18 +226,21 @@ def get_application(request: HttpRequest, application_id: str) -> dict[str, Any]
         404: ErrorsOut,
         409: ErrorsOut,
         422: ErrorsOut,
+        428: ErrorsOut,
     },
     summary="Move a case to another stage",
     exclude_unset=True,
     description=(
         "403: your role may not make this move; 409: the move is not allowed from the current "
-        "stage (or a guard fails); 422: a reason is required and missing."
+        "stage (or a guard fails); 422: a reason is required and missing. 403 also when your "
+        "case views are blocked (hourly limit)."
     ),
 )
 def transition_application(
     request: HttpRequest, application_id: str, payload: TransitionIn
 ) -> dict[str, Any]:
     application = access_application(user=request.user, application_id=application_id)
+    _open(request, application, acting=True)  # the move is the purpose; the view counts
     application_transition(
         application=application, to=payload.to, actor=request.user, reason=payload.reason
     )

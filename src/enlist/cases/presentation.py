@@ -9,14 +9,33 @@ from __future__ import annotations
 from typing import Any
 
 from enlist.accounts.models import StaffUser
-from enlist.accounts.roles import FULL_CASE_ROLES, Role
+from enlist.accounts.roles import FULL_CASE_ROLES, READ_ONLY_CASE_ROLES, Role
 from enlist.cases.models import Application
 from enlist.cases.selectors import application_screening
 from enlist.cases.workflow import available_transitions
+from enlist.vault.retention import is_high_risk
 
 
 def sees_full_case(role: Role) -> bool:
     return role in FULL_CASE_ROLES
+
+
+def reads_full_case(role: Role) -> bool:
+    """Whether one opened case is shown whole: full-case roles, and read-only oversight."""
+    return role in FULL_CASE_ROLES or role in READ_ONLY_CASE_ROLES
+
+
+MASK_STARS = "*****"  # always five: the mask must not tell the name's length
+
+
+def high_risk(application: Application) -> bool:
+    """Nationality whose advisory is prosecuted or warned (vault/retention.py)."""
+    return is_high_risk(application.nationality.advisory_status)
+
+
+def masked_name(given_name: str, family_name: str) -> tuple[str, str]:
+    """ "Oleksandr", "Kovalenko" -> "O.", "K*****": enough to tell rows apart on a list."""
+    return (f"{given_name[:1]}." if given_name else "", f"{family_name[:1]}{MASK_STARS}")
 
 
 ERASED = "erased"  # shown for every personal field of an erased (crypto-shredded) case
@@ -51,7 +70,7 @@ def _erased_detail(application: Application, *, role: Role) -> dict[str, Any]:
         "documents": [],
         "transitions": [],
     }
-    if sees_full_case(role):
+    if reads_full_case(role):
         detail["history"] = [
             {
                 "from_stage": h.from_stage or None,
@@ -66,7 +85,12 @@ def _erased_detail(application: Application, *, role: Role) -> dict[str, Any]:
     return detail
 
 
-def case_summary(application: Application, *, role: Role) -> dict[str, Any]:
+def case_summary(application: Application, *, role: Role, opened: bool = False) -> dict[str, Any]:
+    """One row of a list (case list, search results, queues, API lists, exports).
+
+    A high-risk applicant's name is masked unless the case is being opened (`opened`: its
+    detail, where the opening is checked and recorded).
+    """
     if application.is_erased:
         return _erased_summary(application, role=role)
     summary: dict[str, Any] = {
@@ -78,6 +102,11 @@ def case_summary(application: Application, *, role: Role) -> dict[str, Any]:
         "nationality": application.nationality_id,
         "mission": application.mission.code,
     }
+    if not opened and high_risk(application):
+        summary["given_name"], summary["family_name"] = masked_name(
+            application.given_name, application.family_name
+        )
+        summary["masked"] = True
     if sees_full_case(role):
         summary |= {
             "channel": application.channel,
@@ -91,14 +120,17 @@ def case_detail(application: Application, *, user: StaffUser) -> dict[str, Any]:
     role = user.staff_role
     if application.is_erased:
         return _erased_detail(application, role=role)
-    detail = case_summary(application, role=role)
+    detail = case_summary(application, role=role, opened=True)
     detail["given_name_native"] = application.given_name_native
     detail["family_name_native"] = application.family_name_native
-    if not sees_full_case(role):
+    if not reads_full_case(role):
         detail["transitions"] = _transitions(application, role)
         return detail
     recommendation = application_screening(application=application)
     detail |= {
+        "channel": application.channel,
+        "submitted_at": application.submitted_at,
+        "stage_changed_at": application.stage_changed_at,
         "date_of_birth": application.date_of_birth,
         "residence_country": application.residence_country,
         "email": application.email,

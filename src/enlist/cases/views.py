@@ -6,6 +6,7 @@ import json
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -13,13 +14,21 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from enlist.accounts.roles import CONTACT_ROLES, DOCUMENT_ROLES, NO_CASE_ROLES
+from enlist.audit.access import (
+    ReasonRequired,
+    ViewsBlocked,
+    case_open_check,
+    grant_open,
+    needs_reason,
+)
 from enlist.audit.services import audit_case_view, audit_cases_shown, audit_document_view
-from enlist.cases.access import access_application
+from enlist.cases.access import access_application, application_to_read
 from enlist.cases.models import DocumentKind, Verification
-from enlist.cases.presentation import case_detail, case_summary, sees_full_case
+from enlist.cases.need_to_know import REASON_MAX_LENGTH
+from enlist.cases.presentation import case_detail, case_summary, reads_full_case, sees_full_case
 from enlist.cases.selectors import CaseFilters, application_list, application_search
 from enlist.cases.services import application_transition, document_add, document_verify
 from enlist.cases.templatetags.cases_extras import stage_label
@@ -100,17 +109,70 @@ def _case_or_404(request: HttpRequest, application_id: uuid.UUID):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def case_detail_page(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
-    application = _case_or_404(request, application_id)
+    """One case. Outside the user's normal flow (need-to-know) it first asks why: the form
+    posts the reason here, which records it and holds a grant in the session for a while."""
+    try:
+        application = application_to_read(user=request.user, application_id=application_id)
+    except NotFound:
+        raise Http404 from None
+    if request.method == "POST":
+        return _give_reason(request, application)
+    try:
+        case_open_check(
+            user=request.user, application=application, via="web", session=request.session
+        )
+    except ViewsBlocked:
+        return _blocked()
+    except ReasonRequired:
+        return _reason_form(request, application)
     context = {
         "case": case_detail(application, user=request.user),
-        "full": sees_full_case(request.user.staff_role),
+        "full": reads_full_case(request.user.staff_role),
         "can_handle_documents": request.user.staff_role in DOCUMENT_ROLES,
         "document_kinds": DocumentKind.choices,
         "verifications": Verification.choices,
     }
     audit_case_view(actor=request.user, application=application, shown=context["case"], via="web")
     return render(request, "cases/case_detail.html", context)
+
+
+def _blocked() -> HttpResponse:
+    return HttpResponseForbidden(
+        _(
+            "You opened unusually many cases in the last hour. Opening cases is blocked "
+            "until an administrator clears it."
+        )
+    )
+
+
+def _reason_form(
+    request: HttpRequest, application: Any, *, error: str | None = None, status: int = 200
+) -> HttpResponse:
+    context = {
+        "case_id": application.pk,
+        "stage": application.stage,
+        "error": error,
+        "minutes": settings.ENLIST_NEED_TO_KNOW_MINUTES,
+        "max_length": REASON_MAX_LENGTH,
+    }
+    return render(request, "cases/case_reason.html", context, status=status)
+
+
+def _give_reason(request: HttpRequest, application: Any) -> HttpResponse:
+    if needs_reason(user=request.user, application=application, session=request.session):
+        try:
+            grant_open(
+                user=request.user,
+                application=application,
+                reason=request.POST.get("reason", ""),
+                via="web",
+                session=request.session,
+            )
+        except InvalidInput as exc:
+            return _reason_form(request, application, error=exc.messages, status=422)
+    return _after_action(application.pk)
 
 
 def _after_action(application_id: uuid.UUID) -> HttpResponse:
@@ -209,6 +271,17 @@ def case_document_download(
     request: HttpRequest, application_id: uuid.UUID, document_id: uuid.UUID
 ) -> HttpResponse:
     document = _document_or_404(request, application_id, document_id)
+    try:
+        case_open_check(
+            user=request.user,
+            application=document.application,
+            via="web",
+            session=request.session,
+        )
+    except ViewsBlocked:
+        return _blocked()
+    except ReasonRequired:
+        return _after_action(application_id)  # the case page asks why first
     audit_document_view(actor=request.user, document=document, via="web")
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
         document.content_type, "bin"

@@ -4,14 +4,16 @@ A case is kept for a number of days after it reaches a final stage, then its dat
 destroyed (``cases.erasure``). The clock starts when the case entered that stage (its
 ``stage_changed_at``: the decision, the withdrawal, or enlistment, i.e. the handover to the
 unit). Applicants whose country prosecutes or warns against volunteering (advisory
-``prosecuted`` or ``warned``) are high-risk: their case is kept for the shortest period
-configured, never longer than their stage's own.
+``prosecuted`` or ``warned``) are high-risk: whatever final stage they reach, their case is
+kept for the shortest period of ALL the configured rules (``high_risk`` and every stage's),
+so that a configuration that makes ``high_risk`` longer than some stage cannot keep them
+longer than anyone else.
 
     stage       days after entering it   high-risk
-    rejected    90                       min(90, 7)
-    referred    90                       min(90, 7)
-    withdrawn   30                       min(30, 7)
-    enlisted    30                       min(30, 7)
+    rejected    90                       min(90, 90, 30, 30, 7) = 7
+    referred    90                       7
+    withdrawn   30                       7
+    enlisted    30                       7
     open stages never (the case is in progress)
 """
 
@@ -73,7 +75,12 @@ class RetentionPolicy:
         base = self.stage_days.get(stage)
         if base is None:
             return None
-        return min(base, self.high_risk_days) if high_risk else base
+        return self.shortest_days if high_risk else base
+
+    @property
+    def shortest_days(self) -> int:
+        """What a high-risk case keeps: the shortest of every configured rule."""
+        return min([self.high_risk_days, *self.stage_days.values()])
 
     def erase_after(
         self, *, stage: str, entered_at: datetime.datetime, high_risk: bool

@@ -1,5 +1,5 @@
-"""`enlist staff add USERNAME --role ROLE [--mission CODE]`, `enlist staff token USERNAME` and
-`enlist staff otp-reset USERNAME`."""
+"""`enlist staff add USERNAME --role ROLE [--mission CODE]`, `enlist staff token USERNAME`,
+`enlist staff otp-reset USERNAME` and `enlist staff unblock USERNAME`."""
 
 from __future__ import annotations
 
@@ -44,12 +44,20 @@ class Command(BaseCommand):
             "one at their next sign-in.",
         )
         reset.add_argument("username")
+        unblock = sub.add_parser(
+            "unblock",
+            help="Let a staff account open cases again after it passed the hourly view limit "
+            "(recorded in the audit trail).",
+        )
+        unblock.add_argument("username")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "add":
             self._add(**options)
         elif action == "token":
             self._token(**options)
+        elif action == "unblock":
+            self._unblock(**options)
         else:
             self._otp_reset(**options)
 
@@ -91,3 +99,16 @@ class Command(BaseCommand):
             f"Removed {removed} authenticator(s) of {user.username}: they set up a new one at "
             "their next sign-in."
         )
+
+    def _unblock(self, *, username: str, **_: Any) -> None:
+        from enlist.audit.access import views_unblock
+        from enlist.errors import NotFound
+
+        try:
+            cleared = views_unblock(username=username)
+        except NotFound as exc:
+            raise CommandError(exc.message) from None
+        if cleared:
+            self.stdout.write(f"{username} may open cases again ({cleared} block(s) cleared).")
+        else:
+            self.stdout.write(f"{username} was not blocked.")

@@ -1,0 +1,235 @@
+"""Need-to-know at the moment a case is opened: the reason gate and the hourly view limits.
+
+``case_open_check`` runs before any page or endpoint shows a case's personal data (after the
+scope check, before the view is recorded):
+
+1. A user whose case views are blocked (a hard alert not yet cleared) is refused (403).
+2. A case outside the user's normal flow (``cases/need_to_know.py``) needs a reason: a grant
+   held in the staff session for ``ENLIST_NEED_TO_KNOW_MINUTES``, or a reason given with this
+   request (the API: header ``X-Access-Reason`` or query ``reason``). Without one: 428 naming
+   the field ``reason``. Each reason is recorded: an ``AccessGrant`` (the text, sealed with the
+   volunteer's key) and an audit entry naming it.
+3. The view is counted (one row per user and hour). Past the soft threshold of the user's
+   role the user is flagged to auditors (a ``ViewAlert`` and an audit entry); past the hard
+   limit the view is refused and the user blocked until ``enlist staff unblock``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import unquote
+
+from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from enlist.accounts.models import StaffUser
+from enlist.audit.models import AccessGrant, AlertLevel, AuditAction, CaseViewCount, ViewAlert
+from enlist.audit.services import SYSTEM, audit_record
+from enlist.cases.need_to_know import REASON_MAX_LENGTH, REASON_MIN_LENGTH, reason_required
+from enlist.errors import EnlistError, FieldError, InvalidInput, NotFound, NotPermitted
+
+SESSION_GRANTS = "enlist_case_grants"  # {application id: unix time the grant ends}
+REASON_HEADER = "X-Access-Reason"
+DEFAULT_LIMITS = (20, 40)
+
+
+class ReasonRequired(EnlistError):
+    """Opening this case is outside the user's normal flow and no reason was given (428)."""
+
+    status = 428
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Opening this case is outside your normal flow: give a reason first "
+            f"(API: header {REASON_HEADER} or query parameter reason).",
+            field="reason",
+        )
+
+
+class ViewsBlocked(NotPermitted):
+    def __init__(self) -> None:
+        super().__init__(
+            "You opened unusually many cases in the last hour. Opening cases is blocked "
+            "until an administrator clears it."
+        )
+
+
+def view_limits(role: str) -> tuple[int, int]:
+    """(soft, hard) case views per hour for a role."""
+    return tuple(settings.ENLIST_VIEW_LIMITS.get(role, DEFAULT_LIMITS))  # type: ignore[return-value]
+
+
+def _hour(moment: Any) -> Any:
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def views_blocked(*, user: StaffUser) -> bool:
+    return ViewAlert.objects.filter(
+        user=user, level=AlertLevel.HARD, cleared_at__isnull=True
+    ).exists()
+
+
+def views_charge(*, user: StaffUser) -> int:
+    """Count one case view of `user` in this hour; flag or block past the role's thresholds.
+
+    Returns the count. The alert is committed before ViewsBlocked is raised, so the block
+    stays even though the refused request does nothing else.
+    """
+    soft, hard = view_limits(user.role)
+    hour = _hour(timezone.now())
+    level = None
+    with transaction.atomic():
+        rows = CaseViewCount.objects.filter(user=user, hour=hour)
+        if not rows.update(count=F("count") + 1):
+            try:
+                with transaction.atomic():
+                    CaseViewCount.objects.create(user=user, hour=hour, count=1)
+            except IntegrityError:  # a concurrent first view of the hour
+                rows.update(count=F("count") + 1)
+        count = rows.values_list("count", flat=True).get()
+        if count > hard:
+            level, threshold = AlertLevel.HARD, hard
+        elif count > soft:
+            level, threshold = AlertLevel.SOFT, soft
+        if level is not None:
+            _, created = ViewAlert.objects.get_or_create(
+                user=user,
+                hour=hour,
+                level=level,
+                cleared_at=None,
+                defaults={"count": count, "threshold": threshold},
+            )
+            if created:
+                audit_record(
+                    actor=user,
+                    action=AuditAction.VIEW_ALERT,
+                    target=user,
+                    detail={"level": level.value, "count": count, "role": user.role},
+                )
+    if level == AlertLevel.HARD:
+        raise ViewsBlocked()
+    return count
+
+
+@transaction.atomic
+def views_unblock(*, username: str, actor: StaffUser | None = None) -> int:
+    """Clear a user's open hard alerts (and this hour's count); returns how many were cleared."""
+    user = StaffUser.objects.filter(username=username).first()
+    if user is None:
+        raise NotFound(f"No staff account named {username!r}.")
+    now = timezone.now()
+    cleared = ViewAlert.objects.filter(
+        user=user, level=AlertLevel.HARD, cleared_at__isnull=True
+    ).update(cleared_at=now, cleared_by=actor)
+    CaseViewCount.objects.filter(user=user, hour=_hour(now)).delete()
+    audit_record(
+        actor=actor,
+        actor_role=None if actor is not None else SYSTEM,
+        action=AuditAction.PERMISSION_CHANGE,
+        target=user,
+        detail={"change": "unblock_views", "count": cleared},
+    )
+    return cleared
+
+
+def reason_from_request(request: Any) -> str:
+    """The reason an API caller gave: header X-Access-Reason (percent-encoded for non-ASCII
+    text) or query parameter `reason`."""
+    header = request.headers.get(REASON_HEADER, "")
+    return unquote(header).strip() if header else request.GET.get("reason", "").strip()
+
+
+def grant_active(session: SessionBase | None, application_id: Any) -> bool:
+    if session is None:
+        return False
+    until = session.get(SESSION_GRANTS, {}).get(str(application_id))
+    return isinstance(until, int | float) and until > time.time()
+
+
+def grant_open(
+    *,
+    user: StaffUser,
+    application: Any,
+    reason: str,
+    via: str,
+    session: SessionBase | None = None,
+) -> AccessGrant:
+    """Record why `user` opens `application`, and hold the grant in `session` if given."""
+    reason = reason.strip()
+    if len(reason) < REASON_MIN_LENGTH:
+        raise InvalidInput(
+            [FieldError("reason", f"Give a reason of at least {REASON_MIN_LENGTH} characters.")]
+        )
+    if len(reason) > REASON_MAX_LENGTH:
+        raise InvalidInput([FieldError("reason", f"At most {REASON_MAX_LENGTH} characters.")])
+    minutes = settings.ENLIST_NEED_TO_KNOW_MINUTES
+    with transaction.atomic():
+        grant = AccessGrant(application=application, user=user, reason=reason, via=via)
+        grant.save()
+        audit_record(
+            actor=user,
+            action=AuditAction.OPEN_WITH_REASON,
+            target=application,
+            detail={"via": via, "grant": str(grant.uid), "minutes": minutes},
+        )
+    if session is not None:
+        grants = {
+            key: until
+            for key, until in session.get(SESSION_GRANTS, {}).items()
+            if isinstance(until, int | float) and until > time.time()
+        }
+        grants[str(application.pk)] = int(time.time()) + minutes * 60
+        session[SESSION_GRANTS] = grants
+    return grant
+
+
+# Other apps' queues: fn(user, application) -> True when the case waits in a queue of the
+# user's role (e.g. an HQ review queue), which puts it in the user's normal flow.
+FlowCheck = Callable[[StaffUser, Any], bool]
+_flow_checks: list[FlowCheck] = []
+
+
+def register_flow_check(check: FlowCheck) -> None:
+    """Called from an AppConfig.ready(): cases in `check`'s queues open without a reason."""
+    if check not in _flow_checks:
+        _flow_checks.append(check)
+
+
+def needs_reason(*, user: StaffUser, application: Any, session: SessionBase | None) -> bool:
+    if application.is_erased:
+        return False  # nothing personal left to show
+    if not reason_required(role=user.role, stage=application.stage):
+        return False
+    if grant_active(session, application.pk):
+        return False
+    return not any(check(user, application) for check in _flow_checks)
+
+
+def case_open_check(
+    *,
+    user: StaffUser,
+    application: Any,
+    via: str,
+    session: SessionBase | None = None,
+    reason: str = "",
+    acting: bool = False,
+) -> None:
+    """Run before showing a case's personal data; raises ViewsBlocked, ReasonRequired or
+    InvalidInput (a reason too short). See the module's docstring.
+
+    `acting`: the user is making a move the workflow table gives their role (the answer then
+    shows the case): the move is its own recorded purpose, so no reason is asked; the view
+    still counts.
+    """
+    if views_blocked(user=user):
+        raise ViewsBlocked()
+    if not acting and needs_reason(user=user, application=application, session=session):
+        if not reason:
+            raise ReasonRequired()
+        grant_open(user=user, application=application, reason=reason, via=via, session=session)
+    views_charge(user=user)

@@ -1,0 +1,34 @@
+"""The admin's one audit page: view alerts, and clearing a block (recorded in the trail)."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from enlist.audit.access import views_unblock
+from enlist.audit.models import AlertLevel, ViewAlert
+
+
+@admin.register(ViewAlert)
+class ViewAlertAdmin(admin.ModelAdmin):
+    list_display = ["user", "level", "hour", "count", "threshold", "raised_at", "cleared_at"]
+    list_filter = ["level", "cleared_at"]
+    actions = ["unblock"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.action(description="Clear the block: let these users open cases again")
+    def unblock(self, request: HttpRequest, queryset: QuerySet[ViewAlert]) -> None:
+        blocked = queryset.filter(level=AlertLevel.HARD, cleared_at__isnull=True)
+        usernames = sorted(set(blocked.values_list("user__username", flat=True)))
+        for username in usernames:
+            views_unblock(username=username, actor=request.user)
+        self.message_user(request, f"Cleared: {', '.join(usernames) or 'none'}.", messages.INFO)
