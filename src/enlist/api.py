@@ -89,10 +89,12 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _mount() -> None:
     import enlist.intake.api  # noqa: F401  registers POST /applications on the cases router
     from enlist.cases.api import router as cases_router
+    from enlist.matching.api import router as matching_router
     from enlist.missions.api import router as missions_router
 
     api.add_router("/", missions_router)
     api.add_router("/", cases_router)
+    api.add_router("/", matching_router)
 
 
 _mount()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("enlist.accounts.urls")),  # sign-in (password, then TOTP code)
     path("staff/", include("enlist.cases.urls")),
+    path("staff/duplicates/", include("enlist.matching.urls")),  # HQ's review queue
     path("audit/", include("enlist.audit.urls")),
     path("", include("enlist.intake.urls")),
 ]
