@@ -246,13 +246,14 @@ def test_the_queue_is_hq_only(request, client, persona, web_vilnius, walk_in_osl
 def test_queue_is_highest_probability_first(vilnius, oslo, hq, web_vilnius, walk_in_oslo):
     from enlist.matching.selectors import match_queue
 
-    weaker = submit(oslo, {**WALK_IN, "phone": None, "email": "other@example.net"})
+    # Names and birth date only: flagged, with less evidence than the shared phone.
+    submit(oslo, {**WALK_IN, "phone": None, "email": "other@example.net"})
     pairs = list(match_queue(user=hq))
-    assert [p.probability for p in pairs] == sorted((p.probability for p in pairs), reverse=True)
-    assert (
-        pairs[0] == pair_of(web_vilnius, walk_in_oslo)
-        or pairs[0].probability >= pair_of(web_vilnius, weaker).probability
-    )
+    assert len(pairs) == 3
+    probabilities = [p.probability for p in pairs]
+    assert probabilities == sorted(probabilities, reverse=True)
+    assert probabilities[0] > probabilities[-1]
+    assert pairs[0] == pair_of(web_vilnius, walk_in_oslo)
 
 
 # --- decisions -----------------------------------------------------------------------------
@@ -295,23 +296,22 @@ def test_a_dismissed_pair_is_never_proposed_again(oslo, hq, web_vilnius, walk_in
     assert list(match_queue(user=hq)) == []
 
 
-def test_confirmations_merge_persons_transitively(vilnius, oslo, hq, web_vilnius, walk_in_oslo):
-    # A third application of the same man, and a fourth that matches only the third.
+def test_confirmation_settles_the_open_pairs_inside_the_person(
+    vilnius, oslo, hq, web_vilnius, walk_in_oslo
+):
+    # A third application of the same man: three pairs, all open.
     third = submit(oslo, {**WALK_IN, "email": "third@example.net", "phone": "+380 67 000 1122"})
+    assert MatchCandidate.objects.filter(status=MatchStatus.OPEN).count() == 3
     match_confirm(candidate=pair_of(web_vilnius, walk_in_oslo), actor=hq)
-    first_person = PersonLink.objects.get(application=web_vilnius).person
-    pair = pair_of(walk_in_oslo, third)
-    match_confirm(candidate=pair, actor=hq)
-    persons = set(
-        PersonLink.objects.filter(application__in=[web_vilnius, walk_in_oslo, third]).values_list(
-            "person_id", flat=True
-        )
-    )
-    assert persons == {first_person.pk}  # the first person's id is stable
-    # Two persons confirmed apart, then joined: the older one absorbs the younger.
-    if MatchCandidate.objects.filter(status=MatchStatus.OPEN).exists():
-        match_confirm(candidate=MatchCandidate.objects.filter(status="open").first(), actor=hq)
-    assert Person.objects.filter(merged_into__isnull=True).count() == 1
+    person = PersonLink.objects.get(application=web_vilnius).person
+    assert MatchCandidate.objects.filter(status=MatchStatus.OPEN).count() == 2
+    match_confirm(candidate=pair_of(walk_in_oslo, third), actor=hq)
+    # The first person's id is stable, and the pair (first, third) is settled with it.
+    assert set(PersonLink.objects.values_list("person_id", flat=True)) == {person.pk}
+    assert PersonLink.objects.count() == 3
+    assert pair_of(web_vilnius, third).status == MatchStatus.CONFIRMED
+    assert not MatchCandidate.objects.filter(status=MatchStatus.OPEN).exists()
+    assert AuditEntry.objects.order_by("-sequence").first().detail["count"] == 2
 
 
 def test_joining_two_confirmed_persons_merges_them(vilnius, oslo, hq):
@@ -364,6 +364,7 @@ def test_queue_views_and_decisions_are_audited(client, hq, web_vilnius, walk_in_
         "via": "web",
         "change": "match_dismiss",
         "ids": [str(pair.left_id), str(pair.right_id)],
+        "count": 1,
     }
     # "Who saw or changed case X" finds the decision under both cases.
     for application_id in ids:

@@ -20,8 +20,9 @@ its transaction, for every channel):
    was: a dismissal is never proposed again; applications already one person are not paired.
 
 HQ confirms (``match_confirm``: both applications linked to one ``Person``, persons merged
-transitively) or dismisses (``match_dismiss``). Both are refused on a pair already decided
-(409) and for any role but HQ (403), and audited in the same transaction.
+transitively, open pairs inside the person settled with it) or dismisses (``match_dismiss``).
+Both are refused on a pair already decided (409) and for any role but HQ (403), and audited
+in the same transaction.
 """
 
 from __future__ import annotations
@@ -359,12 +360,21 @@ def _link(application_ids: Sequence[uuid.UUID], actor: StaffUser) -> Person:
     return survivor
 
 
-def _audit_decision(candidate: MatchCandidate, actor: StaffUser, change: str, via: str) -> None:
+def _audit_decision(
+    candidate: MatchCandidate, actor: StaffUser, change: str, via: str, count: int = 1
+) -> None:
+    """`count`: the pairs this decision settled (a confirmation also settles the open pairs
+    between applications it made one person)."""
     audit_record(
         actor=actor,
         action=AuditAction.CHANGE,
         target=("match", candidate.pk),
-        detail={"via": via, "change": change, "ids": [str(i) for i in candidate.application_ids]},
+        detail={
+            "via": via,
+            "change": change,
+            "ids": [str(i) for i in candidate.application_ids],
+            "count": count,
+        },
     )
 
 
@@ -386,7 +396,14 @@ def match_confirm(*, candidate: MatchCandidate, actor: StaffUser, via: str = "we
     locked = _locked_open(candidate)
     person = _link(locked.application_ids, actor)
     _decide(locked, MatchStatus.CONFIRMED, actor)
-    _audit_decision(locked, actor, "match_confirm", via)
+    # Open pairs inside the person now are answered by this confirmation too.
+    members = list(
+        PersonLink.objects.filter(person=person).values_list("application_id", flat=True)
+    )
+    implied = MatchCandidate.objects.filter(
+        status=MatchStatus.OPEN, left_id__in=members, right_id__in=members
+    ).update(status=MatchStatus.CONFIRMED, decided_at=locked.decided_at, decided_by=actor)
+    _audit_decision(locked, actor, "match_confirm", via, count=1 + implied)
     candidate.status, candidate.decided_at = locked.status, locked.decided_at
     return person
 
