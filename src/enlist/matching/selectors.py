@@ -20,7 +20,7 @@ from enlist.cases.models import Application
 from enlist.errors import NotFound
 from enlist.matching.compare import FIELDS
 from enlist.matching.models import MatchCandidate, MatchStatus
-from enlist.matching.services import open_pairs_of, person_of
+from enlist.matching.services import pairs_of, person_of
 
 FIELD_ORDER = [f.name for f in FIELDS]
 
@@ -37,7 +37,7 @@ def evidence_list(evidence: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
 def case_matches(application: Application, user: StaffUser) -> dict[str, Any]:
     """The ``matching`` section of a case as ``user`` may see it (a case-detail provider)."""
     pairs = list(
-        MatchCandidate.objects.filter(open_pairs_of(application.pk))
+        MatchCandidate.objects.filter(pairs_of(application.pk))
         .filter(status__in=[MatchStatus.OPEN, MatchStatus.CONFIRMED])
         .order_by("-probability", "found_at")
     )

@@ -102,7 +102,7 @@ def application_records(application: Application) -> list[Record]:
     return records
 
 
-def _exact_digests(application: Application, records: Sequence[Record]) -> list[bytes]:
+def _exact_digests(application: Application) -> list[bytes]:
     """The case search's digests of the application's passport, email and phone."""
     indexer = blind_indexer()
     terms = application_terms(
@@ -258,7 +258,7 @@ def application_match(
         return []
     records = application_records(application)
     digests = match_digests(records)
-    ids = _candidate_ids(application.pk, digests, _exact_digests(application, records))
+    ids = _candidate_ids(application.pk, digests, _exact_digests(application))
     if write_keys:
         _keys_write(application.pk, digests)
     scored = _best_scores(records, _records_of(ids, cache))
@@ -430,5 +430,6 @@ def person_of(application: Application) -> Person | None:
     return _root(link.person) if link else None
 
 
-def open_pairs_of(application_id: uuid.UUID) -> Q:
+def pairs_of(application_id: uuid.UUID) -> Q:
+    """The candidate pairs an application is part of, on either side."""
     return Q(left_id=application_id) | Q(right_id=application_id)
