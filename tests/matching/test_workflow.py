@@ -462,3 +462,25 @@ def test_rematch_command_finds_pairs_missed_on_arrival(monkeypatch, vilnius, osl
     assert "1 pairs await" in out.getvalue()
     assert pair_of(a, b).status == MatchStatus.OPEN
     assert AuditEntry.objects.order_by("-sequence").first().detail["change"] == "match_rematch"
+
+
+def test_an_open_pair_rescored_below_a_new_threshold_leaves_the_queue(
+    settings, hq, web_vilnius, walk_in_oslo
+):
+    settings.ENLIST_MATCH_THRESHOLD = 0.999999999999
+    applications_rematch()
+    assert not MatchCandidate.objects.exists()
+
+
+def test_a_decided_pair_stays_whatever_the_new_threshold(settings, hq, web_vilnius, walk_in_oslo):
+    match_dismiss(candidate=pair_of(web_vilnius, walk_in_oslo), actor=hq)
+    settings.ENLIST_MATCH_THRESHOLD = 0.999999999999
+    applications_rematch()
+    assert pair_of(web_vilnius, walk_in_oslo).status == MatchStatus.DISMISSED
+
+
+def test_namesakes_sharing_only_a_name_built_mailbox_are_not_flagged(vilnius, oslo):
+    submit(vilnius, {**STRANGER, "email": "ingrid.solberg@example.no"})
+    submit(oslo, {**STRANGER, "email": "ingrid.solberg@example.com", "date_of_birth": "1962-02-14",
+                  "phone": "+47 400 00 000", "passport_number": None})  # fmt: skip
+    assert MatchCandidate.objects.count() == 0
