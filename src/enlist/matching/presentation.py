@@ -3,8 +3,10 @@ queue rows and the side-by-side comparison HQ decides on."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enlist.accounts.models import StaffUser
@@ -66,8 +68,8 @@ COMPARED_ROWS: tuple[tuple[Any, str, str | None], ...] = (
     (_("Reference"), "reference", None),
     (_("Given name"), "given_name", "given_name"),
     (_("Family name"), "family_name", "family_name"),
-    (_("Given name (native script)"), "given_name_native", "given_name"),
-    (_("Family name (native script)"), "family_name_native", "family_name"),
+    (_("Given name (native script)"), "given_name_native", None),
+    (_("Family name (native script)"), "family_name_native", None),
     (_("Date of birth"), "date_of_birth", "date_of_birth"),
     (_("Nationality"), "nationality", "nationality"),
     (_("Residence"), "residence_country", None),
@@ -81,6 +83,15 @@ COMPARED_ROWS: tuple[tuple[Any, str, str | None], ...] = (
 )
 
 
+def _shown(value: Any) -> Any:
+    """Dates and times as the case page writes them (ISO order, local time)."""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
 def pair_detail(candidate: MatchCandidate, *, user: StaffUser) -> dict[str, Any]:
     """The pair with both cases as HQ sees them (``cases.presentation.case_detail``)."""
     left = case_detail(candidate.left, user=user)
@@ -90,8 +101,8 @@ def pair_detail(candidate: MatchCandidate, *, user: StaffUser) -> dict[str, Any]
         {
             "key": key,
             "label": label,
-            "left": left.get(key),
-            "right": right.get(key),
+            "left": _shown(left.get(key)),
+            "right": _shown(right.get(key)),
             "evidence": evidence.get(field) if field else None,
         }
         for label, key, field in COMPARED_ROWS
