@@ -216,7 +216,7 @@ except ValueError:
     ENLIST_MATCH_THRESHOLD = -1.0
 if not 0 < ENLIST_MATCH_THRESHOLD < 1:
     raise ImproperlyConfigured("ENLIST_MATCH_THRESHOLD must be a probability between 0 and 1.")
-ENLIST_MATCH_MAX_CANDIDATES = env_int("ENLIST_MATCH_MAX_CANDIDATES", 50, minimum=1)
+ENLIST_MATCH_MAX_CANDIDATES = env_int("ENLIST_MATCH_MAX_CANDIDATES", 20, minimum=1)
 
 # Second factor (django-otp, TOTP): mandatory for every staff sign-in (accounts/views.py).
 OTP_TOTP_ISSUER = env_str("ENLIST_OTP_ISSUER", "Enlist")  # the name shown in the phone's app

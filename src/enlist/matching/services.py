@@ -13,8 +13,8 @@ its transaction, for every channel):
    at most ``settings.ENLIST_MATCH_MAX_CANDIDATES`` candidates are kept, those sharing the
    most digests first (an exact identifier counts three).
 3. The candidates' names, dates and contacts are decrypted in memory only, and scored against
-   the new application with the engine's Fellegi-Sunter scoring (``engine.score_pairs``);
-   every pairing of Latin and native-script names is tried and the best kept.
+   the new application with the engine's Fellegi-Sunter scoring (``engine.score_pairs``):
+   Latin names with Latin names and native with native (when both have them), the best kept.
 4. A pair at or above ``settings.ENLIST_MATCH_THRESHOLD`` becomes a ``MatchCandidate`` with the
    probability and the agreement level of each field. A pair HQ already decided is left as it
    was: a dismissal is never proposed again; applications already one person are not paired.
@@ -204,16 +204,17 @@ def _records_of(ids: Sequence[uuid.UUID], cache: RecordCache | None) -> RecordCa
 
 
 def _best_scores(new: Sequence[Record], candidates: RecordCache) -> dict[uuid.UUID, ScoredPair]:
-    """Each candidate's best pairing of name forms with the new application's."""
+    """Each candidate's best pairing of name forms with the new application's: Latin with
+    Latin and, when both have them, native with native (the engine transliterates, so a
+    Latin-native pairing adds little beyond these two)."""
     records = list(new)
     pairs: list[tuple[int, int]] = []
     owners: list[uuid.UUID] = []
     for candidate_id, variants in candidates.items():
-        for variant in variants:
+        for k, variant in enumerate(variants[: len(new)]):
             records.append(variant)
-            for k in range(len(new)):
-                pairs.append((k, len(records) - 1))
-                owners.append(candidate_id)
+            pairs.append((k, len(records) - 1))
+            owners.append(candidate_id)
     if not pairs:
         return {}
     best: dict[uuid.UUID, ScoredPair] = {}
@@ -245,36 +246,47 @@ def _person_of(application_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, uuid.UUI
 
 
 def _flag(application_id: uuid.UUID, scored: dict[uuid.UUID, ScoredPair]) -> list[MatchCandidate]:
+    """Record the probable pairs in a fixed number of queries, however many there are."""
     threshold = match_threshold()
     probable = {i: p for i, p in scored.items() if p.probability >= threshold}
+    existing = {
+        (c.right_id if c.left_id == application_id else c.left_id): c
+        for c in MatchCandidate.objects.filter(pairs_of(application_id))
+    }
     # An open pair re-scored below the threshold (a new threshold or model) was never
     # decided: it leaves the queue. Decided pairs are kept whatever the score.
-    improbable = [_ordered(application_id, i) for i in scored if i not in probable]
-    if improbable:
-        stale = Q(pk__in=[])
-        for left, right in improbable:
-            stale |= Q(left_id=left, right_id=right)
-        MatchCandidate.objects.filter(stale, status=MatchStatus.OPEN).delete()
+    stale = [
+        c.pk
+        for other_id, c in existing.items()
+        if other_id in scored and other_id not in probable and c.status == MatchStatus.OPEN
+    ]
+    if stale:
+        MatchCandidate.objects.filter(pk__in=stale, status=MatchStatus.OPEN).delete()
     if not probable:
         return []
     persons = _person_of([application_id, *probable])
-    flagged = []
+    flagged, created, changed = [], [], []
     for other_id, pair in sorted(probable.items(), key=lambda item: str(item[0])):
         mine, theirs = persons.get(application_id), persons.get(other_id)
         if mine is not None and mine == theirs:
             continue  # already confirmed as one person
-        left, right = _ordered(application_id, other_id)
         evidence = evidence_of(pair)
-        candidate, created = MatchCandidate.objects.get_or_create(
-            left_id=left,
-            right_id=right,
-            defaults={"probability": pair.probability, "evidence": evidence},
-        )
-        if not created and candidate.status == MatchStatus.OPEN:
+        candidate = existing.get(other_id)
+        if candidate is None:
+            left, right = _ordered(application_id, other_id)
+            candidate = MatchCandidate(
+                left_id=left, right_id=right, probability=pair.probability, evidence=evidence
+            )
+            created.append(candidate)
+        elif candidate.status != MatchStatus.OPEN:
+            continue  # decided: confirmed stays confirmed, dismissed is never proposed again
+        elif (candidate.probability, candidate.evidence) != (pair.probability, evidence):
             candidate.probability, candidate.evidence = pair.probability, evidence
-            candidate.save(update_fields=["probability", "evidence"])
-        if candidate.status == MatchStatus.OPEN:
-            flagged.append(candidate)
+            changed.append(candidate)
+        flagged.append(candidate)
+    MatchCandidate.objects.bulk_create(created)
+    if changed:
+        MatchCandidate.objects.bulk_update(changed, ["probability", "evidence"])
     return flagged
 
 
