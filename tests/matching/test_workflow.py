@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import uuid
 
 import pytest
 from django.core.management import call_command
@@ -484,3 +485,48 @@ def test_namesakes_sharing_only_a_name_built_mailbox_are_not_flagged(vilnius, os
     submit(oslo, {**STRANGER, "email": "ingrid.solberg@example.com", "date_of_birth": "1962-02-14",
                   "phone": "+47 400 00 000", "passport_number": None})  # fmt: skip
     assert MatchCandidate.objects.count() == 0
+
+
+def test_end_to_end_web_form_api_then_walk_in_page_then_hq_api(
+    client, api_as, vilnius, oslo, clerk_oslo, hq
+):
+    # The volunteer applies on the web (the public API the form's partners use) to Vilnius...
+    body = application_payload(mission=vilnius.code, **WEB)
+    created = api_as().post("/applications", body)
+    assert created.status_code == 201
+    web_id = created.json()["id"]
+    # ...then walks into Oslo, where a clerk records him through the staff page.
+    form = {
+        "submission_key": "walk-in-1",
+        "channel": "walk_in",
+        "nationality": "UA",
+        "given_name": "Aleksandr",
+        "family_name": "Kovalenko",
+        "date_of_birth": "1991-03-08",
+        "residence_country": "UA",
+        "email": "sasha.k.1991@example.net",
+        "phone": "050-123-45-67",
+        "mission": oslo.code,
+        "languages": "uk, en",
+        "years": "4",
+        "combat_deployments": "0",
+        "legal_advisory_acknowledged": "on",
+        "consent": "on",
+    }
+    recorded = sign_in(client, clerk_oslo).post("/staff/cases/new/", form)
+    assert recorded.status_code == 302
+    walk_in = Application.objects.get(mission=oslo)
+    page = client.get(recorded["Location"]).content.decode()
+    assert NEUTRAL in page and "lt-vilnius" not in page and web_id not in page
+
+    queue = api_as(hq).get("/duplicates").json()
+    (item,) = queue["items"]
+    assert {item["left"]["id"], item["right"]["id"]} == {web_id, str(walk_in.pk)}
+    confirmed = api_as(hq).post(f"/duplicates/{item['id']}/confirm").json()
+    persons = set(
+        PersonLink.objects.filter(application_id__in=[web_id, walk_in.pk]).values_list(
+            "person_id", flat=True
+        )
+    )
+    assert persons == {uuid.UUID(confirmed["person"])}
+    assert Application.objects.filter(pk__in=[web_id, walk_in.pk]).count() == 2
