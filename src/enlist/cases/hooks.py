@@ -19,7 +19,7 @@ it is called for roles that see the whole case, with the viewing user (for their
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -45,11 +45,34 @@ def register_fact_provider(provider: FactProvider) -> None:
         _providers.append(provider)
 
 
-def gather_facts(application: Application) -> dict[str, Any]:
-    facts: dict[str, Any] = {}
-    for provider in _providers:
-        facts.update(provider(application))
-    return facts
+class LazyFacts(Mapping[str, Any]):
+    """The providers' facts, asked for only when a guard first reads one: most moves have no
+    guard, and each provider costs a query."""
+
+    def __init__(self, application: Application) -> None:
+        self._application = application
+        self._facts: dict[str, Any] | None = None
+
+    def _loaded(self) -> dict[str, Any]:
+        if self._facts is None:
+            facts: dict[str, Any] = {}
+            for provider in _providers:
+                facts.update(provider(self._application))
+            self._facts = facts
+        return self._facts
+
+    def __getitem__(self, key: str) -> Any:
+        return self._loaded()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+
+def gather_facts(application: Application) -> LazyFacts:
+    return LazyFacts(application)
 
 
 def register_stage_entry(stage: Stage | str, handler: StageEntryHandler) -> None:
