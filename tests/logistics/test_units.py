@@ -329,3 +329,14 @@ def test_another_mission_s_case_is_not_found_before_the_role_is_checked(
     for path in ("unit/", "unit/preference/"):
         response = client.post(f"/staff/cases/{arrived_by.pk}/{path}", {"unit": "pahonia"})
         assert response.status_code == 404, path
+
+
+def test_hq_gives_a_reason_before_reading_an_earlier_unit_decision(api_as, hq, arrived_by):
+    """Security suite (need-to-know): once the volunteer is enlisted, the case is outside
+    HQ's flow: an override's reason (free text) is shown only after a reason of HQ's own."""
+    unit_assign(application=arrived_by, unit_code="pahonia", actor=hq)
+    path = f"/applications/{arrived_by.pk}/unit"
+    assert api_as(hq).get(path).status_code == 200  # arrived: HQ's own move is pending
+    application_transition(application=arrived_by, to="enlisted", actor=hq)
+    assert api_as(hq).get(path).status_code == 428
+    assert api_as(hq).get(path, reason="Checking the unit decision").status_code == 200
