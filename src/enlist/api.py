@@ -91,6 +91,7 @@ def _mount() -> None:
     from enlist.cases.api import router as cases_router
     from enlist.interviews.api import router as interviews_router
     from enlist.logistics.api import router as logistics_router
+    from enlist.matching.api import router as matching_router
     from enlist.missions.api import router as missions_router
     from enlist.travel.api import router as travel_router
     from enlist.visas.api import router as visas_router
@@ -101,6 +102,7 @@ def _mount() -> None:
     api.add_router("/", logistics_router)
     api.add_router("/", interviews_router)
     api.add_router("/", travel_router)
+    api.add_router("/", matching_router)
 
 
 _mount()

@@ -210,6 +210,17 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Matching on arrival (enlist.matching): a pair at or above this probability is flagged for
+# HQ's review (ENLIST_MATCH_THRESHOLD, 0 < P < 1); at most this many earlier applications are
+# decrypted and scored per new one, so a clerk never waits on a common name.
+try:
+    ENLIST_MATCH_THRESHOLD = float(env_str("ENLIST_MATCH_THRESHOLD", "0.9"))
+except ValueError:
+    ENLIST_MATCH_THRESHOLD = -1.0
+if not 0 < ENLIST_MATCH_THRESHOLD < 1:
+    raise ImproperlyConfigured("ENLIST_MATCH_THRESHOLD must be a probability between 0 and 1.")
+ENLIST_MATCH_MAX_CANDIDATES = env_int("ENLIST_MATCH_MAX_CANDIDATES", 20, minimum=1)
+
 # Second factor (django-otp, TOTP): mandatory for every staff sign-in (accounts/views.py).
 OTP_TOTP_ISSUER = env_str("ENLIST_OTP_ISSUER", "Enlist")  # the name shown in the phone's app
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a user's TOTP secret

@@ -16,6 +16,7 @@ urlpatterns = [
     path("travel/", include(travel_urls.public_urlpatterns)),
     path("staff/interviews/", include("enlist.interviews.urls")),
     path("appointment/", include("enlist.interviews.public_urls")),  # signed applicant link
+    path("staff/duplicates/", include("enlist.matching.urls")),  # HQ's review queue
     path("audit/", include("enlist.audit.urls")),
     path("", include("enlist.intake.urls")),
 ]

@@ -60,6 +60,7 @@ DETAIL_KEYS = SUMMARY_KEYS | {
     "documents",
     "history",
     "transitions",
+    "matching",  # possible duplicates (matching issue)
 }
 RECEPTION_DETAIL_KEYS = MINIMAL_SUMMARY_KEYS | {
     "given_name_native",

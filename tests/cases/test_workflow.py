@@ -92,7 +92,12 @@ NOT_IN_TABLE = [
 
 
 # Facts under which every guard of the table holds.
-GUARDS_HOLD = {"interview_verdicts": {"attache": True, "consul": True}}
+# Facts under which every guard of the table holds.
+GUARDS_HOLD = {
+    "interview_verdicts": {"attache": True, "consul": True},
+    "visa_status": "not_needed",
+    "unit_assigned": "pahonia",
+}
 
 
 @pytest.mark.parametrize(
@@ -143,9 +148,6 @@ def test_stage_sets_match_design():
 
 
 # Facts under which every guard of the table holds (each guard is tested on its own below).
-GUARDS_HOLD = {"visa_status": "not_needed", "unit_assigned": "pahonia"}
-
-
 def test_design_table_has_every_expected_row():
     # 9 named rows + withdraw from 7 open stages + hold from 6 + resume to 6.
     assert len(TABLE) == 9 + 7 + 6 + 6 == 28

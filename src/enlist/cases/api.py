@@ -20,6 +20,7 @@ from enlist.cases.presentation import case_detail, case_summary
 from enlist.cases.selectors import CaseFilters, application_list, application_search
 from enlist.cases.services import application_transition
 from enlist.errors import FieldError, InvalidInput
+from enlist.matching.schemas import CaseMatchingOut
 
 router = Router(tags=["staff cases"], auth=StaffTokenAuth())
 PAGE_SIZE = 50
@@ -101,6 +102,9 @@ class CaseDetailOut(CaseSummaryOut):
     documents: list[DocumentOut] | None = None
     history: list[HistoryOut] | None = None
     transitions: list[TransitionOptionOut]
+    # Possible duplicates (matching issue): added field, present for the roles that see the
+    # whole case.
+    matching: CaseMatchingOut | None = None
 
 
 class ListQuery(Schema):

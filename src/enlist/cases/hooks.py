@@ -10,12 +10,16 @@ Stage entry: an app that must act when a case enters a stage (prepare the travel
 entering travel, cancel a booked interview on withdrawal) registers a handler for that stage.
 Handlers run inside the transition's transaction, after the stage change is written, so if one
 fails the move is undone with it.
+
+Case detail: an app that adds a section to a case as staff see it (the matching app's
+possible duplicates) registers a provider of extra keys for ``presentation.case_detail``;
+it is called for roles that see the whole case, with the viewing user (for their scope).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -27,7 +31,11 @@ FactProvider = Callable[["Application"], Mapping[str, Any]]
 # (application, the stage change just written, the staff member who made it)
 StageEntryHandler = Callable[["Application", "StageChange", "StaffUser"], None]
 
+# (application, the staff member viewing it) -> extra keys of the case detail
+DetailProvider = Callable[["Application", "StaffUser"], Mapping[str, Any]]
+
 _providers: list[FactProvider] = []
+_detail_providers: list[DetailProvider] = []
 _entry_handlers: defaultdict[str, list[StageEntryHandler]] = defaultdict(list)
 
 
@@ -37,11 +45,34 @@ def register_fact_provider(provider: FactProvider) -> None:
         _providers.append(provider)
 
 
-def gather_facts(application: Application) -> dict[str, Any]:
-    facts: dict[str, Any] = {}
-    for provider in _providers:
-        facts.update(provider(application))
-    return facts
+class LazyFacts(Mapping[str, Any]):
+    """The providers' facts, asked for only when a guard first reads one: most moves have no
+    guard, and each provider costs a query."""
+
+    def __init__(self, application: Application) -> None:
+        self._application = application
+        self._facts: dict[str, Any] | None = None
+
+    def _loaded(self) -> dict[str, Any]:
+        if self._facts is None:
+            facts: dict[str, Any] = {}
+            for provider in _providers:
+                facts.update(provider(self._application))
+            self._facts = facts
+        return self._facts
+
+    def __getitem__(self, key: str) -> Any:
+        return self._loaded()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+
+def gather_facts(application: Application) -> LazyFacts:
+    return LazyFacts(application)
 
 
 def register_stage_entry(stage: Stage | str, handler: StageEntryHandler) -> None:
@@ -54,3 +85,16 @@ def register_stage_entry(stage: Stage | str, handler: StageEntryHandler) -> None
 def stage_entered(application: Application, change: StageChange, actor: StaffUser) -> None:
     for handler in _entry_handlers.get(change.to_stage, ()):
         handler(application, change, actor)
+
+
+def register_detail_provider(provider: DetailProvider) -> None:
+    """Add a provider of extra case-detail keys once."""
+    if provider not in _detail_providers:
+        _detail_providers.append(provider)
+
+
+def detail_sections(application: Application, user: StaffUser) -> dict[str, Any]:
+    sections: dict[str, Any] = {}
+    for provider in _detail_providers:
+        sections.update(provider(application, user))
+    return sections

@@ -10,6 +10,7 @@ from typing import Any
 
 from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import FULL_CASE_ROLES, READ_ONLY_CASE_ROLES, Role
+from enlist.cases.hooks import detail_sections
 from enlist.cases.models import Application
 from enlist.cases.selectors import application_screening
 from enlist.cases.workflow import available_transitions
@@ -175,6 +176,7 @@ def case_detail(application: Application, *, user: StaffUser) -> dict[str, Any]:
         ],
         "transitions": _transitions(application, role),
     }
+    detail |= detail_sections(application, user)
     return detail
 
 

@@ -202,7 +202,7 @@ def check_transition(
     if rule.reason_required and not reason.strip():
         raise InvalidInput([FieldError("reason", f"A reason is required to move to '{target}'.")])
     for guard in rule.guards:
-        failure = guard(facts or {})
+        failure = guard(facts if facts is not None else {})
         if failure:
             raise TransitionNotAllowed(failure, field="to")
     return rule

@@ -15,6 +15,7 @@ Lithuania or Georgia, as the Pahonia volunteers did.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import random
@@ -30,6 +31,8 @@ import phonenumbers
 from enlist.accounts.roles import Role
 from enlist.cases.workflow import Stage
 from enlist.demo.names import pool_for
+from enlist.matching.nicknames import GIVEN_NAME_GROUPS
+from enlist.matching.transliterate import transliterations
 
 DEFAULT_SEED = 20220227  # the day the legion was announced
 WINDOW_DAYS = 42  # applications are spread over the six weeks before now
@@ -438,6 +441,7 @@ class Planner:
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
         self.rng = random.Random(seed)
+        self.seed = seed
         self.now = now
         self.missions_in: dict[str, list[MissionSpec]] = {}
         for mission in MISSIONS:
@@ -726,6 +730,8 @@ class Planner:
                 person, earlier_mission = rng.choice(people)
                 mission = self._mission(person.residence, avoid=earlier_mission)
                 intent = "duplicate" if rng.random() < 0.5 else _weighted(rng, INTENTS)
+                # Its own generator: the rest of the plan stays as it was before retyping.
+                typed_as = retyped(person, random.Random(self.seed * 100_003 + i))
             else:
                 if i < len(nationalities):
                     nationality = nationalities[i]
@@ -755,7 +761,7 @@ class Planner:
             steps = self._steps(intent, person, mission, submitted)
             plans.append(
                 ApplicationPlan(
-                    data=self._body(person, mission, channel),
+                    data=self._body(typed_as if repeat else person, mission, channel),
                     mission=mission.code,
                     channel=channel,
                     submitted_at=submitted,
@@ -766,6 +772,62 @@ class Planner:
             )
         plans.sort(key=lambda p: p.submitted_at)
         return plans
+
+
+def _respelt_given(name: str, rng: random.Random) -> str | None:
+    """Another form of the same given name (Oleksandr: Aleksandr, Alexander, Sasha ...)."""
+    for line in GIVEN_NAME_GROUPS:
+        forms = line.split()
+        if name.lower() in forms:
+            others = [f for f in forms if f != name.lower()]
+            return rng.choice(others).capitalize() if others else None
+    return None
+
+
+def _respelt_family(name: str, native: str | None, rng: random.Random) -> str:
+    """The surname through another transliteration of its native spelling, if it has one."""
+    if not native:
+        return name
+    others = [t for t in transliterations(native) if t.isascii() and t != name.lower()]
+    return rng.choice(others).capitalize() if others else name
+
+
+def _national_phone(phone: str | None, residence: str) -> str | None:
+    if not phone:
+        return phone
+    try:
+        parsed = phonenumbers.parse(phone, residence)
+    except phonenumbers.NumberParseException:
+        return phone
+    if phonenumbers.region_code_for_number(parsed) != residence:
+        return phone  # a foreign number keeps its country code
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def retyped(person: _Person, rng: random.Random) -> _Person:
+    """The same volunteer writing himself down a second time, at another desk: another
+    transliteration or form of his names, sometimes only in Latin, the phone the local way,
+    often another email address and no passport number. The matching must still find him."""
+    given, given_native = person.given
+    family, family_native = person.family
+    if rng.random() < 0.6:
+        given = _respelt_given(given, rng) or given
+    if rng.random() < 0.6:
+        family = _respelt_family(family, family_native, rng)
+    if rng.random() < 0.4:
+        given_native = family_native = None
+    email = person.email
+    if rng.random() < 0.5:
+        user, _, domain = email.partition("@")
+        email = f"{user}{rng.randrange(10, 99)}@{domain}"
+    return dataclasses.replace(
+        person,
+        given=(given, given_native),
+        family=(family, family_native),
+        email=email,
+        phone=_national_phone(person.phone, person.residence),
+        passport=None if rng.random() < 0.4 else person.passport,
+    )
 
 
 _FILENAMES = {

@@ -18,7 +18,7 @@ from enlist.accounts.roles import Role
 from enlist.cases.models import Application
 from enlist.cases.workflow import Stage
 from enlist.logistics.models import Unit
-from enlist.logistics.selectors import suggestion_for
+from enlist.logistics.selectors import own_suggestion
 from enlist.logistics.services import unit_assign
 from enlist.visas.services import visa_update
 
@@ -75,13 +75,16 @@ def _visa_settled(application: Application, pick: StaffPicker, at: datetime.date
 
 
 def _unit_assigned(application: Application, pick: StaffPicker, at: datetime.datetime) -> None:
-    """arrived → enlisted: HQ confirms the suggested unit."""
-    suggestion = suggestion_for(application)
+    """arrived → enlisted: HQ confirms the suggested unit.
+
+    The volunteer's own best unit: the batch of everyone waiting, for each of thousands of
+    enlistments, would make the build quadratic."""
+    suggestion = own_suggestion(application)
     if suggestion.unit is None:
         # A demo larger than the legion's seeded units: HQ raises the best unit's capacity.
         best = suggestion.ranking[0].unit
         Unit.objects.filter(code=best).update(capacity=F("capacity") + 100)
-        suggestion = suggestion_for(application)
+        suggestion = own_suggestion(application)
     assert suggestion.unit is not None
     unit_assign(application=application, unit_code=suggestion.unit, actor=pick(Role.HQ))
 

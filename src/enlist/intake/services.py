@@ -19,6 +19,7 @@ from enlist.cases.workflow import Stage
 from enlist.errors import FieldError, IdempotencyKeyReused, InvalidInput, NotPermitted
 from enlist.intake.models import IdempotencyRecord
 from enlist.intake.schemas import ApplicationIn, IntakeContext
+from enlist.matching.services import application_match_on_arrival
 from enlist.missions.models import Country, Mission
 from enlist.vault.keyring import blind_indexer
 from enlist.vault.normalise import normalise_reference
@@ -141,6 +142,8 @@ def _create(
         military_experience=experience,
     )
     application_index(application=application)
+    # Every channel arrives here: probable duplicates are flagged before the submit returns.
+    application_match_on_arrival(application=application)
     StageChange.objects.create(
         application=application,
         from_stage="",

@@ -121,6 +121,12 @@ def suggestion_for(application: Application) -> Suggestion:
     pending = pending_suggestions()
     if str(application.pk) in pending:
         return pending[str(application.pk)]
+    return own_suggestion(application)
+
+
+def own_suggestion(application: Application) -> Suggestion:
+    """This volunteer's best unit with a free place, ignoring the others waiting: one
+    volunteer's cost, where the batch would open every arrived case."""
     preference = _preferences([application.pk]).get(str(application.pk))
     volunteer = volunteer_of(application, preference)
     units = unit_specs(exclude_application=application)

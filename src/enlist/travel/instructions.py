@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -91,11 +92,28 @@ def packet_instructions(packet: TravelPacket, *, code: str | None = None) -> dic
     return context
 
 
+_renderers = threading.local()
+
+
+def _pdf_renderer() -> tuple[Any, Any, Any]:
+    """WeasyPrint's HTML class, the parsed stylesheet and a font configuration, kept per
+    thread: parsing the stylesheet and loading the fonts for every packet doubled its cost
+    (regenerating after a meeting point changes makes hundreds), and Pango's font map is not
+    to be shared between threads."""
+    if not hasattr(_renderers, "tools"):
+        # Imported here: loading Pango costs time at start-up.
+        from weasyprint import CSS, HTML
+        from weasyprint.text.fonts import FontConfiguration
+
+        fonts = FontConfiguration()
+        _renderers.tools = (HTML, CSS(filename=str(PDF_CSS), font_config=fonts), fonts)
+    return _renderers.tools
+
+
 def packet_pdf(packet: TravelPacket, *, code: str) -> bytes:
     """The packet as a PDF (WeasyPrint), in the packet's language, with neutral metadata."""
-    from weasyprint import CSS, HTML  # imported here: loading Pango costs time at start-up
-
+    html_class, stylesheet, fonts = _pdf_renderer()
     context = packet_instructions(packet, code=code) | {"pdf_title": PDF_TITLE}
     with translation.override(packet.language):
         html = render_to_string("travel/packet_pdf.html", context)
-    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(PDF_CSS))])
+    return html_class(string=html).write_pdf(stylesheets=[stylesheet], font_config=fonts)

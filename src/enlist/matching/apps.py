@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class MatchingConfig(AppConfig):
+    name = "enlist.matching"
+    label = "matching"
+    verbose_name = "Matching"
+
+    def ready(self) -> None:
+        from enlist.cases.hooks import register_detail_provider
+        from enlist.matching import signals  # noqa: F401  erasure forgets the blocking digests
+        from enlist.matching.selectors import case_matches
+
+        register_detail_provider(case_matches)

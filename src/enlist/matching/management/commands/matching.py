@@ -1,0 +1,56 @@
+"""`enlist matching rematch`: match every stored application again (after an import, a
+change of threshold or of the engine)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from tqdm import tqdm
+
+from enlist.audit.models import AuditAction
+from enlist.audit.services import audit_record
+from enlist.cases.models import Application
+from enlist.matching.services import applications_rematch, match_threshold
+
+
+class Command(BaseCommand):
+    help = (
+        "Possible duplicates: `rematch` rewrites every application's keyed blocking digests "
+        "and matches each against all others, flagging pairs at or above "
+        "ENLIST_MATCH_THRESHOLD for HQ's review. Pairs HQ already decided stay decided."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        rematch = sub.add_parser("rematch", help="Match every stored application again.")
+        rematch.add_argument(
+            "--progress",
+            action="store_true",
+            default=None,
+            help="Always show the progress bar (default: only on a terminal).",
+        )
+        rematch.add_argument("--no-progress", dest="progress", action="store_false")
+
+    def handle(self, *args: Any, action: str, progress: bool | None = None, **options: Any):
+        total = Application.objects.filter(data_key__destroyed_at__isnull=True).count()
+        with tqdm(
+            total=2 * total,
+            unit="step",
+            desc="Matching",
+            file=sys.stderr,
+            disable=None if progress is None else not progress,
+            leave=False,
+        ) as bar:
+            matched, open_pairs = applications_rematch(progress=bar.update)
+        audit_record(
+            actor=None,
+            actor_role="system",
+            action=AuditAction.CHANGE,
+            detail={"via": "cli", "change": "match_rematch", "count": matched},
+        )
+        self.stdout.write(
+            f"Matched {matched} applications (threshold {match_threshold():g}): "
+            f"{open_pairs} pairs await HQ's review."
+        )

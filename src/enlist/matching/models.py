@@ -1,0 +1,120 @@
+"""Matching in the workflow: keyed blocking digests, candidate pairs, and persons.
+
+Nothing here holds a personal value. ``MatchKey`` rows are keyed digests (HMAC) of the
+engine's blocking terms; ``MatchCandidate`` names two applications, a probability and the
+level of agreement of each field ("exact", "same name or nickname", ...); ``Person`` and
+``PersonLink`` say which applications HQ confirmed to be one volunteer. The links live here,
+not on ``cases.Application``: an application row and its history are never changed by matching.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class MatchKey(models.Model):
+    """Keyed digest of one blocking term of an application (``matching.keys``).
+
+    Looked up through ``matchkey_digest`` when a new application arrives; deleted with the
+    case's other digests when it is erased (``matching.signals``).
+    """
+
+    application = models.ForeignKey("cases.Application", on_delete=models.CASCADE, related_name="+")
+    digest = models.BinaryField(max_length=32)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["digest"], name="matchkey_digest"),
+            # rewriting one application's keys
+            models.Index(fields=["application"], name="matchkey_application"),
+        ]
+
+    def __str__(self) -> str:
+        return f"match key #{self.pk}"
+
+
+class MatchStatus(models.TextChoices):
+    OPEN = "open", _("Under review")
+    CONFIRMED = "confirmed", _("Confirmed: same person")
+    DISMISSED = "dismissed", _("Dismissed: different people")
+
+
+class MatchCandidate(models.Model):
+    """Two applications that are probably the same person, until HQ decides.
+
+    The pair is order-independent: ``left`` is the application whose id sorts first, and
+    (left, right) is unique, so a decided pair is found again however it is re-matched and is
+    never proposed anew.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    left = models.ForeignKey("cases.Application", on_delete=models.CASCADE, related_name="+")
+    right = models.ForeignKey("cases.Application", on_delete=models.CASCADE, related_name="+")
+    probability = models.FloatField()
+    # {field: {"level": agreement level, "weight": bits}}: levels and numbers, no values.
+    evidence = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=MatchStatus.choices, default=MatchStatus.OPEN)
+    found_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["left", "right"], name="matchcandidate_pair"),
+        ]
+        indexes = [
+            # HQ's queue: open pairs, highest probability first
+            models.Index(fields=["status", "-probability"], name="matchcandidate_queue"),
+            # a case page: the pairs an application is the right-hand side of
+            models.Index(fields=["right", "status"], name="matchcandidate_right"),
+        ]
+
+    def __str__(self) -> str:
+        return f"match candidate {self.pk}"
+
+    @property
+    def application_ids(self) -> tuple[uuid.UUID, uuid.UUID]:
+        return (self.left_id, self.right_id)
+
+
+class Person(models.Model):
+    """One volunteer behind one or more applications, as HQ confirmed.
+
+    The id is stable: when a confirmation joins two persons, the older one absorbs the
+    younger, which keeps its row and points to the survivor through ``merged_into``.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"person {self.pk}"
+
+
+class PersonLink(models.Model):
+    """An application belongs to a person (at most one)."""
+
+    application = models.OneToOneField(
+        "cases.Application", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="links")
+    linked_at = models.DateTimeField(default=timezone.now)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.application_id} → {self.person_id}"

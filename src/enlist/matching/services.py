@@ -1,0 +1,479 @@
+"""Matching in the workflow: on arrival, re-matching everything, and HQ's decisions.
+
+On arrival (``application_match``, called by ``intake.services.application_submit`` inside
+its transaction, for every channel):
+
+1. The new application's blocking terms (``matching.keys``: transliterated and phonetic name
+   keys with the birth date or year, phone tails, folded emails and passports) are turned into
+   keyed digests with the blind-index key (``vault.keyring.blind_indexer``; the "match:" kind
+   prefix keeps them apart from the search digests) and stored as ``MatchKey`` rows: no text.
+2. Candidates are the applications sharing one of those digests, or one of the exact
+   identifier digests the case search already keeps (``cases.LookupDigest``: passport, email,
+   phone). A digest shared by more than ``MAX_BLOCK`` applications says little and is skipped;
+   at most ``settings.ENLIST_MATCH_MAX_CANDIDATES`` candidates are kept, those sharing the
+   most digests first (an exact identifier counts three).
+3. The candidates' names, dates and contacts are decrypted in memory only, and scored against
+   the new application with the engine's Fellegi-Sunter scoring (``engine.score_pairs``):
+   Latin names with Latin names and native with native (when both have them), the best kept.
+4. A pair at or above ``settings.ENLIST_MATCH_THRESHOLD`` becomes a ``MatchCandidate`` with the
+   probability and the agreement level of each field. A pair HQ already decided is left as it
+   was: a dismissal is never proposed again; applications already one person are not paired.
+
+HQ confirms (``match_confirm``: both applications linked to one ``Person``, persons merged
+transitively, open pairs inside the person settled with it) or dismisses (``match_dismiss``).
+Both are refused on a pair already decided (409) and for any role but HQ (403), and audited
+in the same transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from enlist.accounts.models import StaffUser
+from enlist.accounts.roles import Role
+from enlist.audit.models import AuditAction
+from enlist.audit.services import audit_record
+from enlist.cases.identifiers import application_terms
+from enlist.cases.models import Application, LookupDigest
+from enlist.errors import Conflict, NotPermitted
+from enlist.matching.compare import FIELD_INDEX, FIELDS
+from enlist.matching.engine import score_pairs
+from enlist.matching.keys import blocking_terms
+from enlist.matching.models import MatchCandidate, MatchKey, MatchStatus, Person, PersonLink
+from enlist.matching.records import Record, ScoredPair
+from enlist.matching.scoring import Model
+from enlist.vault.keyring import blind_indexer
+
+logger = logging.getLogger(__name__)
+
+MAX_BLOCK = 300  # a digest shared by more applications than this finds no candidates
+EXACT_KINDS = frozenset({"passport", "email", "phone"})
+EXACT_RANK = 3  # an exact identifier shared counts as much as three blocking keys
+
+
+def _workflow_model() -> Model:
+    """The engine's default parameters, with one correction for applications.
+
+    Fellegi-Sunter treats fields as independent given the truth, but a mailbox name is mostly
+    built from the person's names ("kevin.cote@..."): two different people with the same
+    name share it far more often than two random records (the default u of 1e-5). On the
+    demo's 2,000 applications the default flagged namesakes born years apart on that alone
+    (p 0.97-0.998); with u = 0.002 they fall below 0.71 and every planted duplicate stays
+    at 1.0.
+    """
+    model = Model.default()
+    email = FIELD_INDEX["email"]
+    levels = FIELDS[email].levels
+    u = model.u[email].copy()
+    mailbox = levels.index("same mailbox name")
+    u[mailbox] = 0.002
+    u[levels.index("disagree")] = 1.0 - u[1:].sum() + u[levels.index("disagree")]
+    model.u[email] = u
+    return model
+
+
+_MODEL = _workflow_model()
+
+RecordCache = dict[uuid.UUID, list[Record]]
+
+
+def match_threshold() -> float:
+    return float(settings.ENLIST_MATCH_THRESHOLD)
+
+
+# --- the application as the engine sees it (in memory only) --------------------------------
+
+
+def application_records(application: Application) -> list[Record]:
+    """The application as engine records: one with its Latin names, one with its native-script
+    names if it has them. Decrypts; the values never leave this process."""
+    born = application.date_of_birth
+    common: dict[str, str] = {
+        "date_of_birth": born.isoformat() if born else "",
+        "nationality": application.nationality_id or "",
+        "passport_number": application.passport_number or "",
+        "email": application.email or "",
+        "phone": application.phone or "",
+        "residence_country": application.residence_country or "",
+    }
+    key = str(application.pk)
+    records = [
+        Record(
+            id=f"{key}:latin",
+            given_name=application.given_name or "",
+            family_name=application.family_name or "",
+            **common,
+        )
+    ]
+    if application.given_name_native or application.family_name_native:
+        records.append(
+            Record(
+                id=f"{key}:native",
+                given_name=application.given_name_native or application.given_name or "",
+                family_name=application.family_name_native or application.family_name or "",
+                **common,
+            )
+        )
+    return records
+
+
+def _exact_digests(application: Application) -> list[bytes]:
+    """The case search's digests of the application's passport, email and phone."""
+    indexer = blind_indexer()
+    terms = application_terms(
+        reference="",
+        given_name="",
+        family_name="",
+        passport_number=application.passport_number,
+        email=application.email,
+        phone=application.phone,
+        phone_region=application.residence_country,
+    )
+    return sorted({indexer.digest(kind, value) for kind, value in terms if kind in EXACT_KINDS})
+
+
+def match_digests(records: Sequence[Record]) -> list[bytes]:
+    indexer = blind_indexer()
+    return sorted({indexer.digest(kind, value) for kind, value in blocking_terms(records)})
+
+
+def _keys_write(application_id: uuid.UUID, digests: Iterable[bytes]) -> None:
+    MatchKey.objects.filter(application_id=application_id).delete()
+    MatchKey.objects.bulk_create(MatchKey(application_id=application_id, digest=d) for d in digests)
+
+
+# --- candidates ------------------------------------------------------------------------------
+
+
+def _sharing(model: type[MatchKey] | type[LookupDigest], digests: list[bytes], exclude: uuid.UUID):
+    """Application ids per usable digest (blocks over MAX_BLOCK dropped), one row per hit."""
+    if not digests:
+        return []
+    sizes = (
+        model.objects.filter(digest__in=digests)
+        .values("digest")
+        .annotate(n=Count("pk"))
+        .values_list("digest", "n")
+    )
+    usable = [bytes(d) for d, n in sizes if n <= MAX_BLOCK]
+    if not usable:
+        return []
+    return list(
+        model.objects.filter(digest__in=usable)
+        .exclude(application_id=exclude)
+        .values_list("application_id", flat=True)
+    )
+
+
+def _candidate_ids(
+    application_id: uuid.UUID, digests: list[bytes], exact: list[bytes]
+) -> list[uuid.UUID]:
+    rank: Counter[uuid.UUID] = Counter()
+    for found in _sharing(LookupDigest, exact, application_id):
+        rank[found] += EXACT_RANK
+    for found in _sharing(MatchKey, digests, application_id):
+        rank[found] += 1
+    limit = settings.ENLIST_MATCH_MAX_CANDIDATES
+    # Most shared digests first; ties by id, so the choice is the same on every run.
+    ordered = sorted(rank.items(), key=lambda item: (-item[1], str(item[0])))
+    return [found for found, _ in ordered[:limit]]
+
+
+def _records_of(ids: Sequence[uuid.UUID], cache: RecordCache | None) -> RecordCache:
+    found: RecordCache = {}
+    missing = [i for i in ids if cache is None or i not in cache]
+    if missing:
+        for candidate in Application.objects.filter(pk__in=missing):
+            if candidate.is_erased:
+                continue
+            found[candidate.pk] = application_records(candidate)
+        if cache is not None:
+            cache.update(found)
+    if cache is not None:
+        found |= {i: cache[i] for i in ids if i in cache}
+    return found
+
+
+def _best_scores(new: Sequence[Record], candidates: RecordCache) -> dict[uuid.UUID, ScoredPair]:
+    """Each candidate's best pairing of name forms with the new application's: Latin with
+    Latin and, when both have them, native with native (the engine transliterates, so a
+    Latin-native pairing adds little beyond these two)."""
+    records = list(new)
+    pairs: list[tuple[int, int]] = []
+    owners: list[uuid.UUID] = []
+    for candidate_id, variants in candidates.items():
+        for k, variant in enumerate(variants[: len(new)]):
+            records.append(variant)
+            pairs.append((k, len(records) - 1))
+            owners.append(candidate_id)
+    if not pairs:
+        return {}
+    best: dict[uuid.UUID, ScoredPair] = {}
+    for owner, pair in zip(owners, score_pairs(records, pairs, model=_MODEL), strict=True):
+        if owner not in best or pair.probability > best[owner].probability:
+            best[owner] = pair
+    return best
+
+
+def evidence_of(pair: ScoredPair) -> dict[str, dict[str, Any]]:
+    """Per compared field: its agreement level and weight in bits. Never a value."""
+    return {
+        e.field: {"level": e.level, "weight": round(float(e.weight), 1)}
+        for e in pair.evidence
+        if e.level != "missing"
+    }
+
+
+def _ordered(a: uuid.UUID, b: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
+    return (a, b) if str(a) < str(b) else (b, a)
+
+
+def _person_of(application_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+    return dict(
+        PersonLink.objects.filter(application_id__in=list(application_ids)).values_list(
+            "application_id", "person_id"
+        )
+    )
+
+
+def _flag(application_id: uuid.UUID, scored: dict[uuid.UUID, ScoredPair]) -> list[MatchCandidate]:
+    """Record the probable pairs in a fixed number of queries, however many there are."""
+    threshold = match_threshold()
+    probable = {i: p for i, p in scored.items() if p.probability >= threshold}
+    existing = {
+        (c.right_id if c.left_id == application_id else c.left_id): c
+        for c in MatchCandidate.objects.filter(pairs_of(application_id))
+    }
+    # An open pair re-scored below the threshold (a new threshold or model) was never
+    # decided: it leaves the queue. Decided pairs are kept whatever the score.
+    stale = [
+        c.pk
+        for other_id, c in existing.items()
+        if other_id in scored and other_id not in probable and c.status == MatchStatus.OPEN
+    ]
+    if stale:
+        MatchCandidate.objects.filter(pk__in=stale, status=MatchStatus.OPEN).delete()
+    if not probable:
+        return []
+    persons = _person_of([application_id, *probable])
+    flagged, created, changed = [], [], []
+    for other_id, pair in sorted(probable.items(), key=lambda item: str(item[0])):
+        mine, theirs = persons.get(application_id), persons.get(other_id)
+        if mine is not None and mine == theirs:
+            continue  # already confirmed as one person
+        evidence = evidence_of(pair)
+        candidate = existing.get(other_id)
+        if candidate is None:
+            left, right = _ordered(application_id, other_id)
+            candidate = MatchCandidate(
+                left_id=left, right_id=right, probability=pair.probability, evidence=evidence
+            )
+            created.append(candidate)
+        elif candidate.status != MatchStatus.OPEN:
+            continue  # decided: confirmed stays confirmed, dismissed is never proposed again
+        elif (candidate.probability, candidate.evidence) != (pair.probability, evidence):
+            candidate.probability, candidate.evidence = pair.probability, evidence
+            changed.append(candidate)
+        flagged.append(candidate)
+    MatchCandidate.objects.bulk_create(created)
+    if changed:
+        MatchCandidate.objects.bulk_update(changed, ["probability", "evidence"])
+    return flagged
+
+
+def application_match(
+    *, application: Application, cache: RecordCache | None = None, write_keys: bool = True
+) -> list[MatchCandidate]:
+    """Match one application against every stored one; flag probable duplicates.
+
+    Returns the open candidate pairs it is part of after this run. Decrypts the candidates in
+    memory only. Runs in the caller's transaction (intake's, on arrival).
+    """
+    if application.is_erased:
+        return []
+    records = application_records(application)
+    digests = match_digests(records)
+    ids = _candidate_ids(application.pk, digests, _exact_digests(application))
+    if write_keys:
+        _keys_write(application.pk, digests)
+    scored = _best_scores(records, _records_of(ids, cache))
+    return _flag(application.pk, scored)
+
+
+def application_match_on_arrival(*, application: Application) -> None:
+    """``application_match`` for intake: a failure never loses the application.
+
+    The matching runs in a savepoint; if it fails, the savepoint is rolled back, the failure
+    is logged (ids only) and the application is stored unmatched (``enlist matching rematch``
+    catches up). An application acknowledged to its sender must never be lost to a flag.
+    """
+    try:
+        with transaction.atomic():
+            application_match(application=application)
+    except Exception:
+        logger.exception("matching on arrival failed for application %s", application.pk)
+
+
+def applications_rematch(*, progress: Callable[[int], None] | None = None) -> tuple[int, int]:
+    """Rewrite every live application's blocking digests, then match each against all.
+
+    Decided pairs stay decided. Returns (applications matched, open pairs afterwards).
+    `progress` is called with the number of applications done in each step (two per case).
+    """
+    ids = list(
+        Application.objects.filter(data_key__destroyed_at__isnull=True)
+        .order_by("submitted_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    cache: RecordCache = {}
+    for start in range(0, len(ids), 200):
+        chunk = ids[start : start + 200]
+        with transaction.atomic():
+            for application in Application.objects.filter(pk__in=chunk):
+                records = cache[application.pk] = application_records(application)
+                _keys_write(application.pk, match_digests(records))
+        if progress:
+            progress(len(chunk))
+    for start in range(0, len(ids), 200):
+        chunk = ids[start : start + 200]
+        with transaction.atomic():
+            for application in Application.objects.filter(pk__in=chunk):
+                application_match(application=application, cache=cache, write_keys=False)
+        if progress:
+            progress(len(chunk))
+    return len(ids), MatchCandidate.objects.filter(status=MatchStatus.OPEN).count()
+
+
+# --- HQ's decisions --------------------------------------------------------------------------
+
+
+def _check_hq(actor: StaffUser) -> None:
+    if actor.staff_role != Role.HQ:
+        raise NotPermitted("Only headquarters may decide on possible duplicates.")
+
+
+def _locked_open(candidate: MatchCandidate) -> MatchCandidate:
+    locked = MatchCandidate.objects.select_for_update().get(pk=candidate.pk)
+    if locked.status != MatchStatus.OPEN:
+        raise Conflict(
+            f"This pair was already {locked.status} "
+            f"({locked.decided_at:%Y-%m-%d %H:%M} UTC); nothing was changed.",
+            field="status",
+        )
+    return locked
+
+
+def _root(person: Person) -> Person:
+    while person.merged_into_id is not None:
+        person = Person.objects.get(pk=person.merged_into_id)
+    return person
+
+
+def _link(application_ids: Sequence[uuid.UUID], actor: StaffUser) -> Person:
+    """One person for these applications, merging the persons they already belong to."""
+    links = PersonLink.objects.select_for_update().filter(application_id__in=application_ids)
+    persons = sorted(
+        {_root(link.person).pk: _root(link.person) for link in links}.values(),
+        key=lambda p: (p.created_at, str(p.pk)),
+    )
+    if persons:
+        survivor, absorbed = persons[0], persons[1:]
+    else:
+        survivor, absorbed = Person.objects.create(), []
+    for person in absorbed:
+        PersonLink.objects.filter(person=person).update(person=survivor)
+        person.merged_into = survivor
+        person.save(update_fields=["merged_into"])
+    linked = set(PersonLink.objects.filter(application_id__in=application_ids).values_list(
+        "application_id", flat=True
+    ))  # fmt: skip
+    PersonLink.objects.bulk_create(
+        PersonLink(application_id=a, person=survivor, linked_by=actor)
+        for a in application_ids
+        if a not in linked
+    )
+    return survivor
+
+
+def _audit_decision(
+    candidate: MatchCandidate, actor: StaffUser, change: str, via: str, count: int = 1
+) -> None:
+    """`count`: the pairs this decision settled (a confirmation also settles the open pairs
+    between applications it made one person)."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        target=("match", candidate.pk),
+        detail={
+            "via": via,
+            "change": change,
+            "ids": [str(i) for i in candidate.application_ids],
+            "count": count,
+        },
+    )
+
+
+def _decide(candidate: MatchCandidate, status: MatchStatus, actor: StaffUser) -> None:
+    candidate.status = status
+    candidate.decided_at = timezone.now()
+    candidate.decided_by = actor
+    candidate.save(update_fields=["status", "decided_at", "decided_by"])
+
+
+@transaction.atomic
+def match_confirm(*, candidate: MatchCandidate, actor: StaffUser, via: str = "web") -> Person:
+    """HQ: the two applications are one person. Links both to one ``Person`` (merging any
+    persons either already had); every application and its history stay as they are.
+
+    NotPermitted (403) for any role but HQ; Conflict (409) if the pair was already decided.
+    """
+    _check_hq(actor)
+    locked = _locked_open(candidate)
+    person = _link(locked.application_ids, actor)
+    _decide(locked, MatchStatus.CONFIRMED, actor)
+    # Open pairs inside the person now are answered by this confirmation too.
+    members = list(
+        PersonLink.objects.filter(person=person).values_list("application_id", flat=True)
+    )
+    implied = MatchCandidate.objects.filter(
+        status=MatchStatus.OPEN, left_id__in=members, right_id__in=members
+    ).update(status=MatchStatus.CONFIRMED, decided_at=locked.decided_at, decided_by=actor)
+    _audit_decision(locked, actor, "match_confirm", via, count=1 + implied)
+    candidate.status, candidate.decided_at = locked.status, locked.decided_at
+    return person
+
+
+@transaction.atomic
+def match_dismiss(
+    *, candidate: MatchCandidate, actor: StaffUser, via: str = "web"
+) -> MatchCandidate:
+    """HQ: two different people. The pair is remembered and never proposed again.
+
+    NotPermitted (403) for any role but HQ; Conflict (409) if the pair was already decided.
+    """
+    _check_hq(actor)
+    locked = _locked_open(candidate)
+    _decide(locked, MatchStatus.DISMISSED, actor)
+    _audit_decision(locked, actor, "match_dismiss", via)
+    candidate.status, candidate.decided_at = locked.status, locked.decided_at
+    return locked
+
+
+def person_of(application: Application) -> Person | None:
+    """The person HQ linked the application to (after merges), if any."""
+    link = PersonLink.objects.filter(application=application).select_related("person").first()
+    return _root(link.person) if link else None
+
+
+def pairs_of(application_id: uuid.UUID) -> Q:
+    """The candidate pairs an application is part of, on either side."""
+    return Q(left_id=application_id) | Q(right_id=application_id)

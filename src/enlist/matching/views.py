@@ -1,0 +1,92 @@
+"""HQ's review queue of possible duplicates: the list, one pair side by side, the decisions.
+
+HQ only: for every other role these pages do not exist (404). Every page that shows cases
+is audited before it renders; confirm and dismiss are audited by their services.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from enlist.audit.services import audit_case_view, audit_cases_shown
+from enlist.errors import EnlistError, NotFound
+from enlist.matching.models import MatchCandidate
+from enlist.matching.presentation import pair_detail, queue_row
+from enlist.matching.selectors import match_access, match_queue
+from enlist.matching.services import match_confirm, match_dismiss
+
+PAGE_SIZE = 25
+
+
+def _pair_or_404(request: HttpRequest, candidate_id: uuid.UUID) -> MatchCandidate:
+    try:
+        return match_access(user=request.user, candidate_id=candidate_id)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+def match_queue_page(request: HttpRequest) -> HttpResponse:
+    try:
+        queryset = match_queue(user=request.user)
+    except NotFound:
+        raise Http404 from None
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [queue_row(c) for c in page.object_list]
+    audit_cases_shown(
+        actor=request.user,
+        ids=[row[side]["id"] for row in rows for side in ("left", "right")],
+        count=page.paginator.count,
+        page=page.number,
+        via="web",
+    )
+    return render(request, "matching/queue.html", {"page": page, "rows": rows})
+
+
+@login_required
+def match_pair_page(request: HttpRequest, candidate_id: uuid.UUID) -> HttpResponse:
+    candidate = _pair_or_404(request, candidate_id)
+    pair = pair_detail(candidate, user=request.user)
+    audit_case_view(actor=request.user, application=candidate.left, shown=pair["left_case"],
+                    via="web")  # fmt: skip
+    audit_case_view(actor=request.user, application=candidate.right, shown=pair["right_case"],
+                    via="web")  # fmt: skip
+    return render(request, "matching/pair.html", {"pair": pair})
+
+
+def _decide(request: HttpRequest, candidate_id: uuid.UUID, confirm: bool) -> HttpResponse:
+    candidate = _pair_or_404(request, candidate_id)
+    try:
+        if confirm:
+            match_confirm(candidate=candidate, actor=request.user, via="web")
+        else:
+            match_dismiss(candidate=candidate, actor=request.user, via="web")
+    except EnlistError as exc:
+        messages.error(request, exc.messages)
+        return redirect(reverse("match-pair", args=[candidate_id]))
+    if confirm:
+        messages.success(request, _("Confirmed: both applications are now one person."))
+    else:
+        messages.success(request, _("Dismissed: this pair will not be proposed again."))
+    return redirect("match-queue")
+
+
+@login_required
+@require_POST
+def match_confirm_action(request: HttpRequest, candidate_id: uuid.UUID) -> HttpResponse:
+    return _decide(request, candidate_id, confirm=True)
+
+
+@login_required
+@require_POST
+def match_dismiss_action(request: HttpRequest, candidate_id: uuid.UUID) -> HttpResponse:
+    return _decide(request, candidate_id, confirm=False)
