@@ -530,3 +530,25 @@ def test_end_to_end_web_form_api_then_walk_in_page_then_hq_api(
     )
     assert persons == {uuid.UUID(confirmed["person"])}
     assert Application.objects.filter(pk__in=[web_id, walk_in.pk]).count() == 2
+
+
+def test_a_pair_is_not_shown_to_hq_whose_case_views_are_blocked(
+    client, api_as, hq, web_vilnius, walk_in_oslo
+):
+    """Security suite (need-to-know, audit/access.py): the pair page opens two cases, so it
+    counts two case views and is refused while HQ's views are blocked (hard limit)."""
+    from django.utils import timezone
+
+    from enlist.audit.models import CaseViewCount, ViewAlert
+
+    pair = pair_of(web_vilnius, walk_in_oslo)
+    sign_in(client, hq)
+    assert client.get(f"/staff/duplicates/{pair.pk}/").status_code == 200
+    assert sum(CaseViewCount.objects.filter(user=hq).values_list("count", flat=True)) == 2
+    ViewAlert.objects.create(user=hq, level="hard", hour=timezone.now(), count=99, threshold=40)
+    page = client.get(f"/staff/duplicates/{pair.pk}/")
+    assert page.status_code == 403
+    assert WEB["passport_number"] not in page.content.decode()
+    refused = api_as(hq).get(f"/duplicates/{pair.pk}")
+    assert refused.status_code == 403
+    assert WEB["passport_number"] not in refused.content.decode()

@@ -156,6 +156,7 @@ def _other_apps(world: World, oslo: Any) -> None:
     line: every free text of them a payload."""
     from enlist.interviews.models import Interpreter, Verdict
     from enlist.logistics.models import Unit, UnitAssignment
+    from enlist.matching.models import MatchCandidate
     from enlist.travel.models import ChecklistItem, MeetingPoint, RouteAdvice
     from enlist.travel.seed import travel_seed
     from enlist.travel.services import packet_create
@@ -224,8 +225,15 @@ def _other_apps(world: World, oslo: Any) -> None:
         start=timezone.now() + datetime.timedelta(days=3),
     )  # fmt: skip
     world.high_risk_elsewhere = (*elsewhere, booked)
+    # HQ's review queue: the Oslo case and the high-risk one, a possible duplicate pair
+    left, right = sorted((case, world.high_risk_case), key=lambda a: str(a.pk))
+    pair = MatchCandidate.objects.create(
+        left=left, right=right, probability=0.97,
+        evidence={"family_name": {"level": "exact", "weight": 9.5}},
+    )  # fmt: skip
+    world.objects["candidate_id"] = pair.pk
     # an Oslo interview, packet or case named on a Vilnius page would be a leak as well
-    world.secrets += (str(interview.pk), str(packet.packet.pk))
+    world.secrets += (str(interview.pk), str(packet.packet.pk), str(pair.pk))
     world.secrets += tuple(str(c.pk) for c in world.high_risk_elsewhere)
 
 
