@@ -136,6 +136,10 @@ def oslo_form(world: Any) -> dict[str, str]:
         "reason": "Looking for the Oslo case",
         "to": "withdrawn",
         "verification": "verified",
+        # ids of the wrong type, in names pages read ids from: refused, never a server error
+        "staff": "not-a-number",
+        "exception": "not-a-number",
+        "retire": "not-a-number",
     }
 
 

@@ -127,6 +127,11 @@ def queue(request: HttpRequest) -> HttpResponse:
 # --- availability --------------------------------------------------------------------------
 
 
+def _id(value: str | None) -> int:
+    """A numeric id from a form or query; 0 (found nowhere: 404) for anything else."""
+    return int(value) if value and value.isascii() and value.isdigit() else 0
+
+
 def _panel_member(request: HttpRequest) -> StaffUser:
     user = request.user
     if user.staff_role in (Role.ATTACHE, Role.CONSUL):
@@ -135,7 +140,7 @@ def _panel_member(request: HttpRequest) -> StaffUser:
         raise Http404
     member = (
         StaffUser.objects.filter(
-            pk=request.GET.get("staff") or request.POST.get("staff") or 0,
+            pk=_id(request.GET.get("staff") or request.POST.get("staff")),
             role__in=[Role.ATTACHE, Role.CONSUL],
         )
         .select_related("mission")
@@ -195,7 +200,7 @@ def availability(request: HttpRequest) -> HttpResponse:
                 )
             elif action == "remove":
                 exception = AvailabilityException.objects.filter(
-                    pk=request.POST.get("exception") or 0, staff=member
+                    pk=_id(request.POST.get("exception")), staff=member
                 ).first()
                 if exception is None:
                     raise Http404
