@@ -157,6 +157,7 @@ def _other_apps(world: World, oslo: Any) -> None:
     from enlist.interviews.models import Interpreter, Verdict
     from enlist.logistics.models import Unit, UnitAssignment
     from enlist.matching.models import MatchCandidate
+    from enlist.matching.services import pairs_of
     from enlist.travel.models import ChecklistItem, MeetingPoint, RouteAdvice
     from enlist.travel.seed import travel_seed
     from enlist.travel.services import packet_create
@@ -225,12 +226,17 @@ def _other_apps(world: World, oslo: Any) -> None:
         start=timezone.now() + datetime.timedelta(days=3),
     )  # fmt: skip
     world.high_risk_elsewhere = (*elsewhere, booked)
-    # HQ's review queue: the Oslo case and the high-risk one, a possible duplicate pair
-    left, right = sorted((case, world.high_risk_case), key=lambda a: str(a.pk))
-    pair = MatchCandidate.objects.create(
-        left=left, right=right, probability=0.97,
-        evidence={"family_name": {"level": "exact", "weight": 9.5}},
+    # HQ's review queue: the Oslo case in travel and the high-risk one, a possible duplicate
+    # pair (not the Oslo case itself: an open pair's cases are in HQ's flow, no reason asked)
+    left, right = sorted((world.oslo_travel_case, world.high_risk_case), key=lambda a: str(a.pk))
+    pair, _ = MatchCandidate.objects.get_or_create(
+        left=left, right=right,
+        defaults={"probability": 0.97,
+                  "evidence": {"family_name": {"level": "exact", "weight": 9.5}}},
     )  # fmt: skip
+    # The suite's cases share their payload names, so matching pairs them too; the Oslo case
+    # itself stays out of HQ's queue (in it, HQ opens it without a reason: its flow).
+    MatchCandidate.objects.filter(pairs_of(case.pk)).delete()
     world.objects["candidate_id"] = pair.pk
     # an Oslo interview, packet or case named on a Vilnius page would be a leak as well
     world.secrets += (str(interview.pk), str(packet.packet.pk), str(pair.pk))

@@ -86,7 +86,7 @@ PARAMETERS: dict[str, Any] = {
     "point_id": lambda w, r: w.objects["point_id"],  # the meeting point valid today
     "route_id": lambda w, r: w.objects["route_id"],
     "item_id": lambda w, r: w.objects["item_id"],  # a line of the travel checklist
-    "candidate_id": lambda w, r: w.objects["candidate_id"],  # the Oslo case, the high-risk one
+    "candidate_id": lambda w, r: w.objects["candidate_id"],  # two Oslo cases in travel
     # public: the signed subject-access link of the Oslo case
     "token": lambda w, r: link_token("subject-access", {"a": str(w.oslo_case.pk)}),
     # public reference API: a country code
@@ -277,9 +277,9 @@ NO_REASON_PAGES = {
     # The auditor's trail of one case: who opened it and the reasons staff gave (their own
     # words, the oversight itself), not the case.
     ("auditor", "audit-case"),
-    # HQ's review of a possible duplicate pair: HQ's own task queue (ADR 0007, HQ decides),
-    # so opening both cases is in HQ's flow; the views are still counted and refused when
-    # blocked (case_open_check with acting=True, tests/matching/test_workflow.py).
+    # HQ's review of an open duplicate pair: the queue is HQ's own task (ADR 0007, HQ
+    # decides), so its cases are in HQ's flow (matching registers the flow check); the views
+    # are still counted and refused when blocked (tests/matching/test_workflow.py).
     ("hq", "match-pair"),
 }
 NO_REASON_OPERATIONS = {("hq", "GET /duplicates/{candidate_id}")}  # the same pair page
