@@ -198,7 +198,12 @@ def api_arrived_to_enlisted(journey: Journey) -> None:
     response = api_move(journey, "hq", "enlisted")
     assert response.status_code == 200
     assert response.json()["stage"] == "enlisted"
-    unit = journey.clients["hq"].get(f"/applications/{journey.id}/unit").json()
+    # enlisted: no move of HQ's is pending, so reading the case needs a reason (need-to-know)
+    unit = (
+        journey.clients["hq"]
+        .get(f"/applications/{journey.id}/unit", reason="Checking the enlisted volunteer's unit")
+        .json()
+    )
     assert unit["unit"] == "canadian-ukrainian-brigade"
 
 

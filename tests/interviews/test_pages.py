@@ -214,3 +214,15 @@ def test_admin_lists_the_interview_reference_data(signed_in, admin_user, vilnius
                   "availabilityexception"):  # fmt: skip
         assert client.get(f"/admin/interviews/{model}/").status_code == 200, model
         assert client.get(f"/admin/interviews/{model}/add/").status_code == 200, model
+
+
+def test_availability_ids_of_the_wrong_type_are_not_found(signed_in, hq, consul_vilnius):
+    """Security suite (odd input): a staff or exception id that is not a number is a 404,
+    not a server error."""
+    client = signed_in(hq)
+    assert client.get("/staff/interviews/availability/?staff=abc").status_code == 404
+    response = client.post(
+        "/staff/interviews/availability/",
+        {"action": "remove", "staff": consul_vilnius.pk, "exception": "abc"},
+    )
+    assert response.status_code == 404

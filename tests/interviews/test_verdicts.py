@@ -251,3 +251,21 @@ def test_api_no_show(api_as, case, attache_vilnius, consul_vilnius, attache_oslo
     assert response.json()["status"] == "no_show"
     again = api_as(attache_vilnius).post(f"/interviews/{interview.pk}/no-show")
     assert again.status_code == 409
+
+
+def test_hq_gives_a_reason_before_reading_the_verdicts(client, api_as, case, attache_vilnius, hq):
+    """Security suite (need-to-know): a case at the interview stage is outside HQ's flow, so
+    the verdicts and their notes are shown only after a reason (cases/need_to_know.py)."""
+    from tests.conftest import sign_in
+
+    _verdict(case, attache_vilnius, notes=NOTE)
+    sign_in(client, hq)
+    response = client.get(f"/staff/interviews/cases/{case.pk}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/staff/cases/{case.pk}/"  # the reason form
+    path = f"/applications/{case.pk}/interviews"
+    refused = api_as(hq).get(path)
+    assert refused.status_code == 428
+    assert NOTE not in refused.content.decode()
+    read = api_as(hq).get(path, reason="Reviewing the panel's verdicts")
+    assert read.json()["verdicts"][0]["notes"] == NOTE

@@ -310,3 +310,33 @@ def test_demo_enlists_through_the_service_even_past_the_seeded_capacity(arrived_
     assert current_unit(arrived_by) == "pahonia"
     assert Unit.objects.get(code="pahonia").capacity == 100
     application_transition(application=arrived_by, to="enlisted", actor=hq)
+
+
+def test_the_list_masks_a_high_risk_volunteer_s_name(client, hq, arrived_by):
+    """Security suite: a Belarusian volunteer's name is masked on HQ's list (case_summary)."""
+    sign_in(client, hq)
+    page = client.get("/staff/units/").content.decode()
+    assert arrived_by.reference in page
+    assert arrived_by.family_name not in page
+    assert f"{arrived_by.family_name[:1]}*****" in page
+
+
+def test_another_mission_s_case_is_not_found_before_the_role_is_checked(
+    client, clerk_oslo, arrived_by
+):
+    """Security suite: outside scope is 404 (not 403) on the unit forms of a case."""
+    sign_in(client, clerk_oslo)
+    for path in ("unit/", "unit/preference/"):
+        response = client.post(f"/staff/cases/{arrived_by.pk}/{path}", {"unit": "pahonia"})
+        assert response.status_code == 404, path
+
+
+def test_hq_gives_a_reason_before_reading_an_earlier_unit_decision(api_as, hq, arrived_by):
+    """Security suite (need-to-know): once the volunteer is enlisted, the case is outside
+    HQ's flow: an override's reason (free text) is shown only after a reason of HQ's own."""
+    unit_assign(application=arrived_by, unit_code="pahonia", actor=hq)
+    path = f"/applications/{arrived_by.pk}/unit"
+    assert api_as(hq).get(path).status_code == 200  # arrived: HQ's own move is pending
+    application_transition(application=arrived_by, to="enlisted", actor=hq)
+    assert api_as(hq).get(path).status_code == 428
+    assert api_as(hq).get(path, reason="Checking the unit decision").status_code == 200

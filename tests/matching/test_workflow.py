@@ -429,7 +429,8 @@ def test_api_queue_pair_and_decisions(api_as, hq, web_vilnius, walk_in_oslo):
     assert again.status_code == 409
     assert again.json()["errors"][0]["field"] == "status"
     assert client.get("/duplicates").json()["count"] == 0
-    body = client.get(f"/applications/{web_vilnius.pk}").json()
+    # decided: the case has left HQ's queue, so reading it needs a reason (need-to-know)
+    body = client.get(f"/applications/{web_vilnius.pk}", reason="Checking the merge").json()
     assert body["matching"]["person"] == person
     assert body["matching"]["matches"][0]["status"] == "confirmed"
 
@@ -530,3 +531,46 @@ def test_end_to_end_web_form_api_then_walk_in_page_then_hq_api(
     )
     assert persons == {uuid.UUID(confirmed["person"])}
     assert Application.objects.filter(pk__in=[web_id, walk_in.pk]).count() == 2
+
+
+def test_a_pair_is_not_shown_to_hq_whose_case_views_are_blocked(
+    client, api_as, hq, web_vilnius, walk_in_oslo
+):
+    """Security suite (need-to-know, audit/access.py): the pair page opens two cases, so it
+    counts two case views and is refused while HQ's views are blocked (hard limit)."""
+    from django.utils import timezone
+
+    from enlist.audit.models import CaseViewCount, ViewAlert
+
+    pair = pair_of(web_vilnius, walk_in_oslo)
+    sign_in(client, hq)
+    assert client.get(f"/staff/duplicates/{pair.pk}/").status_code == 200
+    assert sum(CaseViewCount.objects.filter(user=hq).values_list("count", flat=True)) == 2
+    ViewAlert.objects.create(user=hq, level="hard", hour=timezone.now(), count=99, threshold=40)
+    page = client.get(f"/staff/duplicates/{pair.pk}/")
+    assert page.status_code == 403
+    assert WEB["passport_number"] not in page.content.decode()
+    refused = api_as(hq).get(f"/duplicates/{pair.pk}")
+    assert refused.status_code == 403
+    assert WEB["passport_number"] not in refused.content.decode()
+
+
+def test_an_open_pair_s_cases_are_in_hq_s_flow_a_decided_pair_s_need_a_reason(
+    client, api_as, hq, web_vilnius, walk_in_oslo
+):
+    """Need-to-know (audit/access.py): the review queue is HQ's task, so its cases open
+    without a reason; once the pair is decided, they are outside HQ's flow again."""
+    pair = pair_of(web_vilnius, walk_in_oslo)
+    api = api_as(hq)
+    assert api.get(f"/applications/{web_vilnius.pk}").status_code == 200
+    assert api.get(f"/duplicates/{pair.pk}").status_code == 200
+    match_dismiss(candidate=pair, actor=hq, via="api")
+    assert api.get(f"/applications/{web_vilnius.pk}").status_code == 428
+    refused = api.get(f"/duplicates/{pair.pk}")
+    assert refused.status_code == 428
+    assert WEB["passport_number"] not in refused.content.decode()
+    assert api.get(f"/duplicates/{pair.pk}", reason="Checking a dismissed pair").status_code == 200
+    sign_in(client, hq)
+    page = client.get(f"/staff/duplicates/{pair.pk}/")
+    assert page.status_code == 302
+    assert page["Location"] in {f"/staff/cases/{c.pk}/" for c in (web_vilnius, walk_in_oslo)}

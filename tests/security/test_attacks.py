@@ -27,7 +27,13 @@ from enlist.accounts.services import staff_token_create
 from enlist.cases.access import application_to_read
 from enlist.core.links import link_token
 from enlist.errors import NotFound
-from tests.security.conftest import ESCAPED_SCRIPT, HIGH_RISK_NAME, PERSONAS, RAW_MARKERS
+from tests.security.conftest import (
+    ESCAPED_SCRIPT,
+    HIGH_RISK_NAME,
+    NEED_TO_KNOW_PERSONAS,
+    PERSONAS,
+    RAW_MARKERS,
+)
 from tests.security.routes import (
     API_DOCUMENTATION_NAMES,
     Operation,
@@ -48,7 +54,13 @@ OPERATIONS = api_operations()
 STAFF_OPERATIONS = [op for op in OPERATIONS if not op.public]
 SIGN_IN = "/staff/login/"
 # Object parameters: their value is an object of Oslo, which Vilnius staff must never reach.
-OBJECT_PARAMETERS = frozenset({"application_id", "document_id"})
+# (A duplicate pair is HQ's only, but it is two cases, of Oslo here: Vilnius gets 404.)
+OBJECT_PARAMETERS = frozenset(
+    {"application_id", "document_id", "interview_id", "packet_id", "candidate_id"}
+)
+# HQ-wide objects (travel's meeting points, routes, checklist lines): no mission owns them, so
+# scope is the role: anyone but HQ (and the admin's own pages) is refused, 403 or 404.
+HQ_PARAMETERS = frozenset({"point_id", "route_id", "item_id"})
 
 
 # --- filling parameters --------------------------------------------------------------------
@@ -68,6 +80,13 @@ PARAMETERS: dict[str, Any] = {
     # case pages and API: Oslo's, while the attacker works in Vilnius
     "application_id": lambda w, r: w.oslo_case.pk,
     "document_id": lambda w, r: w.oslo_document.pk,
+    # the other apps' objects (tests/security/conftest.py): of the Oslo cases, or HQ-wide
+    "interview_id": lambda w, r: w.objects["interview_id"],  # an interview of the Oslo case
+    "packet_id": lambda w, r: w.objects["packet_id"],  # the Oslo travel case's packet
+    "point_id": lambda w, r: w.objects["point_id"],  # the meeting point valid today
+    "route_id": lambda w, r: w.objects["route_id"],
+    "item_id": lambda w, r: w.objects["item_id"],  # a line of the travel checklist
+    "candidate_id": lambda w, r: w.objects["candidate_id"],  # two Oslo cases in travel
     # public: the signed subject-access link of the Oslo case
     "token": lambda w, r: link_token("subject-access", {"a": str(w.oslo_case.pk)}),
     # public reference API: a country code
@@ -117,6 +136,10 @@ def oslo_form(world: Any) -> dict[str, str]:
         "reason": "Looking for the Oslo case",
         "to": "withdrawn",
         "verification": "verified",
+        # ids of the wrong type, in names pages read ids from: refused, never a server error
+        "staff": "not-a-number",
+        "exception": "not-a-number",
+        "retire": "not-a-number",
     }
 
 
@@ -205,11 +228,15 @@ def test_another_mission_s_staff_get_nothing_of_oslo(world, route):
                 assert response["Location"].startswith(target), (method, url)
         elif has_objects(route):
             assert response.status_code in (404, 405), (method, url, response.status_code)
+        elif HQ_PARAMETERS & set(route.params):
+            assert response.status_code in (403, 404, 405), (method, url, response.status_code)
         body = html(response)
         for secret in world.secrets:
             assert secret not in body, (method, url, secret)
     if has_objects(route) and not route.is_admin:
         assert 404 in statuses, (url, statuses)
+    elif HQ_PARAMETERS & set(route.params):
+        assert {403, 404} & set(statuses), (url, statuses)
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.id)
@@ -223,6 +250,8 @@ def test_every_persona_on_every_page(world, route):
         client = world.client(persona)
         response = client.get(url)
         assert response.status_code < 500, (persona, url)
+        if HQ_PARAMETERS & set(route.params) and persona != "hq":
+            assert response.status_code in (403, 404, 405), (persona, url, "HQ's page")
         if has_objects(route) and response.status_code == 200:
             try:
                 application_to_read(user=world.users[persona], application_id=world.oslo_case.pk)
@@ -241,6 +270,33 @@ def test_every_persona_on_every_page(world, route):
                 continue
             for marker in RAW_MARKERS:
                 assert marker not in body, (persona, url, marker)
+
+
+# Pages about a case that a need-to-know persona is shown without a reason, by design:
+NO_REASON_PAGES = {
+    # The auditor's trail of one case: who opened it and the reasons staff gave (their own
+    # words, the oversight itself), not the case.
+    ("auditor", "audit-case"),
+    # HQ's review of an open duplicate pair: the queue is HQ's own task (ADR 0007, HQ
+    # decides), so its cases are in HQ's flow (matching registers the flow check); the views
+    # are still counted and refused when blocked (tests/matching/test_workflow.py).
+    ("hq", "match-pair"),
+}
+NO_REASON_OPERATIONS = {("hq", "GET /duplicates/{candidate_id}")}  # the same pair page
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if has_objects(r)], ids=lambda r: r.id)
+def test_no_case_page_shows_personal_data_before_the_reason(world, route):
+    """Need-to-know (audit/access.py ``case_open_check``): HQ and the auditor, without a grant
+    for the Oslo case (HQ has no move of its own there: it is on hold), see none of its
+    personal data on any page about it — the reason form, 428, 403 or 404 instead."""
+    url = url_of(world, route)
+    for persona in NEED_TO_KNOW_PERSONAS:
+        if (persona, route.name) in NO_REASON_PAGES:
+            continue
+        response = world.client(persona, granted=False).get(url)
+        assert response.status_code < 500, (persona, url)
+        assert "alert(1)" not in html(response), (persona, url, "shown without a reason")
 
 
 @pytest.mark.parametrize("route", [*ROUTES, *PUBLIC], ids=lambda r: r.id)
@@ -311,6 +367,22 @@ def test_the_api_gives_another_mission_s_staff_nothing_of_oslo(world, op):
     body = response.content.decode()
     for secret in world.secrets:
         assert secret not in body, (op.id, secret)
+
+
+@pytest.mark.parametrize(
+    "op",
+    [op for op in STAFF_OPERATIONS if op.method == "GET" and set(op.params) & OBJECT_PARAMETERS],
+    ids=lambda o: o.id,
+)
+def test_no_api_answer_about_a_case_without_the_reason(world, op):
+    """Need-to-know over the API: HQ and the auditor, without X-Access-Reason, read none of
+    the Oslo case's personal data (428, 403 or 404 instead)."""
+    for persona in NEED_TO_KNOW_PERSONAS:
+        if (persona, op.id) in NO_REASON_OPERATIONS:
+            continue
+        response = call(world, op, staff_token_create(user=world.users[persona]))
+        assert response.status_code < 500, (persona, op.id)
+        assert "alert(1)" not in response.content.decode(), (persona, op.id, "without a reason")
 
 
 @pytest.mark.parametrize("op", STAFF_OPERATIONS, ids=lambda o: o.id)

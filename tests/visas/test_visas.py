@@ -333,3 +333,18 @@ def test_api_visa_errors_name_the_fields(api_as, visa_case, consul_vilnius, cons
     )
     assert response.status_code == 404
     assert not Visa.objects.exists()
+
+
+def test_hq_gives_a_reason_before_reading_a_visa(client, api_as, visa_case, consul_vilnius, hq):
+    """Security suite (need-to-know): a case at the visa stage is outside HQ's flow, so the
+    number and consular notes are shown only after a reason (cases/need_to_know.py)."""
+    visa_update(application=visa_case, actor=consul_vilnius, **issued())
+    sign_in(client, hq)
+    response = client.get(f"/staff/cases/{visa_case.pk}/visa/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/staff/cases/{visa_case.pk}/"  # the reason form
+    path = f"/applications/{visa_case.pk}/visa"
+    refused = api_as(hq).get(path)
+    assert refused.status_code == 428
+    assert NOTES not in refused.content.decode()
+    assert api_as(hq).get(path, reason="Checking the visa for travel").json()["number"] == NUMBER

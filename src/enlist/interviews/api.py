@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema
 from enlist.accounts.auth import StaffTokenAuth
 from enlist.accounts.roles import FULL_CASE_ROLES
 from enlist.api import ErrorsOut
+from enlist.audit.access import case_open_check, reason_from_request
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
 from enlist.cases.access import access_application
@@ -95,11 +96,23 @@ def _full_case_reader(request: HttpRequest, application_id: str):
 
 @router.get(
     "/applications/{application_id}/interviews",
-    response={200: CaseInterviewsOut, 401: ErrorsOut, 404: ErrorsOut},
+    response={
+        200: CaseInterviewsOut,
+        401: ErrorsOut,
+        403: ErrorsOut,
+        404: ErrorsOut,
+        428: ErrorsOut,
+    },
     summary="A case's interviews and the panel's verdicts",
+    description="Outside your normal flow (HQ, auditors) give a reason: header X-Access-Reason "
+    "or query reason; 428 without one.",
 )
 def get_case_interviews(request: HttpRequest, application_id: str) -> dict[str, Any]:
     application = _full_case_reader(request, application_id)
+    # Need-to-know (audit/access.py): verdicts and notes are the case's personal data.
+    case_open_check(
+        user=request.user, application=application, via="api", reason=reason_from_request(request)
+    )
     body = {
         "interviews": case_interviews(application=application),
         "verdicts": case_verdicts(application=application),

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import MISSION_ROLES, Role
+from enlist.audit.access import ReasonRequired, ViewsBlocked, case_open_check
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_cases_shown, audit_record
 from enlist.cases.access import access_application
@@ -126,6 +127,11 @@ def queue(request: HttpRequest) -> HttpResponse:
 # --- availability --------------------------------------------------------------------------
 
 
+def _id(value: str | None) -> int:
+    """A numeric id from a form or query; 0 (found nowhere: 404) for anything else."""
+    return int(value) if value and value.isascii() and value.isdigit() else 0
+
+
 def _panel_member(request: HttpRequest) -> StaffUser:
     user = request.user
     if user.staff_role in (Role.ATTACHE, Role.CONSUL):
@@ -134,7 +140,7 @@ def _panel_member(request: HttpRequest) -> StaffUser:
         raise Http404
     member = (
         StaffUser.objects.filter(
-            pk=request.GET.get("staff") or request.POST.get("staff") or 0,
+            pk=_id(request.GET.get("staff") or request.POST.get("staff")),
             role__in=[Role.ATTACHE, Role.CONSUL],
         )
         .select_related("mission")
@@ -194,7 +200,7 @@ def availability(request: HttpRequest) -> HttpResponse:
                 )
             elif action == "remove":
                 exception = AvailabilityException.objects.filter(
-                    pk=request.POST.get("exception") or 0, staff=member
+                    pk=_id(request.POST.get("exception")), staff=member
                 ).first()
                 if exception is None:
                     raise Http404
@@ -243,6 +249,15 @@ def _case_or_404(request: HttpRequest, application_id: uuid.UUID):
 @login_required
 def case_page(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     application = _case_or_404(request, application_id)
+    # Need-to-know: verdicts and notes are the case's personal data (audit/access.py).
+    try:
+        case_open_check(
+            user=request.user, application=application, via="web", session=request.session
+        )
+    except ViewsBlocked as exc:
+        return HttpResponseForbidden(exc.message)
+    except ReasonRequired:
+        return redirect(reverse("case-detail", args=[application.pk]))  # asks the reason
     role = request.user.staff_role
     context: dict[str, Any] = {
         "application": application,

@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema
 from enlist.accounts.auth import StaffTokenAuth
 from enlist.accounts.roles import Role
 from enlist.api import ErrorsOut
+from enlist.audit.access import case_open_check, reason_from_request
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_cases_shown, audit_record
 from enlist.cases.access import access_application
@@ -171,11 +172,17 @@ def _case_unit(request: HttpRequest, application: Any) -> dict[str, Any]:
 
 @router.get(
     "/applications/{application_id}/unit",
-    response={200: CaseUnitOut, 401: ErrorsOut, 404: ErrorsOut},
+    response={200: CaseUnitOut, 401: ErrorsOut, 403: ErrorsOut, 404: ErrorsOut, 428: ErrorsOut},
     summary="The unit of a case, every assignment decision, and (HQ, arrived) the suggestion",
+    description="Outside your normal flow (HQ before arrival, auditors) give a reason: header "
+    "X-Access-Reason or query reason; 428 without one.",
 )
 def get_case_unit(request: HttpRequest, application_id: str) -> dict[str, Any]:
     application = access_application(user=request.user, application_id=application_id)
+    # Need-to-know (audit/access.py): an override's reason is free text about the person.
+    case_open_check(
+        user=request.user, application=application, via="api", reason=reason_from_request(request)
+    )
     return _case_unit(request, application)
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from enlist.accounts.roles import Role
 from enlist.audit.services import audit_cases_shown
 from enlist.cases.access import access_application
+from enlist.cases.presentation import case_summary
 from enlist.errors import EnlistError, NotFound
 from enlist.logistics.presentation import suggestion_out
 from enlist.logistics.selectors import awaiting_assignment, pending_suggestions, units_overview
@@ -36,7 +37,8 @@ def unit_assignments(request: HttpRequest) -> HttpResponse:
         {
             "id": str(a.pk),
             "reference": a.reference,
-            "name": a.full_name,
+            # the list's name: a high-risk volunteer's masked (cases/presentation.py)
+            "name": _list_name(a, role=request.user.staff_role),
             "nationality": a.nationality_id,
             "languages": a.languages,
             "specialties": (a.military_experience or {}).get("specialties") or [],
@@ -49,6 +51,11 @@ def unit_assignments(request: HttpRequest) -> HttpResponse:
         actor=request.user, ids=[r["id"] for r in rows], count=len(rows), page=1, via="web"
     )
     return render(request, "logistics/assignments.html", {"rows": rows, "units": units})
+
+
+def _list_name(application, *, role) -> str:
+    summary = case_summary(application, role=role)
+    return f"{summary['given_name']} {summary['family_name']}".strip()
 
 
 def _case(request: HttpRequest, application_id):
@@ -67,10 +74,11 @@ def _back(request: HttpRequest, application_id) -> HttpResponse:
 @login_required
 @require_POST
 def unit_assign_view(request: HttpRequest, application_id) -> HttpResponse:
+    # scope first: a case outside it is not found (404), whatever the role
+    application = _case(request, application_id)
     refused = _hq_only(request)
     if refused:
         return refused
-    application = _case(request, application_id)
     try:
         assignment = unit_assign(
             application=application,
@@ -88,10 +96,11 @@ def unit_assign_view(request: HttpRequest, application_id) -> HttpResponse:
 @login_required
 @require_POST
 def unit_preference_view(request: HttpRequest, application_id) -> HttpResponse:
+    # scope first: a case outside it is not found (404), whatever the role
+    application = _case(request, application_id)
     refused = _hq_only(request)
     if refused:
         return refused
-    application = _case(request, application_id)
     try:
         unit_preference_record(
             application=application, unit_code=request.POST.get("unit", ""), actor=request.user

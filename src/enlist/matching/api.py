@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 
 from enlist.accounts.auth import StaffTokenAuth
 from enlist.api import ErrorsOut
+from enlist.audit.access import case_open_check, reason_from_request
 from enlist.audit.services import audit_case_view, audit_cases_shown
 from enlist.cases.api import CaseDetailOut
 from enlist.errors import FieldError, InvalidInput
@@ -97,12 +98,19 @@ def list_pairs(request: HttpRequest, query: Query[QueueQuery]) -> dict[str, Any]
 
 @router.get(
     "/duplicates/{candidate_id}",
-    response={200: PairDetailOut, 401: ErrorsOut, 404: ErrorsOut},
+    response={200: PairDetailOut, 401: ErrorsOut, 403: ErrorsOut, 404: ErrorsOut, 428: ErrorsOut},
     summary="One pair with both cases side by side (HQ)",
+    description="403: your case views are blocked (hourly limit). A decided pair's cases are "
+    "outside HQ's flow: give a reason (header X-Access-Reason or query reason); 428 without.",
     exclude_unset=True,
 )
 def get_pair(request: HttpRequest, candidate_id: str) -> dict[str, Any]:
     candidate = match_access(user=request.user, candidate_id=candidate_id)
+    # Two cases opened (audit/access.py): blocked views refused (403), each view counted; an
+    # open pair's cases are in HQ's flow (in_review_queue), a decided pair's need a reason.
+    reason = reason_from_request(request)
+    for application in (candidate.left, candidate.right):
+        case_open_check(user=request.user, application=application, via="api", reason=reason)
     pair = pair_detail(candidate, user=request.user)
     pair.pop("rows")
     audit_case_view(actor=request.user, application=candidate.left, shown=pair["left_case"],

@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema
 
 from enlist.accounts.auth import StaffTokenAuth
 from enlist.api import ErrorsOut
+from enlist.audit.access import case_open_check, reason_from_request
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
 from enlist.cases.access import access_application
@@ -81,12 +82,18 @@ def _shown(request: HttpRequest, application: Any) -> dict[str, Any]:
 
 @router.get(
     "/applications/{application_id}/visa",
-    response={200: VisaOut, 401: ErrorsOut, 404: ErrorsOut},
+    response={200: VisaOut, 401: ErrorsOut, 403: ErrorsOut, 404: ErrorsOut, 428: ErrorsOut},
     summary="The visa of a case",
-    description="`exists` false when no visa is recorded yet. Reading it is audited.",
+    description="`exists` false when no visa is recorded yet. Reading it is audited. Outside "
+    "your normal flow (HQ) give a reason: header X-Access-Reason or query reason; 428 without.",
 )
 def get_visa(request: HttpRequest, application_id: str) -> dict[str, Any]:
-    return _shown(request, _readable(request, application_id))
+    application = _readable(request, application_id)
+    # Need-to-know (audit/access.py): the number and consular notes are personal.
+    case_open_check(
+        user=request.user, application=application, via="api", reason=reason_from_request(request)
+    )
+    return _shown(request, application)
 
 
 @router.put(
@@ -109,4 +116,6 @@ def get_visa(request: HttpRequest, application_id: str) -> dict[str, Any]:
 def put_visa(request: HttpRequest, application_id: str, payload: VisaIn) -> dict[str, Any]:
     application = _readable(request, application_id)
     visa_update(application=application, actor=request.user, **payload.dict())
+    # the update is its own recorded purpose: no reason asked, the view still counts
+    case_open_check(user=request.user, application=application, via="api", acting=True)
     return _shown(request, application)
