@@ -358,3 +358,15 @@ def test_schedule_and_remind_commands(inbox, new_york, panel, capsys):
     call_command("interviews", "remind")  # idempotent
     assert capsys.readouterr().out.strip() == "reminders sent: 0"
     assert interview.start.astimezone(zoneinfo.ZoneInfo(NEW_YORK)).time() == datetime.time(9)
+
+
+def test_a_case_already_interviewed_is_not_booked_again(new_york, panel):
+    from tests.factories import recommend_by_panel
+
+    attache, consul = panel
+    judged = _case(new_york, 1)
+    recommend_by_panel(judged, attache)  # one verdict is enough: the panel has seen them
+    waiting = _case(new_york, 2)
+    (outcome,) = _book(new_york, dry_run=True)
+    assert {b.case_id for b in outcome.result.new} == {str(waiting.pk)}
+    assert str(judged.pk) not in outcome.result.unbooked
