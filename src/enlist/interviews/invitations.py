@@ -177,13 +177,14 @@ def send_invitation(interview_pk) -> int:
     return sent
 
 
-def send_cancellation(interview_pk) -> int:
+def send_cancellation(interview_pk, *, applicant: bool = True) -> int:
+    """METHOD:CANCEL to the applicant (unless `applicant` is False) and the panel."""
     interview = _load(interview_pk)
     if interview is None:
         return 0
     sent = 0
     for message in (
-        _applicant_message(interview, kind="cancel"),
+        _applicant_message(interview, kind="cancel") if applicant else None,
         _panel_message(interview, kind="cancel"),
     ):
         if message is not None and _send(message, "cancellation", interview):
