@@ -377,3 +377,29 @@ def test_a_case_already_interviewed_is_not_booked_again(new_york, panel):
     (outcome,) = _book(new_york, dry_run=True)
     assert {b.case_id for b in outcome.result.new} == {str(waiting.pk)}
     assert str(judged.pk) not in outcome.result.unbooked
+
+
+def test_an_interpreter_is_booked_and_invited_where_the_panel_shares_no_language(
+    inbox, new_york, panel, django_capture_on_commit_callbacks
+):
+    from enlist.interviews.models import Interpreter
+
+    interpreter = Interpreter.objects.create(
+        mission=new_york, name="A. Interpreter", email="interp@mission.example", languages=["am"]
+    )
+    AvailabilityException.objects.create(
+        mission=new_york,
+        interpreter=interpreter,
+        date=AFTER_DST,
+        kind="extra",
+        start=datetime.time(8),
+        end=datetime.time(12),
+    )
+    application = _case(new_york, 1, languages=["am"])
+    with django_capture_on_commit_callbacks(execute=True):
+        (outcome,) = _book(new_york)
+    interview = Interview.objects.get(application=application)
+    assert interview.interpreter_id == interpreter.pk
+    assert interview.start == datetime.datetime(2027, 3, 15, 13, 0, tzinfo=datetime.UTC)
+    (message,) = inbox.to("interp@mission.example")
+    assert str(_event(message)["uid"]) == interview.ics_uid

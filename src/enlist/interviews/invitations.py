@@ -81,7 +81,9 @@ def _send(message: EmailMessage, what: str, interview: Interview) -> bool:
 
 def _load(interview_pk) -> Interview | None:
     return (
-        Interview.objects.select_related("application", "mission", "attache", "consul", "venue")
+        Interview.objects.select_related(
+            "application", "mission", "attache", "consul", "venue", "interpreter"
+        )
         .filter(pk=interview_pk)
         .first()
     )
@@ -132,7 +134,10 @@ def _applicant_message(interview: Interview, *, kind: str) -> EmailMessage | Non
 
 
 def _panel_message(interview: Interview, *, kind: str) -> EmailMessage | None:
-    recipients = tuple(e for e in (interview.attache.email, interview.consul.email) if e)
+    interpreter = interview.interpreter.email if interview.interpreter_id else ""
+    recipients = tuple(
+        e for e in (interview.attache.email, interview.consul.email, interpreter) if e
+    )
     if not recipients:
         return None
     link = public_url(reverse("interview-case", args=[interview.application_id]))
