@@ -15,7 +15,7 @@ from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.test import override_settings
+from django.test import Client, override_settings
 from icalendar import Calendar
 
 from enlist.cases.models import Application, StageChange
@@ -291,6 +291,9 @@ def test_invitation_in_the_applicants_language(
         _book(new_york)
     (message,) = inbox.to(application.email)
     assert message["Subject"] == "Ваш запис на прийом"
+    page = Client().get(_link(message))
+    assert "<h1>Ваш запис на прийом</h1>" in page.content.decode()
+    assert 'lang="uk"' in page.content.decode()
 
 
 def test_reminder_is_sent_once(inbox, new_york, panel, django_capture_on_commit_callbacks):
