@@ -133,9 +133,10 @@ def _panel_member(request: HttpRequest) -> StaffUser:
         return user
     if user.staff_role != Role.HQ:
         raise Http404
+    chosen = request.GET.get("staff") or request.POST.get("staff") or ""
     member = (
         StaffUser.objects.filter(
-            pk=request.GET.get("staff") or request.POST.get("staff") or 0,
+            pk=int(chosen) if chosen.isdigit() else 0,
             role__in=[Role.ATTACHE, Role.CONSUL],
         )
         .select_related("mission")
@@ -194,8 +195,9 @@ def availability(request: HttpRequest) -> HttpResponse:
                     end=_time(request.POST.get("end", "")),
                 )
             elif action == "remove":
+                chosen = request.POST.get("exception", "")
                 exception = AvailabilityException.objects.filter(
-                    pk=request.POST.get("exception") or 0, staff=member
+                    pk=int(chosen) if chosen.isdigit() else 0, staff=member
                 ).first()
                 if exception is None:
                     raise Http404
