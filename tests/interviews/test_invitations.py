@@ -15,7 +15,7 @@ from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.test import override_settings
+from django.test import Client, override_settings
 from icalendar import Calendar
 
 from enlist.cases.models import Application, StageChange
@@ -205,25 +205,32 @@ def test_the_link_confirms_and_a_new_slot_keeps_the_uid_with_a_higher_sequence(
     assert not any(token in r.getMessage() for r in caplog.records)
 
     # Another slot, naming the first date as impossible.
-    response = client.post(
-        link,
-        {"action": "reschedule", "from": [BEFORE_DST.isoformat()], "to": [BEFORE_DST.isoformat()]},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            link,
+            {"action": "reschedule", "from": [BEFORE_DST.isoformat()],
+             "to": [BEFORE_DST.isoformat()]},
+        )  # fmt: skip
     assert response.status_code == 302
     interview = Interview.objects.get(application=application)
-    assert interview.status == InterviewStatus.RESCHEDULE
+    assert (interview.status, interview.sequence) == (InterviewStatus.RESCHEDULE, 1)
     uid = interview.ics_uid
+    # The panel's entry for the old slot is cancelled; the applicant waits for the new one.
+    panel_cancel = inbox.to(panel[0].email)[-1]
+    assert _ics(panel_cancel)["method"] == "CANCEL"
+    assert (str(_event(panel_cancel)["uid"]), int(_event(panel_cancel)["sequence"])) == (uid, 1)
+    assert len(inbox.to(application.email)) == 1
 
     with django_capture_on_commit_callbacks(execute=True):
         (outcome,) = _book(new_york)
     assert (len(outcome.created), len(outcome.moved)) == (0, 1)
     interview.refresh_from_db()
-    assert (interview.status, interview.ics_uid, interview.sequence) == ("booked", uid, 1)
+    assert (interview.status, interview.ics_uid, interview.sequence) == ("booked", uid, 2)
     assert interview.start == datetime.datetime(2027, 3, 15, 13, 0, tzinfo=datetime.UTC)
     update = inbox.to(application.email)[-1]
     assert update["Subject"] == "Your appointment has changed"
     event = _event(update)
-    assert (str(event["uid"]), int(event["sequence"])) == (uid, 1)
+    assert (str(event["uid"]), int(event["sequence"])) == (uid, 2)
     assert event.decoded("dtstart").hour == 9
 
     client.post(link, {"action": "confirm"})
@@ -284,6 +291,9 @@ def test_invitation_in_the_applicants_language(
         _book(new_york)
     (message,) = inbox.to(application.email)
     assert message["Subject"] == "Ваш запис на прийом"
+    page = Client().get(_link(message))
+    assert "<h1>Ваш запис на прийом</h1>" in page.content.decode()
+    assert 'lang="uk"' in page.content.decode()
 
 
 def test_reminder_is_sent_once(inbox, new_york, panel, django_capture_on_commit_callbacks):
@@ -358,3 +368,41 @@ def test_schedule_and_remind_commands(inbox, new_york, panel, capsys):
     call_command("interviews", "remind")  # idempotent
     assert capsys.readouterr().out.strip() == "reminders sent: 0"
     assert interview.start.astimezone(zoneinfo.ZoneInfo(NEW_YORK)).time() == datetime.time(9)
+
+
+def test_a_case_already_interviewed_is_not_booked_again(new_york, panel):
+    from tests.factories import recommend_by_panel
+
+    attache, consul = panel
+    judged = _case(new_york, 1)
+    recommend_by_panel(judged, attache)  # one verdict is enough: the panel has seen them
+    waiting = _case(new_york, 2)
+    (outcome,) = _book(new_york, dry_run=True)
+    assert {b.case_id for b in outcome.result.new} == {str(waiting.pk)}
+    assert str(judged.pk) not in outcome.result.unbooked
+
+
+def test_an_interpreter_is_booked_and_invited_where_the_panel_shares_no_language(
+    inbox, new_york, panel, django_capture_on_commit_callbacks
+):
+    from enlist.interviews.models import Interpreter
+
+    interpreter = Interpreter.objects.create(
+        mission=new_york, name="A. Interpreter", email="interp@mission.example", languages=["am"]
+    )
+    AvailabilityException.objects.create(
+        mission=new_york,
+        interpreter=interpreter,
+        date=AFTER_DST,
+        kind="extra",
+        start=datetime.time(8),
+        end=datetime.time(12),
+    )
+    application = _case(new_york, 1, languages=["am"])
+    with django_capture_on_commit_callbacks(execute=True):
+        (outcome,) = _book(new_york)
+    interview = Interview.objects.get(application=application)
+    assert interview.interpreter_id == interpreter.pk
+    assert interview.start == datetime.datetime(2027, 3, 15, 13, 0, tzinfo=datetime.UTC)
+    (message,) = inbox.to("interp@mission.example")
+    assert str(_event(message)["uid"]) == interview.ics_uid

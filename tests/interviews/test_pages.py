@@ -152,6 +152,7 @@ def test_hq_edits_anyones_availability_and_clerks_none(
     )
     assert response.status_code == 302
     assert WeeklyHours.objects.filter(staff=consul_vilnius, weekday=4).count() == 1
+    assert signed_in(hq).get("/staff/interviews/availability/?staff=x1").status_code == 404
     client.logout()
     assert signed_in(clerk_vilnius).get("/staff/interviews/availability/").status_code == 404
 

@@ -37,6 +37,7 @@ from enlist.interviews.models import (
     PanelProfile,
     Venue,
     WeeklyHours,
+    interviewed,
 )
 from enlist.missions.models import Mission
 
@@ -209,6 +210,7 @@ def mission_input(
     movable = {b.case_id for b in existing if replan and not b.confirmed}
     waiting = (
         Application.objects.filter(mission=mission, stage=Stage.INTERVIEW)
+        .exclude(interviewed())
         .prefetch_related("documents")
         .order_by("stage_changed_at", "pk")
     )

@@ -81,7 +81,9 @@ def _send(message: EmailMessage, what: str, interview: Interview) -> bool:
 
 def _load(interview_pk) -> Interview | None:
     return (
-        Interview.objects.select_related("application", "mission", "attache", "consul", "venue")
+        Interview.objects.select_related(
+            "application", "mission", "attache", "consul", "venue", "interpreter"
+        )
         .filter(pk=interview_pk)
         .first()
     )
@@ -132,7 +134,10 @@ def _applicant_message(interview: Interview, *, kind: str) -> EmailMessage | Non
 
 
 def _panel_message(interview: Interview, *, kind: str) -> EmailMessage | None:
-    recipients = tuple(e for e in (interview.attache.email, interview.consul.email) if e)
+    interpreter = interview.interpreter.email if interview.interpreter_id else ""
+    recipients = tuple(
+        e for e in (interview.attache.email, interview.consul.email, interpreter) if e
+    )
     if not recipients:
         return None
     link = public_url(reverse("interview-case", args=[interview.application_id]))
@@ -177,13 +182,14 @@ def send_invitation(interview_pk) -> int:
     return sent
 
 
-def send_cancellation(interview_pk) -> int:
+def send_cancellation(interview_pk, *, applicant: bool = True) -> int:
+    """METHOD:CANCEL to the applicant (unless `applicant` is False) and the panel."""
     interview = _load(interview_pk)
     if interview is None:
         return 0
     sent = 0
     for message in (
-        _applicant_message(interview, kind="cancel"),
+        _applicant_message(interview, kind="cancel") if applicant else None,
         _panel_message(interview, kind="cancel"),
     ):
         if message is not None and _send(message, "cancellation", interview):

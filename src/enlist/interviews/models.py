@@ -361,3 +361,11 @@ class Verdict(models.Model):
 
     def __str__(self) -> str:
         return f"verdict {self.pk}"
+
+
+def interviewed() -> models.Q:
+    """Per application (OuterRef "pk"): an interview took place or a verdict was recorded, so
+    the case waits for the panel's decision, not for a slot."""
+    held = Interview.objects.filter(application=models.OuterRef("pk"), status=InterviewStatus.HELD)
+    judged = Verdict.objects.filter(application=models.OuterRef("pk"))
+    return models.Exists(held) | models.Exists(judged)

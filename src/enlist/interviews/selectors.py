@@ -27,6 +27,7 @@ from enlist.interviews.models import (
     InterviewStatus,
     Verdict,
     WeeklyHours,
+    interviewed,
 )
 from enlist.missions.models import Mission
 
@@ -131,6 +132,7 @@ def waiting_queue(*, user: StaffUser, mission: Mission, now: datetime.datetime) 
     applications = (
         applications_in_scope(user=user)
         .filter(mission=mission, stage=Stage.INTERVIEW)
+        .exclude(interviewed())
         .annotate(booked=Exists(holding), reschedule=Exists(rescheduling))
         .filter(booked=False)
         .prefetch_related("documents")

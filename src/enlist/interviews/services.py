@@ -360,11 +360,17 @@ def interview_reschedule_request(
         return interview
     if interview.status not in SLOT_STATUSES:
         raise Conflict("This appointment can no longer be changed.")
+    from enlist.interviews.invitations import send_cancellation
+
     applicant_unavailable_add(application=interview.application, ranges=unavailable)
     interview.status = InterviewStatus.RESCHEDULE
     interview.confirmed_at = None
-    interview.save(update_fields=["status", "confirmed_at"])
+    interview.sequence += 1  # the panel's entry for the old slot is cancelled
+    interview.save(update_fields=["status", "confirmed_at", "sequence"])
     _applicant_audit(interview, "interview_reschedule_request")
+    transaction.on_commit(
+        lambda pk=interview.pk: send_cancellation(pk, applicant=False), robust=True
+    )
     return interview
 
 

@@ -9,12 +9,13 @@ import zoneinfo
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -29,7 +30,7 @@ from enlist.cases.workflow import Stage
 from enlist.core.links import LinkInvalid, link_value
 from enlist.errors import EnlistError, FieldError, InvalidInput, NotFound, NotPermitted
 from enlist.interviews import services
-from enlist.interviews.invitations import LINK_MAX_AGE, LINK_PURPOSE
+from enlist.interviews.invitations import LINK_MAX_AGE, LINK_PURPOSE, applicant_language
 from enlist.interviews.models import (
     AvailabilityException,
     Confidence,
@@ -377,6 +378,10 @@ def invitation(request: HttpRequest) -> HttpResponse:
     interview.refresh_from_db()
     application = interview.application
     application.refresh_from_db(fields=["stage"])
+    language = translation.get_language()
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        # No language chosen on this browser: the one the invitation was written in.
+        language = applicant_language(application.languages)
     context = {
         "interview": interview_summary(interview),
         "status": interview.status,
@@ -385,7 +390,9 @@ def invitation(request: HttpRequest) -> HttpResponse:
         "video_url": interview.venue.url if interview.venue.mode == "video" else "",
         "token": token,
     }
-    response = render(request, "interviews/invitation.html", context)
+    with translation.override(language):
+        request.LANGUAGE_CODE = language
+        response = render(request, "interviews/invitation.html", context)
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"  # the token is in the URL
     return response
