@@ -19,6 +19,8 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from enlist.accounts.middleware import SESSION_LAST_SEEN, SESSION_STARTED
+from enlist.missions.models import Country
+from enlist.missions.seed import country_rows
 from enlist.vault.keyring import reset_caches
 from tests.factories import ApplicationFactory, MissionFactory, StaffFactory, application_payload
 
@@ -59,6 +61,15 @@ def sign_in(client: Client, user) -> Client:
 def signed_in(client):
     """signed_in(user) -> the test client, signed in as `user` with both factors."""
     return lambda user: sign_in(client, user)
+
+
+@pytest.fixture
+def countries(db):
+    """The seeded countries, put back if a transactional test before flushed them."""
+    existing = set(Country.objects.values_list("code", flat=True))
+    Country.objects.bulk_create(
+        Country(**row) for row in country_rows() if row["code"] not in existing
+    )
 
 
 @pytest.fixture
