@@ -36,9 +36,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--applications",
             type=int,
-            default=5000,
+            default=2000,
             metavar="N",
-            help="How many applications to create when building (default: 5000).",
+            help="How many applications to create when building (default: 2000).",
         )
         parser.add_argument(
             "--seed",
