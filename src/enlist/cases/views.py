@@ -28,6 +28,7 @@ from enlist.audit.services import audit_case_view, audit_cases_shown, audit_docu
 from enlist.cases.access import access_application, application_to_read
 from enlist.cases.models import DocumentKind, Verification
 from enlist.cases.need_to_know import REASON_MAX_LENGTH
+from enlist.cases.page_access import blocked_response, case_page_refusal
 from enlist.cases.presentation import case_detail, case_summary, reads_full_case, sees_full_case
 from enlist.cases.selectors import CaseFilters, application_list, application_search
 from enlist.cases.services import application_transition, document_add, document_verify
@@ -124,7 +125,7 @@ def case_detail_page(request: HttpRequest, application_id: uuid.UUID) -> HttpRes
             user=request.user, application=application, via="web", session=request.session
         )
     except ViewsBlocked:
-        return _blocked()
+        return blocked_response()
     except ReasonRequired:
         return _reason_form(request, application)
     context = {
@@ -136,15 +137,6 @@ def case_detail_page(request: HttpRequest, application_id: uuid.UUID) -> HttpRes
     }
     audit_case_view(actor=request.user, application=application, shown=context["case"], via="web")
     return render(request, "cases/case_detail.html", context)
-
-
-def _blocked() -> HttpResponse:
-    return HttpResponseForbidden(
-        _(
-            "You opened unusually many cases in the last hour. Opening cases is blocked "
-            "until an administrator clears it."
-        )
-    )
 
 
 def _reason_form(
@@ -271,17 +263,8 @@ def case_document_download(
     request: HttpRequest, application_id: uuid.UUID, document_id: uuid.UUID
 ) -> HttpResponse:
     document = _document_or_404(request, application_id, document_id)
-    try:
-        case_open_check(
-            user=request.user,
-            application=document.application,
-            via="web",
-            session=request.session,
-        )
-    except ViewsBlocked:
-        return _blocked()
-    except ReasonRequired:
-        return _after_action(application_id)  # the case page asks why first
+    if refusal := case_page_refusal(request, document.application):
+        return refusal
     audit_document_view(actor=request.user, document=document, via="web")
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
         document.content_type, "bin"

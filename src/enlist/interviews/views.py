@@ -22,10 +22,10 @@ from django.views.decorators.http import require_POST
 
 from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import MISSION_ROLES, Role
-from enlist.audit.access import ReasonRequired, ViewsBlocked, case_open_check
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_cases_shown, audit_record
 from enlist.cases.access import access_application
+from enlist.cases.page_access import case_page_refusal
 from enlist.cases.workflow import Stage
 from enlist.core.links import LinkInvalid, link_value
 from enlist.errors import EnlistError, FieldError, InvalidInput, NotFound, NotPermitted
@@ -250,15 +250,9 @@ def _case_or_404(request: HttpRequest, application_id: uuid.UUID):
 @login_required
 def case_page(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     application = _case_or_404(request, application_id)
-    # Need-to-know: verdicts and notes are the case's personal data (audit/access.py).
-    try:
-        case_open_check(
-            user=request.user, application=application, via="web", session=request.session
-        )
-    except ViewsBlocked as exc:
-        return HttpResponseForbidden(exc.message)
-    except ReasonRequired:
-        return redirect(reverse("case-detail", args=[application.pk]))  # asks the reason
+    # Need-to-know: verdicts and notes are the case's personal data.
+    if refusal := case_page_refusal(request, application):
+        return refusal
     role = request.user.staff_role
     context: dict[str, Any] = {
         "application": application,

@@ -11,14 +11,14 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from enlist.audit.access import ReasonRequired, ViewsBlocked, case_open_check
 from enlist.audit.services import audit_case_view, audit_cases_shown
+from enlist.cases.page_access import case_page_refusal
 from enlist.errors import EnlistError, NotFound
 from enlist.matching.models import MatchCandidate
 from enlist.matching.presentation import pair_detail, queue_row
@@ -59,14 +59,8 @@ def match_pair_page(request: HttpRequest, candidate_id: uuid.UUID) -> HttpRespon
     # Two cases opened (audit/access.py): blocked views refused, each view counted; an open
     # pair's cases are in HQ's flow (in_review_queue), a decided pair's need a reason.
     for application in (candidate.left, candidate.right):
-        try:
-            case_open_check(
-                user=request.user, application=application, via="web", session=request.session
-            )
-        except ViewsBlocked as exc:
-            return HttpResponseForbidden(exc.message)
-        except ReasonRequired:
-            return redirect(reverse("case-detail", args=[application.pk]))  # asks the reason
+        if refusal := case_page_refusal(request, application):
+            return refusal
     pair = pair_detail(candidate, user=request.user)
     audit_case_view(actor=request.user, application=candidate.left, shown=pair["left_case"],
                     via="web")  # fmt: skip

@@ -11,10 +11,10 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidde
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from enlist.audit.access import ReasonRequired, ViewsBlocked, case_open_check
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
 from enlist.cases.access import access_application
+from enlist.cases.page_access import case_page_refusal
 from enlist.errors import EnlistError, NotFound, NotPermitted
 from enlist.visas.forms import visa_arguments
 from enlist.visas.models import VisaStatus, VisaType
@@ -40,15 +40,9 @@ def case_visa(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
         raise Http404 from None
     if application.is_erased:
         raise Http404
-    # Need-to-know: the visa number and consular notes are personal (audit/access.py).
-    try:
-        case_open_check(
-            user=request.user, application=application, via="web", session=request.session
-        )
-    except ViewsBlocked as exc:
-        return HttpResponseForbidden(exc.message)
-    except ReasonRequired:
-        return redirect("case-detail", application_id=application.pk)  # asks the reason
+    # Need-to-know: the visa number and consular notes are personal.
+    if refusal := case_page_refusal(request, application):
+        return refusal
     if request.method == "POST":
         try:
             visa_update(application=application, actor=request.user, **visa_arguments(request.POST))

@@ -1,0 +1,38 @@
+"""The need-to-know gate as every staff page applies it (audit/access.py: case_open_check).
+
+A page that shows a case's personal data (the case page's sections in other apps, a document,
+a duplicate pair) asks first: a user whose case views are blocked gets 403; a user who must
+give a reason is sent to the case page, which asks for it (one form for every app).
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from enlist.audit.access import ReasonRequired, ViewsBlocked, case_open_check
+from enlist.cases.models import Application
+
+
+def blocked_response() -> HttpResponse:
+    return HttpResponseForbidden(
+        _(
+            "You opened unusually many cases in the last hour. Opening cases is blocked "
+            "until an administrator clears it."
+        )
+    )
+
+
+def case_page_refusal(request: HttpRequest, application: Application) -> HttpResponse | None:
+    """None when the page may show the case (the view is then counted), else the answer."""
+    try:
+        case_open_check(
+            user=request.user, application=application, via="web", session=request.session
+        )
+    except ViewsBlocked:
+        return blocked_response()
+    except ReasonRequired:
+        return redirect(reverse("case-detail", args=[application.pk]))
+    return None
