@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from enlist.accounts.auth import StaffTokenAuth
 from enlist.accounts.roles import FULL_CASE_ROLES
@@ -147,7 +147,7 @@ def post_verdict(request: HttpRequest, application_id: str, payload: VerdictIn):
         recommend=payload.recommend,
         notes=payload.notes,
     )
-    return 201, verdict_detail(verdict)
+    return Status(201, verdict_detail(verdict))
 
 
 @router.post(
