@@ -5,24 +5,85 @@ consul, reception at the meeting point, an HQ officer, an auditor and an admin.
 
 Staff pages need a session that passed both factors: ``sign_in(client, user)`` (or the
 ``signed_in`` fixture) gives one. The sign-in itself is tested in tests/accounts/.
+
+Database-specific tests: ``@pytest.mark.postgres_only("why")`` for a test whose point SQLite
+cannot carry (row locks between real connections, a trigger, pg_dump), and
+``@pytest.mark.sqlite_only("why")`` for the SQLite deployment's own branch. The other pass
+reports them as skipped, each by name with its reason (``-rs`` in scripts/test.sh), never as
+passed.
+
+Hypothesis: profile ``ci`` (random seeds, every property's full example count, failing
+examples printed as a reproducible blob) or ``quick`` (a tenth of the examples, for a local
+edit-test loop), chosen by ``ENLIST_HYPOTHESIS_PROFILE``; unset, it is ``ci`` when ``CI`` is
+set and ``quick`` otherwise. A property states its full count as ``max_examples=examples(N)``.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import time
 from typing import Any
 
 import pytest
+from django.db import connections
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import settings as hypothesis_settings
 
 from enlist.accounts.middleware import SESSION_LAST_SEEN, SESSION_STARTED
 from enlist.missions.models import Country
 from enlist.missions.seed import country_rows
 from enlist.vault.keyring import reset_caches
 from tests.factories import ApplicationFactory, MissionFactory, StaffFactory, application_payload
+
+HYPOTHESIS_PROFILES = {"ci": 1.0, "quick": 0.1}
+hypothesis_settings.register_profile("ci", deadline=None, derandomize=False, print_blob=True)
+hypothesis_settings.register_profile("quick", deadline=None, derandomize=False)
+HYPOTHESIS_PROFILE = os.environ.get("ENLIST_HYPOTHESIS_PROFILE") or (
+    "ci" if os.environ.get("CI") else "quick"
+)
+if HYPOTHESIS_PROFILE not in HYPOTHESIS_PROFILES:
+    raise pytest.UsageError(
+        f"ENLIST_HYPOTHESIS_PROFILE must be one of {', '.join(HYPOTHESIS_PROFILES)}, "
+        f"not {HYPOTHESIS_PROFILE!r}"
+    )
+hypothesis_settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+def examples(full: int) -> int:
+    """A property's example count under the loaded profile: `full` on CI, a tenth (at least
+    5) for quick local runs. Write a property's settings as `max_examples=examples(N)`."""
+    return max(5, round(full * HYPOTHESIS_PROFILES[HYPOTHESIS_PROFILE]))
+
+
+DATABASE_MARKERS = {"postgres_only": "postgresql", "sqlite_only": "sqlite"}
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "postgres_only(reason): the test's point needs PostgreSQL; skipped, by name, on SQLite",
+    )
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): the SQLite deployment's own branch; skipped elsewhere"
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip database-specific tests on the other database, naming each test and why."""
+    vendor = connections["default"].vendor
+    for item in items:
+        for name, needs in DATABASE_MARKERS.items():
+            marker = item.get_closest_marker(name)
+            if marker is None or vendor == needs:
+                continue
+            why = marker.args[0] if marker.args else marker.kwargs.get("reason", "")
+            if not why:
+                raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.{name} needs a reason")
+            label = "PostgreSQL" if needs == "postgresql" else "SQLite"
+            item.add_marker(pytest.mark.skip(reason=f"{item.name}: {label} only: {why}"))
 
 
 @pytest.fixture(autouse=True)

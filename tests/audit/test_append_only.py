@@ -49,35 +49,38 @@ STATEMENTS = [
 ]
 
 
+@pytest.mark.postgres_only("the append-only triggers exist on PostgreSQL only")
 @pytest.mark.parametrize("statement", STATEMENTS)
-def test_raw_update_and_delete_are_refused_on_postgresql_and_caught_by_verify_on_sqlite(
-    entry, statement
-):
-    """PostgreSQL: the trigger refuses the statement. SQLite has no such trigger (the ORM is
-    its guard): the statement goes through, and `enlist audit verify` names the entry."""
+def test_raw_update_and_delete_are_refused_by_the_trigger(entry, statement):
+    """PostgreSQL: the trigger refuses the statement and nothing changes."""
     sql = statement % {"entry": int(entry.pk)}
-    if connection.vendor == "postgresql":
-        with (
-            pytest.raises(DatabaseError, match="audit rows are append-only"),
-            transaction.atomic(),
-            connection.cursor() as cursor,
-        ):
-            cursor.execute(sql)
-        assert AuditEntry.objects.filter(pk=entry.pk, actor_username="").exists()
-        assert AuditSubject.objects.filter(entry=entry).count() == 1
-        assert verify()[0] == 0
+    with (
+        pytest.raises(DatabaseError, match="audit rows are append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
+    assert AuditEntry.objects.filter(pk=entry.pk, actor_username="").exists()
+    assert AuditSubject.objects.filter(entry=entry).count() == 1
+    assert verify()[0] == 0
+
+
+@pytest.mark.sqlite_only("SQLite has no trigger: a raw edit goes through, and verify names it")
+@pytest.mark.parametrize("statement", STATEMENTS)
+def test_raw_update_and_delete_on_sqlite_are_caught_by_verify(entry, statement):
+    """SQLite has no such trigger (the ORM is its guard): the statement goes through, and
+    `enlist audit verify` names the entry."""
+    sql = statement % {"entry": int(entry.pk)}
+    with connection.cursor() as cursor:
+        if statement.startswith("DELETE FROM audit_auditentry"):
+            cursor.execute("DELETE FROM audit_auditsubject WHERE entry_id = %s", [entry.pk])
+        cursor.execute(sql)
+    code, output = verify()
+    if "UPDATE audit_auditsubject" in statement:
+        assert code == 0  # a no-op update changes nothing
     else:
-        assert connection.vendor == "sqlite"
-        with connection.cursor() as cursor:
-            if statement.startswith("DELETE FROM audit_auditentry"):
-                cursor.execute("DELETE FROM audit_auditsubject WHERE entry_id = %s", [entry.pk])
-            cursor.execute(sql)
-        code, output = verify()
-        if "UPDATE audit_auditsubject" in statement:
-            assert code == 0  # a no-op update changes nothing
-        else:
-            assert code == 1
-            assert f"entry #{entry.sequence}" in output
+        assert code == 1
+        assert f"entry #{entry.sequence}" in output
 
 
 def test_the_trigger_exists_exactly_on_postgresql(db):

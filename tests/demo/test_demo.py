@@ -451,15 +451,23 @@ def test_a_database_holding_other_data_is_refused(demo):
     assert Application.objects.count() == before
 
 
+@pytest.mark.postgres_only("a PostgreSQL database is reset only with --yes")
 @pytest.mark.django_db
-def test_reset_needs_a_file_or_an_explicit_yes(demo):
+def test_reset_of_a_postgresql_database_needs_an_explicit_yes(demo):
     before = Application.objects.count()
-    if connection.vendor == "postgresql":
-        with pytest.raises(CommandError, match="--yes"):
-            call_command("demo", "--no-serve", "--reset", stdout=io.StringIO())
-    else:
-        with pytest.raises(CommandError, match="in memory"):
-            call_command("demo", "--no-serve", "--reset", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="--yes"):
+        call_command("demo", "--no-serve", "--reset", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="only confirms --reset"):
+        call_command("demo", "--no-serve", "--yes", stdout=io.StringIO())
+    assert Application.objects.count() == before
+
+
+@pytest.mark.sqlite_only("an in-memory SQLite database has no file to reset")
+@pytest.mark.django_db
+def test_reset_of_an_in_memory_database_is_refused(demo):
+    before = Application.objects.count()
+    with pytest.raises(CommandError, match="in memory"):
+        call_command("demo", "--no-serve", "--reset", stdout=io.StringIO())
     with pytest.raises(CommandError, match="only confirms --reset"):
         call_command("demo", "--no-serve", "--yes", stdout=io.StringIO())
     assert Application.objects.count() == before

@@ -15,7 +15,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from enlist.cases.models import Document
 from enlist.cases.services import document_add
 from enlist.vault.crypto import DecryptionError
-from enlist.vault.storage import EncryptedFileStorage
 from tests.factories import ApplicationFactory
 
 PLAINTEXT = b"%PDF-1.7 service record of Oleksandr Kovalenko, passport AB123456"
@@ -36,8 +35,8 @@ def _read(document: Document) -> bytes:
         return handle.read()
 
 
-def test_default_storage_is_the_encrypted_one():
-    assert isinstance(default_storage, EncryptedFileStorage)
+# Which storage production builds is tested in tests/test_production_settings.py, in a fresh
+# process: here the autouse fixture of tests/conftest.py has set STORAGES for every test.
 
 
 def test_uploaded_document_is_sealed_under_a_random_name(vilnius_case, clerk_vilnius):

@@ -1,0 +1,76 @@
+"""The settings production runs with, read in a fresh process that no test fixture touched.
+
+The autouse fixture in ``tests/conftest.py`` swaps in test values for every test (a fast MD5
+password hasher, per-test key and upload folders, the storage pointed at them): a test in the
+suite that read those settings back would check the fixture, not the product. These run
+``enlist shell`` as production starts it (``ENLIST_ENV=production``, explicit secret and
+hosts, nothing else) and assert what Django actually built.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.core.test_serve import run_enlist, subprocess_env
+
+REPORT = """
+import json
+from django.conf import settings
+from django.core.files.storage import storages
+default_storage = storages["default"]
+print(json.dumps({
+    "storage": type(default_storage).__module__ + "." + type(default_storage).__name__,
+    "storage_location": str(default_storage.location),
+    "media_root": str(settings.MEDIA_ROOT),
+    "hashers": settings.PASSWORD_HASHERS,
+    "key_dir": str(settings.ENLIST_KEY_DIR),
+    "generate_keys": settings.ENLIST_GENERATE_KEYS,
+    "checkpoint_every": settings.ENLIST_AUDIT_CHECKPOINT_EVERY,
+    "checkpoint_file": str(settings.ENLIST_AUDIT_CHECKPOINT_FILE),
+    "debug": settings.DEBUG,
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def production(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("production")
+    env = subprocess_env(data_dir)
+    env.update(
+        ENLIST_ENV="production",
+        ENLIST_SECRET_KEY="production-settings-test-" + "x" * 40,
+        ENLIST_ALLOWED_HOSTS="enlist.example.org",
+    )
+    done = run_enlist(data_dir, "shell", "-c", REPORT, env=env)
+    return data_dir.resolve(), json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_documents_are_stored_by_the_encrypted_storage_under_the_data_dir(production):
+    data_dir, report = production
+    assert report["storage"] == "enlist.vault.storage.EncryptedFileStorage"
+    assert report["media_root"] == str(data_dir / "uploads")
+    assert report["storage_location"] == str(data_dir / "uploads")
+
+
+def test_passwords_are_hashed_with_argon2id_first(production):
+    _, report = production
+    assert report["hashers"] == [
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "django.contrib.auth.hashers.ScryptPasswordHasher",
+    ]
+
+
+def test_keys_live_under_the_data_dir_and_are_never_generated(production):
+    data_dir, report = production
+    assert report["key_dir"] == str(data_dir / "keys")
+    assert report["generate_keys"] is False
+    assert report["debug"] is False
+
+
+def test_audit_checkpoints_every_1000_entries_to_a_file_under_the_data_dir(production):
+    data_dir, report = production
+    assert report["checkpoint_every"] == 1000
+    assert report["checkpoint_file"] == str(data_dir / "audit-checkpoints.jsonl")
