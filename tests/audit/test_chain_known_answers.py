@@ -1,0 +1,138 @@
+"""Known answers for the audit chain: entry hashes, checkpoint bytes and signatures, key ids.
+
+The expected values are written out here, computed once with hashlib and Ed25519 directly
+(not through ``enlist.audit.chain``): a changed domain label, field, time format or JSON
+layout would make every stored chain fail verification, and these tests say so first.
+The signing key is the one of RFC 8032's first Ed25519 test vector, so the signatures are
+deterministic and its public key is a published value.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from enlist.audit.chain import (
+    GENESIS,
+    Checkpoint,
+    Entry,
+    StoredEntry,
+    checkpoint_sign,
+    checkpoint_valid,
+    entry_hash,
+    key_id,
+    utc_iso,
+    verify_chain,
+)
+
+RFC8032_SEED = bytes.fromhex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")
+RFC8032_EMPTY_SIGNATURE = bytes.fromhex(
+    "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"
+)
+KEY = Ed25519PrivateKey.from_private_bytes(RFC8032_SEED)
+KEY_ID = "21fe31dfa154a261"  # the first 16 hex digits of SHA-256(public key)
+CASE = "8f1f6a52-52d6-4b43-9a0c-6f1c1c2bd001"
+T0 = datetime.datetime(2025, 3, 1, 9, 30, tzinfo=datetime.UTC)
+# SHA-256("enlist-audit-v1\n" + canonical JSON) of the two entries below.
+HASH_1 = "24d2eaa8758cc3dd14a4e553a003cb265bc6e76fca671b0a66237d9d5e6edfd0"
+HASH_2 = "30ba74cf16ddd7064685d7b861e468634575c2263dda03620d9c80c587e4d36d"
+HEAD = "ab" * 32
+CHECKPOINT_SIGNATURE = bytes.fromhex(
+    "4a7bcc5576c5133cd46985290a1c5b6aa1dfcdb9ffa71b32dcc4868cf3054df1"
+    "b5dcb73f5a7e17a04bc7fce11d81a5fdfbba5ac24320259983168b257eb0300a"
+)
+CHECKPOINT_LINE = (
+    '{"at":"2025-03-01T09:30:00.000000Z","head":"' + HEAD + '","key":"21fe31dfa154a261",'
+    '"signature":"SnvMVXbFEzzUaYUpChxbaqHfzbn/pxsy3MSGjPMFTfG13Lc/Wn4XoEvH/OEdgaX9+7pawkMgJZmDFoslfrAwCg==",'
+    '"size":3}'
+)
+
+
+def first() -> Entry:
+    return Entry(
+        sequence=1,
+        at=T0 + datetime.timedelta(seconds=1),
+        actor_id=7,
+        actor_username="clerk-vilnius",
+        actor_role="clerk",
+        action="view",
+        target_type="application",
+        target_id=CASE,
+        detail={"via": "web", "fields": ["email", "passport_number"]},
+    )
+
+
+def second() -> Entry:
+    return Entry(
+        sequence=2,
+        at=T0 + datetime.timedelta(seconds=2),
+        actor_id=None,
+        actor_username="Коваль",
+        actor_role="system",
+        action="view",
+        target_type="system",
+        target_id="",
+        detail={},
+    )
+
+
+def test_the_signing_key_is_rfc8032_test_1():
+    assert KEY.sign(b"") == RFC8032_EMPTY_SIGNATURE
+
+
+def test_genesis_is_64_zeros():
+    assert GENESIS == "0000000000000000000000000000000000000000000000000000000000000000"
+
+
+def test_entry_hashes_are_pinned():
+    assert entry_hash(first(), GENESIS) == HASH_1
+    assert entry_hash(second(), HASH_1) == HASH_2
+
+
+def test_the_same_entry_after_another_link_hashes_differently():
+    assert entry_hash(second(), GENESIS) != HASH_2
+
+
+def test_times_are_written_in_utc_with_microseconds():
+    kyiv = datetime.timezone(datetime.timedelta(hours=3))
+    moment = datetime.datetime(2025, 3, 1, 12, 30, 1, 5, tzinfo=kyiv)
+    assert utc_iso(moment) == "2025-03-01T09:30:01.000005Z"
+
+
+def test_the_key_id_is_pinned():
+    assert key_id(KEY.public_key()) == KEY_ID
+
+
+def test_checkpoint_bytes_and_signature_are_pinned():
+    checkpoint = checkpoint_sign(size=3, head=HEAD, at=T0, private_key=KEY)
+    assert checkpoint.signed_bytes() == (
+        b'enlist-audit-checkpoint-v1\n{"at":"2025-03-01T09:30:00.000000Z","head":"'
+        + HEAD.encode()
+        + b'","size":3}'
+    )
+    assert checkpoint.signature == CHECKPOINT_SIGNATURE
+    assert checkpoint.key_id == KEY_ID
+    assert checkpoint.to_line() == CHECKPOINT_LINE
+
+
+def test_a_stored_checkpoint_line_parses_and_verifies():
+    checkpoint = Checkpoint.from_line(CHECKPOINT_LINE)
+    assert (checkpoint.size, checkpoint.head, checkpoint.at) == (3, HEAD, T0)
+    assert checkpoint.signature == CHECKPOINT_SIGNATURE
+    assert checkpoint_valid(checkpoint, {KEY_ID: KEY.public_key()}) is True
+    assert checkpoint_valid(checkpoint, {"0123456789abcdef": KEY.public_key()}) is False
+
+
+def test_a_stored_chain_verifies_against_a_stored_checkpoint():
+    entries = [
+        StoredEntry(entry=first(), prev_hash=GENESIS, hash=HASH_1),
+        StoredEntry(entry=second(), prev_hash=HASH_1, hash=HASH_2),
+    ]
+    pinned = Checkpoint(size=2, head=HASH_2, at=T0, key_id=KEY_ID, signature=b"")
+    signed = checkpoint_sign(size=2, head=HASH_2, at=T0, private_key=KEY)
+    result = verify_chain(entries, [signed], public_keys={KEY_ID: KEY.public_key()})
+    assert (result.intact, result.entries, result.checkpoints) == (True, 2, 1)
+    unsigned = verify_chain(entries, [pinned], public_keys={KEY_ID: KEY.public_key()})
+    assert unsigned.broken is not None
+    assert unsigned.broken.sequence == 2
