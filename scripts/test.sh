@@ -12,6 +12,9 @@ $BIN/ruff format --check src tests benchmarks
 data_dir=$(mktemp -d)
 trap 'rm -rf "$data_dir"' EXIT
 export ENLIST_DATA_DIR="$data_dir" ENLIST_ENV=test
+# Every property at its full example count, random seeds (tests/conftest.py): the suite's
+# run. A bare `pytest` while editing defaults to the quick profile instead.
+export ENLIST_HYPOTHESIS_PROFILE="${ENLIST_HYPOTHESIS_PROFILE:-ci}"
 
 # -rs: each pass lists the tests it skipped, by name and why (the PostgreSQL-only tests on
 # SQLite, the SQLite-only ones on PostgreSQL): a test that cannot make its point is never

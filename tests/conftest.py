@@ -38,9 +38,12 @@ from enlist.missions.seed import country_rows
 from enlist.vault.keyring import reset_caches
 from tests.factories import ApplicationFactory, MissionFactory, StaffFactory, application_payload
 
+# Share of a property's full example count each profile runs.
 HYPOTHESIS_PROFILES = {"ci": 1.0, "quick": 0.1}
-hypothesis_settings.register_profile("ci", deadline=None, derandomize=False, print_blob=True)
-hypothesis_settings.register_profile("quick", deadline=None, derandomize=False)
+hypothesis_settings.register_profile(
+    "ci", max_examples=100, deadline=None, derandomize=False, print_blob=True
+)
+hypothesis_settings.register_profile("quick", max_examples=10, deadline=None, derandomize=False)
 HYPOTHESIS_PROFILE = os.environ.get("ENLIST_HYPOTHESIS_PROFILE") or (
     "ci" if os.environ.get("CI") else "quick"
 )

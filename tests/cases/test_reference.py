@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from enlist.cases.reference import ALPHABET, new_reference, parse_reference
+from tests.conftest import examples
 
 FORMAT = re.compile(rf"^IL-[{ALPHABET}]{{4}}-[{ALPHABET}]{{2}}$")
 SAMPLE = "IL-7K4Q-9F"  # a valid reference: body 7K4Q9, check character F
@@ -103,7 +104,9 @@ def _complete(body: str) -> str:
 
 
 _settings = settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(300),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 

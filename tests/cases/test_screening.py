@@ -15,6 +15,7 @@ from enlist.cases.screening import (
     age_on,
     screen,
 )
+from tests.conftest import examples
 
 APPLIED = datetime.date(2024, 6, 15)
 MILITARY_ID = DocumentFact(kind="military_id", verified=True)
@@ -175,7 +176,9 @@ def test_verified_documents_come_before_unverified_combat_veterans():
 
 
 @settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(300),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     born=st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2024, 6, 15)),

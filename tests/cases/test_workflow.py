@@ -23,6 +23,7 @@ from enlist.cases.workflow import (
     check_transition,
 )
 from enlist.errors import InvalidInput, NotPermitted, TransitionNotAllowed
+from tests.conftest import examples
 
 S = Stage
 CLERK, ATTACHE, CONSUL, RECEPTION, HQ = (
@@ -352,7 +353,9 @@ _held = st.one_of(st.none(), st.sampled_from(DESIGN_HOLDABLE))
 
 
 @settings(
-    max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(500),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     current=st.sampled_from(list(Stage)),
@@ -392,7 +395,9 @@ def test_check_transition_returns_a_matching_rule_or_one_error(current, target, 
 
 
 @settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(200),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     row=st.sampled_from(

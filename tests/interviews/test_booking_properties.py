@@ -31,6 +31,7 @@ from enlist.interviews.models import (
     Venue,
     WeeklyHours,
 )
+from tests.conftest import examples
 from tests.factories import ApplicationFactory, MissionFactory, StaffFactory
 
 ZONE = "Europe/London"  # daylight saving starts on 28 March 2027, inside the horizon
@@ -137,7 +138,7 @@ def _check(mission):
 
 @pytest.mark.django_db
 @settings(
-    max_examples=12,
+    max_examples=examples(12),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

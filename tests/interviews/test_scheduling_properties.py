@@ -25,6 +25,7 @@ from enlist.interviews.scheduling import (
 from enlist.interviews.scheduling_check import schedule_violations
 from enlist.interviews.scheduling_exact import solve_exact
 from enlist.interviews.scheduling_slots import prepare
+from tests.conftest import examples
 
 ORIGIN = datetime(2027, 3, 1, tzinfo=UTC)
 QUARTER = timedelta(minutes=15)
@@ -32,7 +33,7 @@ QUARTERS = 2 * 24 * 4  # a two-day horizon
 LANGUAGES = ("en", "uk", "ka")
 
 SETTINGS = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+    max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
 
@@ -145,7 +146,7 @@ def test_replan_never_moves_a_confirmed_booking(problem, data):
     assert not held & {b.case_id for b in second.new}
 
 
-@settings(max_examples=30, deadline=None, derandomize=True)
+@settings(max_examples=examples(30), deadline=None)
 @given(problems())
 def test_bound_is_never_below_the_proven_optimum(problem):
     result = schedule_interviews(problem, time_limit=2.0, workers=1)

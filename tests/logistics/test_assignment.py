@@ -25,6 +25,7 @@ from enlist.logistics.assignment import (
     score,
     suggest,
 )
+from tests.conftest import examples
 
 PAHONIA = UnitSpec("pahonia", 2, languages=frozenset({"be", "ru"}),
                    nationalities=frozenset({"BY"}),
@@ -158,7 +159,7 @@ def volunteers_strategy(draw):
     ]
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(units=units_strategy, volunteers=volunteers_strategy(), method=st.sampled_from(METHODS))
 def test_suggestions_never_exceed_capacity(units, volunteers, method):
     result = suggest(volunteers, units, method=method)
@@ -176,7 +177,7 @@ def test_suggestions_never_exceed_capacity(units, volunteers, method):
     assert sum(placed.values()) == min(len(volunteers), sum(u.free for u in units))
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(units=units_strategy, volunteers=volunteers_strategy(), seed=st.integers(0, 1000))
 def test_suggestions_are_deterministic_whatever_the_input_order(units, volunteers, seed):
     shuffled_volunteers, shuffled_units = list(volunteers), list(units)
@@ -188,7 +189,7 @@ def test_suggestions_are_deterministic_whatever_the_input_order(units, volunteer
         assert {k: s.unit for k, s in first.items()} == {k: s.unit for k, s in again.items()}
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(units=units_strategy, volunteers=volunteers_strategy())
 def test_optimal_total_score_is_at_least_greedys(units, volunteers):
     def total(result):

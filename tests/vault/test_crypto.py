@@ -16,6 +16,7 @@ from enlist.vault.crypto import (
     DecryptionError,
     FieldCipher,
 )
+from tests.conftest import examples
 
 KEY_1 = bytes(range(32))
 KEY_2 = bytes(range(100, 132))
@@ -123,7 +124,9 @@ def test_cipher_refuses_bad_keys(keys):
 
 
 @settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(100),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(plaintext=st.binary(max_size=512), context=st.binary(max_size=64))
 def test_any_value_roundtrips_and_is_bound_to_its_context(plaintext, context):

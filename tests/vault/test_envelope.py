@@ -23,6 +23,7 @@ from enlist.vault.envelope import (
     new_data_key,
     rewrap,
 )
+from tests.conftest import examples
 
 KEK_1 = bytes(range(32))
 KEK_2 = bytes(range(100, 132))
@@ -93,7 +94,7 @@ def test_every_single_bit_flip_fails():
                 cipher.open(bytes(tampered), context=CONTEXT)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(plaintext=st.binary(max_size=512), row=st.text("0123456789abcdef-", max_size=36))
 def test_any_value_roundtrips_and_is_bound_to_its_row(plaintext, row):
     cipher = DataKeyCipher(bytes(32))
