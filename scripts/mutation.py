@@ -3,6 +3,7 @@
     python scripts/mutation.py                # every engine in mutation.toml
     python scripts/mutation.py crypto audit   # only these engines
     python scripts/mutation.py --list         # the engines and their test files
+    python scripts/mutation.py --report       # the last run's tables again, no mutating
 
 For each engine in ``mutation.toml`` the script lays out a scratch project under
 ``build/mutation/<engine>/`` (a copy of ``src/`` and ``tests/`` and a ``pyproject.toml`` whose
@@ -157,10 +158,15 @@ def _mutmut(work: Path, *args: str, log: Path | None = None) -> str:
     return done.stdout
 
 
-def run(engine: Engine) -> Outcome:
-    work = prepare(engine)
-    print(f"== {engine.name}: mutating {engine.module}", file=sys.stderr, flush=True)
-    _mutmut(work, "run", "--max-children", "1", log=work / "run.log")
+def run(engine: Engine, *, again: bool = True) -> Outcome:
+    if again:
+        work = prepare(engine)
+        print(f"== {engine.name}: mutating {engine.module}", file=sys.stderr, flush=True)
+        _mutmut(work, "run", "--max-children", "1", log=work / "run.log")
+    else:
+        work = SCRATCH / engine.name
+        if not (work / "mutants").is_dir():
+            raise SystemExit(f"{engine.name}: no earlier run in {work}; run without --report")
     statuses = {}
     for line in _mutmut(work, "results", "--all", "true").splitlines():
         name, sep, status = line.strip().rpartition(": ")
@@ -200,6 +206,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("engines", nargs="*", help="engine names from mutation.toml (all)")
     parser.add_argument("--list", action="store_true", help="list the engines and stop")
+    parser.add_argument(
+        "--report",
+        action="store_true",
+        help="print the tables of the last run (build/mutation/) against mutation.toml's "
+        "current equivalent lists, without mutating again",
+    )
     args = parser.parse_args(argv)
     engines = load_engines()
     if args.list:
@@ -210,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown engine(s): {', '.join(sorted(unknown))}")
     chosen = [e for e in engines if not args.engines or e.name in args.engines]
-    outcomes = [run(e) for e in chosen]
+    outcomes = [run(e, again=not args.report) for e in chosen]
     results = [report(o) for o in outcomes]
     print("\n## Summary\n")
     print("| engine | mutants | killed | equivalent | survived | score | result |")
