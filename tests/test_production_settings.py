@@ -1,8 +1,9 @@
 """The settings production runs with, read in a fresh process that no test fixture touched.
 
 The autouse fixture in ``tests/conftest.py`` swaps in test values for every test (a fast MD5
-password hasher, per-test key and upload folders, the storage pointed at them): a test in the
-suite that read those settings back would check the fixture, not the product. These run
+password hasher, per-test key and upload folders, the storage pointed at them), and the attack
+suite lifts the hourly view limits: a test in the suite that read those settings back would
+check the fixture, not the product. These run
 ``enlist shell`` as production starts it (``ENLIST_ENV=production``, explicit secret and
 hosts, nothing else) and assert what Django actually built.
 """
@@ -30,6 +31,8 @@ print(json.dumps({
     "checkpoint_every": settings.ENLIST_AUDIT_CHECKPOINT_EVERY,
     "checkpoint_file": str(settings.ENLIST_AUDIT_CHECKPOINT_FILE),
     "debug": settings.DEBUG,
+    "view_limits": settings.ENLIST_VIEW_LIMITS,
+    "need_to_know_minutes": settings.ENLIST_NEED_TO_KNOW_MINUTES,
 }))
 """
 
@@ -74,3 +77,17 @@ def test_audit_checkpoints_every_1000_entries_to_a_file_under_the_data_dir(produ
     data_dir, report = production
     assert report["checkpoint_every"] == 1000
     assert report["checkpoint_file"] == str(data_dir / "audit-checkpoints.jsonl")
+
+
+def test_hourly_case_view_limits_per_role(production):
+    _, report = production
+    assert report["view_limits"] == {
+        "clerk": [60, 120],
+        "attache": [40, 80],
+        "consul": [40, 80],
+        "reception": [60, 120],
+        "hq": [150, 300],
+        "auditor": [20, 40],
+        "admin": [20, 40],
+    }
+    assert report["need_to_know_minutes"] == 30
