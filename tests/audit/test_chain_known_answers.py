@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from enlist.audit.chain import (
     GENESIS,
     Checkpoint,
+    DetailError,
     Entry,
     StoredEntry,
+    check_detail,
     checkpoint_sign,
     checkpoint_valid,
     entry_hash,
@@ -136,3 +139,52 @@ def test_a_stored_chain_verifies_against_a_stored_checkpoint():
     unsigned = verify_chain(entries, [pinned], public_keys={KEY_ID: KEY.public_key()})
     assert unsigned.broken is not None
     assert unsigned.broken.sequence == 2
+
+
+# --- what an entry's detail may hold ---------------------------------------------------------
+
+
+def test_a_detail_of_every_allowed_kind_of_value_is_accepted():
+    detail = {
+        "count": 3,
+        "via": "web",
+        "reason_given": True,
+        "mission": None,
+        "ids": ["a", 2],
+        "filters": {"stage": "visa", "days": 7},
+    }
+    assert check_detail(detail) is None
+
+
+def test_unknown_detail_keys_are_named_in_order():
+    with pytest.raises(DetailError) as excinfo:
+        check_detail({"name": "Kovalenko", "email": "o.k@example.org", "count": 1})
+    assert str(excinfo.value) == "audit detail keys not allowed: email, name"
+
+
+def test_values_three_levels_down_are_the_deepest_allowed():
+    assert check_detail({"ids": [["a"]], "filters": {"stage": ["visa"]}}) is None
+    for too_deep in ({"ids": [[["a"]]]}, {"filters": {"stage": [["visa"]]}}):
+        with pytest.raises(DetailError) as excinfo:
+            check_detail(too_deep)
+        assert str(excinfo.value) == "audit detail nested too deeply"
+
+
+def test_nested_keys_must_be_strings():
+    with pytest.raises(DetailError) as excinfo:
+        check_detail({"filters": {1: "visa"}})
+    assert str(excinfo.value) == "audit detail keys must be strings"
+
+
+def test_a_float_is_refused_naming_its_type():
+    with pytest.raises(DetailError) as excinfo:
+        check_detail({"count": 1.5})
+    assert str(excinfo.value) == (
+        "audit detail values must be str, int, bool or None, not <class 'float'>"
+    )
+
+
+def test_a_checkpoint_line_whose_signature_is_not_strict_base64_is_refused():
+    tampered = CHECKPOINT_LINE.replace('"signature":"Snv', '"signature":"Sn!v')
+    with pytest.raises(ValueError, match="not a checkpoint line"):
+        Checkpoint.from_line(tampered)
