@@ -9,7 +9,9 @@ deterministic and its public key is a published value.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import json
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -188,3 +190,87 @@ def test_a_checkpoint_line_whose_signature_is_not_strict_base64_is_refused():
     tampered = CHECKPOINT_LINE.replace('"signature":"Snv', '"signature":"Sn!v')
     with pytest.raises(ValueError, match="not a checkpoint line"):
         Checkpoint.from_line(tampered)
+
+
+# --- checkpoint lines: what is refused, and the exact reason ---------------------------------
+
+
+def _line(**changes) -> str:
+    document = json.loads(CHECKPOINT_LINE)
+    document.update(changes)
+    return json.dumps(document)
+
+
+def test_a_checkpoint_of_the_empty_chain_parses():
+    checkpoint = Checkpoint.from_line(_line(size=0, head=GENESIS))
+    assert (checkpoint.size, checkpoint.head) == (0, GENESIS)
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"size": -1}, "bad size"),
+        ({"size": True}, "bad size"),
+        ({"size": "3"}, "bad size"),
+        ({"size": 3.0}, "bad size"),
+        ({"head": HEAD[:-1]}, "bad head or key"),
+        ({"head": 7}, "bad head or key"),
+        ({"key": 5}, "bad head or key"),
+        ({"at": "2025-03-01T09:30:00.000000"}, "time without a zone"),
+    ],
+)
+def test_a_bad_checkpoint_field_is_refused_with_its_reason(changes, reason):
+    with pytest.raises(ValueError) as excinfo:
+        Checkpoint.from_line(_line(**changes))
+    assert str(excinfo.value) == f"not a checkpoint line: {reason}"
+
+
+# --- the first broken entry, and why ---------------------------------------------------------
+
+
+def _chain(length: int) -> list[StoredEntry]:
+    stored, prev = [], GENESIS
+    for sequence in range(1, length + 1):
+        entry = dataclasses.replace(
+            first(), sequence=sequence, at=T0 + datetime.timedelta(seconds=sequence)
+        )
+        digest = entry_hash(entry, prev)
+        stored.append(StoredEntry(entry=entry, prev_hash=prev, hash=digest))
+        prev = digest
+    return stored
+
+
+def _broken(entries):
+    result = verify_chain(entries, [], public_keys={KEY_ID: KEY.public_key()})
+    assert result.broken is not None
+    return result.broken.sequence, result.broken.reason
+
+
+def test_a_missing_first_entry_is_named():
+    assert _broken(_chain(3)[1:]) == (1, "entry #1 is missing: the chain starts at #2 (deleted)")
+
+
+def test_a_missing_second_entry_is_named():
+    entries = _chain(4)
+    assert _broken([entries[0], *entries[2:]]) == (
+        2,
+        "entry #2 is missing: the chain jumps from #1 to #3 (deleted)",
+    )
+
+
+def test_an_entry_stored_twice_is_named():
+    entries = _chain(3)
+    assert _broken([*entries[:2], entries[1], entries[2]]) == (
+        2,
+        "entry #2 appears twice or out of order",
+    )
+
+
+def test_a_broken_link_that_is_no_insertion_is_named():
+    entries = _chain(3)
+    entries[2] = dataclasses.replace(entries[2], prev_hash="f" * 64)
+    assert _broken(entries) == (
+        3,
+        "entry #3 does not follow entry #2: its link to the previous entry is broken "
+        "(entries were removed, inserted or reordered)",
+    )
