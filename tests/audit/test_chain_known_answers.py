@@ -18,10 +18,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from enlist.audit.chain import (
     GENESIS,
+    Break,
     Checkpoint,
     DetailError,
     Entry,
     StoredEntry,
+    VerificationResult,
     check_detail,
     checkpoint_sign,
     checkpoint_valid,
@@ -274,3 +276,117 @@ def test_a_broken_link_that_is_no_insertion_is_named():
         "entry #3 does not follow entry #2: its link to the previous entry is broken "
         "(entries were removed, inserted or reordered)",
     )
+
+
+# --- verify_chain: the whole result of each kind of break ------------------------------------
+
+AT = "2025-03-01T09:30:00.000000Z"
+PUBLIC = {KEY_ID: KEY.public_key()}
+
+
+def _pin(entries, size, *, at=T0, head=None):
+    if head is None:
+        head = entries[size - 1].hash if size else GENESIS
+    return checkpoint_sign(size=size, head=head, at=at, private_key=KEY)
+
+
+def test_a_checkpoint_with_a_bad_signature_is_the_break():
+    entries = _chain(3)
+    forged = dataclasses.replace(_pin(entries, 2), signature=bytes(64))
+    assert verify_chain(entries, [_pin(entries, 1), forged], public_keys=PUBLIC) == (
+        VerificationResult(
+            0,
+            2,
+            Break(
+                2,
+                f"the checkpoint for entry #2 of {AT} has no valid signature from a known key: "
+                "the checkpoint file was altered",
+            ),
+        )
+    )
+
+
+def test_two_checkpoints_that_disagree_are_the_break():
+    entries = _chain(3)
+    later = T0 + datetime.timedelta(hours=1)
+    other = _pin(entries, 2, at=later, head="e" * 64)
+    assert verify_chain(entries, [_pin(entries, 2), other], public_keys=PUBLIC) == (
+        VerificationResult(
+            0,
+            2,
+            Break(
+                2,
+                f"two signed checkpoints disagree about entry #2 ({AT} and "
+                "2025-03-01T10:30:00.000000Z): the chain was rewritten",
+            ),
+        )
+    )
+
+
+def test_a_wrong_checkpoint_of_the_empty_chain_is_the_break():
+    entries = _chain(2)
+    wrong = _pin(entries, 0, head="e" * 64)
+    assert verify_chain(entries, [wrong], public_keys=PUBLIC) == VerificationResult(
+        0, 1, Break(0, "the checkpoint of the empty chain is wrong")
+    )
+    right = _pin(entries, 0)
+    assert verify_chain(entries, [right], public_keys=PUBLIC) == VerificationResult(2, 1)
+
+
+def test_an_altered_entry_counts_the_entries_before_it():
+    entries = _chain(4)
+    entries[2] = dataclasses.replace(entries[2], hash="d" * 64)
+    assert verify_chain(entries, [_pin(entries, 1)], public_keys=PUBLIC) == VerificationResult(
+        2, 1, Break(3, "entry #3 was altered: its content no longer matches its hash")
+    )
+
+
+@pytest.mark.parametrize(("good_pin", "since"), [(None, 1), (1, 2)])
+def test_a_rewritten_chain_is_placed_after_the_last_good_checkpoint(good_pin, since):
+    original = _chain(3)
+    pins = [_pin(original, 3)] + ([_pin(original, good_pin)] if good_pin else [])
+    rewritten = list(original)
+    edited = dataclasses.replace(original[1].entry, action="search")
+    rewritten[1] = StoredEntry(edited, original[0].hash, entry_hash(edited, original[0].hash))
+    rewritten[2] = StoredEntry(
+        original[2].entry, rewritten[1].hash, entry_hash(original[2].entry, rewritten[1].hash)
+    )
+    assert verify_chain(rewritten, pins, public_keys=PUBLIC) == VerificationResult(
+        3,
+        len(pins),
+        Break(
+            3,
+            f"entry #3 does not match the signed checkpoint of {AT}: the chain up to it was "
+            f"rewritten (the change lies between entries #{since} and #3)",
+        ),
+    )
+
+
+def test_an_entry_that_differs_from_the_recorded_head_is_the_break():
+    entries = _chain(3)
+    assert verify_chain(entries, [], public_keys=PUBLIC, head=(2, "f" * 64)) == (
+        VerificationResult(2, 0, Break(2, "entry #2 does not match the recorded chain head"))
+    )
+    intact = verify_chain(entries, [], public_keys=PUBLIC, head=(2, entries[1].hash))
+    assert intact == VerificationResult(3, 0)
+
+
+def test_a_first_entry_with_an_empty_link_does_not_follow_genesis():
+    entries = _chain(2)
+    entries[0] = dataclasses.replace(entries[0], prev_hash="")
+    assert _broken(entries) == (
+        1,
+        "entry #1 does not follow entry #0: its link to the previous entry is broken "
+        "(entries were removed, inserted or reordered)",
+    )
+
+
+def test_index_rows_that_differ_from_the_content_are_named():
+    entries = _chain(2)
+    entries[1] = dataclasses.replace(entries[1], subjects=frozenset({"someone-else"}))
+    assert _broken(entries) == (
+        2,
+        "entry #2 was altered: the cases it is indexed under differ from the cases it names",
+    )
+    entries[1] = dataclasses.replace(entries[1], subjects=frozenset({CASE}))
+    assert verify_chain(entries, [], public_keys=PUBLIC).intact is True
