@@ -85,8 +85,8 @@ def registration_options(
     user_handle: bytes,
     username: str,
     existing: list[StoredCredential],
-) -> tuple[str, bytes]:
-    """Options for ``navigator.credentials.create`` (JSON text) and their challenge."""
+) -> tuple[dict, bytes]:
+    """Options for ``navigator.credentials.create`` (as JSON data) and their challenge."""
     options = generate_registration_options(
         rp_id=rp.id,
         rp_name=rp.name,
@@ -101,7 +101,7 @@ def registration_options(
         ),
         exclude_credentials=_descriptors(existing),  # the same key never enrols twice
     )
-    return options_to_json(options), options.challenge
+    return json.loads(options_to_json(options)), options.challenge
 
 
 def registration_verify(rp: RelyingParty, *, response: str, challenge: bytes) -> NewCredential:
@@ -127,15 +127,15 @@ def registration_verify(rp: RelyingParty, *, response: str, challenge: bytes) ->
 
 def authentication_options(
     rp: RelyingParty, *, credentials: list[StoredCredential]
-) -> tuple[str, bytes]:
-    """Options for ``navigator.credentials.get`` (JSON text) and their challenge."""
+) -> tuple[dict, bytes]:
+    """Options for ``navigator.credentials.get`` (as JSON data) and their challenge."""
     options = generate_authentication_options(
         rp_id=rp.id,
         timeout=TIMEOUT_MS,
         allow_credentials=_descriptors(credentials),
         user_verification=UserVerificationRequirement.PREFERRED,
     )
-    return options_to_json(options), options.challenge
+    return json.loads(options_to_json(options)), options.challenge
 
 
 def assertion_credential_id(response: str) -> bytes:

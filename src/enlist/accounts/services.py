@@ -274,7 +274,7 @@ def _stored(user: StaffUser) -> list[StoredCredential]:
     ]
 
 
-def passkey_registration_options(*, user: StaffUser) -> tuple[str, bytes]:
+def passkey_registration_options(*, user: StaffUser) -> tuple[dict, bytes]:
     """Options for the browser to create a credential (JSON) and the challenge to keep."""
     handle = salted_hmac("enlist.accounts.passkey-user", str(user.pk)).digest()[:32]
     return passkeys.registration_options(
@@ -282,7 +282,7 @@ def passkey_registration_options(*, user: StaffUser) -> tuple[str, bytes]:
     )
 
 
-def passkey_authentication_options(*, user: StaffUser) -> tuple[str, bytes]:
+def passkey_authentication_options(*, user: StaffUser) -> tuple[dict, bytes]:
     return passkeys.authentication_options(relying_party(), credentials=_stored(user))
 
 
