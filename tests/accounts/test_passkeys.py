@@ -6,10 +6,13 @@ session list, and the audit of admin changes under the real user."""
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from enlist.accounts.models import Passkey, RecoveryCode, StaffSession, StaffUser
 from enlist.accounts.services import recovery_codes_generate, totp_device_add_confirmed
@@ -446,3 +449,24 @@ def test_signing_out_removes_the_session_from_the_list(client, clerk_vilnius):
     assert StaffSession.objects.count() == 1
     client.post("/staff/logout/")
     assert StaffSession.objects.count() == 0
+
+
+def test_a_session_idle_past_the_limit_is_ended_and_not_listed(clerk_vilnius, settings):
+    settings.ENLIST_IDLE_MINUTES = 30
+    device = totp_device_add_confirmed(user=clerk_vilnius, name="phone")
+    laptop, forgotten = Client(), Client()
+    for client, steps in ((laptop, 0), (forgotten, 1)):
+        password_step(client, "clerk-vilnius")
+        code = current_code(base32_secret(device.secret), at=time.time() + 30 * steps)
+        assert client.post(reverse("staff-login-code"), {"code": code}).status_code == 302
+    stale = StaffSession.objects.exclude(session_key=laptop.session.session_key).get()
+    StaffSession.objects.filter(pk=stale.pk).update(
+        last_seen_at=timezone.now() - timedelta(minutes=31)
+    )
+
+    page = laptop.get(reverse("account-security")).content.decode()
+
+    assert page.count('name="session"') == 0  # only the current session is left
+    assert not StaffSession.objects.filter(pk=stale.pk).exists()
+    assert not Session.objects.filter(session_key=stale.session_key).exists()
+    assert not is_signed_in(forgotten)

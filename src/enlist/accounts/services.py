@@ -14,6 +14,7 @@ import logging
 import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -452,12 +453,20 @@ def staff_session_forget(*, session_key: str) -> None:
 
 
 def staff_sessions(*, user: StaffUser, current_key: str | None) -> list[SessionRow]:
-    """The user's signed-in sessions, newest activity first; ended or expired ones are
-    dropped on the way."""
+    """The user's signed-in sessions, newest activity first. Ended or expired ones are
+    dropped on the way, and so are those idle past ``ENLIST_IDLE_MINUTES``: their next
+    request would sign them out, so their Django session is deleted now."""
+    now = timezone.now()
+    idle_since = now - timedelta(minutes=settings.ENLIST_IDLE_MINUTES)
     rows = list(StaffSession.objects.filter(user=user))
+    idle = [
+        r.session_key for r in rows if r.last_seen_at < idle_since and r.session_key != current_key
+    ]
+    if idle:
+        Session.objects.filter(session_key__in=idle).delete()
     alive = set(
         Session.objects.filter(
-            session_key__in=[r.session_key for r in rows], expire_date__gt=timezone.now()
+            session_key__in=[r.session_key for r in rows], expire_date__gt=now
         ).values_list("session_key", flat=True)
     )
     gone = [r.pk for r in rows if r.session_key not in alive]
