@@ -42,7 +42,7 @@ from enlist.accounts.models import (
 from enlist.accounts.passkeys import PasskeyRefused, RelyingParty, StoredCredential
 from enlist.accounts.roles import Role, passkey_required, requires_mission
 from enlist.audit.models import AuditAction
-from enlist.audit.services import audit_record
+from enlist.audit.services import SYSTEM, audit_record
 from enlist.errors import FieldError, InvalidInput, NotFound
 from enlist.missions.models import Mission
 from enlist.vault.models import DataKey
@@ -159,7 +159,7 @@ def _factor_changed(
 ) -> None:
     audit_record(
         actor=actor,
-        actor_role=None if actor is not None else "system",
+        actor_role=None if actor is not None else SYSTEM,
         action=AuditAction.PERMISSION_CHANGE,
         target=user,
         detail={"change": change, **detail},

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import base64
 import time
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import django_otp
 from axes.handlers.proxy import AxesProxyHandler
@@ -54,7 +54,7 @@ from enlist.accounts.devices import device_label
 from enlist.accounts.forms import CodeForm, PasskeyForm, RecoveryCodeForm, SignInForm
 from enlist.accounts.lockout import client_ip, lockout_response
 from enlist.accounts.middleware import is_verified, session_start
-from enlist.accounts.models import StaffUser
+from enlist.accounts.models import SealedTotpDevice, StaffUser
 from enlist.accounts.passkeys import PasskeyRefused
 from enlist.accounts.roles import passkey_required
 from enlist.accounts.services import (
@@ -352,15 +352,13 @@ def sign_in_enrol(request: HttpRequest) -> HttpResponse:
     )
 
 
-def device_config_url(device: object, user: StaffUser) -> str:
+def device_config_url(device: SealedTotpDevice, user: StaffUser) -> str:
     """The otpauth:// URI authenticator apps read from the QR code (Key Uri Format)."""
-    from urllib.parse import quote
-
     issuer = settings.OTP_TOTP_ISSUER.replace(":", "")
     label = quote(f"{issuer}:{user.get_username()}")
     query = urlencode(
         {
-            "secret": base32_secret(device.secret),  # type: ignore[attr-defined]
+            "secret": base32_secret(device.secret),
             "algorithm": "SHA1",
             "digits": 6,
             "period": 30,
