@@ -29,10 +29,12 @@ import pytest
 from django.db import connections
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import settings as hypothesis_settings
 
 from enlist.accounts.middleware import SESSION_LAST_SEEN, SESSION_STARTED
+from enlist.accounts.models import SealedTotpDevice
+from enlist.accounts.services import totp_device_add_confirmed
+from enlist.accounts.step_up import SECOND_FACTOR_AT
 from enlist.missions.models import Country
 from enlist.missions.seed import country_rows
 from enlist.vault.keyring import reset_caches
@@ -109,14 +111,17 @@ def _isolated_data_dir(settings, tmp_path):
 
 def sign_in(client: Client, user) -> Client:
     """Sign `user` in as the staff sign-in does: logged in and verified by a confirmed TOTP
-    device (one is made for the user if they have none). Returns the client."""
+    device (one is made for the user if they have none), the second factor just passed (no
+    step-up asked). Returns the client."""
     client.force_login(user)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = SealedTotpDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        device = totp_device_add_confirmed(user=user, name="test")
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session[SESSION_STARTED] = session[SESSION_LAST_SEEN] = int(time.time())
+    session[SESSION_STARTED] = session[SESSION_LAST_SEEN] = session[SECOND_FACTOR_AT] = int(
+        time.time()
+    )
     session.save()
     return client
 

@@ -4,6 +4,7 @@
     ├── InvalidInput (422)          one or more fields are wrong; carries [FieldError]
     ├── NotFound (404)              does not exist, or is outside the caller's scope
     ├── NotPermitted (403)          the role may not do this
+    │   └── StepUpRequired          a fresh second factor is needed first (field "step_up")
     ├── Conflict (409)
     │   ├── TransitionNotAllowed    not in the workflow table from this stage, or a guard failed
     │   └── IdempotencyKeyReused    same Idempotency-Key, different body
@@ -64,6 +65,19 @@ class NotFound(EnlistError):
 
 class NotPermitted(EnlistError):
     status = 403
+
+
+class StepUpRequired(NotPermitted):
+    """A sensitive action needs a second factor from the last few minutes (403, field
+    ``step_up``). Pages send the user to the step-up page and back; an API token cannot step
+    up, so the API answers this error: do the action from a staff page."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This action needs a fresh second factor: confirm it with your passkey or "
+            "authenticator on the staff pages (an API token cannot).",
+            field="step_up",
+        )
 
 
 class Conflict(EnlistError):

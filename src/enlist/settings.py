@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -56,8 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django_otp",
-    "django_otp.plugins.otp_totp",
+    "django_otp",  # second factors are our own devices (accounts/models.py)
     "axes",
     "ninja",  # serves the API docs' scripts from our own static files (CSP: 'self' only)
     "enlist.core",
@@ -221,9 +221,13 @@ if not 0 < ENLIST_MATCH_THRESHOLD < 1:
     raise ImproperlyConfigured("ENLIST_MATCH_THRESHOLD must be a probability between 0 and 1.")
 ENLIST_MATCH_MAX_CANDIDATES = env_int("ENLIST_MATCH_MAX_CANDIDATES", 20, minimum=1)
 
-# Second factor (django-otp, TOTP): mandatory for every staff sign-in (accounts/views.py).
+# Second factor: mandatory for every staff sign-in (accounts/views.py): a passkey (WebAuthn),
+# required for hq, attache, consul and admin once enrolled; an authenticator app (TOTP, its
+# secret sealed by the vault) for the other roles and to recover; one-time recovery codes.
 OTP_TOTP_ISSUER = env_str("ENLIST_OTP_ISSUER", "Enlist")  # the name shown in the phone's app
-OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a user's TOTP secret
+# Sensitive actions (erasure, staff changes, a prosecuted-country case's reveal, adding or
+# removing a second factor) need a second factor from the last ENLIST_STEP_UP_MINUTES.
+ENLIST_STEP_UP_MINUTES = env_int("ENLIST_STEP_UP_MINUTES", 5, minimum=1)
 
 # Lockout (django-axes): ENLIST_LOGIN_FAILURE_LIMIT wrong passwords or codes for one username
 # from one address lock that pair for ENLIST_LOCKOUT_MINUTES (each new try restarts the
@@ -319,3 +323,17 @@ else:
     EMAIL_FILE_PATH = DATA_DIR / "mail"
 # Links in email point here (scheme and host the applicant can reach).
 ENLIST_PUBLIC_URL = env_str("ENLIST_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Passkeys are bound to a domain (the relying party id) and accepted only from the public
+# origin: an assertion made for a look-alike site is refused. Browsers refuse an IP address as
+# the id: in development use http://localhost:8000 as ENLIST_PUBLIC_URL to try passkeys.
+_public = urlsplit(ENLIST_PUBLIC_URL)
+ENLIST_WEBAUTHN_ORIGIN = f"{_public.scheme}://{_public.netloc}"
+ENLIST_WEBAUTHN_RP_ID = env_str("ENLIST_WEBAUTHN_RP_ID", _public.hostname or "localhost")
+if not (
+    _public.hostname == ENLIST_WEBAUTHN_RP_ID
+    or (_public.hostname or "").endswith("." + ENLIST_WEBAUTHN_RP_ID)
+):
+    raise ImproperlyConfigured(
+        "ENLIST_WEBAUTHN_RP_ID must be the host of ENLIST_PUBLIC_URL or a domain it is under."
+    )
+ENLIST_WEBAUTHN_RP_NAME = env_str("ENLIST_WEBAUTHN_RP_NAME", "Enlist")

@@ -16,11 +16,12 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 import enlist.settings as enlist_settings
 from enlist.accounts.lockout import client_ip
 from enlist.accounts.middleware import PUBLIC_URL_NAMES, SESSION_LAST_SEEN, SESSION_STARTED
+from enlist.accounts.models import SealedTotpDevice
+from enlist.accounts.services import totp_device_add_confirmed
 from enlist.accounts.totp import base32_secret, current_code
 from enlist.accounts.views import PENDING_KEY
 from tests.conftest import sign_in
@@ -29,9 +30,9 @@ PASSWORD = "correct horse battery staple"  # the factories' password
 SVG = '<svg width="'
 
 
-def code_of(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
+def code_of(device: SealedTotpDevice, *, steps_ahead: int = 0) -> str:
     """The code the device's app shows now (or `steps_ahead` time steps later)."""
-    return current_code(base32_secret(device.key), at=time.time() + 30 * steps_ahead)
+    return current_code(base32_secret(device.secret), at=time.time() + 30 * steps_ahead)
 
 
 def password_step(client: Client, username: str, password: str = PASSWORD, **extra: str):
@@ -45,7 +46,7 @@ def is_signed_in(client: Client) -> bool:
 @pytest.fixture
 def enrolled(clerk_vilnius):
     """The Vilnius clerk with a confirmed authenticator."""
-    return TOTPDevice.objects.create(user=clerk_vilnius, name="phone", confirmed=True)
+    return totp_device_add_confirmed(user=clerk_vilnius, name="phone")
 
 
 # --- the whole way in -------------------------------------------------------------------------
@@ -62,10 +63,10 @@ def test_first_sign_in_enrols_an_authenticator_by_qr_code_then_reaches_the_cases
     page = client.get("/staff/login/enrol/")
     html = page.content.decode()
     assert page.status_code == 200
-    (device,) = TOTPDevice.objects.filter(user=clerk_vilnius)
+    (device,) = SealedTotpDevice.objects.filter(user=clerk_vilnius)
     assert not device.confirmed
     assert html.count(SVG) == 1 and "<path d=" in html
-    secret = base32_secret(device.key)
+    secret = base32_secret(device.secret)
     assert len(secret) == 32
     shown = " ".join(secret[i : i + 4] for i in range(0, 32, 4))
     assert f'<code class="secret">{shown}</code>' in html
@@ -73,8 +74,10 @@ def test_first_sign_in_enrols_an_authenticator_by_qr_code_then_reaches_the_cases
 
     confirmed = client.post("/staff/login/enrol/", {"code": code_of(device)})
 
-    assert confirmed.status_code == 302
-    assert confirmed["Location"] == "/staff/"
+    # Signed in; the recovery codes are shown this once, then on to the cases.
+    assert confirmed.status_code == 200
+    assert confirmed.content.decode().count("<li><code>") == 10
+    assert '<a class="button" href="/staff/">' in confirmed.content.decode()
     device.refresh_from_db()
     assert device.confirmed
     cases = client.get("/staff/")
@@ -87,8 +90,8 @@ def test_enrolment_shows_the_same_secret_until_confirmed(client, clerk_vilnius):
     first = client.get("/staff/login/enrol/").content.decode()
     again = client.get("/staff/login/enrol/").content.decode()
 
-    (device,) = TOTPDevice.objects.filter(user=clerk_vilnius)
-    assert base32_secret(device.key)[:4] in first
+    (device,) = SealedTotpDevice.objects.filter(user=clerk_vilnius)
+    assert base32_secret(device.secret)[:4] in first
 
     def qr_and_secret(html: str) -> str:
         return html[html.index(SVG) : html.index("</code>")]
@@ -99,7 +102,7 @@ def test_enrolment_shows_the_same_secret_until_confirmed(client, clerk_vilnius):
 def test_a_wrong_enrolment_code_confirms_nothing(client, clerk_vilnius):
     password_step(client, "clerk-vilnius")
     client.get("/staff/login/enrol/")
-    (device,) = TOTPDevice.objects.filter(user=clerk_vilnius)
+    (device,) = SealedTotpDevice.objects.filter(user=clerk_vilnius)
     wrong = f"{(int(code_of(device)) + 1) % 1_000_000:06d}"
 
     response = client.post("/staff/login/enrol/", {"code": wrong})
@@ -230,7 +233,7 @@ def test_the_enrolment_code_cannot_be_used_again_to_sign_in(client, clerk_vilniu
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
     password_step(client, "clerk-vilnius")
     client.get("/staff/login/enrol/")
-    device = TOTPDevice.objects.get(user=clerk_vilnius)
+    device = SealedTotpDevice.objects.get(user=clerk_vilnius)
     code = code_of(device)
     client.post("/staff/login/enrol/", {"code": code})
     client.post("/staff/logout/")
@@ -384,7 +387,7 @@ def _sample_path(route: str) -> str:
 def staff_paths() -> list[str]:
     """Every page of the URL configuration that is not public (the API has its own tokens);
     the admin's regex routes are represented by its index and one model's list."""
-    paths = ["/admin/", "/admin/accounts/staffuser/", "/admin/otp_totp/totpdevice/"]
+    paths = ["/admin/", "/admin/accounts/staffuser/", "/admin/accounts/passkey/"]
 
     def walk(patterns, prefix: str) -> None:
         for pattern in patterns:
@@ -451,10 +454,11 @@ def test_staff_who_are_not_administrators_are_refused_by_the_admin(client, clerk
 def test_the_admin_shows_no_totp_secret(client, admin_user, enrolled):
     sign_in(client, admin_user)
 
-    page = client.get(f"/admin/otp_totp/totpdevice/{enrolled.pk}/change/").content.decode()
+    page = client.get(f"/admin/accounts/staffuser/{enrolled.user.pk}/change/").content.decode()
+    assert client.get("/admin/accounts/sealedtotpdevice/").status_code == 404  # not listed
 
-    assert base32_secret(enrolled.key) not in page
-    assert enrolled.key not in page
+    assert base32_secret(enrolled.secret) not in page
+    assert enrolled.secret not in page
 
 
 def test_a_lost_phone_is_reset_and_the_next_sign_in_enrols_again(client, enrolled):
@@ -468,7 +472,7 @@ def test_a_lost_phone_is_reset_and_the_next_sign_in_enrols_again(client, enrolle
         "Removed 1 authenticator(s) of clerk-vilnius: they set up a new one at their next "
         "sign-in.\n"
     )
-    assert not TOTPDevice.objects.exists()
+    assert not SealedTotpDevice.objects.exists()
     assert not is_signed_in(client)  # the session's device is gone: no longer verified
     assert password_step(Client(), "clerk-vilnius")["Location"] == "/staff/login/enrol/"
 
@@ -479,7 +483,7 @@ def test_api_tokens_need_no_second_factor(api_as, hq, vilnius_case):
 
     assert response.status_code == 200
     assert response.json()["count"] == 1
-    assert not TOTPDevice.objects.filter(user=hq).exists()
+    assert not SealedTotpDevice.objects.filter(user=hq).exists()
 
 
 # --- passwords --------------------------------------------------------------------------------

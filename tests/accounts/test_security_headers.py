@@ -13,9 +13,9 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 import enlist
+from enlist.accounts.services import totp_device_add_confirmed
 from tests.conftest import sign_in
 from tests.core.test_serve import run_enlist, subprocess_env
 from tests.factories import ApplicationFactory
@@ -118,7 +118,7 @@ def assert_common_headers(response) -> None:
 
 
 def test_public_pages_send_the_headers_and_carry_no_inline_code(client, vilnius, hq, clerk_vilnius):
-    TOTPDevice.objects.create(user=hq, name="phone", confirmed=True)
+    totp_device_add_confirmed(user=hq, name="phone")
     pages = {
         "home": client.get("/"),
         "nationality": client.get("/apply/"),

@@ -29,9 +29,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.test import RequestFactory, override_settings
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from enlist.accounts.models import StaffUser
+from enlist.accounts.models import SealedTotpDevice, StaffUser
 from enlist.accounts.roles import MISSION_ROLES, Role
 from enlist.accounts.totp import base32_secret
 from enlist.cases.models import Application, Channel, Document, StageChange, Verification
@@ -380,9 +379,9 @@ def test_one_login_per_role_is_printed_and_kept_in_a_private_file(demo):
         assert authenticate(request, username=username, password=passwords[username]) == user
         assert passwords[username] not in user.password
         # The printed secret is the one of the account's confirmed authenticator.
-        (device,) = TOTPDevice.objects.filter(user=user)
+        (device,) = SealedTotpDevice.objects.filter(user=user)
         assert device.confirmed
-        assert base32_secret(device.key) == totp_secrets[username]
+        assert base32_secret(device.secret) == totp_secrets[username]
     admin = StaffUser.objects.get(username="admin")
     assert admin.is_staff and admin.is_superuser
     for path in ("/", "/staff/", "/admin/", "/api/v1/docs"):

@@ -7,6 +7,20 @@ class AccountsConfig(AppConfig):
     name = "enlist.accounts"
     label = "accounts"
 
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_out
+
+        user_logged_out.connect(_session_ended, dispatch_uid="accounts-session-ended")
+
+
+def _session_ended(sender, request, user, **kwargs) -> None:  # noqa: ANN001
+    """A signed-out session (the button, the idle limit) leaves the user's session list."""
+    from enlist.accounts.services import staff_session_forget
+
+    key = getattr(getattr(request, "session", None), "session_key", None)
+    if key:
+        staff_session_forget(session_key=key)
+
 
 class StaffAdminConfig(admin_apps.AdminConfig):
     """Django's admin (autodiscovery and all) with Enlist's site: an OTP-verified session only.

@@ -34,3 +34,27 @@ class CodeForm(forms.Form):
         if not _CODE.fullmatch(code):
             raise forms.ValidationError(_("Enter the six digits your authenticator app shows."))
         return code
+
+
+class PasskeyForm(forms.Form):
+    """The browser's answer to a WebAuthn challenge, as JSON (written by passkey.js)."""
+
+    credential = forms.CharField(max_length=16_384, widget=forms.HiddenInput)
+
+
+class PasskeyAddForm(PasskeyForm):
+    name = forms.CharField(
+        label=_("A name for this key (e.g. 'blue security key', 'work laptop')"),
+        max_length=64,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class RecoveryCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Recovery code"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autofocus": True, "spellcheck": "false"}
+        ),
+    )

@@ -10,13 +10,19 @@ protected without anyone remembering to; a new public page must be added to the 
 pages are also marked ``Cache-Control: no-store``: a shared or seized laptop keeps no copy.
 
 The JSON API (``/api/``) is outside both: it authenticates each request by bearer token.
+
+``request_actor()``: the staff user behind the request being served (a verified session, or
+an API token's user), for code that runs below the views and has no request in hand — the
+audit of staff and token changes made in the admin (``audit/signals.py``) names them, not
+"system".
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -25,6 +31,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from enlist.accounts.models import StaffUser
 
 SESSION_STARTED = "enlist_session_started"
 SESSION_LAST_SEEN = "enlist_session_last_seen"
@@ -43,7 +52,9 @@ PUBLIC_URL_NAMES = frozenset(
         "subject-access-download",  # ... and downloads it by the signed link
         "set_language",
         "staff-login",
+        "staff-login-passkey",
         "staff-login-code",
+        "staff-login-recovery",
         "staff-login-enrol",
         "staff-logout",
         "travel-packet",  # the volunteer's travel instructions, behind a signed link
@@ -52,6 +63,22 @@ PUBLIC_URL_NAMES = frozenset(
     }
 )
 PUBLIC_PATH_PREFIXES = ("/api/",)  # bearer tokens, no session
+
+
+_current_request: ContextVar[HttpRequest | None] = ContextVar("enlist_request", default=None)
+
+
+def request_actor() -> StaffUser | None:
+    """The signed-in staff user of the request this thread or task is serving, if any."""
+    request = _current_request.get()
+    if request is None:
+        return None
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    if getattr(request, "auth", None) is not None:  # the API: a bearer token's user
+        return user
+    return user if is_verified(request) else None
 
 
 def session_start(request: HttpRequest) -> None:
@@ -90,6 +117,10 @@ class SessionTimeoutMiddleware:
             messages.info(request, _("Your session has ended. Please sign in again."))
         elif now - last_seen >= TOUCH_SECONDS:
             session[SESSION_LAST_SEEN] = now
+            from enlist.accounts.services import staff_session_touch
+
+            if session.session_key:
+                staff_session_touch(session_key=session.session_key)
 
 
 def is_verified(request: HttpRequest) -> bool:
@@ -111,7 +142,11 @@ class StaffAccessMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+        token = _current_request.set(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            _current_request.reset(token)
         if getattr(request, "enlist_staff_page", False) and not response.has_header(
             "Cache-Control"
         ):

@@ -49,3 +49,12 @@ FULL_CASE_ROLES = frozenset({Role.CLERK, Role.ATTACHE, Role.CONSUL, Role.HQ})
 # Roles that may read a whole case without acting on it, each time with a reason
 # (need-to-know: cases/need_to_know.py): oversight of what was done to a volunteer.
 READ_ONLY_CASE_ROLES = frozenset({Role.AUDITOR})
+
+# Roles that must sign in with a passkey once they have enrolled one: an authenticator app's
+# code can be phished, a WebAuthn assertion cannot (it names the site that asked for it).
+# They keep TOTP and recovery codes only to recover (accounts/views.py).
+PASSKEY_REQUIRED_ROLES = frozenset({Role.HQ, Role.ATTACHE, Role.CONSUL, Role.ADMIN})
+
+
+def passkey_required(role: str) -> bool:
+    return role in PASSKEY_REQUIRED_ROLES

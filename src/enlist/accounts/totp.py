@@ -1,8 +1,9 @@
 """TOTP secrets as people handle them: base32 text, an otpauth:// QR code, the current code.
 
 No Django here: django-otp's RFC 4226 arithmetic (``django_otp.oath``, plain Python) and the
-``qrcode`` package are enough. The secret lives in django-otp's ``TOTPDevice.key`` (hex) and
-its otpauth:// URI comes from ``TOTPDevice.config_url``; these helpers only present them.
+``qrcode`` package are enough. The secret lives sealed in ``SealedTotpDevice.secret`` (hex,
+``accounts/models.py``); its otpauth:// URI is built by ``views.device_config_url``; these
+helpers only present it.
 """
 
 from __future__ import annotations

@@ -9,6 +9,10 @@ scope check, before the view is recorded):
    request (the API: header ``X-Access-Reason`` or query ``reason``). Without one: 428 naming
    the field ``reason``. Each reason is recorded: an ``AccessGrant`` (the text, sealed with the
    volunteer's key) and an audit entry naming it.
+   A case of a country whose advisory is ``prosecuted`` is revealed only with a fresh second
+   factor as well (step-up, ``accounts/step_up.py``): the session must have passed one within
+   ``ENLIST_STEP_UP_MINUTES``, asked before the reason; the API, whose tokens cannot step
+   up, answers 403 naming the field ``step_up``.
 3. The view is counted (one row per user and hour). Past the soft threshold of the user's
    role the user is flagged to auditors (a ``ViewAlert`` and an audit entry); past the hard
    limit the view is refused and the user blocked until ``enlist staff unblock``.
@@ -28,6 +32,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from enlist.accounts.models import StaffUser
+from enlist.accounts.step_up import step_up_check
 from enlist.audit.models import AccessGrant, AlertLevel, AuditAction, CaseViewCount, ViewAlert
 from enlist.audit.services import SYSTEM, audit_record
 from enlist.cases.need_to_know import REASON_MAX_LENGTH, REASON_MIN_LENGTH, reason_required
@@ -36,6 +41,12 @@ from enlist.errors import EnlistError, FieldError, InvalidInput, NotFound, NotPe
 SESSION_GRANTS = "enlist_case_grants"  # {application id: unix time the grant ends}
 REASON_HEADER = "X-Access-Reason"
 DEFAULT_LIMITS = (20, 40)
+STEP_UP_ADVISORIES = frozenset({"prosecuted"})  # whose cases are revealed only after step-up
+
+
+def reveal_needs_step_up(application: Any) -> bool:
+    """Opening this case outside the flow needs a fresh second factor (prosecuted country)."""
+    return application.nationality.advisory_status in STEP_UP_ADVISORIES
 
 
 class ReasonRequired(EnlistError):
@@ -159,7 +170,10 @@ def grant_open(
     via: str,
     session: SessionBase | None = None,
 ) -> AccessGrant:
-    """Record why `user` opens `application`, and hold the grant in `session` if given."""
+    """Record why `user` opens `application`, and hold the grant in `session` if given.
+    Raises StepUpRequired for a prosecuted-country case without a fresh second factor."""
+    if reveal_needs_step_up(application):
+        step_up_check(session)
     reason = reason.strip()
     if len(reason) < REASON_MIN_LENGTH:
         raise InvalidInput(
@@ -219,8 +233,8 @@ def case_open_check(
     reason: str = "",
     acting: bool = False,
 ) -> None:
-    """Run before showing a case's personal data; raises ViewsBlocked, ReasonRequired or
-    InvalidInput (a reason too short). See the module's docstring.
+    """Run before showing a case's personal data; raises ViewsBlocked, StepUpRequired,
+    ReasonRequired or InvalidInput (a reason too short). See the module's docstring.
 
     `acting`: the user is making a move the workflow table gives their role (the answer then
     shows the case): the move is its own recorded purpose, so no reason is asked; the view
@@ -229,6 +243,8 @@ def case_open_check(
     if views_blocked(user=user):
         raise ViewsBlocked()
     if not acting and needs_reason(user=user, application=application, session=session):
+        if reveal_needs_step_up(application):
+            step_up_check(session)  # before the reason: the user is not asked for it twice
         if not reason:
             raise ReasonRequired()
         grant_open(user=user, application=application, reason=reason, via=via, session=session)

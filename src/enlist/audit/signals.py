@@ -4,8 +4,10 @@ accounts and API tokens (the admin site, a shell, the services alike).
 Staff accounts are edited by Django's admin as rows, not through a service, so the audit
 of permissions hangs on the rows themselves: whoever creates an account, changes its role,
 mission or flags, or issues, revokes or deletes a token, the entry is written in the same
-transaction as the save (the admin and the services run in one). No actor is known at this
-level; these entries carry the role "system" and the admin's own log names the person.
+transaction as the save (the admin and the services run in one). The actor is the staff user
+of the request being served (``accounts.middleware.request_actor``: the admin's signed-in
+user, or an API token's); only the command line and other operator paths, with no request,
+are recorded as "system".
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from enlist.accounts.middleware import request_actor
 from enlist.accounts.models import ApiToken, StaffUser
 from enlist.audit.models import AuditAction
 from enlist.audit.services import ANONYMOUS, SYSTEM, audit_record
@@ -43,6 +46,12 @@ def _sign_in_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> 
         action=AuditAction.LOGIN_FAILED,
         detail={"via": "web"},
     )
+
+
+def _actor() -> dict[str, Any]:
+    """Who made the change: the request's staff user, else "system" (no request)."""
+    actor = request_actor()
+    return {"actor": actor} if actor is not None else {"actor": None, "actor_role": SYSTEM}
 
 
 def _mission_code(mission_id: int | None) -> str | None:
@@ -96,8 +105,7 @@ def _staff_after(
             "new": _shown({name: now[name] for name in changed}),
         }
     audit_record(
-        actor=None,
-        actor_role=SYSTEM,
+        **_actor(),
         action=AuditAction.PERMISSION_CHANGE,
         target=instance,
         detail=detail,
@@ -107,8 +115,7 @@ def _staff_after(
 @receiver(post_delete, sender=StaffUser, dispatch_uid="audit-staff-deleted")
 def _staff_deleted(sender: type[StaffUser], instance: StaffUser, **kwargs: Any) -> None:
     audit_record(
-        actor=None,
-        actor_role=SYSTEM,
+        **_actor(),
         action=AuditAction.PERMISSION_CHANGE,
         target=("staff", str(instance.pk)),
         detail={"change": "staff_delete", "role": instance.role},
@@ -127,8 +134,7 @@ def _token_before(
 
 def _token_entry(token: ApiToken, change: str) -> None:
     audit_record(
-        actor=None,
-        actor_role=SYSTEM,
+        **_actor(),
         action=AuditAction.PERMISSION_CHANGE,
         target=("staff", str(token.user_id)),
         detail={"change": change, "token": token.pk},

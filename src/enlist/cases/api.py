@@ -191,7 +191,10 @@ def search_applications(request: HttpRequest, payload: SearchIn) -> dict[str, An
 NEED_TO_KNOW = (
     " Outside your normal flow (HQ: a case with no move only HQ may make; auditors: every case) "
     "give a reason: header `X-Access-Reason` (percent-encoded) or query `reason`; without "
-    "one 428 names the field `reason`. 403: your case views are blocked (hourly limit)."
+    "one 428 names the field `reason`. 403: your case views are blocked (hourly limit), or "
+    "the case is of a country whose advisory is `prosecuted`: outside your flow it opens only "
+    "after a fresh second factor on the staff pages, which a token cannot give (the error "
+    "names the field `step_up`)."
 )
 
 

@@ -11,12 +11,14 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from enlist.accounts.step_up import step_up_required
 from enlist.cases.access import access_application
 from enlist.cases.erasure import application_shred
 from enlist.errors import EnlistError, NotFound, NotPermitted
 
 
 @login_required
+@step_up_required  # a fresh second factor: back to the case page, then erase again
 @require_POST
 def case_erase(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     try:

@@ -2,7 +2,8 @@
 
 A page that shows a case's personal data (the case page's sections in other apps, a document,
 a duplicate pair) asks first: a user whose case views are blocked gets 403; a user who must
-give a reason is sent to the case page, which asks for it (one form for every app).
+give a reason is sent to the case page, which asks for it (one form for every app); a
+prosecuted-country case first sends them to the step-up page and back.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from enlist.accounts.step_up import step_up_redirect
 from enlist.audit.access import ReasonRequired, ViewsBlocked, case_open_check
 from enlist.cases.models import Application
+from enlist.errors import StepUpRequired
 
 
 def blocked_response() -> HttpResponse:
@@ -33,6 +36,8 @@ def case_page_refusal(request: HttpRequest, application: Application) -> HttpRes
         )
     except ViewsBlocked:
         return blocked_response()
+    except StepUpRequired:
+        return step_up_redirect(request)  # a prosecuted-country case: a fresh second factor
     except ReasonRequired:
         return redirect(reverse("case-detail", args=[application.pk]))
     return None

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from enlist.accounts.roles import CONTACT_ROLES, DOCUMENT_ROLES, NO_CASE_ROLES
+from enlist.accounts.step_up import step_up_redirect
 from enlist.audit.access import (
     ReasonRequired,
     ViewsBlocked,
@@ -34,7 +35,7 @@ from enlist.cases.selectors import CaseFilters, application_list, application_se
 from enlist.cases.services import application_transition, document_add, document_verify
 from enlist.cases.templatetags.cases_extras import stage_label
 from enlist.cases.workflow import Stage
-from enlist.errors import EnlistError, InvalidInput, NotFound, NotPermitted
+from enlist.errors import EnlistError, InvalidInput, NotFound, NotPermitted, StepUpRequired
 from enlist.intake.forms import ApplicationForm
 from enlist.intake.services import application_submit, intake_context
 from enlist.missions.models import Mission
@@ -126,6 +127,8 @@ def case_detail_page(request: HttpRequest, application_id: uuid.UUID) -> HttpRes
         )
     except ViewsBlocked:
         return blocked_response()
+    except StepUpRequired:
+        return step_up_redirect(request)
     except ReasonRequired:
         return _reason_form(request, application)
     context = {
@@ -164,6 +167,8 @@ def _give_reason(request: HttpRequest, application: Any) -> HttpResponse:
             )
         except InvalidInput as exc:
             return _reason_form(request, application, error=exc.messages, status=422)
+        except StepUpRequired:
+            return step_up_redirect(request)
     return _after_action(application.pk)
 
 
