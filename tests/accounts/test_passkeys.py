@@ -5,6 +5,8 @@ session list, and the audit of admin changes under the real user."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from datetime import timedelta
 
@@ -22,6 +24,7 @@ from enlist.audit.models import AuditEntry
 from enlist.cases.models import Application
 from tests.accounts.authenticator import SoftwareAuthenticator, options_in
 from tests.conftest import sign_in
+from tests.core.test_serve import subprocess_env
 from tests.factories import ApplicationFactory
 
 PASSWORD = "correct horse battery staple"
@@ -517,3 +520,28 @@ def test_an_administrator_removes_a_lost_passkey_audited_under_their_name(
     assert not Passkey.objects.exists()
     (removed,) = entries("passkey_remove")
     assert (removed.actor_id, removed.target_id) == (admin_user.pk, str(hq.pk))
+
+
+@pytest.mark.parametrize(
+    ("rp_id", "starts"),
+    [("enlist.example.org", True), ("example.org", True), ("evil.example", False)],
+)
+def test_the_relying_party_id_must_be_the_public_host_or_above_it(tmp_path, rp_id, starts):
+    env = {
+        **subprocess_env(tmp_path),
+        "ENLIST_PUBLIC_URL": "https://enlist.example.org",
+        "ENLIST_WEBAUTHN_RP_ID": rp_id,
+    }
+    result = subprocess.run(  # noqa: S603  (this interpreter, a fixed statement)
+        [sys.executable, "-c", "import enlist.settings as s; print(s.ENLIST_WEBAUTHN_ORIGIN)"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if starts:
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "https://enlist.example.org"
+    else:
+        assert result.returncode != 0
+        assert "ENLIST_WEBAUTHN_RP_ID must be the host of ENLIST_PUBLIC_URL" in result.stderr
