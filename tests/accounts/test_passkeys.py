@@ -5,6 +5,8 @@ session list, and the audit of admin changes under the real user."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from datetime import timedelta
 
@@ -22,6 +24,7 @@ from enlist.audit.models import AuditEntry
 from enlist.cases.models import Application
 from tests.accounts.authenticator import SoftwareAuthenticator, options_in
 from tests.conftest import sign_in
+from tests.core.test_serve import subprocess_env
 from tests.factories import ApplicationFactory
 
 PASSWORD = "correct horse battery staple"
@@ -470,3 +473,75 @@ def test_a_session_idle_past_the_limit_is_ended_and_not_listed(clerk_vilnius, se
     assert not StaffSession.objects.filter(pk=stale.pk).exists()
     assert not Session.objects.filter(session_key=stale.session_key).exists()
     assert not is_signed_in(forgotten)
+
+
+def test_a_clerk_steps_up_with_the_authenticator_app(client, clerk_vilnius):
+    device = totp_device_add_confirmed(user=clerk_vilnius, name="phone")
+    sign_in(client, clerk_vilnius)
+    _age_second_factor(client, 6)
+    back = reverse("account-security")
+
+    page = client.get(reverse("staff-step-up"), {"next": back})
+    assert page.status_code == 200 and 'name="code"' in page.content.decode()
+    code = current_code(base32_secret(device.secret), at=time.time() + 30)
+    response = client.post(reverse("staff-step-up"), {"code": code, "next": back})
+
+    assert response.status_code == 302 and response["Location"] == back
+    assert time.time() - client.session[SECOND_FACTOR_AT] < 5
+
+
+def test_hq_with_a_passkey_cannot_step_up_with_the_app(client, hq_with_key):
+    hq, key = hq_with_key
+    device = totp_device_add_confirmed(user=hq, name="phone")
+    password_step(client, "hq")
+    passkey_step(client, key)
+    _age_second_factor(client, 6)
+    before = client.session[SECOND_FACTOR_AT]
+
+    page = client.get(reverse("staff-step-up")).content.decode()
+    assert 'name="code"' not in page
+    code = current_code(base32_secret(device.secret))
+    response = client.post(reverse("staff-step-up"), {"code": code})
+
+    assert response.status_code == 400
+    assert client.session[SECOND_FACTOR_AT] == before
+
+
+def test_an_administrator_removes_a_lost_passkey_audited_under_their_name(
+    client, hq_with_key, admin_user
+):
+    hq, key = hq_with_key
+    passkey = Passkey.objects.get(user=hq)
+    sign_in(client, admin_user)
+
+    response = client.post(f"/admin/accounts/passkey/{passkey.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Passkey.objects.exists()
+    (removed,) = entries("passkey_remove")
+    assert (removed.actor_id, removed.target_id) == (admin_user.pk, str(hq.pk))
+
+
+@pytest.mark.parametrize(
+    ("rp_id", "starts"),
+    [("enlist.example.org", True), ("example.org", True), ("evil.example", False)],
+)
+def test_the_relying_party_id_must_be_the_public_host_or_above_it(tmp_path, rp_id, starts):
+    env = {
+        **subprocess_env(tmp_path),
+        "ENLIST_PUBLIC_URL": "https://enlist.example.org",
+        "ENLIST_WEBAUTHN_RP_ID": rp_id,
+    }
+    result = subprocess.run(  # noqa: S603  (this interpreter, a fixed statement)
+        [sys.executable, "-c", "import enlist.settings as s; print(s.ENLIST_WEBAUTHN_ORIGIN)"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if starts:
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "https://enlist.example.org"
+    else:
+        assert result.returncode != 0
+        assert "ENLIST_WEBAUTHN_RP_ID must be the host of ENLIST_PUBLIC_URL" in result.stderr
