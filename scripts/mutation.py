@@ -174,7 +174,7 @@ def run(engine: Engine, *, again: bool = True) -> Outcome:
             statuses[name] = status
     diffs = {}
     for name, status in statuses.items():
-        if status in SURVIVED:
+        if status in SURVIVED and name not in engine.equivalent:
             shown = _mutmut(work, "show", name)
             diffs[name] = "\n".join(
                 line

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import json
+import time
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -390,3 +391,51 @@ def test_index_rows_that_differ_from_the_content_are_named():
     )
     entries[1] = dataclasses.replace(entries[1], subjects=frozenset({CASE}))
     assert verify_chain(entries, [], public_keys=PUBLIC).intact is True
+
+
+def test_a_truncated_tail_is_counted_against_the_last_checkpoint():
+    entries = _chain(5)
+    assert verify_chain(entries[:3], [_pin(entries, 5)], public_keys=PUBLIC) == (
+        VerificationResult(
+            3,
+            1,
+            Break(
+                4,
+                f"entries #4 to #5 are missing: the signed checkpoint of {AT} counts 5 "
+                "entries, the chain ends at #3 (truncated)",
+            ),
+        )
+    )
+
+
+def test_a_truncated_tail_is_counted_against_the_head():
+    entries = _chain(5)
+    assert verify_chain(entries[:3], [], public_keys=PUBLIC, head=(5, entries[4].hash)) == (
+        VerificationResult(
+            3,
+            0,
+            Break(
+                4,
+                "entries #4 to #5 are missing: the chain head records 5 entries, "
+                "the chain ends at #3 (truncated)",
+            ),
+        )
+    )
+
+
+def test_times_are_written_in_utc_whatever_the_machines_zone(monkeypatch):
+    monkeypatch.setenv("TZ", "Asia/Tbilisi")
+    time.tzset()
+    try:
+        kyiv = datetime.timezone(datetime.timedelta(hours=3))
+        moment = datetime.datetime(2025, 3, 1, 12, 30, tzinfo=kyiv)
+        assert utc_iso(moment) == "2025-03-01T09:30:00.000000Z"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_a_naive_time_is_refused():
+    with pytest.raises(ValueError) as excinfo:
+        utc_iso(datetime.datetime(2025, 3, 1, 9, 30))  # noqa: DTZ001
+    assert str(excinfo.value) == "audit times must be timezone-aware"
