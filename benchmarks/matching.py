@@ -67,9 +67,11 @@ def dataset_path(name: str) -> Path:
             rows = _febrl_rows(a, "a") + _febrl_rows(b, "b")
     else:
         from enlist.matching.synthetic import generate_applicants
+        from enlist.matching.synthetic_hostile import generate_hostile
 
-        n = int(name.split("-")[1])
-        columns = generate_applicants(n, seed=1)
+        kind, size = name.split("-")
+        generate = generate_hostile if kind == "hostile" else generate_applicants
+        columns = generate(int(size), seed=1)
         rows = [
             [*(columns[c][k] for c in INPUT), columns["person_id"][k], "a"]
             for k in range(len(columns["id"]))
@@ -110,6 +112,17 @@ def pairwise_scores(pred: np.ndarray, truth: np.ndarray, source: np.ndarray, lin
     recall = tp / tt if tt else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return precision, recall, f1
+
+
+def bcubed_scores(pred: np.ndarray, truth: np.ndarray) -> tuple[float, float, float]:
+    """B-cubed precision, recall, F1: per record, the share of its cluster that is right."""
+    pred = np.unique(pred, return_inverse=True)[1].ravel().astype(np.int64)
+    truth = np.asarray(truth, dtype=np.int64)
+    joint = np.unique(pred * (truth.max() + 1) + truth, return_inverse=True)[1].ravel()
+    both = np.bincount(joint)[joint].astype(np.float64)
+    precision = float(np.mean(both / np.bincount(pred)[pred]))
+    recall = float(np.mean(both / np.bincount(truth)[truth]))
+    return precision, recall, 2 * precision * recall / (precision + recall)
 
 
 # -- the tools (each runs inside a worker subprocess) -----------------------------------------
@@ -262,7 +275,13 @@ def measure(tool: str, name: str) -> dict:
         labels = np.load(out)
     truth, source = read_truth(dataset_path(name))
     precision, recall, f1 = pairwise_scores(labels, truth, source, linkage=name == "febrl4")
+    b_precision, b_recall, b_f1 = bcubed_scores(labels, truth)
     return {
+        "b_precision": b_precision,
+        "b_recall": b_recall,
+        "b_f1": b_f1,
+        "largest": int(np.bincount(np.unique(labels, return_inverse=True)[1].ravel()).max()),
+        "largest_true": int(np.bincount(truth).max()),
         "seconds": seconds,
         "peak_mib": usage.ru_maxrss / 1024,
         "precision": precision,
@@ -303,8 +322,12 @@ def main() -> None:
                         help="Run only Enlist on generated sets larger than N.")  # fmt: skip
     parser.add_argument("--skip-recordlinkage-above", type=int, default=100_000, metavar="N",
                         help="recordlinkage does not scale; run it up to N records.")  # fmt: skip
-    parser.add_argument("--incremental-size", type=int, default=1_000_000)
+    parser.add_argument("--incremental-size", type=int, default=1_000_000,
+                        help="Stored records for the query timing (0: skip).")  # fmt: skip
     parser.add_argument("--tools", default="enlist,splink,recordlinkage")
+    parser.add_argument("--datasets", default="febrl3,febrl4,applicants,hostile",
+                        help="Any of febrl3, febrl4, applicants (the project's generator) "
+                        "and hostile (the independent one).")  # fmt: skip
     parser.add_argument(
         "--worker", nargs=3, metavar=("TOOL", "DATASET", "OUT"), help=argparse.SUPPRESS
     )
@@ -314,9 +337,14 @@ def main() -> None:
         worker(tool, name, Path(out))
         return
     tools = args.tools.split(",")
-    datasets = [("febrl3", 5000), ("febrl4", 10000)]
-    datasets += [(f"applicants-{int(s)}", int(s)) for s in args.sizes.split(",") if s]
-    header = f"{'dataset':<20}{'tool':<15}{'wall s':>9}{'peak MiB':>10}{'P':>8}{'R':>8}{'F1':>8}"
+    chosen = args.datasets.split(",")
+    datasets = [(name, size) for name, size in (("febrl3", 5000), ("febrl4", 10000))
+                if name in chosen]  # fmt: skip
+    for kind in ("applicants", "hostile"):
+        if kind in chosen:
+            datasets += [(f"{kind}-{int(s)}", int(s)) for s in args.sizes.split(",") if s]
+    header = (f"{'dataset':<20}{'tool':<15}{'wall s':>8}{'peak MiB':>9}{'P':>7}{'R':>7}"
+              f"{'F1':>7}{'B3 P':>7}{'B3 R':>7}{'B3 F1':>7}{'largest':>9}")  # fmt: skip
     print(header)
     print("-" * len(header), flush=True)
     for name, size in datasets:
@@ -331,8 +359,10 @@ def main() -> None:
             if "error" in r:
                 print(f"{name:<20}{tool:<15}  error: {r['error'][:60]}", flush=True)
                 continue
-            row = f"{name:<20}{tool:<15}{r['seconds']:>9.1f}{r['peak_mib']:>10.0f}"
-            row += f"{r['precision']:>8.4f}{r['recall']:>8.4f}{r['f1']:>8.4f}"
+            row = f"{name:<20}{tool:<15}{r['seconds']:>8.1f}{r['peak_mib']:>9.0f}"
+            row += f"{r['precision']:>7.3f}{r['recall']:>7.3f}{r['f1']:>7.3f}"
+            row += f"{r['b_precision']:>7.3f}{r['b_recall']:>7.3f}{r['b_f1']:>7.3f}"
+            row += f"{r['largest']:>5}/{r['largest_true']:<3}"
             print(row, flush=True)
     if args.incremental_size:
         r = incremental(args.incremental_size)

@@ -60,6 +60,13 @@ class BatchResult:
             float(self.probability[k]),
             self.levels[k],
             self.field_weights[k],
+            self.relatives_weight(k),
+        )
+
+    def relatives_weight(self, k: int) -> float:
+        """The "could be relatives" weight of pair ``k`` (see ``scoring``)."""
+        return float(
+            self.model.relatives_weight(self.levels[k : k + 1], self.field_weights[k : k + 1])[0]
         )
 
     def pairs(self, min_probability: float = 0.5) -> list[ScoredPair]:
@@ -67,13 +74,25 @@ class BatchResult:
         return [self.pair(int(k)) for k in chosen]
 
 
+RELATIVES = "relatives"
+"""The evidence row of the relatives term: not a field, the pattern of the fields together."""
+RELATIVES_LEVEL = "could be relatives"
+
+
 def _scored_pair(
-    left: str, right: str, p: float, levels: np.ndarray, weights: np.ndarray
+    left: str,
+    right: str,
+    p: float,
+    levels: np.ndarray,
+    weights: np.ndarray,
+    relatives: float = 0.0,
 ) -> ScoredPair:
     evidence = tuple(
         FieldEvidence(f.name, f.levels[int(level)], round(float(w), 3))
         for f, level, w in zip(FIELDS, levels, weights, strict=True)
     )
+    if relatives <= -0.05:
+        evidence += (FieldEvidence(RELATIVES, RELATIVES_LEVEL, round(relatives, 3)),)
     return ScoredPair(left=left, right=right, probability=p, evidence=evidence)
 
 
@@ -99,11 +118,11 @@ def deduplicate(
         model.set_term_frequencies(encoded)
     progress("fitted", len(left))
     weights = model.field_weights(comparison.levels, encoded, left, encoded, right)
-    match_weight = model.match_weight(weights)
+    match_weight = model.match_weight(weights, comparison.levels)
 
     def scorer(pl: np.ndarray, pr: np.ndarray) -> np.ndarray:
         levels = compare(encoded, pl, encoded, pr).levels
-        return model.match_weight(model.field_weights(levels, encoded, pl, encoded, pr))
+        return model.match_weight(model.field_weights(levels, encoded, pl, encoded, pr), levels)
 
     clusters = cluster(n, left, right, match_weight, threshold=threshold, scorer=scorer)
     progress("clustered", n)
@@ -142,9 +161,12 @@ def score_pairs(
     left, right = index_pairs[:, 0], index_pairs[:, 1]
     levels = compare(encoded, left, encoded, right).levels
     weights = model.field_weights(levels, encoded, left, encoded, right)
-    p = probability(model.match_weight(weights))
+    p = probability(model.match_weight(weights, levels))
+    relatives = model.relatives_weight(levels, weights)
     return [
-        _scored_pair(encoded.ids[a], encoded.ids[b], float(p[k]), levels[k], weights[k])
+        _scored_pair(
+            encoded.ids[a], encoded.ids[b], float(p[k]), levels[k], weights[k], relatives[k]
+        )
         for k, (a, b) in enumerate(zip(left.tolist(), right.tolist(), strict=True))
     ]
 

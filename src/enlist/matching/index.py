@@ -94,6 +94,7 @@ class MatchIndex:
             model = fit(sample, compare(sample, left, sample, right).levels)
             # The prior is per pair: with the same duplicates per person, it falls as 1/n.
             model.prior *= (len(sample) - 1) / max(len(data) - 1, 1)
+            model.relative_prior *= (len(sample) - 1) / max(len(data) - 1, 1)
         index = cls(model, max_block=max_block)
         index.model.set_term_frequencies(data)
         index.vocab = data.vocab
@@ -170,11 +171,14 @@ class MatchIndex:
         zeros = np.zeros(len(rows), dtype=np.int64)
         levels = compare(one, zeros, stored, rows).levels
         weights = self.model.field_weights(levels, one, zeros, stored, rows)
-        p = probability(self.model.match_weight(weights))
+        p = probability(self.model.match_weight(weights, levels))
+        relatives = self.model.relatives_weight(levels, weights)
         order = np.argsort(-p, kind="stable")[:limit]
         order = order[p[order] >= min_probability]
         return [
-            _scored_pair(record.id, self._ids[rows[k]], float(p[k]), levels[k], weights[k])
+            _scored_pair(
+                record.id, self._ids[rows[k]], float(p[k]), levels[k], weights[k], relatives[k]
+            )
             for k in order.tolist()
         ]
 

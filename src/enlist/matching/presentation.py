@@ -24,6 +24,7 @@ FIELD_LABELS = {
     "phone": _("Phone"),
     "city": _("City"),
     "nationality": _("Nationality"),
+    "relatives": _("Relatives"),
 }
 LEVEL_LABELS = {
     "exact": _("exact"),
@@ -37,6 +38,7 @@ LEVEL_LABELS = {
     "one character off": _("one character off"),
     "same mailbox name": _("same mailbox name"),
     "same last 8 digits": _("same last 8 digits"),
+    "could be relatives": _("could be relatives (shared family name, household, birth date)"),
 }
 
 

@@ -13,6 +13,19 @@ Estimation, as the Fellegi-Sunter literature and Splink do it:
 - Term frequencies: an exact agreement on a name or city is weighed with the frequency of
   that value (two "Kovalenko" agree by chance more often than two "Tsereteli").
 
+Negative evidence from look-alikes. Fellegi-Sunter assumes that, among different people,
+fields agree independently. Relatives break that: they share a family name, a city, often a
+home phone or a family mailbox, and twins share a date of birth, so the sum of field weights
+overrates a pair of brothers. The model therefore has a third class beside "same person"
+and "random pair": *relatives*, with its own level probabilities ``r`` and its share of all
+pairs ``relative_prior``. The odds of a match are then
+
+    λ·m(γ) / ((1-λ-ρ)·u(γ) + ρ·r(γ))  =  2^W / (1 + ρ/(1-λ-ρ) · r(γ)/u(γ))
+
+where W is the usual match weight; the denominator is the ``relatives`` term, a negative
+weight that is large exactly when the pair looks like family (same surname, same household
+phone, different given names) and about zero when it does not.
+
 Guarantees: weights are finite; scoring is symmetric in the two records.
 """
 
@@ -47,6 +60,22 @@ DEFAULT_U: tuple[tuple[float, ...], ...] = (
     (0.0, 0.90, 0.02, 0.08),
     (0.0, 0.60, 0.40),
 )
+# r: P(level | relatives), used before any data is seen. Relatives differ in given name and
+# passport, share the family name (or its gendered form), often the city, sometimes a
+# household phone or mailbox; a date of birth only as twins.
+DEFAULT_R: tuple[tuple[float, ...], ...] = (
+    (0.0, 0.92, 0.05, 0.02, 0.005, 0.005),
+    (0.0, 0.06, 0.03, 0.06, 0.85),
+    (0.0, 0.90, 0.06, 0.02, 0.002, 0.018),
+    (0.0, 0.9998, 0.0001, 0.0001),
+    (0.0, 0.80, 0.02, 0.18),
+    (0.0, 0.75, 0.02, 0.23),
+    (0.0, 0.25, 0.05, 0.70),
+    (0.0, 0.02, 0.98),
+)
+# Share of relatives among all pairs before any data is seen (a few relatives per person
+# among some ten thousand records).
+DEFAULT_RELATIVE_PRIOR = 1e-4
 # Fields whose exact agreement is weighed by the frequency of the value: (field, column).
 TF_FIELDS: tuple[tuple[str, str, tuple[int, ...]], ...] = (
     ("given_name", "given_canon", (4, 5)),
@@ -67,13 +96,47 @@ class Model:
     prior: float = 1e-4
     tf: dict[str, np.ndarray] = field(default_factory=dict)
     tf_total: int = 0
+    r: list[np.ndarray] = field(default_factory=lambda: _arrays(DEFAULT_R))
+    relative_prior: float = DEFAULT_RELATIVE_PRIOR
 
     @classmethod
     def default(cls) -> Model:
-        return cls(
-            m=[np.array(v, dtype=np.float64) for v in DEFAULT_M],
-            u=[np.array(v, dtype=np.float64) for v in DEFAULT_U],
-        )
+        return cls(m=_arrays(DEFAULT_M), u=_arrays(DEFAULT_U))
+
+    def relative_table(self) -> np.ndarray:
+        """log2(r/m) per field and level (padded with 0); missing is 0.
+
+        Clamped so that the top level has the smallest ratio and it is at most 0: a record
+        compared with itself then never looks more like a relative than like itself (the
+        odds are 1 / (Π u/m + ρ'·Π r/m), each factor smallest at full agreement).
+        """
+        width = max(len(f.levels) for f in FIELDS)
+        table = np.zeros((N_FIELDS, width), dtype=np.float64)
+        for i, (m, r) in enumerate(zip(self.m, self.r, strict=True)):
+            w = np.log2(np.maximum(r, _FLOOR) / np.maximum(m, _FLOOR))
+            top = min(w[-1], 0.0)
+            w = np.maximum(w, top)
+            w[-1] = top
+            w[0] = 0.0
+            table[i, : len(w)] = w
+        return table
+
+    def relatives_weight(self, levels: np.ndarray, field_weights: np.ndarray) -> np.ndarray:
+        """The (negative) weight of "could be relatives": -log2(1 + ρ'·r(γ)/u(γ)).
+
+        log2(r/u) of a field is log2(r/m) + its field weight, so the term frequency of a
+        shared family name counts here too: two people sharing a rare surname are more
+        likely family than two sharing a common one.
+        """
+        if self.relative_prior <= 0 or len(levels) == 0:
+            return np.zeros(len(levels), dtype=np.float64)
+        table = self.relative_table()
+        log_ratio = field_weights.sum(axis=1, dtype=np.float64)
+        for f in range(N_FIELDS):
+            log_ratio += table[f][levels[:, f]]
+        rest = max(1.0 - self.prior - self.relative_prior, 1e-9)
+        exponent = log_ratio + np.log2(self.relative_prior / rest)
+        return -np.logaddexp2(0.0, exponent)
 
     def weight_table(self) -> np.ndarray:
         """log2(m/u) per field (rows) and level (columns, padded with 0); missing is 0."""
@@ -127,8 +190,18 @@ class Model:
                 weights[rows, f] = np.clip(tf_weight, min(lower, upper), upper)
         return weights
 
-    def match_weight(self, field_weights: np.ndarray) -> np.ndarray:
-        return field_weights.sum(axis=1, dtype=np.float64) + self.prior_weight()
+    def match_weight(
+        self, field_weights: np.ndarray, levels: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Log2 odds of a match: field weights, the prior and (given ``levels``) relatives."""
+        total = field_weights.sum(axis=1, dtype=np.float64) + self.prior_weight()
+        if levels is not None:
+            total += self.relatives_weight(levels, field_weights)
+        return total
+
+
+def _arrays(values: tuple[tuple[float, ...], ...]) -> list[np.ndarray]:
+    return [np.array(v, dtype=np.float64) for v in values]
 
 
 def _counts(counts: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -321,6 +394,39 @@ def estimate_m(levels: np.ndarray, u: list[np.ndarray]) -> list[np.ndarray]:
     return m
 
 
+_RELATIVE_FIELDS = (_D, _P, _E, _PH, _C, _N)
+
+
+def estimate_relatives(levels: np.ndarray, n: int) -> tuple[list[np.ndarray], float]:
+    """r of the fields relatives may share, and their share of all pairs.
+
+    Pairs with the same family name, given names that differ and no shared passport are
+    (almost all) relatives or namesakes: the frequencies of the other fields' levels among
+    them estimate r (smoothed towards ``DEFAULT_R``). Their count, divided by the share of
+    relatives who would land there (``DEFAULT_R`` of those two fields), over all pairs of
+    records, estimates the share of relatives. Blocking only sees relatives who share a key,
+    but a pattern that is scored is a pattern blocking found: ρ·r(γ) counts those pairs.
+    """
+    r = _arrays(DEFAULT_R)
+    rows = np.flatnonzero((levels[:, _F] == 4) & (levels[:, _G] <= 2) & (levels[:, _P] != 3))
+    if len(rows) < _MIN_SESSION_MATCHES:
+        # Too few to count: a few relatives per person, never more than one pair in 1,000.
+        return r, float(min(DEFAULT_RELATIVE_PRIOR * 10_000 / max(n, 1), 1e-3))
+    session = levels[rows]
+    strength = 50.0
+    for f in _RELATIVE_FIELDS:
+        size = len(FIELDS[f].levels)
+        counts = np.bincount(session[:, f], minlength=size).astype(np.float64)
+        counts[0] = 0.0
+        pseudo = np.array(DEFAULT_R[f]) * strength
+        r_f = (counts + pseudo) / (counts[1:].sum() + pseudo[1:].sum())
+        r_f[0] = 0.0
+        r[f] = r_f
+    landed = DEFAULT_R[_F][4] * sum(DEFAULT_R[_G][1:3])
+    all_pairs = max(n * (n - 1) / 2, 1.0)
+    return r, float(np.clip(len(rows) / landed / all_pairs, 1e-12, 0.1))
+
+
 def fit(
     data: Encoded,
     levels: np.ndarray,
@@ -344,6 +450,7 @@ def fit(
     n = len(data)
     all_pairs = max(n * (n - 1) / 2, 1.0)
     prior = float(np.clip(share * len(levels) / all_pairs, 1e-12, 0.5))
-    model = Model(m=m, u=u, prior=prior)
+    r, relative_prior = estimate_relatives(levels, n)
+    model = Model(m=m, u=u, prior=prior, r=r, relative_prior=relative_prior)
     model.set_term_frequencies(data)
     return model
