@@ -19,7 +19,7 @@ import numpy as np
 
 from enlist.matching.blocking import candidate_pairs
 from enlist.matching.clustering import cluster
-from enlist.matching.compare import FIELDS, compare
+from enlist.matching.compare import FIELD_INDEX, FIELDS, compare
 from enlist.matching.encode import Encoded, encode_columns, encode_records
 from enlist.matching.records import FieldEvidence, Record, ScoredPair
 from enlist.matching.scoring import Model, fit, probability
@@ -124,7 +124,12 @@ def deduplicate(
         levels = compare(encoded, pl, encoded, pr).levels
         return model.match_weight(model.field_weights(levels, encoded, pl, encoded, pr), levels)
 
-    clusters = cluster(n, left, right, match_weight, threshold=threshold, scorer=scorer)
+    def conflicts(pl: np.ndarray, pr: np.ndarray) -> np.ndarray:
+        return in_conflict(compare(encoded, pl, encoded, pr).levels)
+
+    clusters = cluster(
+        n, left, right, match_weight, threshold=threshold, scorer=scorer, conflicts=conflicts
+    )
     progress("clustered", n)
     return BatchResult(
         data=encoded,
@@ -136,6 +141,17 @@ def deduplicate(
         field_weights=weights,
         match_weight=match_weight,
     )
+
+
+_D, _P, _E, _PH = (FIELD_INDEX[f] for f in ("date_of_birth", "passport_number", "email", "phone"))
+
+
+def in_conflict(levels: np.ndarray) -> np.ndarray:
+    """Pairs that can never be one person in a cluster: dates of birth that no error pattern
+    explains (not the same year, no part off by one, not day and month swapped) and a strong
+    identifier (passport, email, phone) that differs, with none equal."""
+    strong = levels[:, [_P, _E, _PH]]
+    return (levels[:, _D] == 1) & (strong == 1).any(axis=1) & ~(strong == 3).any(axis=1)
 
 
 def cluster_records(

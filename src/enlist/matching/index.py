@@ -132,15 +132,10 @@ class MatchIndex:
         for blocking_pass, postings in zip(PASSES, self._postings, strict=True):
             keys, _ = blocking_pass.keys(one)
             postings.add(keys, row)
-        tf = self.model.tf
+        nationality = int(one.nationality[0])
         for _, column, _ in TF_FIELDS:
-            value = int(getattr(one, column)[0])
-            if value >= len(tf[column]):
-                tf[column] = np.concatenate(
-                    [tf[column], np.zeros(value + 1 - len(tf[column]), np.int64)]
-                )
-            tf[column][value] += 1
-        self.model.tf_total += 1
+            self.model.add_term(nationality, column, int(getattr(one, column)[0]))
+        self.model.add_nationality(nationality)
 
     def candidates(self, record: Record) -> np.ndarray:
         """Rows sharing at least one blocking key with ``record``."""

@@ -11,7 +11,10 @@ Estimation, as the Fellegi-Sunter literature and Splink do it:
   costs the same for a thousand pairs or ten million. A weak Dirichlet prior towards
   ``DEFAULT_M`` keeps small data sets from degenerate estimates.
 - Term frequencies: an exact agreement on a name or city is weighed with the frequency of
-  that value (two "Kovalenko" agree by chance more often than two "Tsereteli").
+  that value (two "Kovalenko" agree by chance more often than two "Tsereteli"), counted
+  *within the nationality* when both records give the same one: names and cities belong to
+  countries, so "Kyiv" among Ukrainians is common, and the nationality's own weight already
+  says that the two are compatriots (counting both globally would count that twice).
 
 Negative evidence from look-alikes. Fellegi-Sunter assumes that, among different people,
 fields agree independently. Relatives break that: they share a family name, a city, often a
@@ -40,7 +43,7 @@ from enlist.matching.encode import Encoded
 
 # Reasonable starting m probabilities per field level (missing first, ignored).
 DEFAULT_M: tuple[tuple[float, ...], ...] = (
-    (0.0, 0.04, 0.04, 0.07, 0.25, 0.60),
+    (0.0, 0.01, 0.04, 0.07, 0.25, 0.63),
     (0.0, 0.05, 0.05, 0.10, 0.80),
     (0.0, 0.03, 0.05, 0.10, 0.07, 0.75),
     (0.0, 0.05, 0.10, 0.85),
@@ -85,6 +88,8 @@ TF_FIELDS: tuple[tuple[str, str, tuple[int, ...]], ...] = (
 _FLOOR = 1e-6
 # Below this many records, value frequencies are too noisy to weigh agreement by.
 TF_MIN_RECORDS = 500
+# Below this many records of a nationality, its names are weighed by their global frequency.
+TF_MIN_NATIONALITY = 200
 
 
 @dataclass
@@ -96,6 +101,11 @@ class Model:
     prior: float = 1e-4
     tf: dict[str, np.ndarray] = field(default_factory=dict)
     tf_total: int = 0
+    # Within-nationality counts: sorted keys (nationality << 32 | value) and their counts
+    # per column, records per nationality, and counts added one by one since (an index).
+    tf_nat: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    nat_total: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
+    tf_nat_added: dict[int, int] = field(default_factory=dict)
     r: list[np.ndarray] = field(default_factory=lambda: _arrays(DEFAULT_R))
     relative_prior: float = DEFAULT_RELATIVE_PRIOR
 
@@ -155,10 +165,49 @@ class Model:
     def set_term_frequencies(self, data: Encoded) -> None:
         """Count the values of the term-frequency columns in ``data`` (replacing counts)."""
         self.tf = {}
+        self.tf_nat = {}
+        self.tf_nat_added = {}
+        nat = data.nationality.astype(np.int64)
         for _, column, _ in TF_FIELDS:
             values = getattr(data, column)
             self.tf[column] = np.bincount(values, minlength=1).astype(np.int64)
+            known = (nat > 0) & (values > 0)
+            keys, counts = np.unique((nat[known] << 32) | values[known], return_counts=True)
+            self.tf_nat[column] = (keys, counts.astype(np.int64))
+        self.nat_total = np.bincount(nat, minlength=1).astype(np.int64)
         self.tf_total = len(data)
+
+    def add_term(self, nationality: int, column: str, value: int) -> None:
+        """Count one more record with ``value`` in ``column`` (an index adding a record)."""
+        counts = self.tf[column]
+        if value >= len(counts):
+            counts = self.tf[column] = np.concatenate(
+                [counts, np.zeros(value + 1 - len(counts), np.int64)]
+            )
+        counts[value] += 1
+        if nationality > 0 and value > 0:
+            key = (nationality << 32) | value
+            self.tf_nat_added[key] = self.tf_nat_added.get(key, 0) + 1
+
+    def add_nationality(self, nationality: int) -> None:
+        if nationality >= len(self.nat_total):
+            grown = np.zeros(nationality + 1, np.int64)
+            grown[: len(self.nat_total)] = self.nat_total
+            self.nat_total = grown
+        self.nat_total[nationality] += 1
+        self.tf_total += 1
+
+    def _nat_counts(self, column: str, nat: np.ndarray, values: np.ndarray) -> np.ndarray:
+        keys = (nat.astype(np.int64) << 32) | values.astype(np.int64)
+        out = np.zeros(len(keys), dtype=np.float64)
+        stored = self.tf_nat.get(column)
+        if stored is not None and len(stored[0]):
+            at = np.minimum(np.searchsorted(stored[0], keys), len(stored[0]) - 1)
+            hit = stored[0][at] == keys
+            out[hit] = stored[1][at[hit]]
+        if self.tf_nat_added:
+            out += np.fromiter((self.tf_nat_added.get(k, 0) for k in keys.tolist()), np.float64)
+        return np.maximum(out, 1.0)
 
     def field_weights(
         self, levels: np.ndarray, a: Encoded, ia: np.ndarray, b: Encoded, ib: np.ndarray
@@ -172,23 +221,49 @@ class Model:
             return weights
         for field_name, column, tf_levels in TF_FIELDS:
             f = FIELD_INDEX[field_name]
-            counts = self.tf[column]
+            top = len(FIELDS[f].levels) - 1
+            rows = np.flatnonzero(levels[:, f] >= 2)
+            if not len(rows):
+                continue
+            freq = self._frequency(column, a, np.asarray(ia)[rows], b, np.asarray(ib)[rows])
+            row_levels = levels[rows, f]
             for level in tf_levels:
-                rows = np.flatnonzero(levels[:, f] == level)
-                if not len(rows):
-                    continue
-                # Swapped names compare a's family with b's given: take the commoner value.
-                count = np.maximum(
-                    _counts(counts, getattr(a, column)[np.asarray(ia)[rows]]),
-                    _counts(counts, getattr(b, column)[np.asarray(ib)[rows]]),
-                )
-                freq = count / self.tf_total
-                tf_weight = np.log2(max(self.m[f][level], _FLOOR) / np.maximum(freq, _FLOOR))
-                # Never weaker than the level below, never far stronger than the average.
-                lower = table[f, level - 1] if level > 2 else 0.0
+                here = row_levels == level
+                tf_weight = np.log2(max(self.m[f][level], _FLOOR) / np.maximum(freq[here], _FLOOR))
                 upper = table[f, level] + 4.0
-                weights[rows, f] = np.clip(tf_weight, min(lower, upper), upper)
+                # The exact level may fall to 0 for the commonest values; a lower term level
+                # is never weaker than the level below it.
+                lower = 0.0 if level == top else table[f, level - 1]
+                weights[rows[here], f] = np.clip(tf_weight, min(lower, upper), upper)
+            # A near agreement on a common value never counts more than an exact one would.
+            fuzzy = (row_levels >= 2) & (row_levels < min(tf_levels))
+            if fuzzy.any():
+                exact = np.log2(max(self.m[f][top], _FLOOR) / np.maximum(freq[fuzzy], _FLOOR))
+                capped = np.minimum(weights[rows[fuzzy], f], np.maximum(exact, 0.0))
+                weights[rows[fuzzy], f] = capped
         return weights
+
+    def _frequency(
+        self, column: str, a: Encoded, ia: np.ndarray, b: Encoded, ib: np.ndarray
+    ) -> np.ndarray:
+        """Share of records with the commoner of the two values: among the nationality when
+        both records give the same one (and it has enough records), else among all."""
+        counts = self.tf[column]
+        # Swapped names compare a's family with b's given: take the commoner value.
+        va, vb = getattr(a, column)[ia], getattr(b, column)[ib]
+        freq = np.maximum(_counts(counts, va), _counts(counts, vb)) / self.tf_total
+        na = a.nationality[ia].astype(np.int64)
+        nb = b.nationality[ib].astype(np.int64)
+        inside = na < len(self.nat_total)
+        people = np.where(inside, self.nat_total[np.where(inside, na, 0)], 0)
+        same = (na == nb) & (na > 0) & (people >= TF_MIN_NATIONALITY)
+        if same.any():
+            nat_count = np.maximum(
+                self._nat_counts(column, na[same], va[same]),
+                self._nat_counts(column, na[same], vb[same]),
+            )
+            freq[same] = nat_count / people[same]
+        return freq
 
     def match_weight(
         self, field_weights: np.ndarray, levels: np.ndarray | None = None
