@@ -274,6 +274,83 @@ class Model:
             total += self.relatives_weight(levels, field_weights)
         return total
 
+    def parameters(self) -> dict[str, object]:
+        """The fitted numbers as plain JSON (no term frequencies: those are the data's)."""
+        return {
+            "m": [v.round(8).tolist() for v in self.m],
+            "u": [v.round(8).tolist() for v in self.u],
+            "r": [v.round(8).tolist() for v in self.r],
+            "prior": self.prior,
+            "relative_prior": self.relative_prior,
+        }
+
+    @classmethod
+    def from_parameters(cls, data: dict) -> Model:
+        """The inverse of ``parameters``; ValueError when the shapes do not fit ``FIELDS``."""
+        sizes = [len(f.levels) for f in FIELDS]
+        arrays = {}
+        for key in ("m", "u", "r"):
+            values = [np.array(v, dtype=np.float64) for v in data[key]]
+            if [len(v) for v in values] != sizes:
+                raise ValueError(f"{key}: expected levels {sizes}")
+            arrays[key] = values
+        return cls(
+            m=arrays["m"],
+            u=arrays["u"],
+            r=arrays["r"],
+            prior=float(data["prior"]),
+            relative_prior=float(data["relative_prior"]),
+        )
+
+
+def learn_from_decisions(
+    model: Model,
+    confirmed: np.ndarray,
+    dismissed: np.ndarray,
+    *,
+    strength: float,
+    max_shift: float = 1.0,
+) -> Model:
+    """A new model from HQ's decisions: level matrices (pairs x fields) of confirmed pairs
+    (the same person: they re-estimate ``m``) and dismissed pairs (look-alikes HQ told apart:
+    they re-estimate ``r``). ``u`` and the priors stay (random pairs, not reviewed pairs,
+    measure them).
+
+    The guard: the current model counts as ``strength`` decisions (a Dirichlet prior), and no
+    level's log2(m/u) or log2(r/m) moves by more than ``max_shift`` bits in one step. A burst
+    of a few dozen decisions therefore nudges the weights; only many, in agreement, move them.
+    """
+
+    def update(old: list[np.ndarray], levels: np.ndarray) -> list[np.ndarray]:
+        new = []
+        for f, previous in enumerate(old):
+            size = len(previous)
+            counts = np.bincount(levels[:, f], minlength=size).astype(np.float64)[:size]
+            counts[0] = 0.0
+            seen = counts[1:].sum()
+            if seen == 0:
+                new.append(previous.copy())
+                continue
+            base = previous.copy()
+            base[0] = 0.0
+            base = base / max(base[1:].sum(), 1e-12)
+            estimate = (counts + strength * base) / (seen + strength)
+            low, high = base * 2.0**-max_shift, base * 2.0**max_shift
+            estimate = np.clip(estimate, np.minimum(low, high), np.maximum(low, high))
+            estimate[0] = 0.0
+            new.append(estimate)
+        return new
+
+    confirmed = np.asarray(confirmed, dtype=np.int64).reshape(-1, N_FIELDS)
+    dismissed = np.asarray(dismissed, dtype=np.int64).reshape(-1, N_FIELDS)
+    return Model(
+        m=update(model.m, confirmed),
+        u=[v.copy() for v in model.u],
+        r=update(model.r, dismissed),
+        prior=model.prior,
+        relative_prior=model.relative_prior,
+    )
+
 
 def _arrays(values: tuple[tuple[float, ...], ...]) -> list[np.ndarray]:
     return [np.array(v, dtype=np.float64) for v in values]
