@@ -272,12 +272,15 @@ class _Generator:
     def person(
         self, country: _Country, *, family: str = "", city: int | None = None,
         birth: tuple[int, int, int] | None = None, male: bool | None = None,
+        taken: frozenset[str] = frozenset(),
     ) -> _Person:  # fmt: skip
         rng = self.rng
         names = self.names[country.locale]
         male = rng.random() < 0.72 if male is None else male  # most volunteers are men
         pool, weights = (names.male, names.w_male) if male else (names.female, names.w_female)
         given = rng.choices(pool, weights)[0]
+        while given in taken:  # brothers, sisters and twins have names of their own
+            given = rng.choices(pool, weights)[0]
         if not family:
             family = rng.choices(names.family, names.w_family)[0]
         family_form = family if male else _female_surname(family, country.locale)
@@ -289,7 +292,7 @@ class _Generator:
         if compatriots and rng.random() < 0.03:
             # A namesake on purpose: an earlier compatriot's full name in the same city.
             other = rng.choice(compatriots)
-            if other.male == male:
+            if other.male == male and other.given not in taken:
                 given, family_form = other.given, other.family
         emails = [self._mailbox(given, family_form, birth[0], country)]
         while rng.random() < 0.45 and len(emails) < 3:
@@ -323,8 +326,10 @@ class _Generator:
                 year = first.birth[0] + rng.choice((-1, 1)) * rng.randint(1, 30)
                 year = min(max(year, 1950), 2006)
                 birth = (year, rng.randint(1, 12), rng.randint(1, 28))
+            taken = frozenset(m.given for m in members)
             members.append(self.person(country, family=base_family, city=first.city,
-                                       birth=birth, male=twins or rng.random() < 0.6))  # fmt: skip
+                                       birth=birth, male=twins or rng.random() < 0.6,
+                                       taken=taken))  # fmt: skip
         if size > 1:
             home = self._mobile(country) if rng.random() < 0.5 else ""
             mailbox = ""
