@@ -219,6 +219,7 @@ class _Generator:
         self.people: list[_Person] = []
         self.by_place: dict[tuple[str, int], list[_Person]] = {}
         self.used_passports: set[str] = set()
+        self.used_mailboxes: set[str] = set()
 
     # -- people ------------------------------------------------------------------------
     def _latin(self, text: str) -> str:
@@ -263,7 +264,11 @@ class _Generator:
             local = f"{f}.{g}{rng.randrange(1, 999)}"
         else:
             local = f"{g}_{rng.randrange(1000, 9999)}"
-        return f"{local}@{rng.choice(country.providers)}"
+        address = f"{local}@{rng.choice(country.providers)}"
+        while address in self.used_mailboxes:  # a mailbox has one owner: the provider says no
+            address = f"{local}{rng.randrange(10, 9999)}@{rng.choice(country.providers)}"
+        self.used_mailboxes.add(address)
+        return address
 
     def _birth(self, year_range: tuple[int, int]) -> tuple[int, int, int]:
         rng = self.rng
