@@ -120,11 +120,16 @@ def deduplicate(
     weights = model.field_weights(comparison.levels, encoded, left, encoded, right)
     match_weight = model.match_weight(weights, comparison.levels)
 
+    last: dict[str, np.ndarray] = {}  # the scorer's levels, for conflicts on the same pairs
+
     def scorer(pl: np.ndarray, pr: np.ndarray) -> np.ndarray:
-        levels = compare(encoded, pl, encoded, pr).levels
+        levels = last["levels"] = compare(encoded, pl, encoded, pr).levels
+        last["left"], last["right"] = pl, pr
         return model.match_weight(model.field_weights(levels, encoded, pl, encoded, pr), levels)
 
     def conflicts(pl: np.ndarray, pr: np.ndarray) -> np.ndarray:
+        if last.get("left") is pl and last.get("right") is pr:
+            return in_conflict(last["levels"])
         return in_conflict(compare(encoded, pl, encoded, pr).levels)
 
     clusters = cluster(
