@@ -552,15 +552,16 @@ _RELATIVE_FIELDS = (_D, _P, _E, _PH, _C, _N)
 def estimate_relatives(levels: np.ndarray, n: int) -> tuple[list[np.ndarray], float]:
     """r of the fields relatives may share, and their share of all pairs.
 
-    Pairs with the same family name, given names that differ and no shared passport are
-    (almost all) relatives or namesakes: the frequencies of the other fields' levels among
+    Pairs with the same family name, given names that disagree outright (a merely similar
+    one is more often a typo of the same person's) and no shared passport are (almost all)
+    relatives or namesakes: the frequencies of the other fields' levels among
     them estimate r (smoothed towards ``DEFAULT_R``). Their count, divided by the share of
     relatives who would land there (``DEFAULT_R`` of those two fields), over all pairs of
     records, estimates the share of relatives. Blocking only sees relatives who share a key,
     but a pattern that is scored is a pattern blocking found: ρ·r(γ) counts those pairs.
     """
     r = _arrays(DEFAULT_R)
-    rows = np.flatnonzero((levels[:, _F] == 4) & (levels[:, _G] <= 2) & (levels[:, _P] != 3))
+    rows = np.flatnonzero((levels[:, _F] == 4) & (levels[:, _G] == 1) & (levels[:, _P] != 3))
     if len(rows) < _MIN_SESSION_MATCHES:
         # Too few to count: a few relatives per person, never more than one pair in 1,000.
         return r, float(min(DEFAULT_RELATIVE_PRIOR * 10_000 / max(n, 1), 1e-3))
@@ -574,7 +575,7 @@ def estimate_relatives(levels: np.ndarray, n: int) -> tuple[list[np.ndarray], fl
         r_f = (counts + pseudo) / (counts[1:].sum() + pseudo[1:].sum())
         r_f[0] = 0.0
         r[f] = r_f
-    landed = DEFAULT_R[_F][4] * sum(DEFAULT_R[_G][1:3])
+    landed = DEFAULT_R[_F][4] * DEFAULT_R[_G][1]
     all_pairs = max(n * (n - 1) / 2, 1.0)
     return r, float(np.clip(len(rows) / landed / all_pairs, 1e-12, 0.1))
 
