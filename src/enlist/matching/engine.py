@@ -19,7 +19,7 @@ import numpy as np
 
 from enlist.matching.blocking import candidate_pairs
 from enlist.matching.clustering import cluster
-from enlist.matching.compare import FIELDS, compare
+from enlist.matching.compare import FIELD_INDEX, FIELDS, compare
 from enlist.matching.encode import Encoded, encode_columns, encode_records
 from enlist.matching.records import FieldEvidence, Record, ScoredPair
 from enlist.matching.scoring import Model, fit, probability
@@ -60,6 +60,13 @@ class BatchResult:
             float(self.probability[k]),
             self.levels[k],
             self.field_weights[k],
+            self.relatives_weight(k),
+        )
+
+    def relatives_weight(self, k: int) -> float:
+        """The "could be relatives" weight of pair ``k`` (see ``scoring``)."""
+        return float(
+            self.model.relatives_weight(self.levels[k : k + 1], self.field_weights[k : k + 1])[0]
         )
 
     def pairs(self, min_probability: float = 0.5) -> list[ScoredPair]:
@@ -67,13 +74,25 @@ class BatchResult:
         return [self.pair(int(k)) for k in chosen]
 
 
+RELATIVES = "relatives"
+"""The evidence row of the relatives term: not a field, the pattern of the fields together."""
+RELATIVES_LEVEL = "could be relatives"
+
+
 def _scored_pair(
-    left: str, right: str, p: float, levels: np.ndarray, weights: np.ndarray
+    left: str,
+    right: str,
+    p: float,
+    levels: np.ndarray,
+    weights: np.ndarray,
+    relatives: float = 0.0,
 ) -> ScoredPair:
     evidence = tuple(
         FieldEvidence(f.name, f.levels[int(level)], round(float(w), 3))
         for f, level, w in zip(FIELDS, levels, weights, strict=True)
     )
+    if relatives <= -0.05:
+        evidence += (FieldEvidence(RELATIVES, RELATIVES_LEVEL, round(relatives, 3)),)
     return ScoredPair(left=left, right=right, probability=p, evidence=evidence)
 
 
@@ -99,13 +118,23 @@ def deduplicate(
         model.set_term_frequencies(encoded)
     progress("fitted", len(left))
     weights = model.field_weights(comparison.levels, encoded, left, encoded, right)
-    match_weight = model.match_weight(weights)
+    match_weight = model.match_weight(weights, comparison.levels)
+
+    last: dict[str, np.ndarray] = {}  # the scorer's levels, for conflicts on the same pairs
 
     def scorer(pl: np.ndarray, pr: np.ndarray) -> np.ndarray:
-        levels = compare(encoded, pl, encoded, pr).levels
-        return model.match_weight(model.field_weights(levels, encoded, pl, encoded, pr))
+        levels = last["levels"] = compare(encoded, pl, encoded, pr).levels
+        last["left"], last["right"] = pl, pr
+        return model.match_weight(model.field_weights(levels, encoded, pl, encoded, pr), levels)
 
-    clusters = cluster(n, left, right, match_weight, threshold=threshold, scorer=scorer)
+    def conflicts(pl: np.ndarray, pr: np.ndarray) -> np.ndarray:
+        if last.get("left") is pl and last.get("right") is pr:
+            return in_conflict(last["levels"])
+        return in_conflict(compare(encoded, pl, encoded, pr).levels)
+
+    clusters = cluster(
+        n, left, right, match_weight, threshold=threshold, scorer=scorer, conflicts=conflicts
+    )
     progress("clustered", n)
     return BatchResult(
         data=encoded,
@@ -117,6 +146,17 @@ def deduplicate(
         field_weights=weights,
         match_weight=match_weight,
     )
+
+
+_D, _P, _E, _PH = (FIELD_INDEX[f] for f in ("date_of_birth", "passport_number", "email", "phone"))
+
+
+def in_conflict(levels: np.ndarray) -> np.ndarray:
+    """Pairs that can never be one person in a cluster: dates of birth that no error pattern
+    explains (not the same year, no part off by one, not day and month swapped) and a strong
+    identifier (passport, email, phone) that differs, with none equal."""
+    strong = levels[:, [_P, _E, _PH]]
+    return (levels[:, _D] == 1) & (strong == 1).any(axis=1) & ~(strong == 3).any(axis=1)
 
 
 def cluster_records(
@@ -142,9 +182,12 @@ def score_pairs(
     left, right = index_pairs[:, 0], index_pairs[:, 1]
     levels = compare(encoded, left, encoded, right).levels
     weights = model.field_weights(levels, encoded, left, encoded, right)
-    p = probability(model.match_weight(weights))
+    p = probability(model.match_weight(weights, levels))
+    relatives = model.relatives_weight(levels, weights)
     return [
-        _scored_pair(encoded.ids[a], encoded.ids[b], float(p[k]), levels[k], weights[k])
+        _scored_pair(
+            encoded.ids[a], encoded.ids[b], float(p[k]), levels[k], weights[k], relatives[k]
+        )
         for k, (a, b) in enumerate(zip(left.tolist(), right.tolist(), strict=True))
     ]
 

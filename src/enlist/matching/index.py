@@ -94,6 +94,7 @@ class MatchIndex:
             model = fit(sample, compare(sample, left, sample, right).levels)
             # The prior is per pair: with the same duplicates per person, it falls as 1/n.
             model.prior *= (len(sample) - 1) / max(len(data) - 1, 1)
+            model.relative_prior *= (len(sample) - 1) / max(len(data) - 1, 1)
         index = cls(model, max_block=max_block)
         index.model.set_term_frequencies(data)
         index.vocab = data.vocab
@@ -131,15 +132,10 @@ class MatchIndex:
         for blocking_pass, postings in zip(PASSES, self._postings, strict=True):
             keys, _ = blocking_pass.keys(one)
             postings.add(keys, row)
-        tf = self.model.tf
+        nationality = int(one.nationality[0])
         for _, column, _ in TF_FIELDS:
-            value = int(getattr(one, column)[0])
-            if value >= len(tf[column]):
-                tf[column] = np.concatenate(
-                    [tf[column], np.zeros(value + 1 - len(tf[column]), np.int64)]
-                )
-            tf[column][value] += 1
-        self.model.tf_total += 1
+            self.model.add_term(nationality, column, int(getattr(one, column)[0]))
+        self.model.add_nationality(nationality)
 
     def candidates(self, record: Record) -> np.ndarray:
         """Rows sharing at least one blocking key with ``record``."""
@@ -170,11 +166,14 @@ class MatchIndex:
         zeros = np.zeros(len(rows), dtype=np.int64)
         levels = compare(one, zeros, stored, rows).levels
         weights = self.model.field_weights(levels, one, zeros, stored, rows)
-        p = probability(self.model.match_weight(weights))
+        p = probability(self.model.match_weight(weights, levels))
+        relatives = self.model.relatives_weight(levels, weights)
         order = np.argsort(-p, kind="stable")[:limit]
         order = order[p[order] >= min_probability]
         return [
-            _scored_pair(record.id, self._ids[rows[k]], float(p[k]), levels[k], weights[k])
+            _scored_pair(
+                record.id, self._ids[rows[k]], float(p[k]), levels[k], weights[k], relatives[k]
+            )
             for k in order.tolist()
         ]
 

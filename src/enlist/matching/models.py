@@ -42,6 +42,30 @@ class MatchStatus(models.TextChoices):
     OPEN = "open", _("Under review")
     CONFIRMED = "confirmed", _("Confirmed: same person")
     DISMISSED = "dismissed", _("Dismissed: different people")
+    LINKED = "linked", _("Linked automatically: every strong identifier equal")
+
+
+class MatchModel(models.Model):
+    """One version of the scoring parameters the workflow matches with; the newest is in use.
+
+    ``parameters`` holds numbers only (m, u and r per field and level, the two priors): no
+    value of any application. Version 0 is the engine's defaults and has no row.
+    """
+
+    version = models.PositiveIntegerField(unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    parameters = models.JSONField()
+    # HQ decisions (confirmed + dismissed pairs) it was estimated from, in all
+    decisions = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"match model v{self.version}"
 
 
 class MatchCandidate(models.Model):
@@ -64,6 +88,10 @@ class MatchCandidate(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The MatchModel version that scored the pair (0: the engine's defaults).
+    model_version = models.PositiveIntegerField(default=0)
+    # An automatic link, to undo it: the links it created and the persons it merged (ids).
+    undo = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [

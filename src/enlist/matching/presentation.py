@@ -4,6 +4,7 @@ queue rows and the side-by-side comparison HQ decides on."""
 from __future__ import annotations
 
 import datetime
+import math
 from typing import Any
 
 from django.utils import timezone
@@ -24,6 +25,7 @@ FIELD_LABELS = {
     "phone": _("Phone"),
     "city": _("City"),
     "nationality": _("Nationality"),
+    "relatives": _("Relatives"),
 }
 LEVEL_LABELS = {
     "exact": _("exact"),
@@ -37,7 +39,23 @@ LEVEL_LABELS = {
     "one character off": _("one character off"),
     "same mailbox name": _("same mailbox name"),
     "same last 8 digits": _("same last 8 digits"),
+    "could be relatives": _("could be relatives (shared family name, household, birth date)"),
 }
+
+
+def percent(probability: float) -> str:
+    """A probability as a reader sees it, rounded down: 0.99996 is "99.99", never "100"
+    (the engine gives no pair certainty; only an automatic link is beyond review)."""
+    value = math.floor(probability * 10_000) / 100
+    return f"{min(value, 99.99):.2f}"
+
+
+def model_summary() -> dict[str, Any]:
+    """The scoring model in use: its version and how many HQ decisions it learned from."""
+    from enlist.matching.models import MatchModel
+
+    latest = MatchModel.objects.order_by("-version").values("version", "decisions").first()
+    return latest or {"version": 0, "decisions": 0}
 
 
 def queue_row(candidate: MatchCandidate) -> dict[str, Any]:
@@ -55,6 +73,8 @@ def queue_row(candidate: MatchCandidate) -> dict[str, Any]:
     return {
         "id": str(candidate.pk),
         "probability": round(candidate.probability, 4),
+        "percent": percent(candidate.probability),
+        "model_version": candidate.model_version,
         "status": candidate.status,
         "found_at": candidate.found_at,
         "left": side(candidate.left),

@@ -11,7 +11,23 @@ Estimation, as the Fellegi-Sunter literature and Splink do it:
   costs the same for a thousand pairs or ten million. A weak Dirichlet prior towards
   ``DEFAULT_M`` keeps small data sets from degenerate estimates.
 - Term frequencies: an exact agreement on a name or city is weighed with the frequency of
-  that value (two "Kovalenko" agree by chance more often than two "Tsereteli").
+  that value (two "Kovalenko" agree by chance more often than two "Tsereteli"), counted
+  *within the nationality* when both records give the same one: names and cities belong to
+  countries, so "Kyiv" among Ukrainians is common, and the nationality's own weight already
+  says that the two are compatriots (counting both globally would count that twice).
+
+Negative evidence from look-alikes. Fellegi-Sunter assumes that, among different people,
+fields agree independently. Relatives break that: they share a family name, a city, often a
+home phone or a family mailbox, and twins share a date of birth, so the sum of field weights
+overrates a pair of brothers. The model therefore has a third class beside "same person"
+and "random pair": *relatives*, with its own level probabilities ``r`` and its share of all
+pairs ``relative_prior``. The odds of a match are then
+
+    λ·m(γ) / ((1-λ-ρ)·u(γ) + ρ·r(γ))  =  2^W / (1 + ρ/(1-λ-ρ) · r(γ)/u(γ))
+
+where W is the usual match weight; the denominator is the ``relatives`` term, a negative
+weight that is large exactly when the pair looks like family (same surname, same household
+phone, different given names) and about zero when it does not.
 
 Guarantees: weights are finite; scoring is symmetric in the two records.
 """
@@ -27,7 +43,7 @@ from enlist.matching.encode import Encoded
 
 # Reasonable starting m probabilities per field level (missing first, ignored).
 DEFAULT_M: tuple[tuple[float, ...], ...] = (
-    (0.0, 0.04, 0.04, 0.07, 0.25, 0.60),
+    (0.0, 0.01, 0.04, 0.07, 0.25, 0.63),
     (0.0, 0.05, 0.05, 0.10, 0.80),
     (0.0, 0.03, 0.05, 0.10, 0.07, 0.75),
     (0.0, 0.05, 0.10, 0.85),
@@ -47,6 +63,22 @@ DEFAULT_U: tuple[tuple[float, ...], ...] = (
     (0.0, 0.90, 0.02, 0.08),
     (0.0, 0.60, 0.40),
 )
+# r: P(level | relatives), used before any data is seen. Relatives differ in given name and
+# passport, share the family name (or its gendered form), often the city, sometimes a
+# household phone or mailbox; a date of birth only as twins.
+DEFAULT_R: tuple[tuple[float, ...], ...] = (
+    (0.0, 0.92, 0.05, 0.02, 0.005, 0.005),
+    (0.0, 0.06, 0.03, 0.06, 0.85),
+    (0.0, 0.90, 0.06, 0.02, 0.002, 0.018),
+    (0.0, 0.9998, 0.0001, 0.0001),
+    (0.0, 0.80, 0.02, 0.18),
+    (0.0, 0.75, 0.02, 0.23),
+    (0.0, 0.25, 0.05, 0.70),
+    (0.0, 0.02, 0.98),
+)
+# Share of relatives among all pairs before any data is seen (a few relatives per person
+# among some ten thousand records).
+DEFAULT_RELATIVE_PRIOR = 1e-4
 # Fields whose exact agreement is weighed by the frequency of the value: (field, column).
 TF_FIELDS: tuple[tuple[str, str, tuple[int, ...]], ...] = (
     ("given_name", "given_canon", (4, 5)),
@@ -56,6 +88,8 @@ TF_FIELDS: tuple[tuple[str, str, tuple[int, ...]], ...] = (
 _FLOOR = 1e-6
 # Below this many records, value frequencies are too noisy to weigh agreement by.
 TF_MIN_RECORDS = 500
+# Below this many records of a nationality, its names are weighed by their global frequency.
+TF_MIN_NATIONALITY = 200
 
 
 @dataclass
@@ -67,13 +101,52 @@ class Model:
     prior: float = 1e-4
     tf: dict[str, np.ndarray] = field(default_factory=dict)
     tf_total: int = 0
+    # Within-nationality counts: sorted keys (nationality << 32 | value) and their counts
+    # per column, records per nationality, and counts added one by one since (an index).
+    tf_nat: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    nat_total: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
+    tf_nat_added: dict[int, int] = field(default_factory=dict)
+    r: list[np.ndarray] = field(default_factory=lambda: _arrays(DEFAULT_R))
+    relative_prior: float = DEFAULT_RELATIVE_PRIOR
 
     @classmethod
     def default(cls) -> Model:
-        return cls(
-            m=[np.array(v, dtype=np.float64) for v in DEFAULT_M],
-            u=[np.array(v, dtype=np.float64) for v in DEFAULT_U],
-        )
+        return cls(m=_arrays(DEFAULT_M), u=_arrays(DEFAULT_U))
+
+    def relative_table(self) -> np.ndarray:
+        """log2(r/m) per field and level (padded with 0); missing is 0.
+
+        Clamped so that the top level has the smallest ratio and it is at most 0: a record
+        compared with itself then never looks more like a relative than like itself (the
+        odds are 1 / (Π u/m + ρ'·Π r/m), each factor smallest at full agreement).
+        """
+        width = max(len(f.levels) for f in FIELDS)
+        table = np.zeros((N_FIELDS, width), dtype=np.float64)
+        for i, (m, r) in enumerate(zip(self.m, self.r, strict=True)):
+            w = np.log2(np.maximum(r, _FLOOR) / np.maximum(m, _FLOOR))
+            top = min(w[-1], 0.0)
+            w = np.maximum(w, top)
+            w[-1] = top
+            w[0] = 0.0
+            table[i, : len(w)] = w
+        return table
+
+    def relatives_weight(self, levels: np.ndarray, field_weights: np.ndarray) -> np.ndarray:
+        """The (negative) weight of "could be relatives": -log2(1 + ρ'·r(γ)/u(γ)).
+
+        log2(r/u) of a field is log2(r/m) + its field weight, so the term frequency of a
+        shared family name counts here too: two people sharing a rare surname are more
+        likely family than two sharing a common one.
+        """
+        if self.relative_prior <= 0 or len(levels) == 0:
+            return np.zeros(len(levels), dtype=np.float64)
+        table = self.relative_table()
+        log_ratio = field_weights.sum(axis=1, dtype=np.float64)
+        for f in range(N_FIELDS):
+            log_ratio += table[f][levels[:, f]]
+        rest = max(1.0 - self.prior - self.relative_prior, 1e-9)
+        exponent = log_ratio + np.log2(self.relative_prior / rest)
+        return -np.logaddexp2(0.0, exponent)
 
     def weight_table(self) -> np.ndarray:
         """log2(m/u) per field (rows) and level (columns, padded with 0); missing is 0."""
@@ -92,10 +165,49 @@ class Model:
     def set_term_frequencies(self, data: Encoded) -> None:
         """Count the values of the term-frequency columns in ``data`` (replacing counts)."""
         self.tf = {}
+        self.tf_nat = {}
+        self.tf_nat_added = {}
+        nat = data.nationality.astype(np.int64)
         for _, column, _ in TF_FIELDS:
             values = getattr(data, column)
             self.tf[column] = np.bincount(values, minlength=1).astype(np.int64)
+            known = (nat > 0) & (values > 0)
+            keys, counts = np.unique((nat[known] << 32) | values[known], return_counts=True)
+            self.tf_nat[column] = (keys, counts.astype(np.int64))
+        self.nat_total = np.bincount(nat, minlength=1).astype(np.int64)
         self.tf_total = len(data)
+
+    def add_term(self, nationality: int, column: str, value: int) -> None:
+        """Count one more record with ``value`` in ``column`` (an index adding a record)."""
+        counts = self.tf[column]
+        if value >= len(counts):
+            counts = self.tf[column] = np.concatenate(
+                [counts, np.zeros(value + 1 - len(counts), np.int64)]
+            )
+        counts[value] += 1
+        if nationality > 0 and value > 0:
+            key = (nationality << 32) | value
+            self.tf_nat_added[key] = self.tf_nat_added.get(key, 0) + 1
+
+    def add_nationality(self, nationality: int) -> None:
+        if nationality >= len(self.nat_total):
+            grown = np.zeros(nationality + 1, np.int64)
+            grown[: len(self.nat_total)] = self.nat_total
+            self.nat_total = grown
+        self.nat_total[nationality] += 1
+        self.tf_total += 1
+
+    def _nat_counts(self, column: str, nat: np.ndarray, values: np.ndarray) -> np.ndarray:
+        keys = (nat.astype(np.int64) << 32) | values.astype(np.int64)
+        out = np.zeros(len(keys), dtype=np.float64)
+        stored = self.tf_nat.get(column)
+        if stored is not None and len(stored[0]):
+            at = np.minimum(np.searchsorted(stored[0], keys), len(stored[0]) - 1)
+            hit = stored[0][at] == keys
+            out[hit] = stored[1][at[hit]]
+        if self.tf_nat_added:
+            out += np.fromiter((self.tf_nat_added.get(k, 0) for k in keys.tolist()), np.float64)
+        return np.maximum(out, 1.0)
 
     def field_weights(
         self, levels: np.ndarray, a: Encoded, ia: np.ndarray, b: Encoded, ib: np.ndarray
@@ -109,26 +221,139 @@ class Model:
             return weights
         for field_name, column, tf_levels in TF_FIELDS:
             f = FIELD_INDEX[field_name]
-            counts = self.tf[column]
+            top = len(FIELDS[f].levels) - 1
+            rows = np.flatnonzero(levels[:, f] >= 2)
+            if not len(rows):
+                continue
+            freq = self._frequency(column, a, np.asarray(ia)[rows], b, np.asarray(ib)[rows])
+            row_levels = levels[rows, f]
             for level in tf_levels:
-                rows = np.flatnonzero(levels[:, f] == level)
-                if not len(rows):
-                    continue
-                # Swapped names compare a's family with b's given: take the commoner value.
-                count = np.maximum(
-                    _counts(counts, getattr(a, column)[np.asarray(ia)[rows]]),
-                    _counts(counts, getattr(b, column)[np.asarray(ib)[rows]]),
-                )
-                freq = count / self.tf_total
-                tf_weight = np.log2(max(self.m[f][level], _FLOOR) / np.maximum(freq, _FLOOR))
-                # Never weaker than the level below, never far stronger than the average.
-                lower = table[f, level - 1] if level > 2 else 0.0
+                here = row_levels == level
+                tf_weight = np.log2(max(self.m[f][level], _FLOOR) / np.maximum(freq[here], _FLOOR))
                 upper = table[f, level] + 4.0
-                weights[rows, f] = np.clip(tf_weight, min(lower, upper), upper)
+                # The exact level may fall to 0 for the commonest values; a lower term level
+                # is never weaker than the level below it.
+                lower = 0.0 if level == top else table[f, level - 1]
+                weights[rows[here], f] = np.clip(tf_weight, min(lower, upper), upper)
+            # A near agreement on a common value never counts more than an exact one would.
+            fuzzy = (row_levels >= 2) & (row_levels < min(tf_levels))
+            if fuzzy.any():
+                exact = np.log2(max(self.m[f][top], _FLOOR) / np.maximum(freq[fuzzy], _FLOOR))
+                capped = np.minimum(weights[rows[fuzzy], f], np.maximum(exact, 0.0))
+                weights[rows[fuzzy], f] = capped
         return weights
 
-    def match_weight(self, field_weights: np.ndarray) -> np.ndarray:
-        return field_weights.sum(axis=1, dtype=np.float64) + self.prior_weight()
+    def _frequency(
+        self, column: str, a: Encoded, ia: np.ndarray, b: Encoded, ib: np.ndarray
+    ) -> np.ndarray:
+        """Share of records with the commoner of the two values: among the nationality when
+        both records give the same one (and it has enough records), else among all."""
+        counts = self.tf[column]
+        # Swapped names compare a's family with b's given: take the commoner value.
+        va, vb = getattr(a, column)[ia], getattr(b, column)[ib]
+        freq = np.maximum(_counts(counts, va), _counts(counts, vb)) / self.tf_total
+        na = a.nationality[ia].astype(np.int64)
+        nb = b.nationality[ib].astype(np.int64)
+        inside = na < len(self.nat_total)
+        people = np.where(inside, self.nat_total[np.where(inside, na, 0)], 0)
+        same = (na == nb) & (na > 0) & (people >= TF_MIN_NATIONALITY)
+        if same.any():
+            nat_count = np.maximum(
+                self._nat_counts(column, na[same], va[same]),
+                self._nat_counts(column, na[same], vb[same]),
+            )
+            freq[same] = nat_count / people[same]
+        return freq
+
+    def match_weight(
+        self, field_weights: np.ndarray, levels: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Log2 odds of a match: field weights, the prior and (given ``levels``) relatives."""
+        total = field_weights.sum(axis=1, dtype=np.float64) + self.prior_weight()
+        if levels is not None:
+            total += self.relatives_weight(levels, field_weights)
+        return total
+
+    def parameters(self) -> dict[str, object]:
+        """The fitted numbers as plain JSON (no term frequencies: those are the data's)."""
+        return {
+            "m": [v.round(8).tolist() for v in self.m],
+            "u": [v.round(8).tolist() for v in self.u],
+            "r": [v.round(8).tolist() for v in self.r],
+            "prior": self.prior,
+            "relative_prior": self.relative_prior,
+        }
+
+    @classmethod
+    def from_parameters(cls, data: dict) -> Model:
+        """The inverse of ``parameters``; ValueError when the shapes do not fit ``FIELDS``."""
+        sizes = [len(f.levels) for f in FIELDS]
+        arrays = {}
+        for key in ("m", "u", "r"):
+            values = [np.array(v, dtype=np.float64) for v in data[key]]
+            if [len(v) for v in values] != sizes:
+                raise ValueError(f"{key}: expected levels {sizes}")
+            arrays[key] = values
+        return cls(
+            m=arrays["m"],
+            u=arrays["u"],
+            r=arrays["r"],
+            prior=float(data["prior"]),
+            relative_prior=float(data["relative_prior"]),
+        )
+
+
+def learn_from_decisions(
+    model: Model,
+    confirmed: np.ndarray,
+    dismissed: np.ndarray,
+    *,
+    strength: float,
+    max_shift: float = 1.0,
+) -> Model:
+    """A new model from HQ's decisions: level matrices (pairs x fields) of confirmed pairs
+    (the same person: they re-estimate ``m``) and dismissed pairs (look-alikes HQ told apart:
+    they re-estimate ``r``). ``u`` and the priors stay (random pairs, not reviewed pairs,
+    measure them).
+
+    The guard: the current model counts as ``strength`` decisions (a Dirichlet prior), and no
+    level's log2(m/u) or log2(r/m) moves by more than ``max_shift`` bits in one step. A burst
+    of a few dozen decisions therefore nudges the weights; only many, in agreement, move them.
+    """
+
+    def update(old: list[np.ndarray], levels: np.ndarray) -> list[np.ndarray]:
+        new = []
+        for f, previous in enumerate(old):
+            size = len(previous)
+            counts = np.bincount(levels[:, f], minlength=size).astype(np.float64)[:size]
+            counts[0] = 0.0
+            seen = counts[1:].sum()
+            if seen == 0:
+                new.append(previous.copy())
+                continue
+            base = previous.copy()
+            base[0] = 0.0
+            base = base / max(base[1:].sum(), 1e-12)
+            estimate = (counts + strength * base) / (seen + strength)
+            low, high = base * 2.0**-max_shift, base * 2.0**max_shift
+            estimate = np.clip(estimate, np.minimum(low, high), np.maximum(low, high))
+            estimate[0] = 0.0
+            new.append(estimate)
+        return new
+
+    confirmed = np.asarray(confirmed, dtype=np.int64).reshape(-1, N_FIELDS)
+    dismissed = np.asarray(dismissed, dtype=np.int64).reshape(-1, N_FIELDS)
+    return Model(
+        m=update(model.m, confirmed),
+        u=[v.copy() for v in model.u],
+        r=update(model.r, dismissed),
+        prior=model.prior,
+        relative_prior=model.relative_prior,
+    )
+
+
+def _arrays(values: tuple[tuple[float, ...], ...]) -> list[np.ndarray]:
+    return [np.array(v, dtype=np.float64) for v in values]
 
 
 def _counts(counts: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -321,6 +546,40 @@ def estimate_m(levels: np.ndarray, u: list[np.ndarray]) -> list[np.ndarray]:
     return m
 
 
+_RELATIVE_FIELDS = (_D, _P, _E, _PH, _C, _N)
+
+
+def estimate_relatives(levels: np.ndarray, n: int) -> tuple[list[np.ndarray], float]:
+    """r of the fields relatives may share, and their share of all pairs.
+
+    Pairs with the same family name, given names that disagree outright (a merely similar
+    one is more often a typo of the same person's) and no shared passport are (almost all)
+    relatives or namesakes: the frequencies of the other fields' levels among
+    them estimate r (smoothed towards ``DEFAULT_R``). Their count, divided by the share of
+    relatives who would land there (``DEFAULT_R`` of those two fields), over all pairs of
+    records, estimates the share of relatives. Blocking only sees relatives who share a key,
+    but a pattern that is scored is a pattern blocking found: ρ·r(γ) counts those pairs.
+    """
+    r = _arrays(DEFAULT_R)
+    rows = np.flatnonzero((levels[:, _F] == 4) & (levels[:, _G] == 1) & (levels[:, _P] != 3))
+    if len(rows) < _MIN_SESSION_MATCHES:
+        # Too few to count: a few relatives per person, never more than one pair in 1,000.
+        return r, float(min(DEFAULT_RELATIVE_PRIOR * 10_000 / max(n, 1), 1e-3))
+    session = levels[rows]
+    strength = 50.0
+    for f in _RELATIVE_FIELDS:
+        size = len(FIELDS[f].levels)
+        counts = np.bincount(session[:, f], minlength=size).astype(np.float64)
+        counts[0] = 0.0
+        pseudo = np.array(DEFAULT_R[f]) * strength
+        r_f = (counts + pseudo) / (counts[1:].sum() + pseudo[1:].sum())
+        r_f[0] = 0.0
+        r[f] = r_f
+    landed = DEFAULT_R[_F][4] * DEFAULT_R[_G][1]
+    all_pairs = max(n * (n - 1) / 2, 1.0)
+    return r, float(np.clip(len(rows) / landed / all_pairs, 1e-12, 0.1))
+
+
 def fit(
     data: Encoded,
     levels: np.ndarray,
@@ -344,6 +603,7 @@ def fit(
     n = len(data)
     all_pairs = max(n * (n - 1) / 2, 1.0)
     prior = float(np.clip(share * len(levels) / all_pairs, 1e-12, 0.5))
-    model = Model(m=m, u=u, prior=prior)
+    r, relative_prior = estimate_relatives(levels, n)
+    model = Model(m=m, u=u, prior=prior, r=r, relative_prior=relative_prior)
     model.set_term_frequencies(data)
     return model

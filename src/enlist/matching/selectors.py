@@ -19,10 +19,11 @@ from enlist.cases.access import applications_in_scope
 from enlist.cases.models import Application
 from enlist.errors import NotFound
 from enlist.matching.compare import FIELDS
+from enlist.matching.engine import RELATIVES
 from enlist.matching.models import MatchCandidate, MatchStatus
 from enlist.matching.services import pairs_of, person_of
 
-FIELD_ORDER = [f.name for f in FIELDS]
+FIELD_ORDER = [*(f.name for f in FIELDS), RELATIVES]
 
 
 def evidence_list(evidence: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:

@@ -23,6 +23,17 @@ HQ confirms (``match_confirm``: both applications linked to one ``Person``, pers
 transitively, open pairs inside the person settled with it) or dismisses (``match_dismiss``).
 Both are refused on a pair already decided (409) and for any role but HQ (403), and audited
 in the same transaction.
+
+Review semantics: the queue holds only the pairs where a person's judgement adds something.
+A pair at or above ``ENLIST_MATCH_AUTO_LINK`` whose strong identifiers (passport, email,
+phone, date of birth) are all given on both sides and all equal is linked on arrival
+without review (status ``linked``), audited as the system's act, and undone by HQ with
+``match_unlink`` (the links and merges it made are reverted and the pair goes to the queue).
+
+Learning: every decided pair is a labelled example. ``matching_model_learn`` re-estimates the
+weights from them (``scoring.learn_from_decisions``, with its guard) and stores a new
+``MatchModel`` version; it runs by ``enlist matching learn`` and automatically after
+``ENLIST_MATCH_LEARN_EVERY`` new decisions. Each pair records the version that scored it.
 """
 
 from __future__ import annotations
@@ -33,6 +44,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
@@ -48,9 +60,16 @@ from enlist.errors import Conflict, NotPermitted
 from enlist.matching.compare import FIELD_INDEX, FIELDS
 from enlist.matching.engine import score_pairs
 from enlist.matching.keys import blocking_terms
-from enlist.matching.models import MatchCandidate, MatchKey, MatchStatus, Person, PersonLink
+from enlist.matching.models import (
+    MatchCandidate,
+    MatchKey,
+    MatchModel,
+    MatchStatus,
+    Person,
+    PersonLink,
+)
 from enlist.matching.records import Record, ScoredPair
-from enlist.matching.scoring import Model
+from enlist.matching.scoring import Model, learn_from_decisions
 from enlist.vault.keyring import blind_indexer
 
 logger = logging.getLogger(__name__)
@@ -81,7 +100,20 @@ def _workflow_model() -> Model:
     return model
 
 
-_MODEL = _workflow_model()
+_DEFAULT_MODEL = _workflow_model()
+_LOADED: dict[int, Model] = {0: _DEFAULT_MODEL}
+
+
+def model_in_use() -> tuple[int, Model]:
+    """The newest ``MatchModel`` version and its parameters (0 and the defaults if none)."""
+    latest = MatchModel.objects.order_by("-version").values_list("version", "parameters").first()
+    if latest is None:
+        return 0, _DEFAULT_MODEL
+    version, parameters = latest
+    if version not in _LOADED:
+        _LOADED[version] = Model.from_parameters(parameters)
+    return version, _LOADED[version]
+
 
 RecordCache = dict[uuid.UUID, list[Record]]
 
@@ -203,7 +235,9 @@ def _records_of(ids: Sequence[uuid.UUID], cache: RecordCache | None) -> RecordCa
     return found
 
 
-def _best_scores(new: Sequence[Record], candidates: RecordCache) -> dict[uuid.UUID, ScoredPair]:
+def _best_scores(
+    new: Sequence[Record], candidates: RecordCache, model: Model
+) -> dict[uuid.UUID, ScoredPair]:
     """Each candidate's best pairing of name forms with the new application's: Latin with
     Latin and, when both have them, native with native (the engine transliterates, so a
     Latin-native pairing adds little beyond these two)."""
@@ -218,7 +252,7 @@ def _best_scores(new: Sequence[Record], candidates: RecordCache) -> dict[uuid.UU
     if not pairs:
         return {}
     best: dict[uuid.UUID, ScoredPair] = {}
-    for owner, pair in zip(owners, score_pairs(records, pairs, model=_MODEL), strict=True):
+    for owner, pair in zip(owners, score_pairs(records, pairs, model=model), strict=True):
         if owner not in best or pair.probability > best[owner].probability:
             best[owner] = pair
     return best
@@ -245,7 +279,25 @@ def _person_of(application_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, uuid.UUI
     )
 
 
-def _flag(application_id: uuid.UUID, scored: dict[uuid.UUID, ScoredPair]) -> list[MatchCandidate]:
+STRONG_IDENTIFIERS = ("passport_number", "email", "phone", "date_of_birth")
+
+
+def auto_link_probability() -> float:
+    return float(settings.ENLIST_MATCH_AUTO_LINK)
+
+
+def is_certain(pair: ScoredPair) -> bool:
+    """Beyond review: at or above ``ENLIST_MATCH_AUTO_LINK`` and every strong identifier given
+    on both sides and equal (a renewed passport or a second mailbox is for HQ to judge)."""
+    if pair.probability < auto_link_probability():
+        return False
+    levels = {e.field: e.level for e in pair.evidence}
+    return all(levels.get(name) == "exact" for name in STRONG_IDENTIFIERS)
+
+
+def _flag(
+    application_id: uuid.UUID, scored: dict[uuid.UUID, ScoredPair], version: int
+) -> list[MatchCandidate]:
     """Record the probable pairs in a fixed number of queries, however many there are."""
     threshold = match_threshold()
     probable = {i: p for i, p in scored.items() if p.probability >= threshold}
@@ -265,7 +317,10 @@ def _flag(application_id: uuid.UUID, scored: dict[uuid.UUID, ScoredPair]) -> lis
     if not probable:
         return []
     persons = _person_of([application_id, *probable])
-    flagged, created, changed = [], [], []
+    flagged: list[MatchCandidate] = []
+    created: list[MatchCandidate] = []
+    changed: list[MatchCandidate] = []
+    certain: list[MatchCandidate] = []
     for other_id, pair in sorted(probable.items(), key=lambda item: str(item[0])):
         mine, theirs = persons.get(application_id), persons.get(other_id)
         if mine is not None and mine == theirs:
@@ -275,18 +330,32 @@ def _flag(application_id: uuid.UUID, scored: dict[uuid.UUID, ScoredPair]) -> lis
         if candidate is None:
             left, right = _ordered(application_id, other_id)
             candidate = MatchCandidate(
-                left_id=left, right_id=right, probability=pair.probability, evidence=evidence
+                left_id=left,
+                right_id=right,
+                probability=pair.probability,
+                evidence=evidence,
+                model_version=version,
             )
             created.append(candidate)
         elif candidate.status != MatchStatus.OPEN:
             continue  # decided: confirmed stays confirmed, dismissed is never proposed again
-        elif (candidate.probability, candidate.evidence) != (pair.probability, evidence):
+        elif (candidate.probability, candidate.evidence, candidate.model_version) != (
+            pair.probability,
+            evidence,
+            version,
+        ):
             candidate.probability, candidate.evidence = pair.probability, evidence
+            candidate.model_version = version
             changed.append(candidate)
-        flagged.append(candidate)
+        if is_certain(pair):
+            certain.append(candidate)
+        else:
+            flagged.append(candidate)
     MatchCandidate.objects.bulk_create(created)
     if changed:
-        MatchCandidate.objects.bulk_update(changed, ["probability", "evidence"])
+        MatchCandidate.objects.bulk_update(changed, ["probability", "evidence", "model_version"])
+    for candidate in certain:
+        _auto_link(candidate)
     return flagged
 
 
@@ -295,8 +364,9 @@ def application_match(
 ) -> list[MatchCandidate]:
     """Match one application against every stored one; flag probable duplicates.
 
-    Returns the open candidate pairs it is part of after this run. Decrypts the candidates in
-    memory only. Runs in the caller's transaction (intake's, on arrival).
+    Returns the open candidate pairs it is part of after this run (pairs linked automatically,
+    see ``is_certain``, are not among them). Decrypts the candidates in memory only. Runs in
+    the caller's transaction (intake's, on arrival).
     """
     if application.is_erased:
         return []
@@ -305,8 +375,9 @@ def application_match(
     ids = _candidate_ids(application.pk, digests, _exact_digests(application))
     if write_keys:
         _keys_write(application.pk, digests)
-    scored = _best_scores(records, _records_of(ids, cache))
-    return _flag(application.pk, scored)
+    version, model = model_in_use()
+    scored = _best_scores(records, _records_of(ids, cache), model)
+    return _flag(application.pk, scored, version)
 
 
 def application_match_on_arrival(*, application: Application) -> None:
@@ -378,8 +449,14 @@ def _root(person: Person) -> Person:
     return person
 
 
-def _link(application_ids: Sequence[uuid.UUID], actor: StaffUser) -> Person:
-    """One person for these applications, merging the persons they already belong to."""
+def _link(
+    application_ids: Sequence[uuid.UUID], actor: StaffUser | None, undo: dict | None = None
+) -> Person:
+    """One person for these applications, merging the persons they already belong to.
+
+    With ``undo`` (a dict), what it did is written there as ids: the person, the links it
+    created, and for each person it absorbed, the applications that were that person's.
+    """
     links = PersonLink.objects.select_for_update().filter(application_id__in=application_ids)
     persons = sorted(
         {_root(link.person).pk: _root(link.person) for link in links}.values(),
@@ -389,18 +466,25 @@ def _link(application_ids: Sequence[uuid.UUID], actor: StaffUser) -> Person:
         survivor, absorbed = persons[0], persons[1:]
     else:
         survivor, absorbed = Person.objects.create(), []
+    moved: dict[str, list[str]] = {}
     for person in absorbed:
+        moved[str(person.pk)] = [
+            str(a) for a in PersonLink.objects.filter(person=person).values_list(
+                "application_id", flat=True
+            )
+        ]  # fmt: skip
         PersonLink.objects.filter(person=person).update(person=survivor)
         person.merged_into = survivor
         person.save(update_fields=["merged_into"])
     linked = set(PersonLink.objects.filter(application_id__in=application_ids).values_list(
         "application_id", flat=True
     ))  # fmt: skip
+    new_links = [a for a in application_ids if a not in linked]
     PersonLink.objects.bulk_create(
-        PersonLink(application_id=a, person=survivor, linked_by=actor)
-        for a in application_ids
-        if a not in linked
+        PersonLink(application_id=a, person=survivor, linked_by=actor) for a in new_links
     )
+    if undo is not None:
+        undo.update(person=str(survivor.pk), created=[str(a) for a in new_links], absorbed=moved)
     return survivor
 
 
@@ -449,6 +533,7 @@ def match_confirm(*, candidate: MatchCandidate, actor: StaffUser, via: str = "we
     ).update(status=MatchStatus.CONFIRMED, decided_at=locked.decided_at, decided_by=actor)
     _audit_decision(locked, actor, "match_confirm", via, count=1 + implied)
     candidate.status, candidate.decided_at = locked.status, locked.decided_at
+    _maybe_learn(actor, via)
     return person
 
 
@@ -465,7 +550,168 @@ def match_dismiss(
     _decide(locked, MatchStatus.DISMISSED, actor)
     _audit_decision(locked, actor, "match_dismiss", via)
     candidate.status, candidate.decided_at = locked.status, locked.decided_at
+    _maybe_learn(actor, via)
     return locked
+
+
+def _auto_link(candidate: MatchCandidate) -> None:
+    """Link a certain pair without review: the system's act, audited, undoable."""
+    locked = MatchCandidate.objects.select_for_update().get(pk=candidate.pk)
+    if locked.status != MatchStatus.OPEN:
+        return
+    undo: dict[str, Any] = {}
+    _link(locked.application_ids, None, undo)
+    locked.status = MatchStatus.LINKED
+    locked.decided_at = timezone.now()
+    locked.decided_by = None
+    locked.undo = undo
+    locked.save(update_fields=["status", "decided_at", "decided_by", "undo"])
+    audit_record(
+        actor=None,
+        actor_role="system",
+        action=AuditAction.CHANGE,
+        target=("match", locked.pk),
+        detail={
+            "via": "auto",
+            "change": "match_auto_link",
+            "ids": [str(i) for i in locked.application_ids],
+            "version": locked.model_version,
+        },
+    )
+    candidate.status, candidate.decided_at = locked.status, locked.decided_at
+
+
+@transaction.atomic
+def match_unlink(
+    *, candidate: MatchCandidate, actor: StaffUser, via: str = "web"
+) -> MatchCandidate:
+    """HQ: undo an automatic link. The links it created are removed, the persons it merged
+    are separated again (each with the applications it had), and the pair goes back to the
+    queue, open, for a person's decision.
+
+    NotPermitted (403) for any role but HQ; Conflict (409) if the pair was not linked
+    automatically (or was already undone).
+    """
+    _check_hq(actor)
+    locked = MatchCandidate.objects.select_for_update().get(pk=candidate.pk)
+    if locked.status != MatchStatus.LINKED:
+        raise Conflict("Only a pair linked automatically can be unlinked.", field="status")
+    undo = locked.undo or {}
+    survivor = undo.get("person")
+    created = undo.get("created", [])
+    PersonLink.objects.filter(application_id__in=created, person_id=survivor).delete()
+    for person_id, members in undo.get("absorbed", {}).items():
+        Person.objects.filter(pk=person_id, merged_into_id=survivor).update(merged_into=None)
+        PersonLink.objects.filter(application_id__in=members, person_id=survivor).update(
+            person_id=person_id
+        )
+    orphan = survivor and not PersonLink.objects.filter(person_id=survivor).exists()
+    if orphan and not Person.objects.filter(merged_into_id=survivor).exists():
+        Person.objects.filter(pk=survivor).delete()
+    locked.status = MatchStatus.OPEN
+    locked.decided_at = None
+    locked.decided_by = None
+    locked.undo = {}
+    locked.save(update_fields=["status", "decided_at", "decided_by", "undo"])
+    _audit_decision(locked, actor, "match_unlink", via)
+    candidate.status, candidate.decided_at = locked.status, locked.decided_at
+    return locked
+
+
+# --- learning from HQ's decisions -------------------------------------------------------------
+
+
+def _level_rows(candidates: Iterable[dict[str, Any]]) -> np.ndarray:
+    """Stored evidence as engine levels (pairs x fields); a field not stored was missing."""
+    rows = []
+    for evidence in candidates:
+        row = []
+        for f in FIELDS:
+            level = (evidence.get(f.name) or {}).get("level", "missing")
+            row.append(f.levels.index(level) if level in f.levels else 0)
+        rows.append(row)
+    return np.array(rows, dtype=np.int64).reshape(-1, len(FIELDS))
+
+
+def _human_decisions():
+    return MatchCandidate.objects.filter(
+        status__in=[MatchStatus.CONFIRMED, MatchStatus.DISMISSED], decided_by__isnull=False
+    )
+
+
+@transaction.atomic
+def matching_model_learn(
+    *, actor: StaffUser | None, via: str = "cli", force: bool = False
+) -> MatchModel | None:
+    """Re-estimate the weights from HQ's confirmed and dismissed pairs; a new version.
+
+    Confirmed pairs re-estimate m, dismissed pairs r (``scoring.learn_from_decisions``); the
+    guard is ``ENLIST_MATCH_LEARN_STRENGTH`` (the current model counts as that many
+    decisions) and at most one bit of change per weight and step. Returns None, changing
+    nothing, when no decision is new since the model in use (unless ``force``). Audited.
+    """
+    MatchModel.objects.select_for_update().order_by("-version").first()
+    version, model = model_in_use()
+    latest = MatchModel.objects.filter(version=version).first()
+    decided = _human_decisions()
+    total = decided.count()
+    if not force and total <= (latest.decisions if latest else 0):
+        return None
+    confirmed = _level_rows(
+        decided.filter(status=MatchStatus.CONFIRMED).values_list("evidence", flat=True)
+    )
+    dismissed = _level_rows(
+        decided.filter(status=MatchStatus.DISMISSED).values_list("evidence", flat=True)
+    )
+    learned = learn_from_decisions(
+        _DEFAULT_MODEL,
+        confirmed,
+        dismissed,
+        strength=float(settings.ENLIST_MATCH_LEARN_STRENGTH),
+    )
+    # Each step starts from the defaults with every decision so far, and may move at most
+    # one bit from the model in use: the guard holds across steps too.
+    learned = _bounded(model, learned)
+    row = MatchModel.objects.create(
+        version=version + 1,
+        parameters=learned.parameters(),
+        decisions=total,
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        actor_role=None if actor is not None else "system",
+        action=AuditAction.CHANGE,
+        target=("match_model", row.pk),
+        detail={"via": via, "change": "match_model_learn", "version": row.version, "count": total},
+    )
+    return row
+
+
+def _bounded(current: Model, learned: Model, max_shift: float = 1.0) -> Model:
+    """``learned`` with every m and r within a factor 2**max_shift of ``current``."""
+
+    def clip(new: list[np.ndarray], old: list[np.ndarray]) -> list[np.ndarray]:
+        factor = 2.0**max_shift
+        return [np.clip(n, o / factor, o * factor) for n, o in zip(new, old, strict=True)]
+
+    return Model(
+        m=clip(learned.m, current.m),
+        u=[v.copy() for v in current.u],
+        r=clip(learned.r, current.r),
+        prior=current.prior,
+        relative_prior=current.relative_prior,
+    )
+
+
+def _maybe_learn(actor: StaffUser, via: str) -> None:
+    """After ``ENLIST_MATCH_LEARN_EVERY`` new decisions, a new model version (same transaction)."""
+    every = int(settings.ENLIST_MATCH_LEARN_EVERY)
+    if every <= 0:
+        return
+    latest = MatchModel.objects.order_by("-version").values_list("decisions", flat=True).first()
+    if _human_decisions().count() - (latest or 0) >= every:
+        matching_model_learn(actor=actor, via=via)
 
 
 def person_of(application: Application) -> Person | None:

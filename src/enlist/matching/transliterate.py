@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from anyascii import anyascii
+
 # One scheme is a mapping letter -> Latin; ``_INITIAL`` overrides it at the start of a word
 # (Ukrainian "Є" is "ye" first, "ie" inside a word).
 _COMMON = {
@@ -101,11 +103,31 @@ def _schemes(text: str) -> list[Scheme]:
     return [uk, ru, popular, german]
 
 
+# Before the general fallback: digraphs that read as one vowel in the spelling people use
+# (Greek "ου" and Armenian "ու" are written "ou"/"u", not letter by letter).
+_OTHER_SCRIPTS = {"ου": "ou", "ΟΥ": "OU", "Ου": "Ou", "ού": "ou", "ու": "u", "ՈՒ": "U", "Ու": "U"}
+
+
+def _other_script(text: str) -> str:
+    """Any other script (Greek, Armenian, Arabic, ...) through anyascii's tables."""
+    for digraph, latin in _OTHER_SCRIPTS.items():
+        text = text.replace(digraph, latin)
+    return anyascii(text)
+
+
 @lru_cache(maxsize=200_000)
 def transliterate(text: str) -> str:
-    """One Latin spelling, lower case: the official system of the language detected."""
+    """One Latin spelling, lower case: the official system of the language detected.
+
+    Scripts without a table here (Greek, Armenian, ...) go through ``anyascii``; Latin
+    letters with diacritics are left for the caller to fold.
+    """
     schemes = _schemes(text)
-    return _apply(text, schemes[0]) if schemes else text.lower()
+    if schemes:
+        return _apply(text, schemes[0])
+    if not text.isascii() and any(ch.isalpha() and ord(ch) >= 0x370 for ch in text):
+        return _other_script(text).lower()
+    return text.lower()
 
 
 @lru_cache(maxsize=20_000)

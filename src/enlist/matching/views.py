@@ -21,7 +21,7 @@ from enlist.audit.services import audit_case_view, audit_cases_shown
 from enlist.cases.page_access import case_page_refusal
 from enlist.errors import EnlistError, NotFound
 from enlist.matching.models import MatchCandidate
-from enlist.matching.presentation import pair_detail, queue_row
+from enlist.matching.presentation import model_summary, pair_detail, queue_row
 from enlist.matching.selectors import match_access, match_queue
 from enlist.matching.services import match_confirm, match_dismiss
 
@@ -50,7 +50,8 @@ def match_queue_page(request: HttpRequest) -> HttpResponse:
         page=page.number,
         via="web",
     )
-    return render(request, "matching/queue.html", {"page": page, "rows": rows})
+    context = {"page": page, "rows": rows, "model": model_summary()}
+    return render(request, "matching/queue.html", context)
 
 
 @login_required
