@@ -319,3 +319,13 @@ else:
     EMAIL_FILE_PATH = DATA_DIR / "mail"
 # Links in email point here (scheme and host the applicant can reach).
 ENLIST_PUBLIC_URL = env_str("ENLIST_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Channels (mail intake, spreadsheet import, consent per channel).
+# The version of the consent wording the form shows and clerks read out; recorded per case.
+ENLIST_CONSENT_WORDING = env_str("ENLIST_CONSENT_WORDING", "2026-1")
+# A message over this size is kept for review (sealed), not turned into a draft.
+ENLIST_MAIL_MAX_BYTES = env_int("ENLIST_MAIL_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Where `enlist mail serve` listens by default (loopback: the MTA in front relays to it).
+ENLIST_MAIL_LISTEN = env_str("ENLIST_MAIL_LISTEN", "127.0.0.1:8025")
+# Largest spreadsheet `enlist import` and the staff import page accept.
+ENLIST_IMPORT_MAX_BYTES = env_int("ENLIST_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)

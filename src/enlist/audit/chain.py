@@ -69,6 +69,11 @@ DETAIL_KEYS = frozenset(
         "minutes",  # how long a need-to-know grant lasts
         "level",  # a view threshold passed: soft (flagged) or hard (blocked)
         "step",  # subject access: request or download
+        "consent",  # how consent stands: confirmed, to_be_confirmed
+        "row",  # the spreadsheet row an imported case came from
+        "draft",  # a mail draft's id
+        "message",  # an inbound mail message's id (never its headers or text)
+        "rejected",  # how many rows an import refused
     }
 )
 _MAX_DEPTH = 3

@@ -36,7 +36,7 @@ from enlist.cases.templatetags.cases_extras import stage_label
 from enlist.cases.workflow import Stage
 from enlist.errors import EnlistError, InvalidInput, NotFound, NotPermitted
 from enlist.intake.forms import ApplicationForm
-from enlist.intake.services import application_submit, intake_context
+from enlist.intake.services import Consent, application_submit, intake_context
 from enlist.missions.models import Mission
 from enlist.missions.names import country_choices
 
@@ -298,6 +298,8 @@ def case_record(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     idempotency_key=f"staff:{key}" if key else None,
                     body=body,
+                    # Read out on the phone or at the desk: who took it and which wording.
+                    consent=Consent(confirmed=True, recorded_by=request.user),
                 )
             except EnlistError as exc:
                 for error in exc.errors:
