@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "enlist.matching",
     "enlist.visas",
     "enlist.travel",
+    "enlist.mailin",
 ]
 
 MIDDLEWARE = [
