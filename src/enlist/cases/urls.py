@@ -5,6 +5,7 @@ from enlist.cases import erasure_views, views
 urlpatterns = [
     path("", views.case_list, name="case-list"),
     path("cases/new/", views.case_record, name="case-record"),
+    path("cases/new/check/", views.case_record_check, name="case-record-check"),
     path("cases/<uuid:application_id>/", views.case_detail_page, name="case-detail"),
     path("cases/<uuid:application_id>/transition/", views.case_transition, name="case-transition"),
     path("cases/<uuid:application_id>/erase/", erasure_views.case_erase, name="case-erase"),

@@ -10,7 +10,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseForbidden,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -35,8 +42,14 @@ from enlist.cases.services import application_transition, document_add, document
 from enlist.cases.templatetags.cases_extras import stage_label
 from enlist.cases.workflow import Stage
 from enlist.errors import EnlistError, InvalidInput, NotFound, NotPermitted
+from enlist.intake.checks import contact_check
 from enlist.intake.forms import ApplicationForm
-from enlist.intake.services import Consent, application_submit, intake_context
+from enlist.intake.services import (
+    Consent,
+    application_submit,
+    consent_wording,
+    intake_context,
+)
 from enlist.missions.models import Mission
 from enlist.missions.names import country_choices
 
@@ -280,6 +293,16 @@ def case_document_download(
 
 
 @login_required
+@require_POST
+def case_record_check(request: HttpRequest) -> HttpResponse:
+    """Live duplicate check for the contact page: values in the POST body, never the URL;
+    answered as JSON and audited as a search (``intake/checks.py``)."""
+    if request.user.staff_role not in CONTACT_ROLES:
+        return JsonResponse({"errors": [{"field": None, "message": "Not allowed."}]}, status=403)
+    return JsonResponse(contact_check(user=request.user, values=request.POST.dict()))
+
+
+@login_required
 def case_record(request: HttpRequest) -> HttpResponse:
     """A clerk records a volunteer who phoned, wrote or walked in."""
     if request.user.staff_role not in CONTACT_ROLES:
@@ -311,5 +334,9 @@ def case_record(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/case_record.html",
-        {"form": form, "submission_key": request.POST.get("submission_key") or uuid.uuid4().hex},
+        {
+            "form": form,
+            "submission_key": request.POST.get("submission_key") or uuid.uuid4().hex,
+            "consent_wording": consent_wording(),
+        },
     )
