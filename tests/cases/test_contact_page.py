@@ -84,3 +84,43 @@ def test_live_check_takes_no_values_in_the_url_and_refuses_other_roles(signed_in
     assert client.post(CHECK, {"passport_number": "ZX998877"}).status_code == 403
     assert client.get(CHECK, {"passport_number": "ZX998877"}).status_code == 405
     assert Application.objects.count() == 1
+
+
+def _pending_case(mission):
+    from enlist.cases.models import Channel
+    from enlist.intake.schemas import ApplicationIn
+    from enlist.intake.services import Consent, application_submit
+    from tests.factories import application_payload
+
+    data = ApplicationIn.model_validate(application_payload(mission=mission.code), strict=False)
+    return application_submit(
+        data=data, channel=Channel.IMPORT, consent=Consent.to_be_confirmed(), import_row=2
+    ).application
+
+
+def test_clerk_records_consent_read_out_on_the_case_page(signed_in, clerk_vilnius, vilnius,
+                                                         countries):  # fmt: skip
+    case = _pending_case(vilnius)
+    client = signed_in(clerk_vilnius)
+    page = client.get(f"/staff/cases/{case.pk}/").content.decode()
+    assert f'action="/staff/cases/{case.pk}/consent/"' in page
+    response = client.post(f"/staff/cases/{case.pk}/consent/", {"channel": "walk_in"})
+    assert response.status_code == 302
+    case = Application.objects.get(pk=case.pk)
+    assert case.consent_at is not None and case.consent_channel == "walk_in"
+    assert case.consent_recorded_by == clerk_vilnius
+    entry = AuditEntry.objects.filter(detail__change="consent").get()
+    assert entry.detail == {"change": "consent", "consent": "confirmed", "channel": "walk_in"}
+    assert "/consent/" not in client.get(f"/staff/cases/{case.pk}/").content.decode()
+
+
+def test_consent_cannot_be_recorded_by_another_role_or_mission(
+    signed_in, vilnius, clerk_oslo, countries
+):
+    case = _pending_case(vilnius)
+    consul = StaffFactory(role="consul", mission=vilnius)
+    assert signed_in(consul).post(f"/staff/cases/{case.pk}/consent/",
+                                  {"channel": "phone"}).status_code == 403  # fmt: skip
+    assert signed_in(clerk_oslo).post(f"/staff/cases/{case.pk}/consent/",
+                                      {"channel": "phone"}).status_code == 404  # fmt: skip
+    assert Application.objects.get(pk=case.pk).consent_at is None

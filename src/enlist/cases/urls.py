@@ -8,6 +8,7 @@ urlpatterns = [
     path("cases/new/check/", views.case_record_check, name="case-record-check"),
     path("cases/<uuid:application_id>/", views.case_detail_page, name="case-detail"),
     path("cases/<uuid:application_id>/transition/", views.case_transition, name="case-transition"),
+    path("cases/<uuid:application_id>/consent/", views.case_consent, name="case-consent"),
     path("cases/<uuid:application_id>/erase/", erasure_views.case_erase, name="case-erase"),
     path(
         "cases/<uuid:application_id>/documents/",

@@ -33,7 +33,7 @@ from enlist.audit.access import (
 )
 from enlist.audit.services import audit_case_view, audit_cases_shown, audit_document_view
 from enlist.cases.access import access_application, application_to_read
-from enlist.cases.models import DocumentKind, Verification
+from enlist.cases.models import Channel, DocumentKind, Verification
 from enlist.cases.need_to_know import REASON_MAX_LENGTH
 from enlist.cases.page_access import blocked_response, case_page_refusal
 from enlist.cases.presentation import case_detail, case_summary, reads_full_case, sees_full_case
@@ -46,6 +46,7 @@ from enlist.intake.checks import contact_check
 from enlist.intake.forms import ApplicationForm
 from enlist.intake.services import (
     Consent,
+    application_consent_confirm,
     application_submit,
     consent_wording,
     intake_context,
@@ -209,6 +210,27 @@ def case_transition(request: HttpRequest, application_id: uuid.UUID) -> HttpResp
         )
     if not access_application_or_none(request, application_id):
         return redirect("case-list")  # e.g. reception after check-in still sees it; others may not
+    return _after_action(application_id)
+
+
+@login_required
+@require_POST
+def case_consent(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    """A clerk records the volunteer's consent, read out at first contact (phone, desk, mail)."""
+    application = _case_or_404(request, application_id)
+    channel = request.POST.get("channel", "")
+    try:
+        application_consent_confirm(
+            application=application,
+            actor=request.user,
+            channel=Channel(channel) if channel in Channel.values else channel,
+        )
+    except NotPermitted as exc:
+        return HttpResponseForbidden(exc.message)
+    except EnlistError as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, _("Consent recorded."))
     return _after_action(application_id)
 
 
