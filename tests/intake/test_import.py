@@ -215,3 +215,38 @@ def test_imported_case_stays_in_screening_until_consent_is_confirmed(
     assert case.consent_wording == "2026-1"
     application_transition(application=case, to="interview", actor=clerk_vilnius)
     assert Application.objects.get(pk=case.pk).stage == "interview"
+
+
+def test_staff_import_page_dry_run_then_import(signed_in, clerk_vilnius, mixed_csv, countries):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = signed_in(clerk_vilnius)
+    assert client.get("/staff/cases/import/").status_code == 200
+
+    def upload(**extra):
+        return client.post("/staff/cases/import/", {
+            "file": SimpleUploadedFile("sheet.csv", mixed_csv.read_bytes(), "text/csv"),
+            "mission": "lt-vilnius", **extra,
+        })  # fmt: skip
+
+    html = upload(dry_run="on").content.decode()
+    assert "7 rows: 3 valid, 0 imported, 0 already imported, 4 rejected." in html
+    assert "The same as row 2." in html
+    assert Application.objects.count() == 0
+    html = upload().content.decode()
+    assert "3 imported" in html
+    cases = Application.objects.all()
+    assert {c.recorded_by for c in cases} == {clerk_vilnius}
+    assert {c.channel for c in cases} == {"import"}
+
+
+def test_staff_import_page_is_for_the_own_mission_only(signed_in, clerk_oslo, vilnius,
+                                                       mixed_csv, countries):  # fmt: skip
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = signed_in(clerk_oslo).post("/staff/cases/import/", {
+        "file": SimpleUploadedFile("sheet.csv", mixed_csv.read_bytes(), "text/csv"),
+        "mission": "lt-vilnius",
+    })  # fmt: skip
+    assert response.status_code == 200
+    assert Application.objects.count() == 0
