@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "enlist.matching",
     "enlist.visas",
     "enlist.travel",
+    "enlist.mailin",
 ]
 
 MIDDLEWARE = [
@@ -352,3 +353,13 @@ if not (
         "ENLIST_WEBAUTHN_RP_ID must be the host of ENLIST_PUBLIC_URL or a domain it is under."
     )
 ENLIST_WEBAUTHN_RP_NAME = env_str("ENLIST_WEBAUTHN_RP_NAME", "Enlist")
+
+# Channels (mail intake, spreadsheet import, consent per channel).
+# The version of the consent wording the form shows and clerks read out; recorded per case.
+ENLIST_CONSENT_WORDING = env_str("ENLIST_CONSENT_WORDING", "2026-1")
+# A message over this size is kept for review (sealed), not turned into a draft.
+ENLIST_MAIL_MAX_BYTES = env_int("ENLIST_MAIL_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Where `enlist mail serve` listens by default (loopback: the MTA in front relays to it).
+ENLIST_MAIL_LISTEN = env_str("ENLIST_MAIL_LISTEN", "127.0.0.1:8025")
+# Largest spreadsheet `enlist import` and the staff import page accept.
+ENLIST_IMPORT_MAX_BYTES = env_int("ENLIST_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("staff/interviews/", include("enlist.interviews.urls")),
     path("appointment/", include("enlist.interviews.public_urls")),  # signed applicant link
     path("staff/duplicates/", include("enlist.matching.urls")),  # HQ's review queue
+    path("staff/mail/", include("enlist.mailin.urls")),  # mail drafts to complete
     path("audit/", include("enlist.audit.urls")),
     path("", include("enlist.intake.urls")),
 ]

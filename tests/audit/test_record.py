@@ -75,7 +75,12 @@ def test_a_submission_records_create_by_the_applicant(vilnius):
         "application",
         str(application.pk),
     )
-    assert entry.detail == {"channel": "web", "mission": "lt-vilnius", "stage": "submitted"}
+    assert entry.detail == {
+        "channel": "web",
+        "mission": "lt-vilnius",
+        "stage": "submitted",
+        "consent": "confirmed",
+    }
 
 
 def test_a_clerk_recording_a_contact_is_the_actor_of_create(clerk_vilnius, payload):

@@ -98,7 +98,22 @@ GUARDS_HOLD = {
     "interview_verdicts": {"attache": True, "consul": True},
     "visa_status": "not_needed",
     "unit_assigned": "pahonia",
+    "consent_confirmed": True,
 }
+
+
+@pytest.mark.parametrize("facts", [{}, {"consent_confirmed": False}, {"consent_confirmed": None}])
+def test_screening_to_interview_needs_confirmed_consent(facts):
+    with pytest.raises(TransitionNotAllowed) as excinfo:
+        check_transition(
+            current=S.SCREENING, target=S.INTERVIEW, role=Role.CLERK, reason="", facts=facts
+        )
+    assert excinfo.value.message.startswith("The volunteer's consent is still to be confirmed")
+    assert excinfo.value.status == 409
+    rule = check_transition(
+        current=S.SCREENING, target=S.INTERVIEW, role=Role.CLERK, reason="", facts=GUARDS_HOLD
+    )
+    assert rule.target == S.INTERVIEW
 
 
 @pytest.mark.parametrize(

@@ -238,6 +238,18 @@ def _other_apps(world: World, oslo: Any) -> None:
     # itself stays out of HQ's queue (in it, HQ opens it without a reason: its flow).
     MatchCandidate.objects.filter(pairs_of(case.pk)).delete()
     world.objects["candidate_id"] = pair.pk
+    # a mail draft at Oslo (mail intake): its page must be 404 to Vilnius
+    from enlist.mailin.models import Mailbox
+    from enlist.mailin.services import mail_receive
+
+    Mailbox.objects.get_or_create(mission=case.mission, defaults={"address": "oslo@intake.test"})
+    mail_receive(
+        raw=b"From: a@example.org\r\nSubject: hello\r\nMessage-ID: <sec@x>\r\n\r\nHi\r\n",
+        recipients=["oslo@intake.test"], envelope_sender="a@example.org", via="smtp",
+    )  # fmt: skip
+    from enlist.mailin.models import MailDraft
+
+    world.objects["draft_id"] = MailDraft.objects.filter(mission=case.mission).first().pk
     # an Oslo interview, packet or case named on a Vilnius page would be a leak as well
     world.secrets += (str(interview.pk), str(packet.packet.pk), str(pair.pk))
     world.secrets += tuple(str(c.pk) for c in world.high_risk_elsewhere)

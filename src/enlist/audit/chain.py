@@ -70,6 +70,11 @@ DETAIL_KEYS = frozenset(
         "level",  # a view threshold passed: soft (flagged) or hard (blocked)
         "step",  # subject access: request or download
         "passkey",  # a passkey's public id (uid), when one is added or removed
+        "consent",  # how consent stands: confirmed, to_be_confirmed
+        "row",  # the spreadsheet row an imported case came from
+        "draft",  # a mail draft's id
+        "message",  # an inbound mail message's id (never its headers or text)
+        "rejected",  # how many rows an import refused
     }
 )
 _MAX_DEPTH = 3

@@ -55,7 +55,8 @@ class LazyFacts(Mapping[str, Any]):
 
     def _loaded(self) -> dict[str, Any]:
         if self._facts is None:
-            facts: dict[str, Any] = {}
+            # The case's own row answers first (no query): consent for ``consent_confirmed``.
+            facts: dict[str, Any] = {"consent_confirmed": self._application.consent_at is not None}
             for provider in _providers:
                 facts.update(provider(self._application))
             self._facts = facts

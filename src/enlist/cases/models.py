@@ -86,8 +86,27 @@ class Application(models.Model):
     held_from = models.CharField(max_length=12, choices=STAGE_CHOICES, blank=True)
     submitted_at = models.DateTimeField(default=timezone.now)
     stage_changed_at = models.DateTimeField(default=timezone.now)
-    consent_at = models.DateTimeField()
-    advisory_acknowledged_at = models.DateTimeField()
+    # Consent per channel. consent_at None: "to be confirmed" (a mail draft completed by a
+    # clerk, an imported row); the workflow keeps such a case from moving past screening.
+    consent_at = models.DateTimeField(null=True, blank=True)
+    consent_channel = models.CharField(
+        max_length=10, choices=Channel.choices, blank=True, help_text="Where consent was given."
+    )
+    consent_wording = models.CharField(
+        max_length=20, blank=True, help_text="Version of the consent text read out or shown."
+    )
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The staff member who read the consent out and recorded the answer.",
+    )
+    advisory_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    import_row = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Row of the spreadsheet an imported case came from."
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -140,6 +159,10 @@ class Application(models.Model):
     @property
     def is_open(self) -> bool:
         return self.current_stage not in FINAL_STAGES
+
+    @property
+    def consent_confirmed(self) -> bool:
+        return self.consent_at is not None
 
     @property
     def is_erased(self) -> bool:

@@ -71,9 +71,10 @@ def application_transition(
     # Only the workflow columns: the lock needs no personal field decrypted.
     locked = (
         Application.objects.select_for_update()
-        .only("stage", "held_from", "stage_changed_at")
+        .only("stage", "held_from", "stage_changed_at", "consent_at")
         .get(pk=application.pk)
     )
+    application.consent_at = locked.consent_at  # as stored now: the consent guard reads it
     try:
         target = Stage(to)
     except ValueError:

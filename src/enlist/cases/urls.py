@@ -1,12 +1,16 @@
 from django.urls import path
 
 from enlist.cases import erasure_views, views
+from enlist.intake import import_views
 
 urlpatterns = [
     path("", views.case_list, name="case-list"),
     path("cases/new/", views.case_record, name="case-record"),
+    path("cases/new/check/", views.case_record_check, name="case-record-check"),
+    path("cases/import/", import_views.import_page, name="case-import"),
     path("cases/<uuid:application_id>/", views.case_detail_page, name="case-detail"),
     path("cases/<uuid:application_id>/transition/", views.case_transition, name="case-transition"),
+    path("cases/<uuid:application_id>/consent/", views.case_consent, name="case-consent"),
     path("cases/<uuid:application_id>/erase/", erasure_views.case_erase, name="case-erase"),
     path(
         "cases/<uuid:application_id>/documents/",

@@ -10,7 +10,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseForbidden,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,7 +34,7 @@ from enlist.audit.access import (
 )
 from enlist.audit.services import audit_case_view, audit_cases_shown, audit_document_view
 from enlist.cases.access import access_application, application_to_read
-from enlist.cases.models import DocumentKind, Verification
+from enlist.cases.models import Channel, DocumentKind, Verification
 from enlist.cases.need_to_know import REASON_MAX_LENGTH
 from enlist.cases.page_access import blocked_response, case_page_refusal
 from enlist.cases.presentation import case_detail, case_summary, reads_full_case, sees_full_case
@@ -36,8 +43,15 @@ from enlist.cases.services import application_transition, document_add, document
 from enlist.cases.templatetags.cases_extras import stage_label
 from enlist.cases.workflow import Stage
 from enlist.errors import EnlistError, InvalidInput, NotFound, NotPermitted, StepUpRequired
+from enlist.intake.checks import contact_check
 from enlist.intake.forms import ApplicationForm
-from enlist.intake.services import application_submit, intake_context
+from enlist.intake.services import (
+    Consent,
+    application_consent_confirm,
+    application_submit,
+    consent_wording,
+    intake_context,
+)
 from enlist.missions.models import Mission
 from enlist.missions.names import country_choices
 
@@ -204,6 +218,27 @@ def case_transition(request: HttpRequest, application_id: uuid.UUID) -> HttpResp
     return _after_action(application_id)
 
 
+@login_required
+@require_POST
+def case_consent(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    """A clerk records the volunteer's consent, read out at first contact (phone, desk, mail)."""
+    application = _case_or_404(request, application_id)
+    channel = request.POST.get("channel", "")
+    try:
+        application_consent_confirm(
+            application=application,
+            actor=request.user,
+            channel=Channel(channel) if channel in Channel.values else channel,
+        )
+    except NotPermitted as exc:
+        return HttpResponseForbidden(exc.message)
+    except EnlistError as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, _("Consent recorded."))
+    return _after_action(application_id)
+
+
 def access_application_or_none(request: HttpRequest, application_id: uuid.UUID) -> bool:
     try:
         access_application(user=request.user, application_id=application_id)
@@ -285,6 +320,16 @@ def case_document_download(
 
 
 @login_required
+@require_POST
+def case_record_check(request: HttpRequest) -> HttpResponse:
+    """Live duplicate check for the contact page: values in the POST body, never the URL;
+    answered as JSON and audited as a search (``intake/checks.py``)."""
+    if request.user.staff_role not in CONTACT_ROLES:
+        return JsonResponse({"errors": [{"field": None, "message": "Not allowed."}]}, status=403)
+    return JsonResponse(contact_check(user=request.user, values=request.POST.dict()))
+
+
+@login_required
 def case_record(request: HttpRequest) -> HttpResponse:
     """A clerk records a volunteer who phoned, wrote or walked in."""
     if request.user.staff_role not in CONTACT_ROLES:
@@ -303,6 +348,8 @@ def case_record(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     idempotency_key=f"staff:{key}" if key else None,
                     body=body,
+                    # Read out on the phone or at the desk: who took it and which wording.
+                    consent=Consent(confirmed=True, recorded_by=request.user),
                 )
             except EnlistError as exc:
                 for error in exc.errors:
@@ -314,5 +361,9 @@ def case_record(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/case_record.html",
-        {"form": form, "submission_key": request.POST.get("submission_key") or uuid.uuid4().hex},
+        {
+            "form": form,
+            "submission_key": request.POST.get("submission_key") or uuid.uuid4().hex,
+            "consent_wording": consent_wording(),
+        },
     )

@@ -99,6 +99,20 @@ def unit_chosen(facts: Mapping[str, Any]) -> str | None:
     return None
 
 
+def consent_confirmed(facts: Mapping[str, Any]) -> str | None:
+    """screening → interview: the volunteer's consent is confirmed (a mail draft or an imported
+    row carries consent "to be confirmed" until first contact or the completed form).
+
+    Fact ``consent_confirmed`` (from ``cases``, the application's own row). Missing: refused.
+    """
+    if facts.get("consent_confirmed") is not True:
+        return (
+            "The volunteer's consent is still to be confirmed: record it at first contact "
+            "before the case moves past screening."
+        )
+    return None
+
+
 @dataclass(frozen=True)
 class Rule:
     sources: frozenset[Stage]
@@ -139,7 +153,7 @@ TRANSITIONS: tuple[Rule, ...] = (
     Rule(frozenset({Stage.SUBMITTED}), Stage.SCREENING, _roles(Role.CLERK, Role.HQ),
          label=_("Start screening")),
     Rule(frozenset({Stage.SCREENING}), Stage.INTERVIEW, _roles(Role.CLERK, Role.ATTACHE, Role.HQ),
-         label=_("Send to interview")),
+         guards=(consent_confirmed,), label=_("Send to interview")),
     Rule(frozenset({Stage.SCREENING}), Stage.REFERRED, _roles(Role.CLERK, Role.ATTACHE, Role.HQ),
          reason_required=True, label=_("Refer to humanitarian volunteering")),
     Rule(frozenset({Stage.SCREENING, Stage.INTERVIEW}), Stage.REJECTED,

@@ -20,3 +20,17 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"idempotency record #{self.pk}"
+
+
+class ImportMapping(models.Model):
+    """A mission's saved spreadsheet mapping: column header → intake field
+    (``intake.spreadsheet.FIELDS``). Headers are staff's own labels, not personal data."""
+
+    mission = models.OneToOneField(
+        "missions.Mission", on_delete=models.CASCADE, related_name="import_mapping"
+    )
+    columns = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"import mapping of mission #{self.mission_id}"

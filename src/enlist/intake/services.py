@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -22,8 +24,52 @@ from enlist.intake.schemas import ApplicationIn, IntakeContext
 from enlist.matching.services import application_match_on_arrival
 from enlist.missions.models import Country, Mission
 from enlist.vault.keyring import blind_indexer
+from enlist.vault.models import DataKey
 from enlist.vault.normalise import normalise_reference
 from enlist.vault.services import data_key_create
+
+# Consent as the channel gives it: the public form and API (the volunteer ticks it), a clerk
+# reading the wording out on the phone or at the desk, or "to be confirmed" (mail, import).
+CONSENT_CONFIRMED = "confirmed"
+CONSENT_TO_BE_CONFIRMED = "to_be_confirmed"
+
+
+@dataclass(frozen=True)
+class Consent:
+    """How the volunteer's consent stands when the application is created.
+
+    ``confirmed`` False: "to be confirmed" (a mail draft completed by a clerk, an imported
+    row); the case cannot move past screening until ``application_consent_confirm``.
+    ``recorded_by`` is the staff member who read the wording out (phone, walk-in).
+    """
+
+    confirmed: bool
+    recorded_by: StaffUser | None = None
+    wording: str = ""
+
+    @classmethod
+    def to_be_confirmed(cls) -> Consent:
+        return cls(confirmed=False)
+
+    @property
+    def state(self) -> str:
+        return CONSENT_CONFIRMED if self.confirmed else CONSENT_TO_BE_CONFIRMED
+
+
+def consent_wording() -> str:
+    """The version of the consent wording shown on the form and read out by clerks."""
+    return str(settings.ENLIST_CONSENT_WORDING)
+
+
+# Called after an application is created, in its transaction (e.g. the mail intake closes the
+# volunteer's open mail drafts when they complete the public form). Lower apps stay unaware.
+ArrivalHandler = Callable[[Application], None]
+_arrival_handlers: list[ArrivalHandler] = []
+
+
+def register_arrival_handler(handler: ArrivalHandler) -> None:
+    if handler not in _arrival_handlers:
+        _arrival_handlers.append(handler)
 
 
 def intake_context(*, today: datetime.date | None = None) -> IntakeContext:
@@ -71,6 +117,9 @@ def application_submit(
     idempotency_key: str | None = None,
     body: bytes | None = None,
     submitted_at: datetime.datetime | None = None,
+    consent: Consent | None = None,
+    data_key: DataKey | None = None,
+    import_row: int | None = None,
 ) -> Submission:
     """Create an application from validated input, with its digests and first history entry.
 
@@ -78,6 +127,12 @@ def application_submit(
     officer recorded a phone, email or walk-in contact. With an `idempotency_key`, a retry
     with the same `body` returns the first application, a different body raises
     IdempotencyKeyReused (409). All or nothing: one transaction.
+
+    `consent`: None when the volunteer gave it themselves (form, API); a clerk recording a
+    phone or walk-in contact passes ``Consent(confirmed=True, recorded_by=clerk)``; mail
+    drafts and imported rows ``Consent.to_be_confirmed()``. `data_key`: the key a mail draft
+    was already sealed with (its messages stay readable with the case, and are erased with
+    it). `import_row`: the spreadsheet row of an imported case.
     """
     if actor is not None and actor.staff_role not in CONTACT_ROLES:
         raise NotPermitted("This role may not record applications.")
@@ -96,7 +151,15 @@ def application_submit(
             return Submission(replayed, created=False)
     try:
         with transaction.atomic():
-            application = _create(data=data, channel=channel, actor=actor, at=submitted_at)
+            application = _create(
+                data=data,
+                channel=channel,
+                actor=actor,
+                at=submitted_at,
+                consent=consent or Consent(confirmed=True),
+                data_key=data_key,
+                import_row=import_row,
+            )
             if key_digest is not None:
                 IdempotencyRecord.objects.create(
                     key_digest=key_digest, body_digest=body_digest, application=application
@@ -113,22 +176,98 @@ def application_submit(
 
 
 def _create(
-    *, data: ApplicationIn, channel: Channel, actor: StaffUser | None, at: datetime.datetime | None
+    *,
+    data: ApplicationIn,
+    channel: Channel,
+    actor: StaffUser | None,
+    at: datetime.datetime | None,
+    consent: Consent,
+    data_key: DataKey | None,
+    import_row: int | None,
 ) -> Application:
+    application = application_build(
+        data=data,
+        channel=channel,
+        actor=actor,
+        at=at,
+        consent=consent,
+        data_key=data_key or data_key_create(),
+        import_row=import_row,
+    )
+    application.save(force_insert=True)
+    application_index(application=application)
+    # Every channel arrives here: probable duplicates are flagged before the submit returns.
+    application_match_on_arrival(application=application)
+    StageChange.objects.create(
+        application=application,
+        from_stage="",
+        to_stage=Stage.SUBMITTED,
+        actor=actor,
+        actor_role=actor.role if actor else _anonymous_role(channel),
+        at=application.submitted_at,
+    )
+    for handler in _arrival_handlers:
+        handler(application)
+    audit_record(
+        actor=actor,
+        actor_role=None if actor else _anonymous_role(channel),
+        action=AuditAction.CREATE,
+        target=application,
+        detail=_creation_detail(application, data.mission),
+    )
+    return application
+
+
+def _anonymous_role(channel: Channel) -> str:
+    # No staff member: the volunteer themselves, or the operator's import at the command line.
+    return "system" if channel == Channel.IMPORT else "applicant"
+
+
+def _creation_detail(application: Application, mission: str) -> dict[str, object]:
+    detail: dict[str, object] = {
+        "channel": str(application.channel),
+        "mission": mission,
+        "stage": Stage.SUBMITTED.value,
+        "consent": CONSENT_CONFIRMED if application.consent_confirmed else CONSENT_TO_BE_CONFIRMED,
+    }
+    if application.import_row is not None:
+        detail["row"] = application.import_row
+    return detail
+
+
+def application_build(
+    *,
+    data: ApplicationIn,
+    channel: Channel,
+    actor: StaffUser | None,
+    at: datetime.datetime | None,
+    consent: Consent,
+    data_key: DataKey,
+    import_row: int | None = None,
+    reference: str | None = None,
+    mission: Mission | None = None,
+) -> Application:
+    """The unsaved application for validated input: every personal value set (and sealed on
+    save with `data_key`), consent as the channel states it. Shared by the one-by-one path
+    and the batch import, so both store exactly the same thing."""
     now = at or timezone.now()
-    experience = data.military_experience.model_dump()
-    application = Application.objects.create(
-        data_key=data_key_create(),  # the volunteer's own key: every personal value uses it
-        mission=Mission.objects.get(code=data.mission),
+    confirmed = consent.confirmed
+    return Application(
+        data_key=data_key,  # the volunteer's own key: every personal value uses it
+        mission=mission or Mission.objects.get(code=data.mission),
         nationality_id=data.nationality,
         channel=channel,
         stage=Stage.SUBMITTED,
         submitted_at=now,
         stage_changed_at=now,
-        consent_at=now,
-        advisory_acknowledged_at=now,
+        consent_at=now if confirmed else None,
+        consent_channel=channel if confirmed else "",
+        consent_wording=(consent.wording or consent_wording()) if confirmed else "",
+        consent_recorded_by=consent.recorded_by if confirmed else None,
+        advisory_acknowledged_at=now if confirmed else None,
         recorded_by=actor,
-        reference=_unused_reference(),
+        import_row=import_row,
+        reference=reference or _unused_reference(),
         given_name=data.given_name,
         family_name=data.family_name,
         given_name_native=data.given_name_native,
@@ -139,23 +278,48 @@ def _create(
         phone=data.phone,
         passport_number=data.passport_number,
         languages=data.languages,
-        military_experience=experience,
+        military_experience=data.military_experience.model_dump(),
     )
-    application_index(application=application)
-    # Every channel arrives here: probable duplicates are flagged before the submit returns.
-    application_match_on_arrival(application=application)
-    StageChange.objects.create(
-        application=application,
-        from_stage="",
-        to_stage=Stage.SUBMITTED,
-        actor=actor,
-        actor_role=actor.role if actor else "applicant",
-        at=now,
-    )
+
+
+@transaction.atomic
+def application_consent_confirm(
+    *, application: Application, actor: StaffUser, channel: Channel, wording: str | None = None
+) -> Application:
+    """Record that the volunteer confirmed their consent (read out by `actor` at first contact).
+
+    For a case whose consent was "to be confirmed" (mail, import) or to record it again with a
+    newer wording. Audited in the same transaction.
+    """
+    if actor.staff_role not in CONTACT_ROLES:
+        raise NotPermitted("This role may not record consent.")
+    if channel not in (Channel.PHONE, Channel.WALK_IN, Channel.EMAIL):
+        raise InvalidInput(
+            [FieldError("channel", "Consent is confirmed by phone, email or in person.")]
+        )
+    locked = Application.objects.select_for_update().only(
+        "pk", "stage", "consent_at", "consent_channel", "consent_wording", "consent_recorded_by",
+        "advisory_acknowledged_at",
+    ).get(pk=application.pk)  # fmt: skip
+    now = timezone.now()
+    locked.consent_at = now
+    locked.advisory_acknowledged_at = locked.advisory_acknowledged_at or now
+    locked.consent_channel = channel
+    locked.consent_wording = wording or consent_wording()
+    locked.consent_recorded_by = actor
+    locked.save(
+        update_fields=[
+            "consent_at", "advisory_acknowledged_at", "consent_channel", "consent_wording",
+            "consent_recorded_by",
+        ]
+    )  # fmt: skip
     audit_record(
         actor=actor,
-        action=AuditAction.CREATE,
-        target=application,
-        detail={"channel": str(channel), "mission": data.mission, "stage": Stage.SUBMITTED.value},
+        action=AuditAction.CHANGE,
+        target=locked,
+        detail={"change": "consent", "consent": CONSENT_CONFIRMED, "channel": str(channel)},
     )
+    for name in ("consent_at", "advisory_acknowledged_at", "consent_channel", "consent_wording"):
+        setattr(application, name, getattr(locked, name))
+    application.consent_recorded_by = actor
     return application
