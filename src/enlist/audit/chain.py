@@ -69,6 +69,7 @@ DETAIL_KEYS = frozenset(
         "minutes",  # how long a need-to-know grant lasts
         "level",  # a view threshold passed: soft (flagged) or hard (blocked)
         "step",  # subject access: request or download
+        "job",  # a background job's kind (mail.interview_invitation, retention.run, ...)
     }
 )
 _MAX_DEPTH = 3

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -36,6 +36,8 @@ from enlist.cases.services import application_transition
 from enlist.cases.workflow import Stage
 from enlist.core.links import link_token, link_value, public_url
 from enlist.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
+from enlist.jobs.mail import mail_send_once
+from enlist.jobs.services import job_enqueue
 from enlist.missions.models import Country
 from enlist.travel.codes import code_new, code_secret, secret_hash
 from enlist.travel.instructions import packet_language, packet_pdf
@@ -298,7 +300,8 @@ def _packet_create(
     except Exception:
         packet.pdf.delete(save=False)
         raise
-    transaction.on_commit(lambda: _packet_email(packet))
+    # Sent by the worker once this commits (travel/jobs.py).
+    job_enqueue(kind="mail.travel_packet", payload={"packet": str(packet.pk)})
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -453,8 +456,17 @@ def packet_link(packet: TravelPacket) -> str:
     return public_url(f"{reverse('travel-packet')}?t={link_token(LINK_PURPOSE, str(packet.pk))}")
 
 
-def _packet_email(packet: TravelPacket) -> None:
-    """The neutral email: no word of legion, military or destination; only the link."""
+def packet_email_send(*, packet_id: str) -> bool:
+    """The neutral email: no word of legion, military or destination; only the link. Sent
+    once per packet (``mail_send_once``); a packet replaced or revoked before the worker got
+    to it is not announced (its link would not work). A failure raises: the job retries."""
+    packet = (
+        TravelPacket.objects.select_related("application", "application__data_key")
+        .filter(pk=packet_id, invalidated_at__isnull=True, link_revoked_at__isnull=True)
+        .first()
+    )
+    if packet is None or packet.application.is_erased or not packet.application.email:
+        return False
     with translation.override(packet.language):
         subject = gettext("Your appointment information")
         body = gettext(
@@ -462,12 +474,8 @@ def _packet_email(packet: TravelPacket) -> None:
             "personal link:\n\n%(link)s\n\nThe link works for %(days)s days. Please do not "
             "forward this message.\n"
         ) % {"link": packet_link(packet), "days": LINK_MAX_AGE.days}
-    try:
-        send_mail(subject, body, None, [packet.application.email])
-    except Exception as exc:
-        # After commit: the packet stands, HQ can regenerate it. Mail errors quote the
-        # recipient's address, so only the error's type and the packet's id are logged.
-        logger.error("travel packet %s: email not sent (%s)", packet.pk, type(exc).__name__)
+    message = EmailMessage(subject, body, to=[packet.application.email])
+    return mail_send_once(message, key=f"travel_packet:{packet.pk}")
 
 
 class LinkClosed(Conflict):
