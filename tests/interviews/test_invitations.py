@@ -43,6 +43,13 @@ FORBIDDEN = re.compile(r"legion|military|army|soldier|ukrain|war\b|volunteer", r
 class Inbox:
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], EmailMessage]] = []
+        self.refuse: set[str] = set()  # recipients this server answers 550 for
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.refuse:
+            return "550 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -404,3 +411,50 @@ def test_an_interpreter_is_booked_and_invited_where_the_panel_shares_no_language
     assert interview.start == datetime.datetime(2027, 3, 15, 13, 0, tzinfo=datetime.UTC)
     (message,) = inbox.to("interp@mission.example")
     assert str(_event(message)["uid"]) == interview.ics_uid
+
+
+def test_an_invitation_job_that_runs_twice_sends_each_email_once(inbox, new_york, panel, run_jobs):
+    from enlist.jobs.models import Job
+
+    attache, _consul = panel
+    application = _case(new_york, 1)
+    _book(new_york)
+    assert inbox.messages == []  # queued by the booking, not sent by it
+    assert run_jobs() == 1
+    assert len(inbox.to(application.email)) == 1 and len(inbox.to(attache.email)) == 1
+    # The worker died after sending, before marking the job done: it runs again.
+    job = Job.objects.get(kind="mail.interview_invitation")
+    Job.objects.filter(pk=job.pk).update(status="pending")
+    assert run_jobs() == 1
+    # And the same event queued a second time (no dedupe key) changes nothing either.
+    from enlist.interviews.jobs import invitation
+
+    invitation(interview=job.payload["interview"], sequence=job.payload["sequence"])
+    assert len(inbox.to(application.email)) == 1
+    assert len(inbox.to(attache.email)) == 1
+    assert len(inbox.messages) == 2
+
+
+def test_a_refused_recipient_is_retried_without_mailing_the_others_again(
+    inbox, new_york, panel, run_jobs
+):
+    from django.utils import timezone
+
+    from enlist.jobs.models import Job
+
+    attache, consul = panel
+    application = _case(new_york, 1)
+    inbox.refuse = {attache.email, consul.email}
+    _book(new_york)
+    assert run_jobs() == 1
+    job = Job.objects.get(kind="mail.interview_invitation")
+    assert (job.status, job.attempts) == ("pending", 1)
+    assert job.last_error.startswith("smtplib.SMTPRecipientsRefused at ")
+    assert "@" not in job.last_error
+    assert len(inbox.to(application.email)) == 1 and inbox.to(attache.email) == []
+
+    inbox.refuse = set()
+    assert run_jobs(now=timezone.now() + datetime.timedelta(minutes=5)) == 1
+    assert Job.objects.get(pk=job.pk).status == "done"
+    assert len(inbox.to(application.email)) == 1  # not twice
+    assert len(inbox.to(attache.email)) == len(inbox.to(consul.email)) == 1

@@ -140,8 +140,9 @@ class Worker:
 
     # --- running ----------------------------------------------------------------------------
 
-    def run(self, job: Job) -> bool:
-        """Run a claimed job's handler and record the outcome. True when it succeeded."""
+    def run(self, job: Job, *, now: datetime.datetime | None = None) -> bool:
+        """Run a claimed job's handler and record the outcome. True when it succeeded.
+        `now` (tests): the time the outcome is recorded at, which a retry counts from."""
         started = time.monotonic()
         handler = registry.handler_for(job.kind)
         token = _current_job.set(job.pk)
@@ -150,10 +151,10 @@ class Worker:
                 raise LookupError(f"no handler for job kind {job.kind}")
             handler.func(**job.payload)
         except JobDeferred as exc:
-            self._defer(job, exc)
+            self._defer(job, exc, now=now or timezone.now())
             return False
         except Exception as exc:
-            self._failed(job, exc)
+            self._failed(job, exc, now=now or timezone.now())
             return False
         finally:
             _current_job.reset(token)
@@ -162,7 +163,7 @@ class Worker:
             leased_until=None,
             claim="",
             last_error="",
-            finished_at=timezone.now(),
+            finished_at=now or timezone.now(),
         )
         _log(
             "job_done" if done else "job_done_lease_lost",
@@ -173,19 +174,18 @@ class Worker:
         )
         return True
 
-    def _defer(self, job: Job, exc: JobDeferred) -> None:
+    def _defer(self, job: Job, exc: JobDeferred, *, now: datetime.datetime) -> None:
         Job.objects.filter(pk=job.pk, claim=job.claim).update(
             status=JobStatus.PENDING,
             attempts=F("attempts") - 1,
-            run_after=timezone.now() + datetime.timedelta(seconds=exc.seconds),
+            run_after=now + datetime.timedelta(seconds=exc.seconds),
             leased_until=None,
             claim="",
         )
         _log("job_deferred", job=job.pk, kind=job.kind, seconds=exc.seconds)
 
-    def _failed(self, job: Job, exc: Exception) -> None:
+    def _failed(self, job: Job, exc: Exception, *, now: datetime.datetime) -> None:
         error = describe(exc)
-        now = timezone.now()
         if job.attempts >= job.max_attempts:
             Job.objects.filter(pk=job.pk, claim=job.claim).update(
                 status=JobStatus.DEAD,
@@ -240,7 +240,7 @@ class Worker:
         job = self.claim(now=now)
         if job is None:
             return False
-        self.run(job)
+        self.run(job, now=now)
         return True
 
     def run_burst(self, *, now: datetime.datetime | None = None, limit: int | None = None) -> int:
