@@ -166,3 +166,17 @@ def test_queue_health_counts_states():
     )
     health = queue_health()
     assert (health.pending, health.due, health.running, health.dead) == (2, 1, 0, 0)
+
+
+def test_queue_health_raises_when_the_database_is_unreachable(tmp_path):
+    """A real unreachable database (nothing listens on the port): QueueUnavailable."""
+    from tests.core.test_serve import run_enlist, subprocess_env
+
+    env = subprocess_env(tmp_path)
+    env["DATABASE_URL"] = "postgres://nobody@127.0.0.1:9/enlist"
+    code = (
+        "from enlist.jobs.selectors import QueueUnavailable, queue_health\n"
+        "try:\n    queue_health()\nexcept QueueUnavailable as exc:\n    print('unavailable', exc)"
+    )
+    result = run_enlist(tmp_path, "shell", "-c", code, env=env)
+    assert result.stdout.strip().splitlines()[-1] == "unavailable OperationalError"

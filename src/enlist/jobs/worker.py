@@ -101,14 +101,18 @@ class Worker:
         """Lease the oldest due job to this worker, or return None."""
         now = now or timezone.now()
         lease = datetime.timedelta(seconds=settings.ENLIST_JOB_LEASE_SECONDS)
+        due = Q(status=JobStatus.PENDING, run_after__lte=now) | Q(
+            status=JobStatus.RUNNING, leased_until__lt=now
+        )
+        # A plain read first: an idle worker polling every second must not take SQLite's
+        # write lock (IMMEDIATE) each time, or it would queue behind the server's writes.
+        if not Job.objects.filter(due).exists():
+            return None
         with transaction.atomic():
             while True:
                 job = (
                     Job.objects.select_for_update(skip_locked=True)
-                    .filter(
-                        Q(status=JobStatus.PENDING, run_after__lte=now)
-                        | Q(status=JobStatus.RUNNING, leased_until__lt=now)
-                    )
+                    .filter(due)
                     .order_by("run_after", "pk")
                     .first()
                 )
