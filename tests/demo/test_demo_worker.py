@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import signal
+import stat
 import subprocess
 import time
 
@@ -56,7 +57,8 @@ def test_the_demo_runs_a_worker_beside_the_server(tmp_path):
     assert str(tmp_path / "data-mail") in text
     assert _events(text)[-1]["event"] == "worker_stopped"
     assert demo.returncode == 0
-    # The packet's email: a file only its owner reads, outside the data directory.
-    (message,) = (tmp_path / "data-mail").glob("*.log")
-    assert "Your appointment information" in message.read_text()
+    # The packet's email: in files only their owner reads, outside the data directory.
+    messages = list((tmp_path / "data-mail").glob("*.log"))
+    assert any("Your appointment information" in m.read_text() for m in messages)
+    assert {stat.S_IMODE(m.stat().st_mode) for m in messages} == {0o600}
     assert not list(data_dir.rglob("*.log"))

@@ -1,8 +1,15 @@
-"""Travel's background job: the email announcing a new packet."""
+"""Travel's background jobs: a new packet's PDF, then the email announcing it."""
 
 from __future__ import annotations
 
 from enlist.jobs.registry import job_handler
+
+
+@job_handler("travel.packet_pdf")
+def packet_pdf(*, packet: str) -> None:
+    from enlist.travel.services import packet_pdf_make
+
+    packet_pdf_make(packet_id=packet)
 
 
 @job_handler("mail.travel_packet")

@@ -294,14 +294,10 @@ def _packet_create(
         created_at=now,
         created_by=actor,
     )
-    packet.pdf.save("packet.pdf", ContentFile(packet_pdf(packet, code=code)), save=False)
-    try:
-        packet.save()
-    except Exception:
-        packet.pdf.delete(save=False)
-        raise
-    # Sent by the worker once this commits (travel/jobs.py).
-    job_enqueue(kind="mail.travel_packet", payload={"packet": str(packet.pk)})
+    packet.code_sealed = code
+    packet.save()
+    # The worker makes the PDF once this commits, then emails the link (travel/jobs.py).
+    job_enqueue(kind="travel.packet_pdf", payload={"packet": str(packet.pk)})
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -454,6 +450,36 @@ def packet_link(packet: TravelPacket) -> str:
     """The absolute link to the packet's page; the token rides in the query string, so the
     request log (method and path only) never holds it."""
     return public_url(f"{reverse('travel-packet')}?t={link_token(LINK_PURPOSE, str(packet.pk))}")
+
+
+def packet_pdf_make(*, packet_id: str) -> bool:
+    """Render a packet's PDF (a job: slow, so never in the move's request), store it sealed
+    with the volunteer's key, and queue the email. Idempotent: a packet that has its PDF, or
+    was replaced meanwhile, is left alone (a second render is thrown away). True if made."""
+    packet = (
+        TravelPacket.objects.select_related("application", "application__data_key")
+        .filter(pk=packet_id, invalidated_at__isnull=True)
+        .first()
+    )
+    if packet is None or packet.pdf or packet.application.is_erased:
+        return False
+    rendered = ContentFile(packet_pdf(packet, code=packet.code_sealed))
+    with transaction.atomic():
+        locked = (
+            TravelPacket.objects.select_for_update()
+            .filter(pk=packet_id, invalidated_at__isnull=True)
+            .first()
+        )
+        if locked is None or locked.pdf:
+            return False
+        locked.pdf.save("packet.pdf", rendered, save=False)
+        try:
+            locked.save(update_fields=["pdf"])
+        except Exception:
+            locked.pdf.delete(save=False)
+            raise
+        job_enqueue(kind="mail.travel_packet", payload={"packet": str(locked.pk)})
+    return True
 
 
 def packet_email_send(*, packet_id: str) -> bool:
