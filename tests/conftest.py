@@ -133,6 +133,18 @@ def signed_in(client):
 
 
 @pytest.fixture
+def run_jobs(db):
+    """run_jobs() -> how many queued jobs ran: every due job, exactly as `enlist worker
+    --burst` runs them (the same Worker code path); periodic jobs only with schedule=True."""
+    from enlist.jobs.worker import Worker
+
+    def run(*, now=None, schedule: bool = False) -> int:
+        return Worker(name="test", schedule=schedule).run_burst(now=now)
+
+    return run
+
+
+@pytest.fixture
 def countries(db):
     """The seeded countries, put back if a transactional test before flushed them."""
     existing = set(Country.objects.values_list("code", flat=True))

@@ -106,6 +106,9 @@ def page_visa_recorded_then_travel(journey: Journey) -> None:
 
 def page_checked_in_at_the_meeting_point(journey: Journey) -> None:
     """Reception scans the QR code of the packet made when the case entered travel."""
+    from enlist.jobs.worker import Worker
+
+    Worker(name="journey", schedule=False).run_burst()  # the worker makes the packet's PDF
     packet = TravelPacket.objects.get(application_id=journey.id, invalidated_at=None)
     [code] = pdf_qr_codes(packet)
     reception = journey.clients["reception"]

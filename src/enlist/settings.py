@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "enlist.visas",
     "enlist.travel",
     "enlist.mailin",
+    "enlist.jobs",
 ]
 
 MIDDLEWARE = [
@@ -322,8 +323,11 @@ ENLIST_SUBJECT_ACCESS_PER_HOUR = env_int("ENLIST_SUBJECT_ACCESS_PER_HOUR", 5, mi
 
 # Email. Mail to applicants is discreet (DESIGN: safety first): a neutral sender name and
 # subject, never the legion, the military or a destination; details sit behind signed links
-# (`enlist.core.links`). SMTP in production (ENLIST_SMTP_HOST set); otherwise each message is
-# written to a file under ENLIST_DATA_DIR/mail, where the demo's operator can open it.
+# (`enlist.core.links`). Every email is sent by the worker (`enlist worker`, enlist.jobs).
+# SMTP whenever ENLIST_SMTP_HOST is set; production refuses to start without it (no silent
+# fallback). Development writes each message to a file (mode 0600) in ENLIST_MAIL_DIR, which
+# must lie outside the data directory: a seized data directory must not hold the addresses
+# and working links that mail carries. Default: a directory beside it, "<data dir>-mail".
 DEFAULT_FROM_EMAIL = env_str("ENLIST_MAIL_FROM", "Appointments Office <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_HOST = env_str("ENLIST_SMTP_HOST", "")
@@ -334,9 +338,29 @@ if EMAIL_HOST:
     EMAIL_HOST_PASSWORD = env_secret("ENLIST_SMTP_PASSWORD") or ""
     EMAIL_USE_TLS = env_bool("ENLIST_SMTP_STARTTLS", default=True)
     EMAIL_TIMEOUT = 30
+elif PRODUCTION:
+    raise ImproperlyConfigured(
+        "ENLIST_SMTP_HOST is required in production (outgoing mail is never written to files)"
+    )
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = DATA_DIR / "mail"
+    EMAIL_BACKEND = "enlist.core.mail.PrivateFileBackend"
+    EMAIL_FILE_PATH = Path(
+        env_str("ENLIST_MAIL_DIR") or DATA_DIR.with_name(f"{DATA_DIR.name}-mail")
+    ).resolve()
+    if EMAIL_FILE_PATH == DATA_DIR or EMAIL_FILE_PATH.is_relative_to(DATA_DIR):
+        raise ImproperlyConfigured("ENLIST_MAIL_DIR must lie outside ENLIST_DATA_DIR")
+
+# Background jobs (enlist.jobs, `enlist worker`): a failing job is retried after
+# ENLIST_JOB_BACKOFF_SECONDS, doubling each time (at most 6 hours), and is dead (the admin's
+# dead-letter page) after ENLIST_JOB_MAX_ATTEMPTS. A worker holds a job for at most
+# ENLIST_JOB_LEASE_SECONDS: if it dies mid-job, another claims the job after that (so the
+# lease must exceed the longest job: the SMTP timeout is 30 s, a PDF a few seconds).
+ENLIST_JOB_MAX_ATTEMPTS = env_int("ENLIST_JOB_MAX_ATTEMPTS", 8, minimum=1)
+ENLIST_JOB_BACKOFF_SECONDS = env_int("ENLIST_JOB_BACKOFF_SECONDS", 30, minimum=1)
+ENLIST_JOB_LEASE_SECONDS = env_int("ENLIST_JOB_LEASE_SECONDS", 600, minimum=1)
+ENLIST_WORKER_POLL_SECONDS = env_int("ENLIST_WORKER_POLL_SECONDS", 1, minimum=1)
+ENLIST_JOB_KEEP_DAYS = env_int("ENLIST_JOB_KEEP_DAYS", 30, minimum=1)
+ENLIST_JOB_MODULES = env_list("ENLIST_JOB_MODULES", [])  # extra modules holding handlers
 # Links in email point here (scheme and host the applicant can reach).
 ENLIST_PUBLIC_URL = env_str("ENLIST_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # Passkeys are bound to a domain (the relying party id) and accepted only from the public

@@ -182,6 +182,7 @@ def production_env(data_dir: Path) -> dict[str, str]:
         ENLIST_FIELD_KEY=key(),
         ENLIST_INDEX_KEY=key(),
         ENLIST_AUDIT_SIGNING_KEY=key(),
+        ENLIST_SMTP_HOST="smtp.enlist.example",  # production sends mail by SMTP only
     )
     return env
 

@@ -263,32 +263,31 @@ def test_checkpoint_of_an_empty_trail_pins_the_genesis(db):
     assert verify() == (0, "intact (0 entries, 1 checkpoints)\n")
 
 
-def test_a_checkpoint_is_written_every_n_entries_after_commit(
-    db, settings, django_capture_on_commit_callbacks
-):
+def test_a_checkpoint_is_written_every_n_entries_by_the_worker(db, settings, run_jobs):
     settings.ENLIST_AUDIT_CHECKPOINT_EVERY = 3
-    with django_capture_on_commit_callbacks(execute=True):
-        for _ in range(7):
-            audit_record(actor=None, actor_role="system", action="search", detail={"count": 0})
+    for _ in range(7):
+        audit_record(actor=None, actor_role="system", action="search", detail={"count": 0})
+    assert run_jobs() == 2
+    assert run_jobs() == 0
 
     lines = settings.ENLIST_AUDIT_CHECKPOINT_FILE.read_text().splitlines()
     assert [Checkpoint.from_line(line).size for line in lines] == [3, 6]
     assert verify() == (0, "intact (7 entries, 2 checkpoints)\n")
 
 
-def test_no_checkpoint_pins_an_entry_that_was_rolled_back(
-    db, settings, django_capture_on_commit_callbacks
-):
+def test_no_checkpoint_pins_an_entry_that_was_rolled_back(db, settings, run_jobs):
     from django.db import transaction
 
-    settings.ENLIST_AUDIT_CHECKPOINT_EVERY = 2
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        audit_record(actor=None, actor_role="system", action="search", detail={"count": 0})
-        with pytest.raises(RuntimeError), transaction.atomic():
-            audit_record(actor=None, actor_role="system", action="search", detail={"count": 0})
-            raise RuntimeError("the change failed")
+    from enlist.jobs.models import Job
 
-    assert callbacks == []
+    settings.ENLIST_AUDIT_CHECKPOINT_EVERY = 2
+    audit_record(actor=None, actor_role="system", action="search", detail={"count": 0})
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit_record(actor=None, actor_role="system", action="search", detail={"count": 0})
+        raise RuntimeError("the change failed")
+
+    assert not Job.objects.filter(kind="audit.checkpoint").exists()  # rolled back with it
+    assert run_jobs() == 0
     assert not settings.ENLIST_AUDIT_CHECKPOINT_FILE.exists()
     assert verify() == (0, "intact (1 entries, 0 checkpoints)\n")
 

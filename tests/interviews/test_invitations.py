@@ -43,6 +43,13 @@ FORBIDDEN = re.compile(r"legion|military|army|soldier|ukrain|war\b|volunteer", r
 class Inbox:
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], EmailMessage]] = []
+        self.refuse: set[str] = set()  # recipients this server answers 550 for
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.refuse:
+            return "550 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -142,12 +149,12 @@ def _book(mission, **kwargs):
 
 
 def test_invitations_carry_the_missions_local_time_across_daylight_saving(
-    inbox, new_york, panel, django_capture_on_commit_callbacks
+    inbox, new_york, panel, run_jobs
 ):
     attache, consul = panel
     first, second = _case(new_york, 1), _case(new_york, 2)
-    with django_capture_on_commit_callbacks(execute=True):
-        (outcome,) = _book(new_york)
+    (outcome,) = _book(new_york)
+    run_jobs()
     assert len(outcome.created) == 2
     interviews = {i.application_id: i for i in Interview.objects.all()}
     starts = sorted(i.start for i in interviews.values())
@@ -188,11 +195,11 @@ def test_invitations_carry_the_missions_local_time_across_daylight_saving(
 
 
 def test_the_link_confirms_and_a_new_slot_keeps_the_uid_with_a_higher_sequence(
-    inbox, client, new_york, panel, django_capture_on_commit_callbacks, caplog
+    inbox, client, new_york, panel, run_jobs, caplog
 ):
     application = _case(new_york, 1)
-    with django_capture_on_commit_callbacks(execute=True):
-        _book(new_york)
+    _book(new_york)
+    run_jobs()
     (invitation,) = inbox.to(application.email)
     link = _link(invitation)
     with caplog.at_level("INFO", logger="enlist.requests"):
@@ -205,12 +212,12 @@ def test_the_link_confirms_and_a_new_slot_keeps_the_uid_with_a_higher_sequence(
     assert not any(token in r.getMessage() for r in caplog.records)
 
     # Another slot, naming the first date as impossible.
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            link,
-            {"action": "reschedule", "from": [BEFORE_DST.isoformat()],
-             "to": [BEFORE_DST.isoformat()]},
-        )  # fmt: skip
+    response = client.post(
+        link,
+        {"action": "reschedule", "from": [BEFORE_DST.isoformat()],
+         "to": [BEFORE_DST.isoformat()]},
+    )  # fmt: skip
+    run_jobs()
     assert response.status_code == 302
     interview = Interview.objects.get(application=application)
     assert (interview.status, interview.sequence) == (InterviewStatus.RESCHEDULE, 1)
@@ -221,8 +228,8 @@ def test_the_link_confirms_and_a_new_slot_keeps_the_uid_with_a_higher_sequence(
     assert (str(_event(panel_cancel)["uid"]), int(_event(panel_cancel)["sequence"])) == (uid, 1)
     assert len(inbox.to(application.email)) == 1
 
-    with django_capture_on_commit_callbacks(execute=True):
-        (outcome,) = _book(new_york)
+    (outcome,) = _book(new_york)
+    run_jobs()
     assert (len(outcome.created), len(outcome.moved)) == (0, 1)
     interview.refresh_from_db()
     assert (interview.status, interview.ics_uid, interview.sequence) == ("booked", uid, 2)
@@ -237,23 +244,23 @@ def test_the_link_confirms_and_a_new_slot_keeps_the_uid_with_a_higher_sequence(
     interview.refresh_from_db()
     assert interview.status == InterviewStatus.CONFIRMED
     # A re-plan never moves a confirmed interview.
-    with django_capture_on_commit_callbacks(execute=True):
-        (outcome,) = _book(new_york, replan=True)
+    (outcome,) = _book(new_york, replan=True)
+    run_jobs()
     assert outcome.moved == [] and outcome.created == []
     assert Interview.objects.get(pk=interview.pk).start == interview.start
 
 
 def test_withdrawal_through_the_link_cancels_with_method_cancel(
-    inbox, client, new_york, panel, django_capture_on_commit_callbacks
+    inbox, client, new_york, panel, run_jobs
 ):
     application = _case(new_york, 1)
-    with django_capture_on_commit_callbacks(execute=True):
-        _book(new_york)
+    _book(new_york)
+    run_jobs()
     link = _link(inbox.to(application.email)[0])
     client.post(link, {"action": "withdraw"})  # not ticked: nothing happens
     assert Application.objects.get(pk=application.pk).stage == "interview"
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(link, {"action": "withdraw", "sure": "on"})
+    client.post(link, {"action": "withdraw", "sure": "on"})
+    run_jobs()
     assert Application.objects.get(pk=application.pk).stage == "withdrawn"
     change = StageChange.objects.filter(application=application).last()
     assert (change.actor_id, change.actor_role, change.to_stage) == (None, "applicant", "withdrawn")
@@ -267,28 +274,24 @@ def test_withdrawal_through_the_link_cancels_with_method_cancel(
     assert _ics(inbox.to(panel[0].email)[-1])["method"] == "CANCEL"
 
 
-def test_staff_putting_a_case_on_hold_cancels_its_interview(
-    inbox, new_york, panel, django_capture_on_commit_callbacks
-):
+def test_staff_putting_a_case_on_hold_cancels_its_interview(inbox, new_york, panel, run_jobs):
     from enlist.cases.services import application_transition
 
     attache, _consul = panel
     application = _case(new_york, 1)
-    with django_capture_on_commit_callbacks(execute=True):
-        _book(new_york)
-        application_transition(
-            application=application, to="on_hold", actor=attache, reason="Waiting for papers."
-        )
+    _book(new_york)
+    application_transition(
+        application=application, to="on_hold", actor=attache, reason="Waiting for papers."
+    )
+    run_jobs()
     assert Interview.objects.get(application=application).status == "cancelled"
     assert _ics(inbox.to(application.email)[-1])["method"] == "CANCEL"
 
 
-def test_invitation_in_the_applicants_language(
-    inbox, new_york, panel, django_capture_on_commit_callbacks
-):
+def test_invitation_in_the_applicants_language(inbox, new_york, panel, run_jobs):
     application = _case(new_york, 1, languages=["uk", "en"])
-    with django_capture_on_commit_callbacks(execute=True):
-        _book(new_york)
+    _book(new_york)
+    run_jobs()
     (message,) = inbox.to(application.email)
     assert message["Subject"] == "Ваш запис на прийом"
     page = Client().get(_link(message))
@@ -296,15 +299,17 @@ def test_invitation_in_the_applicants_language(
     assert 'lang="uk"' in page.content.decode()
 
 
-def test_reminder_is_sent_once(inbox, new_york, panel, django_capture_on_commit_callbacks):
+def test_reminder_is_sent_once(inbox, new_york, panel, run_jobs):
     application = _case(new_york, 1)
-    with django_capture_on_commit_callbacks(execute=True):
-        _book(new_york)
+    _book(new_york)
+    run_jobs()
     interview = Interview.objects.get(application=application)
     day_before = interview.start - datetime.timedelta(hours=20)
     assert interviews_remind(now=interview.start - datetime.timedelta(hours=30)) == 0
     assert interviews_remind(now=day_before) == 1
     assert interviews_remind(now=day_before + datetime.timedelta(hours=1)) == 0
+    assert run_jobs() == 1  # the worker sends the one reminder queued
+    assert run_jobs() == 0
     reminders = [m for m in inbox.to(application.email) if m["Subject"].startswith("Reminder")]
     assert len(reminders) == 1
     assert not FORBIDDEN.search(reminders[0].get_body(preferencelist=("plain",)).get_content())
@@ -364,9 +369,9 @@ def test_schedule_and_remind_commands(inbox, new_york, panel, capsys):
 
     due = int(interview.start - timezone.now() <= datetime.timedelta(hours=24))
     call_command("interviews", "remind")
-    assert capsys.readouterr().out.strip() == f"reminders sent: {due}"
+    assert capsys.readouterr().out.strip() == f"reminders queued: {due}"
     call_command("interviews", "remind")  # idempotent
-    assert capsys.readouterr().out.strip() == "reminders sent: 0"
+    assert capsys.readouterr().out.strip() == "reminders queued: 0"
     assert interview.start.astimezone(zoneinfo.ZoneInfo(NEW_YORK)).time() == datetime.time(9)
 
 
@@ -383,7 +388,7 @@ def test_a_case_already_interviewed_is_not_booked_again(new_york, panel):
 
 
 def test_an_interpreter_is_booked_and_invited_where_the_panel_shares_no_language(
-    inbox, new_york, panel, django_capture_on_commit_callbacks
+    inbox, new_york, panel, run_jobs
 ):
     from enlist.interviews.models import Interpreter
 
@@ -399,10 +404,57 @@ def test_an_interpreter_is_booked_and_invited_where_the_panel_shares_no_language
         end=datetime.time(12),
     )
     application = _case(new_york, 1, languages=["am"])
-    with django_capture_on_commit_callbacks(execute=True):
-        (outcome,) = _book(new_york)
+    (outcome,) = _book(new_york)
+    run_jobs()
     interview = Interview.objects.get(application=application)
     assert interview.interpreter_id == interpreter.pk
     assert interview.start == datetime.datetime(2027, 3, 15, 13, 0, tzinfo=datetime.UTC)
     (message,) = inbox.to("interp@mission.example")
     assert str(_event(message)["uid"]) == interview.ics_uid
+
+
+def test_an_invitation_job_that_runs_twice_sends_each_email_once(inbox, new_york, panel, run_jobs):
+    from enlist.jobs.models import Job
+
+    attache, _consul = panel
+    application = _case(new_york, 1)
+    _book(new_york)
+    assert inbox.messages == []  # queued by the booking, not sent by it
+    assert run_jobs() == 1
+    assert len(inbox.to(application.email)) == 1 and len(inbox.to(attache.email)) == 1
+    # The worker died after sending, before marking the job done: it runs again.
+    job = Job.objects.get(kind="mail.interview_invitation")
+    Job.objects.filter(pk=job.pk).update(status="pending")
+    assert run_jobs() == 1
+    # And the same event queued a second time (no dedupe key) changes nothing either.
+    from enlist.interviews.jobs import invitation
+
+    invitation(interview=job.payload["interview"], sequence=job.payload["sequence"])
+    assert len(inbox.to(application.email)) == 1
+    assert len(inbox.to(attache.email)) == 1
+    assert len(inbox.messages) == 2
+
+
+def test_a_refused_recipient_is_retried_without_mailing_the_others_again(
+    inbox, new_york, panel, run_jobs
+):
+    from django.utils import timezone
+
+    from enlist.jobs.models import Job
+
+    attache, consul = panel
+    application = _case(new_york, 1)
+    inbox.refuse = {attache.email, consul.email}
+    _book(new_york)
+    assert run_jobs() == 1
+    job = Job.objects.get(kind="mail.interview_invitation")
+    assert (job.status, job.attempts) == ("pending", 1)
+    assert job.last_error.startswith("smtplib.SMTPRecipientsRefused at ")
+    assert "@" not in job.last_error
+    assert len(inbox.to(application.email)) == 1 and inbox.to(attache.email) == []
+
+    inbox.refuse = set()
+    assert run_jobs(now=timezone.now() + datetime.timedelta(minutes=5)) == 1
+    assert Job.objects.get(pk=job.pk).status == "done"
+    assert len(inbox.to(application.email)) == 1  # not twice
+    assert len(inbox.to(attache.email)) == len(inbox.to(consul.email)) == 1

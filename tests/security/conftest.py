@@ -198,6 +198,9 @@ def _other_apps(world: World, oslo: Any) -> None:
     point = travel_seed(today=timezone.now().date())
     packet = packet_create(application=world.oslo_travel_case, actor=users["hq"])
     assert packet is not None, "no meeting point valid today"
+    from enlist.jobs.worker import Worker
+
+    Worker(name="world", schedule=False).run_burst()  # the packet's PDF and email
     _poison_object(MeetingPoint.objects.get(pk=point.pk), "name", "opening_hours")
     route = RouteAdvice.objects.order_by("pk").first()
     _poison_object(route)

@@ -25,12 +25,17 @@ def travel_case(mission, **overrides):
 
 
 @pytest.fixture
-def new_packet(meeting_point, vilnius, hq):
-    """new_packet(**application fields) -> NewPacket for a fresh case in travel."""
+def new_packet(meeting_point, vilnius, hq, run_jobs):
+    """new_packet(**application fields) -> NewPacket for a fresh case in travel, its PDF made
+    and its email sent by the worker (`jobs=False`: only queued)."""
 
-    def make(**overrides):
+    def make(*, jobs: bool = True, **overrides):
         application = travel_case(vilnius, **overrides)
-        return packet_create(application=application, actor=hq)
+        made = packet_create(application=application, actor=hq)
+        if jobs and made is not None:
+            run_jobs()
+            made.packet.refresh_from_db()
+        return made
 
     return make
 

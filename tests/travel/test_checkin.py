@@ -97,7 +97,7 @@ def test_revoked_code_is_refused(new_packet, reception, signed_in):
 
 
 def test_changing_the_meeting_point_and_regenerating_invalidates_the_old_code(
-    new_packet, meeting_point, hq, reception, signed_in
+    new_packet, meeting_point, hq, reception, signed_in, run_jobs
 ):
     made = new_packet()
     old_code = pdf_qr_codes(made.packet)[0]
@@ -116,6 +116,7 @@ def test_changing_the_meeting_point_and_regenerating_invalidates_the_old_code(
     )
     assert packets_regenerate(actor=hq) == 1
     assert packets_regenerate(actor=hq) == 0  # nothing outdated any more
+    assert run_jobs() == 2  # the new PDF and its email
     new = TravelPacket.objects.get(application=made.packet.application, invalidated_at=None)
     new_code = pdf_qr_codes(new)[0]
     assert new_code != old_code

@@ -127,11 +127,13 @@ def test_pdf_is_sealed_on_disk(new_packet, settings):
 
 
 def test_entering_travel_makes_a_packet_and_emails_a_neutral_link(
-    meeting_point, vilnius, consul_vilnius, django_capture_on_commit_callbacks
+    meeting_point, vilnius, consul_vilnius, run_jobs
 ):
     application = ApplicationFactory(mission=vilnius, stage="visa")
-    with django_capture_on_commit_callbacks(execute=True):
-        move_to_travel(application, consul=consul_vilnius)
+    move_to_travel(application, consul=consul_vilnius)
+    packet = TravelPacket.objects.get(application=application)
+    assert not packet.pdf and mail.outbox == []  # queued, not made or sent by the request
+    assert run_jobs() == 2  # the PDF, then the email it queues
     packet = TravelPacket.objects.get(application=application)
     assert packet.is_current and packet.meeting_point == meeting_point
     assert len(mail.outbox) == 1
@@ -181,20 +183,32 @@ def test_arrival_window_opens_after_two_days_and_lasts_two_weeks(new_packet):
     assert packet.token_expires_at.date() == today + datetime.timedelta(days=17)
 
 
-def test_a_failing_mail_server_leaves_the_packet_and_logs_no_address(
-    new_packet, django_capture_on_commit_callbacks, caplog, monkeypatch
+def test_a_failing_mail_server_leaves_the_packet_logs_no_address_and_retries(
+    new_packet, run_jobs, caplog, monkeypatch
 ):
-    from enlist.travel import services
+    from django.core.mail import EmailMessage
+
+    from enlist.jobs.models import Job
 
     def refuse(*args, **kwargs):
         raise OSError("550 mailbox o.kovalenko@example.org unavailable")
 
-    monkeypatch.setattr(services, "send_mail", refuse)
-    with django_capture_on_commit_callbacks(execute=True):
-        made = new_packet()
+    with monkeypatch.context() as patch:
+        patch.setattr(EmailMessage, "send", refuse)
+        with caplog.at_level("INFO", logger="enlist.jobs"):
+            made = new_packet(jobs=False)
+            assert run_jobs() == 2  # the PDF is made; its email fails
     assert TravelPacket.objects.filter(pk=made.packet.pk, invalidated_at=None).exists()
-    assert "email not sent (OSError)" in caplog.text
-    assert "@" not in caplog.text
+    job = Job.objects.get(kind="mail.travel_packet")
+    assert (job.status, job.attempts) == ("pending", 1)
+    assert job.last_error.startswith("OSError at ")
+    assert '"event": "job_retry"' in caplog.text
+    assert "@" not in caplog.text + job.last_error
+    assert mail.outbox == []
+    # The mail server is back: the retry, once its backoff has passed, sends it once.
+    assert run_jobs(now=timezone.now() + datetime.timedelta(minutes=5)) == 1
+    assert len(mail.outbox) == 1
+    assert Job.objects.get(pk=job.pk).status == "done"
 
 
 def test_deferred_packets_are_made_by_regenerating(meeting_point, vilnius, consul_vilnius, hq):

@@ -21,11 +21,9 @@ def _path(link: str) -> str:
     return re.sub(r"^https?://[^/]+", "", link)
 
 
-def test_the_link_in_the_email_opens_the_instructions_and_the_pdf(
-    new_packet, client, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        made = new_packet(languages=["uk"])
+def test_the_link_in_the_email_opens_the_instructions_and_the_pdf(new_packet, client, run_jobs):
+    made = new_packet(languages=["uk"])
+    run_jobs()
     link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
     page = client.get(_path(link))
     assert page.status_code == 200

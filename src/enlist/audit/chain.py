@@ -75,6 +75,7 @@ DETAIL_KEYS = frozenset(
         "draft",  # a mail draft's id
         "message",  # an inbound mail message's id (never its headers or text)
         "rejected",  # how many rows an import refused
+        "job",  # a background job's kind (mail.interview_invitation, retention.run, ...)
     }
 )
 _MAX_DEPTH = 3

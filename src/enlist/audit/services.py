@@ -147,9 +147,14 @@ def audit_record(
         with connection.cursor() as cursor:
             cursor.execute(_HEAD_MOVE, [entry.sequence, digest, AuditHead.ONE])
         if entry.sequence % settings.ENLIST_AUDIT_CHECKPOINT_EVERY == 0:
-            # After commit only: a checkpoint must never pin an entry that was rolled back.
-            transaction.on_commit(
-                functools.partial(_checkpoint_after_commit, entry.sequence, digest), robust=True
+            # A job in this transaction: a checkpoint never pins an entry that was rolled
+            # back, and one that committed is always pinned (audit/jobs.py).
+            from enlist.jobs.services import job_enqueue
+
+            job_enqueue(
+                kind="audit.checkpoint",
+                payload={"size": entry.sequence, "head": digest},
+                dedupe_key=f"audit.checkpoint:{entry.sequence}:{digest[:16]}",
             )
     return entry
 
@@ -249,13 +254,13 @@ def checkpoint_file() -> Path:
     return Path(settings.ENLIST_AUDIT_CHECKPOINT_FILE)
 
 
-def _checkpoint_after_commit(size: int, head: str) -> None:
-    try:
-        _checkpoint_write(size=size, head=head)
-    except Exception:
-        # The change is committed and its entry chained; only the pin is missing, and the
-        # next checkpoint covers this entry too. An operator must hear about it, though.
-        logger.exception("audit checkpoint for entry #%s could not be written", size)
+def audit_checkpoint_pin(*, size: int, head: str) -> bool:
+    """Append the checkpoint of entry #`size` (hash `head`) unless the file has it already:
+    the worker may run this job twice. True when it wrote one."""
+    if any(c.size == size and c.head == head for c in checkpoints_read()):
+        return False
+    _checkpoint_write(size=size, head=head)
+    return True
 
 
 def _checkpoint_write(*, size: int, head: str) -> Checkpoint:

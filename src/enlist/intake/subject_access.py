@@ -24,10 +24,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from enlist.audit.models import AuditAction
@@ -36,6 +36,9 @@ from enlist.cases.models import Application, LookupDigest
 from enlist.cases.reference import parse_reference
 from enlist.core.links import LinkInvalid, link_token, link_value, public_url
 from enlist.errors import EnlistError
+from enlist.jobs.mail import mail_send_once
+from enlist.jobs.services import job_enqueue
+from enlist.jobs.worker import current_job_id
 from enlist.vault.keyring import blind_indexer
 from enlist.vault.normalise import normalise_email, normalise_reference
 
@@ -103,23 +106,34 @@ def subject_access_request(*, reference: str, email: str, client: str) -> None:
             EMAILS_PER_APPLICATION_PER_DAY
         ):
             return  # the same answer; the links already sent still work
-        token = link_token(PURPOSE, {"a": str(application.pk)})
-        link = public_url(reverse("subject-access-download", args=[token]))
-        hours = settings.ENLIST_SUBJECT_ACCESS_HOURS
-        recipient = application.email
-        transaction.on_commit(
-            lambda: send_mail(
-                _("Your requested copy"),
-                _(
-                    "You asked for a copy of the information we hold about you.\n\n"
-                    "Download it here (the link works for %(hours)d hours):\n%(link)s\n\n"
-                    "If you did not ask for it, you can ignore this message."
-                )
-                % {"hours": hours, "link": link},
-                None,
-                [recipient],
-            )
+        # The worker sends it once this commits (intake/jobs.py), in the page's language.
+        job_enqueue(
+            kind="mail.subject_access",
+            payload={"application": str(application.pk), "language": translation.get_language()},
         )
+
+
+def subject_access_send(*, application_id: str, language: str | None) -> bool:
+    """Email the signed download link to the application's stored address (a job, sent once:
+    ``mail_send_once`` keyed by the job). False when there is nothing to send any more."""
+    application = Application.objects.select_related("data_key").filter(pk=application_id).first()
+    if application is None or application.is_erased or not application.email:
+        return False
+    token = link_token(PURPOSE, {"a": str(application.pk)})
+    link = public_url(reverse("subject-access-download", args=[token]))
+    hours = settings.ENLIST_SUBJECT_ACCESS_HOURS
+    with translation.override(language or settings.LANGUAGE_CODE):
+        message = EmailMessage(
+            _("Your requested copy"),
+            _(
+                "You asked for a copy of the information we hold about you.\n\n"
+                "Download it here (the link works for %(hours)d hours):\n%(link)s\n\n"
+                "If you did not ask for it, you can ignore this message."
+            )
+            % {"hours": hours, "link": link},
+            to=[application.email],
+        )
+    return mail_send_once(message, key=f"subject_access:{current_job_id()}")
 
 
 def subject_access_export(*, token: str) -> dict[str, Any]:

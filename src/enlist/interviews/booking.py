@@ -279,8 +279,8 @@ def mission_book(
     now: datetime.datetime,
 ) -> MissionOutcome:
     """Write a mission's schedule: new Interview rows, moved or re-booked rows (same UID,
-    SEQUENCE + 1), released rows waiting again; invitations after commit."""
-    from enlist.interviews.invitations import send_cancellation, send_invitation
+    SEQUENCE + 1), released rows waiting again; their emails queued in the same transaction."""
+    from enlist.interviews.invitations import mail_queue
 
     outcome = MissionOutcome(mission=prepared.mission.code, result=result)
     new_cases = {b.case_id for b in result.new}
@@ -295,7 +295,7 @@ def mission_book(
         interview.status = InterviewStatus.RESCHEDULE
         interview.sequence += 1
         interview.save(update_fields=["status", "sequence"])
-        transaction.on_commit(lambda pk=interview.pk: send_cancellation(pk), robust=True)
+        mail_queue("cancellation", interview)
         outcome.released.append(interview)
     for booking in result.new:
         current = prepared.interviews.get(booking.case_id)
@@ -323,7 +323,7 @@ def mission_book(
             _place(interview, booking)
             interview.save(force_insert=True)
             outcome.created.append(interview)
-        transaction.on_commit(lambda pk=interview.pk: send_invitation(pk), robust=True)
+        mail_queue("invitation", interview)
     for interview in outcome.created + outcome.moved:
         audit_record(
             actor=actor,

@@ -3,9 +3,11 @@
 Applicant email is discreet: the neutral sender of the settings, a neutral subject, and a body
 that holds only a signed, expiring link (``enlist.core.links``) to the appointment page; the
 attached calendar entry says "Appointment" and links to the same page. The panel's email
-links to the staff page of the case. Every function here is called after the booking's
-transaction commits (``transaction.on_commit``), so no email announces a booking that was
-rolled back; a failure to send is logged (without addresses) and does not undo the booking.
+links to the staff page of the case. The sending functions run in the worker
+(``interviews/jobs.py``): the booking's transaction queues a job, so no email announces a
+booking that was rolled back and none is lost once it commits; a failure to send is retried
+with backoff. Each message is sent once per interview version and recipient
+(``mail_send_once``): a job that runs twice sends nothing twice.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from django.utils.translation import gettext as _
 from enlist.core.links import link_token, public_url
 from enlist.interviews.ics import IcsEvent, ics_cancel, ics_request
 from enlist.interviews.models import Interview
+from enlist.jobs.mail import mail_send_once
 
 logger = logging.getLogger(__name__)
 
@@ -70,13 +73,10 @@ def _event(interview: Interview, *, summary: str, description: str, attendees: t
     )
 
 
-def _send(message: EmailMessage, what: str, interview: Interview) -> bool:
-    try:
-        message.send()
-    except Exception:  # email must never undo a booking; the operator sees the failure
-        logger.exception("could not send %s for interview %s", what, interview.pk)
-        return False
-    return True
+def _send(message: EmailMessage, what: str, interview: Interview, *, to: str) -> bool:
+    """Send once per (interview, version, what, recipient group); a failure raises, and the
+    job retries it."""
+    return mail_send_once(message, key=f"interview:{interview.pk}:{interview.sequence}:{what}:{to}")
 
 
 def _load(interview_pk) -> Interview | None:
@@ -167,36 +167,61 @@ def _zone(interview: Interview):
     return zoneinfo.ZoneInfo(interview.mission.timezone)
 
 
-def send_invitation(interview_pk) -> int:
-    """Email the applicant and both panel members the (new or updated) invitation."""
+def _current(interview_pk, sequence: int | None) -> Interview | None:
+    """The interview if it still is at the version the job was queued for (a later version
+    has its own job: the calendar entry keeps its UID and takes the higher SEQUENCE)."""
     interview = _load(interview_pk)
+    if interview is None or (sequence is not None and interview.sequence != sequence):
+        return None
+    return interview
+
+
+def send_invitation(interview_pk, *, sequence: int | None = None) -> int:
+    """Email the applicant and both panel members the (new or updated) invitation."""
+    interview = _current(interview_pk, sequence)
     if interview is None or not interview.holds_slot:
         return 0
     sent = 0
-    for message in (
-        _applicant_message(interview, kind="invite"),
-        _panel_message(interview, kind="invite"),
+    for to, message in (
+        ("applicant", _applicant_message(interview, kind="invite")),
+        ("panel", _panel_message(interview, kind="invite")),
     ):
-        if message is not None and _send(message, "invitation", interview):
+        if message is not None and _send(message, "invitation", interview, to=to):
             sent += 1
     return sent
 
 
-def send_cancellation(interview_pk, *, applicant: bool = True) -> int:
+def send_cancellation(interview_pk, *, applicant: bool = True, sequence: int | None = None) -> int:
     """METHOD:CANCEL to the applicant (unless `applicant` is False) and the panel."""
-    interview = _load(interview_pk)
+    interview = _current(interview_pk, sequence)
     if interview is None:
         return 0
     sent = 0
-    for message in (
-        _applicant_message(interview, kind="cancel") if applicant else None,
-        _panel_message(interview, kind="cancel"),
+    for to, message in (
+        ("applicant", _applicant_message(interview, kind="cancel") if applicant else None),
+        ("panel", _panel_message(interview, kind="cancel")),
     ):
-        if message is not None and _send(message, "cancellation", interview):
+        if message is not None and _send(message, "cancellation", interview, to=to):
             sent += 1
     return sent
 
 
-def send_reminder(interview: Interview) -> bool:
+def send_reminder(interview_pk, *, sequence: int | None = None) -> bool:
+    """The applicant's reminder, if the interview still holds that slot."""
+    interview = _current(interview_pk, sequence)
+    if interview is None or not interview.holds_slot:
+        return False
     message = _applicant_message(interview, kind="reminder")
-    return message is not None and _send(message, "reminder", interview)
+    return message is not None and _send(message, "reminder", interview, to="applicant")
+
+
+def mail_queue(what: str, interview: Interview, **extra: bool) -> None:
+    """Queue the `what` email (invitation, cancellation, reminder) of the interview as it
+    now stands, in the caller's transaction: sent by the worker once that commits."""
+    from enlist.jobs.services import job_enqueue
+
+    job_enqueue(
+        kind=f"mail.interview_{what}",
+        payload={"interview": str(interview.pk), "sequence": interview.sequence, **extra},
+        dedupe_key=f"mail.interview_{what}:{interview.pk}:{interview.sequence}",
+    )

@@ -232,7 +232,7 @@ def interview_no_show(
 
 
 def _cancel(interview: Interview, *, now: datetime.datetime) -> None:
-    from enlist.interviews.invitations import send_cancellation
+    from enlist.interviews.invitations import mail_queue
 
     had_slot = interview.status in SLOT_STATUSES
     interview.status = InterviewStatus.CANCELLED
@@ -240,7 +240,7 @@ def _cancel(interview: Interview, *, now: datetime.datetime) -> None:
     interview.sequence += 1
     interview.save(update_fields=["status", "cancelled_at", "sequence"])
     if had_slot:
-        transaction.on_commit(lambda pk=interview.pk: send_cancellation(pk), robust=True)
+        mail_queue("cancellation", interview)
 
 
 def interviews_cancel_on_stage_entry(
@@ -360,7 +360,7 @@ def interview_reschedule_request(
         return interview
     if interview.status not in SLOT_STATUSES:
         raise Conflict("This appointment can no longer be changed.")
-    from enlist.interviews.invitations import send_cancellation
+    from enlist.interviews.invitations import mail_queue
 
     applicant_unavailable_add(application=interview.application, ranges=unavailable)
     interview.status = InterviewStatus.RESCHEDULE
@@ -368,9 +368,7 @@ def interview_reschedule_request(
     interview.sequence += 1  # the panel's entry for the old slot is cancelled
     interview.save(update_fields=["status", "confirmed_at", "sequence"])
     _applicant_audit(interview, "interview_reschedule_request")
-    transaction.on_commit(
-        lambda pk=interview.pk: send_cancellation(pk, applicant=False), robust=True
-    )
+    mail_queue("cancellation", interview, applicant=False)
     return interview
 
 
@@ -509,10 +507,11 @@ REMINDER_BEFORE = datetime.timedelta(hours=24)
 
 
 def interviews_remind(*, now: datetime.datetime | None = None) -> int:
-    """Email every applicant whose interview (booked or confirmed) starts within 24 hours and
-    who was not yet reminded of this slot. Idempotent: each interview remembers when its
-    reminder went (a re-booking clears it); running twice sends nothing new."""
-    from enlist.interviews.invitations import send_reminder
+    """Queue a reminder for every applicant whose interview (booked or confirmed) starts
+    within 24 hours and who was not yet reminded of this slot; the worker sends it.
+    Idempotent: each interview remembers when its reminder was queued (a re-booking clears
+    it); running twice queues nothing new. Returns how many were queued."""
+    from enlist.interviews.invitations import mail_queue
 
     now = now or timezone.now()
     due = Interview.objects.filter(
@@ -525,15 +524,13 @@ def interviews_remind(*, now: datetime.datetime | None = None) -> int:
     for pk in list(due):
         with transaction.atomic():
             interview = (
-                Interview.objects.select_for_update(of=("self",))
-                .select_related("application", "mission", "venue", "attache", "consul")
+                Interview.objects.select_for_update()
                 .filter(pk=pk, reminder_sent_at__isnull=True, status__in=SLOT_STATUSES)
                 .first()
             )
             if interview is None:
                 continue  # another run took it, or it changed meanwhile
-            if not send_reminder(interview):
-                continue  # not sent: left for the next run
+            mail_queue("reminder", interview)
             interview.reminder_sent_at = now
             interview.save(update_fields=["reminder_sent_at"])
             sent += 1

@@ -154,7 +154,10 @@ class TravelPacket(models.Model):
     language = models.CharField(max_length=8)
     arrival_from = models.DateField()
     arrival_until = models.DateField()
-    pdf = EncryptedFileField(upload_to=_packet_path, max_length=200)
+    # Made by the worker (travel/jobs.py) from the check-in code, which is kept sealed with
+    # the volunteer's key like the PDF that shows it; empty until then.
+    pdf = EncryptedFileField(upload_to=_packet_path, max_length=200, blank=True)
+    code_sealed = EncryptedField(null=True)
     token_hash = models.CharField(max_length=64, unique=True)
     token_expires_at = models.DateTimeField()
     token_used_at = models.DateTimeField(null=True, blank=True)

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -36,6 +36,8 @@ from enlist.cases.services import application_transition
 from enlist.cases.workflow import Stage
 from enlist.core.links import link_token, link_value, public_url
 from enlist.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
+from enlist.jobs.mail import mail_send_once
+from enlist.jobs.services import job_enqueue
 from enlist.missions.models import Country
 from enlist.travel.codes import code_new, code_secret, secret_hash
 from enlist.travel.instructions import packet_language, packet_pdf
@@ -292,13 +294,10 @@ def _packet_create(
         created_at=now,
         created_by=actor,
     )
-    packet.pdf.save("packet.pdf", ContentFile(packet_pdf(packet, code=code)), save=False)
-    try:
-        packet.save()
-    except Exception:
-        packet.pdf.delete(save=False)
-        raise
-    transaction.on_commit(lambda: _packet_email(packet))
+    packet.code_sealed = code
+    packet.save()
+    # The worker makes the PDF once this commits, then emails the link (travel/jobs.py).
+    job_enqueue(kind="travel.packet_pdf", payload={"packet": str(packet.pk)})
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -453,8 +452,47 @@ def packet_link(packet: TravelPacket) -> str:
     return public_url(f"{reverse('travel-packet')}?t={link_token(LINK_PURPOSE, str(packet.pk))}")
 
 
-def _packet_email(packet: TravelPacket) -> None:
-    """The neutral email: no word of legion, military or destination; only the link."""
+def packet_pdf_make(*, packet_id: str) -> bool:
+    """Render a packet's PDF (a job: slow, so never in the move's request), store it sealed
+    with the volunteer's key, and queue the email. Idempotent: a packet that has its PDF, or
+    was replaced meanwhile, is left alone (a second render is thrown away). True if made."""
+    packet = (
+        TravelPacket.objects.select_related("application", "application__data_key")
+        .filter(pk=packet_id, invalidated_at__isnull=True)
+        .first()
+    )
+    if packet is None or packet.pdf or packet.application.is_erased:
+        return False
+    rendered = ContentFile(packet_pdf(packet, code=packet.code_sealed))
+    with transaction.atomic():
+        locked = (
+            TravelPacket.objects.select_for_update()
+            .filter(pk=packet_id, invalidated_at__isnull=True)
+            .first()
+        )
+        if locked is None or locked.pdf:
+            return False
+        locked.pdf.save("packet.pdf", rendered, save=False)
+        try:
+            locked.save(update_fields=["pdf"])
+        except Exception:
+            locked.pdf.delete(save=False)
+            raise
+        job_enqueue(kind="mail.travel_packet", payload={"packet": str(locked.pk)})
+    return True
+
+
+def packet_email_send(*, packet_id: str) -> bool:
+    """The neutral email: no word of legion, military or destination; only the link. Sent
+    once per packet (``mail_send_once``); a packet replaced or revoked before the worker got
+    to it is not announced (its link would not work). A failure raises: the job retries."""
+    packet = (
+        TravelPacket.objects.select_related("application", "application__data_key")
+        .filter(pk=packet_id, invalidated_at__isnull=True, link_revoked_at__isnull=True)
+        .first()
+    )
+    if packet is None or packet.application.is_erased or not packet.application.email:
+        return False
     with translation.override(packet.language):
         subject = gettext("Your appointment information")
         body = gettext(
@@ -462,12 +500,8 @@ def _packet_email(packet: TravelPacket) -> None:
             "personal link:\n\n%(link)s\n\nThe link works for %(days)s days. Please do not "
             "forward this message.\n"
         ) % {"link": packet_link(packet), "days": LINK_MAX_AGE.days}
-    try:
-        send_mail(subject, body, None, [packet.application.email])
-    except Exception as exc:
-        # After commit: the packet stands, HQ can regenerate it. Mail errors quote the
-        # recipient's address, so only the error's type and the packet's id are logged.
-        logger.error("travel packet %s: email not sent (%s)", packet.pk, type(exc).__name__)
+    message = EmailMessage(subject, body, to=[packet.application.email])
+    return mail_send_once(message, key=f"travel_packet:{packet.pk}")
 
 
 class LinkClosed(Conflict):

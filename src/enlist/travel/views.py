@@ -299,6 +299,8 @@ def packet_pdf_download(request: HttpRequest) -> HttpResponse:
         packet = packet_open(token=token, what="travel_packet_pdf")
     except (LinkInvalid, EnlistError) as exc:
         return _link_refused(request, exc)
+    if not packet.pdf:  # the worker has not made it yet (the email follows the PDF)
+        raise Http404
     response = FileResponse(
         packet.pdf.open("rb"),
         content_type="application/pdf",

@@ -1,11 +1,19 @@
-"""`enlist demo`: build the demo database once, print where it is and how to log in, serve it."""
+"""`enlist demo`: build the demo database once, print where it is and how to log in, serve it
+(with a worker beside the server)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -29,7 +37,8 @@ from enlist.demo.plan import DEFAULT_SEED
 class Command(BaseCommand):
     help = (
         "Create a demo database (missions, staff of every role, thousands of applications "
-        "across all stages) unless it exists, print the URL and the demo logins, then serve it."
+        "across all stages) unless it exists, print the URL and the demo logins, then serve it "
+        "with a background worker (`enlist worker`) beside the server."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -144,8 +153,41 @@ class Command(BaseCommand):
             "code signs in once)."
         )
         if not no_serve:
+            self.stdout.write(
+                "A worker runs beside the server (`enlist worker`): the demo's email goes to "
+                f"{_mail_destination()}."
+            )
             self.stdout.flush()
-            call_command("serve", host=host, port=port)
+            with _worker_beside():
+                call_command("serve", host=host, port=port)
+
+
+def _mail_destination() -> str:
+    if settings.EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+        return f"the SMTP server {settings.EMAIL_HOST}"
+    return str(getattr(settings, "EMAIL_FILE_PATH", "the configured mail backend"))
+
+
+@contextlib.contextmanager
+def _worker_beside() -> Iterator[subprocess.Popen]:
+    """`enlist worker` in a child process for as long as the server runs: the demo's
+    invitations, packets and reminders flow as they would in production. Stopped with
+    SIGTERM (it finishes the job in hand) when the server stops."""
+    worker = subprocess.Popen(  # noqa: S603  (our own module, fixed arguments)
+        [sys.executable, "-m", "enlist.cli", "worker"], env=os.environ.copy()
+    )
+    # SIGTERM to the demo stops the server through `finally` (Ctrl-C reaches both anyway).
+    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        yield worker
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait(timeout=10)
 
 
 def _migrate_if_needed() -> None:

@@ -19,10 +19,12 @@ from enlist.interviews.services import interviews_remind
 class Command(BaseCommand):
     help = (
         "Interviews: `schedule` books waiting cases (stage interview, no slot) onto panel "
-        "slots with the CP-SAT-backed scheduler, mission by mission, and emails the "
-        "invitations; `--dry-run` only prints what it would book and why cases stay "
-        "unbooked; confirmed interviews never move, unconfirmed ones only with `--replan`. "
-        "`remind` emails applicants whose interview starts within 24 hours (once each)."
+        "slots with the CP-SAT-backed scheduler, mission by mission, and queues the "
+        "invitations (sent by `enlist worker`); `--dry-run` only prints what it would book "
+        "and why cases stay unbooked; confirmed interviews never move, unconfirmed ones "
+        "only with `--replan`. "
+        "`remind` queues a reminder for applicants whose interview starts within 24 hours (once "
+        "each); the worker also runs it hourly."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,12 +42,12 @@ class Command(BaseCommand):
         schedule.add_argument(
             "--time-limit", type=float, default=10.0, help="Seconds per mission for the solver."
         )
-        sub.add_parser("remind", help="Send the 24-hour reminders not yet sent.")
+        sub.add_parser("remind", help="Queue the 24-hour reminders not yet queued.")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "remind":
-            sent = interviews_remind()
-            self.stdout.write(f"reminders sent: {sent}")
+            queued = interviews_remind()
+            self.stdout.write(f"reminders queued: {queued}")
             return
         missions = missions_to_schedule(options.get("mission"))
         if not missions:

@@ -1,0 +1,82 @@
+"""The dead-letter page: jobs that failed every attempt, for administrators only.
+
+It lists kind, attempts, when and the last error (an exception's type and place, never a
+personal value: payloads are ids only). Retry gives a job a new round of attempts; discard
+deletes it. Opening the list and both actions are recorded in the audit trail. Other staff
+(even with Django's staff flag) do not see it: the admin answers 403 / hides the model.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+
+from enlist.audit.models import AuditAction
+from enlist.audit.services import audit_record
+from enlist.jobs.models import DeadJob, Job, JobStatus
+from enlist.jobs.services import job_discard, job_retry
+
+
+def _is_admin(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(user.is_authenticated and user.is_active and getattr(user, "role", "") == "admin")
+
+
+@admin.register(DeadJob)
+class DeadJobAdmin(admin.ModelAdmin):
+    list_display = ["id", "kind", "attempts", "max_attempts", "created_at", "finished_at",
+                    "last_error"]  # fmt: skip
+    list_filter = ["kind"]
+    ordering = ["-finished_at", "-id"]
+    actions = ["retry", "discard"]
+    list_display_links = None
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Job]:
+        return super().get_queryset(request).filter(status=JobStatus.DEAD)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _is_admin(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return _is_admin(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return _is_admin(request) and obj is None  # actions on the list; no edit form
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        if request.method == "GET" and _is_admin(request):
+            audit_record(
+                actor=request.user,
+                action=AuditAction.VIEW_LIST,
+                target=("job", "dead"),
+                detail={"via": "admin", "count": self.get_queryset(request).count()},
+            )
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description="Retry the selected jobs")
+    def retry(self, request: HttpRequest, queryset: QuerySet[Job]) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        for pk in ids:
+            job_retry(job_id=pk, actor=request.user)
+        self.message_user(request, f"Queued again: {len(ids)}.", messages.INFO)
+
+    @admin.action(description="Discard the selected jobs (their work will not be done)")
+    def discard(self, request: HttpRequest, queryset: QuerySet[Job]) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        for pk in ids:
+            job_discard(job_id=pk, actor=request.user)
+        self.message_user(request, f"Discarded: {len(ids)}.", messages.INFO)

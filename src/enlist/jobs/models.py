@@ -1,0 +1,81 @@
+"""The queue's tables: `Job` (one unit of background work) and `SentMark` (what a handler
+already did, for handlers whose effect cannot be rolled back, such as an email).
+
+Neither holds anything personal: a job's payload is ids only (checked by
+``services.job_enqueue``), its error is an exception's type and where it was raised.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class JobStatus(models.TextChoices):
+    PENDING = "pending", "pending"
+    RUNNING = "running", "running"
+    DONE = "done", "done"
+    DEAD = "dead", "dead"
+
+
+class Job(models.Model):
+    """A unit of background work of one `kind`, run by `enlist worker`.
+
+    pending → running (leased to one worker until `leased_until`) → done, or back to pending
+    with a later `run_after` (retry with exponential backoff), or dead after `max_attempts`.
+    A running job whose lease ran out (its worker died) is claimed again.
+    """
+
+    kind = models.CharField(max_length=100)
+    payload = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
+    run_after = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    max_attempts = models.PositiveIntegerField()
+    # Set only while running: the worker that holds it and until when; a claim token so a
+    # worker whose lease ran out cannot mark a job another worker now holds.
+    leased_until = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True, default="")
+    worker = models.CharField(max_length=100, blank=True, default="")
+    # At most one job per key, ever (periodic slots, "once per event" jobs).
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    last_error = models.CharField(max_length=300, blank=True, default="")
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The worker's claim: the oldest due pending job (and expired leases).
+            models.Index(
+                fields=["run_after"],
+                name="job_due_idx",
+                condition=Q(status__in=["pending", "running"]),
+            ),
+            # The dead-letter page and the purge of finished jobs.
+            models.Index(fields=["status", "finished_at"], name="job_status_finished_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+
+class DeadJob(Job):
+    """The admin's view of the jobs that failed every attempt (the dead-letter page)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "failed job"
+        verbose_name_plural = "failed jobs (dead letters)"
+
+
+class SentMark(models.Model):
+    """An effect that happened once and must not happen again (an email to one recipient
+    for one event). `sent_at` null: a worker is sending now (since `started_at`)."""
+
+    key = models.CharField(max_length=200, unique=True)
+    started_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    job = models.BigIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.key
