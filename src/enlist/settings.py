@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "enlist.core.middleware.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # before anything reads a form: a query string or form that is not UTF-8 is a 400
+    "enlist.core.middleware.InvalidEncodingMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
