@@ -4,9 +4,10 @@ Every error body has the same shape, ``{"errors": [{"field": ..., "message": ...
 
 Every body is read by ``core/json_body.py`` (413, 415, 400 naming ``body``). The answers that
 layers in front of an endpoint give are documented here, once, for every operation they can
-reach (``EnlistAPI.get_openapi_schema``): 400, 413 and 415 where there is a body, 401 where a
-token is required, 422 where there is a parameter or a body to validate. An endpoint
-declares only the answers of its own logic (403, 404, 409, 428, ...).
+reach (``EnlistAPI.get_openapi_schema``): 400, 413 and 415 where there is a body, 400 for a
+query string that is not UTF-8 everywhere (``core/middleware.py``), 401 where a token is
+required, 422 where there is a parameter or a body to validate. An endpoint declares only the
+answers of its own logic (403, 404, 409, 428, ...).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ _BODY_ANSWERS = {
     "413": "The body is larger than 64 KiB.",
     "415": "The Content-Type is not application/json.",
 }
+_QUERY_ANSWER = "The query string is not UTF-8 (field `query`)."
 _AUTH_ANSWER = "No valid staff token (field `Authorization`)."
 _VALIDATION_ANSWER = "A parameter or a field of the body is invalid (each one named)."
 
@@ -57,6 +59,7 @@ def _document_common_answers(operation: dict[str, Any]) -> None:
     if "requestBody" in operation:
         for status, description in _BODY_ANSWERS.items():
             add(status, description)
+    add("400", _QUERY_ANSWER)  # any operation: the middleware refuses it before routing
     if operation.get("security"):
         add("401", _AUTH_ANSWER)
     if "requestBody" in operation or operation.get("parameters"):
