@@ -24,6 +24,7 @@ from enlist.cases.selectors import (
     application_search,
 )
 from enlist.cases.services import application_transition
+from enlist.cases.workflow import Stage
 from enlist.core.bounds import PAGE_MAX
 from enlist.errors import FieldError, InvalidInput
 from enlist.matching.schemas import CaseMatchingOut
@@ -114,9 +115,10 @@ class CaseDetailOut(CaseSummaryOut):
 
 
 class ListQuery(Schema):
-    stage: str | None = None
-    mission: str | None = None
-    nationality: str | None = None
+    # An empty value is refused like any other value outside the schema (422 naming it).
+    stage: Stage | None = None
+    mission: str | None = Field(default=None, pattern=r"^[-a-zA-Z0-9_]{1,40}$")
+    nationality: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$")
     waiting_days: int | None = Field(default=None, ge=0, le=WAITING_DAYS_MAX)
     page: int = Field(default=1, ge=1, le=PAGE_MAX)
 
@@ -156,7 +158,7 @@ def _page(request: HttpRequest, queryset: QuerySet[Application], page: int) -> d
 )
 def list_applications(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
     filters = CaseFilters(
-        stage=query.stage,
+        stage=query.stage.value if query.stage else None,
         mission=query.mission,
         nationality=query.nationality,
         waiting_days=query.waiting_days,
