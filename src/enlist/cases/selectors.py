@@ -36,7 +36,7 @@ def application_list(*, user: StaffUser, filters: CaseFilters) -> QuerySet[Appli
     """The user's cases matching the filters, oldest waiting first within a stage."""
     errors = []
     queryset = applications_in_scope(user=user)
-    if filters.stage:
+    if filters.stage is not None:
         if filters.stage not in {s.value for s in Stage}:
             errors.append(FieldError("stage", "Unknown stage."))
         queryset = queryset.filter(stage=filters.stage)
