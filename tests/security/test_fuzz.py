@@ -25,6 +25,8 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -63,6 +65,17 @@ _REAL = {
     "code": lambda w: "NO",
 }
 _turn = itertools.count()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _connection_kept_open():
+    """As Django's test client does: a request must not close the database connection that
+    holds the test's transaction (the WSGI handler would, on PostgreSQL, at request end)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(scope="module")
