@@ -1,18 +1,27 @@
 """The JSON API at /api/v1/: one NinjaAPI, its routers, and one mapping of errors to bodies.
 
 Every error body has the same shape, ``{"errors": [{"field": ..., "message": ...}]}``.
+
+Every body is read by ``core/json_body.py`` (413, 415, 400 naming ``body``). The answers that
+layers in front of an endpoint give are documented here, once, for every operation they can
+reach (``EnlistAPI.get_openapi_schema``): 400, 413 and 415 where there is a body, 400 for a
+query string that is not UTF-8 everywhere (``core/middleware.py``), 401 where a token is
+required, 422 where there is a parameter or a body to validate. An endpoint declares only the
+answers of its own logic (403, 404, 409, 428, ...).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from enlist.errors import EnlistError, FieldError
+from enlist.core.json_body import BoundedJSONParser
+from enlist.errors import EnlistError, FieldError, MalformedBody, PayloadTooLarge
 
 
 class ErrorItem(Schema):
@@ -24,8 +33,42 @@ class ErrorsOut(Schema):
     errors: list[ErrorItem]
 
 
+_REF = "#/components/schemas/{model}"
+_ERRORS_REF = {"$ref": "#/components/schemas/ErrorsOut"}
+# What the layers in front of every endpoint answer, and when (see the module docstring).
+_BODY_ANSWERS = {
+    "400": "The body does not parse: not JSON in UTF-8, or nested too deep (field `body`).",
+    "413": "The body is larger than 64 KiB.",
+    "415": "The Content-Type is not application/json.",
+}
+_QUERY_ANSWER = "The query string is not UTF-8 (field `query`)."
+_AUTH_ANSWER = "No valid staff token (field `Authorization`)."
+_VALIDATION_ANSWER = "A parameter or a field of the body is invalid (each one named)."
+
+
+def _error_response(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ERRORS_REF}}}
+
+
+def _document_common_answers(operation: dict[str, Any]) -> None:
+    responses = operation.setdefault("responses", {})
+
+    def add(status: str, description: str) -> None:
+        responses.setdefault(status, _error_response(description))
+
+    if "requestBody" in operation:
+        for status, description in _BODY_ANSWERS.items():
+            add(status, description)
+    add("400", _QUERY_ANSWER)  # any operation: the middleware refuses it before routing
+    if operation.get("security"):
+        add("401", _AUTH_ANSWER)
+    if "requestBody" in operation or operation.get("parameters"):
+        add("422", _VALIDATION_ANSWER)
+
+
 class EnlistAPI(NinjaAPI):
-    """Adds schemas that endpoints document by hand (bodies they parse themselves)."""
+    """Adds schemas that endpoints document by hand (bodies they parse themselves) and the
+    answers every operation can get from the layers in front of it."""
 
     extra_schemas: dict[str, Any] = {}
 
@@ -33,6 +76,11 @@ class EnlistAPI(NinjaAPI):
         schema = super().get_openapi_schema(*args, **kwargs)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components.update(self.extra_schemas)
+        components.setdefault("ErrorsOut", ErrorsOut.model_json_schema(ref_template=_REF))
+        components.setdefault("ErrorItem", ErrorItem.model_json_schema(ref_template=_REF))
+        for methods in schema.get("paths", {}).values():
+            for operation in methods.values():
+                _document_common_answers(operation)
         return schema
 
 
@@ -45,6 +93,7 @@ api = EnlistAPI(
         'Every error is `{"errors": [{"field": ..., "message": ...}]}`.'
     ),
     urls_namespace="api-v1",
+    parser=BoundedJSONParser(),
 )
 
 
@@ -62,12 +111,24 @@ def _enlist_error(request: HttpRequest, exc: EnlistError) -> HttpResponse:
 def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = []
     for error in exc.errors:
-        loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
+        loc = [part for part in error.get("loc", ()) if part not in ("body", "query", "path")]
         if loc and loc[0] == "payload":
             loc = loc[1:]
         message = str(error.get("msg", "Invalid value."))
-        errors.append(FieldError(".".join(loc) or "body", message.rstrip(".") + "."))
+        errors.append(FieldError(_field_name(loc), message.rstrip(".") + "."))
     return error_response(request, errors, 422)
+
+
+def _field_name(loc: list[Any]) -> str:
+    """``["ids", 0]`` → ``ids[0]``, ``["experience", "unit"]`` → ``experience.unit`` (as the
+    intake contract names fields)."""
+    name = ""
+    for part in loc:
+        if isinstance(part, int):
+            name += f"[{part}]"
+        else:
+            name += f".{part}" if name else str(part)
+    return name or "body"
 
 
 @api.exception_handler(AuthenticationError)
@@ -83,6 +144,13 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    cause = exc.__cause__
+    if isinstance(cause, EnlistError):  # ninja wraps what the body parser raises
+        return _enlist_error(request, cause)
+    if isinstance(cause, RequestDataTooBig):  # over DATA_UPLOAD_MAX_MEMORY_SIZE
+        return _enlist_error(request, PayloadTooLarge("The body is too large."))
+    if isinstance(cause, UnicodeDecodeError | ValueError):
+        return _enlist_error(request, MalformedBody("The body is not valid JSON in UTF-8."))
     return error_response(request, [FieldError(None, str(exc))], exc.status_code)
 
 

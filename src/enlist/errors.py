@@ -1,6 +1,7 @@
 """The domain errors of Enlist, and the HTTP status each one maps to.
 
     EnlistError
+    ├── MalformedBody (400)         a body that does not parse (broken JSON, too deep, not UTF-8)
     ├── InvalidInput (422)          one or more fields are wrong; carries [FieldError]
     ├── NotFound (404)              does not exist, or is outside the caller's scope
     ├── NotPermitted (403)          the role may not do this
@@ -42,6 +43,15 @@ class EnlistError(Exception):
     def messages(self) -> str:
         """The messages alone, for a page that shows them next to the form they concern."""
         return " ".join(error.message for error in self.errors)
+
+
+class MalformedBody(EnlistError):
+    """The request body cannot be read at all: nothing in it was looked at."""
+
+    status = 400
+
+    def __init__(self, message: str, *, field: str | None = "body") -> None:
+        super().__init__(message, field=field)
 
 
 class InvalidInput(EnlistError):
@@ -99,6 +109,12 @@ class IdempotencyKeyReused(Conflict):
 class PayloadTooLarge(EnlistError):
     status = 413
 
+    def __init__(self, message: str, *, field: str | None = "body") -> None:
+        super().__init__(message, field=field)
+
 
 class UnsupportedMediaType(EnlistError):
     status = 415
+
+    def __init__(self, message: str, *, field: str | None = "Content-Type") -> None:
+        super().__init__(message, field=field)

@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "enlist.core.middleware.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # before anything reads a form: a query string or form that is not UTF-8 is a 400
+    "enlist.core.middleware.InvalidEncodingMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -173,8 +175,10 @@ STORAGES = {
 MEDIA_ROOT = DATA_DIR / "uploads"
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
-# The public intake contract: bodies over 64 KiB are refused with 413 before parsing.
-ENLIST_INTAKE_MAX_BODY = 64 * 1024
+# Every JSON body (public intake and staff API, core/json_body.py): over 64 KiB refused with
+# 413 before parsing; nested deeper than ENLIST_JSON_MAX_DEPTH arrays/objects, 400.
+ENLIST_JSON_MAX_BODY = 64 * 1024
+ENLIST_JSON_MAX_DEPTH = 32
 ENLIST_DOCUMENT_MAX_BYTES = env_int("ENLIST_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = ENLIST_DOCUMENT_MAX_BYTES + 1024

@@ -494,9 +494,9 @@ def test_upload_of_an_unsupported_type_is_refused_and_nothing_is_stored(
         follow=True,
     )
 
-    assert '<li class="error">Upload a PDF, JPEG, PNG, HEIC or WebP file.</li>' in (
-        response.content.decode()
-    )
+    assert (
+        '<li class="error">The file&#x27;s content is not a PDF, JPEG, PNG, HEIC or WebP file.</li>'
+    ) in (response.content.decode())
     assert Document.objects.count() == 0
     assert not any(p.is_file() for p in settings.MEDIA_ROOT.rglob("*"))
 

@@ -10,7 +10,6 @@ import pytest
 from enlist.errors import InvalidInput
 from enlist.intake.schemas import (
     IntakeContext,
-    is_json,
     parse_application_data,
     parse_application_json,
 )
@@ -194,21 +193,3 @@ def test_validation_without_context_skips_reference_checks():
     application = ApplicationIn.model_validate_json(body)
     assert application.nationality == "FR"
     assert application.mission == "anywhere"
-
-
-@pytest.mark.parametrize(
-    ("body", "expected"),
-    [
-        (b"{}", True),
-        (b"[]", True),
-        (b"null", True),
-        (b'{"a": "\xd0\x96"}', True),
-        (b"not json", False),
-        (b"", False),
-        (b"{'a': 1}", False),
-        ('{"a": 1}'.encode("utf-16"), False),
-        (b"\xff\xfe", False),
-    ],
-)
-def test_is_json(body, expected):
-    assert is_json(body) is expected

@@ -151,11 +151,14 @@ def test_batch_confirms_every_waiting_volunteer_within_capacity(vilnius, hq):
     Unit.objects.exclude(code="pahonia").update(is_active=False)
     Unit.objects.filter(code="pahonia").update(capacity=3)
     cases = [ApplicationFactory(mission=vilnius, stage="arrived", **BELARUSIAN) for _ in range(5)]
-    done = units_assign_suggested(actor=hq)
+    suggested = [c for c in cases if suggestion_for(c).unit is not None]
+    assert len(suggested) == 3  # the greedy never suggests past capacity
+    done = units_assign_suggested(actor=hq, application_ids=[c.pk for c in suggested])
     assert len(done) == 3
     assert UnitAssignment.objects.filter(unit__code="pahonia", is_current=True).count() == 3
     assert sum(current_unit(c) is None for c in cases) == 2
-    assert units_assign_suggested(actor=hq) == []
+    with pytest.raises(InvalidInput):  # the two left have no suggestion: no free place
+        units_assign_suggested(actor=hq, application_ids=[c.pk for c in cases[:1]])
 
 
 # --- pages -----------------------------------------------------------------------------------
@@ -169,7 +172,7 @@ def test_hq_page_lists_arrived_volunteers_with_suggestions(client, hq, arrived_b
     response = client.post(f"/staff/cases/{arrived_by.pk}/unit/", {"unit": "pahonia"})
     assert response.status_code == 302
     assert current_unit(arrived_by) == "pahonia"
-    client.post("/staff/units/confirm-all/")
+    client.post("/staff/units/confirm-all/", {"ids": [str(arrived_ca.pk)]})
     assert current_unit(arrived_ca) == "canadian-ukrainian-brigade"
     assert "Every arrived volunteer has a unit." in client.get("/staff/units/").content.decode()
 
@@ -242,7 +245,8 @@ def test_api_suggestions_assign_and_history(api_as, hq, arrived_by, arrived_ca):
     assert [(h["unit"], h["overridden"], h["reason"]) for h in body["history"]] == [
         ("georgian-legion", True, "Asked.")
     ]
-    confirmed = api.post("/unit-suggestions/confirm", {}).json()["assigned"]
+    confirmed = api.post("/unit-suggestions/confirm", {"ids": [str(arrived_ca.pk)]})
+    confirmed = confirmed.json()["assigned"]
     assert [(a["unit"], a["overridden"]) for a in confirmed] == [
         ("canadian-ukrainian-brigade", False)
     ]

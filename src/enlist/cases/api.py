@@ -17,8 +17,15 @@ from enlist.audit.services import audit_case_view, audit_cases_shown
 from enlist.cases.access import access_application, application_to_read
 from enlist.cases.models import Application
 from enlist.cases.presentation import case_detail, case_summary
-from enlist.cases.selectors import CaseFilters, application_list, application_search
+from enlist.cases.selectors import (
+    WAITING_DAYS_MAX,
+    CaseFilters,
+    application_list,
+    application_search,
+)
 from enlist.cases.services import application_transition
+from enlist.cases.workflow import Stage
+from enlist.core.bounds import PAGE_MAX
 from enlist.errors import FieldError, InvalidInput
 from enlist.matching.schemas import CaseMatchingOut
 
@@ -108,16 +115,17 @@ class CaseDetailOut(CaseSummaryOut):
 
 
 class ListQuery(Schema):
-    stage: str | None = None
-    mission: str | None = None
-    nationality: str | None = None
-    waiting_days: int | None = Field(default=None, ge=0)
-    page: int = Field(default=1, ge=1)
+    # An empty value is refused like any other value outside the schema (422 naming it).
+    stage: Stage | None = None
+    mission: str | None = Field(default=None, pattern=r"^[-a-zA-Z0-9_]{1,40}$")
+    nationality: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$")
+    waiting_days: int | None = Field(default=None, ge=0, le=WAITING_DAYS_MAX)
+    page: int = Field(default=1, ge=1, le=PAGE_MAX)
 
 
 class SearchIn(Schema):
     q: str = Field(min_length=1, max_length=200)
-    page: int = Field(default=1, ge=1)
+    page: int = Field(default=1, ge=1, le=PAGE_MAX)
 
 
 class TransitionIn(Schema):
@@ -150,7 +158,7 @@ def _page(request: HttpRequest, queryset: QuerySet[Application], page: int) -> d
 )
 def list_applications(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
     filters = CaseFilters(
-        stage=query.stage,
+        stage=query.stage.value if query.stage else None,
         mission=query.mission,
         nationality=query.nationality,
         waiting_days=query.waiting_days,

@@ -28,11 +28,15 @@ class CaseFilters:
     waiting_days: int | None = None  # at least this many days in the current stage
 
 
+# "waiting at least N days": up to a century (a larger N overflows the date arithmetic)
+WAITING_DAYS_MAX = 36_500
+
+
 def application_list(*, user: StaffUser, filters: CaseFilters) -> QuerySet[Application]:
     """The user's cases matching the filters, oldest waiting first within a stage."""
     errors = []
     queryset = applications_in_scope(user=user)
-    if filters.stage:
+    if filters.stage is not None:
         if filters.stage not in {s.value for s in Stage}:
             errors.append(FieldError("stage", "Unknown stage."))
         queryset = queryset.filter(stage=filters.stage)
@@ -41,10 +45,13 @@ def application_list(*, user: StaffUser, filters: CaseFilters) -> QuerySet[Appli
     if filters.nationality:
         queryset = queryset.filter(nationality_id=filters.nationality.upper())
     if filters.waiting_days is not None:
-        if filters.waiting_days < 0:
-            errors.append(FieldError("waiting_days", "Must be zero or more."))
-        cutoff = timezone.now() - timedelta(days=filters.waiting_days)
-        queryset = queryset.filter(stage_changed_at__lte=cutoff)
+        if not 0 <= filters.waiting_days <= WAITING_DAYS_MAX:
+            errors.append(
+                FieldError("waiting_days", f"Enter a number from 0 to {WAITING_DAYS_MAX}.")
+            )
+        else:
+            cutoff = timezone.now() - timedelta(days=filters.waiting_days)
+            queryset = queryset.filter(stage_changed_at__lte=cutoff)
     if errors:
         raise InvalidInput(errors)
     return queryset.select_related("mission", "nationality").order_by("-submitted_at", "pk")

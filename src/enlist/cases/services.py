@@ -6,8 +6,6 @@ and the demo; each runs in a transaction so nothing half-written is left behind.
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -17,6 +15,7 @@ from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import DOCUMENT_ROLES
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
+from enlist.cases.documents import SIGNATURE_BYTES, document_type
 from enlist.cases.hooks import gather_facts, stage_entered
 from enlist.cases.identifiers import application_terms
 from enlist.cases.models import (
@@ -30,8 +29,6 @@ from enlist.cases.models import (
 from enlist.cases.workflow import Stage, check_transition
 from enlist.errors import FieldError, InvalidInput, NotPermitted
 from enlist.vault.keyring import blind_indexer
-
-ALLOWED_DOCUMENT_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/heic", "image/webp"}
 
 
 def application_digests(application: Application) -> list[bytes]:
@@ -129,14 +126,22 @@ def document_add(
     errors = []
     if kind not in DocumentKind.values:
         errors.append(FieldError("kind", f"Choose one of: {', '.join(DocumentKind.values)}."))
-    content_type = upload.content_type or mimetypes.guess_type(upload.name or "")[0] or ""
-    if content_type not in ALLOWED_DOCUMENT_TYPES:
-        errors.append(FieldError("file", "Upload a PDF, JPEG, PNG, HEIC or WebP file."))
+    content_type = None
     if upload.size is None or upload.size == 0:
         errors.append(FieldError("file", "The file is empty."))
     elif upload.size > settings.ENLIST_DOCUMENT_MAX_BYTES:
         limit_mb = settings.ENLIST_DOCUMENT_MAX_BYTES // (1024 * 1024)
         errors.append(FieldError("file", f"The file is larger than {limit_mb} MB."))
+    else:
+        # by its content, not the declared type or the name (cases/documents.py)
+        upload.seek(0)
+        sniffed = document_type(
+            upload.read(SIGNATURE_BYTES), declared=upload.content_type, name=upload.name
+        )
+        upload.seek(0)
+        content_type = sniffed.content_type
+        if sniffed.problem is not None:
+            errors.append(FieldError("file", sniffed.problem))
     if errors:
         raise InvalidInput(errors)
     document = Document(

@@ -38,10 +38,16 @@ from enlist.cases.models import Channel, DocumentKind, Verification
 from enlist.cases.need_to_know import REASON_MAX_LENGTH
 from enlist.cases.page_access import blocked_response, case_page_refusal
 from enlist.cases.presentation import case_detail, case_summary, reads_full_case, sees_full_case
-from enlist.cases.selectors import CaseFilters, application_list, application_search
+from enlist.cases.selectors import (
+    WAITING_DAYS_MAX,
+    CaseFilters,
+    application_list,
+    application_search,
+)
 from enlist.cases.services import application_transition, document_add, document_verify
 from enlist.cases.templatetags.cases_extras import stage_label
 from enlist.cases.workflow import Stage
+from enlist.core.bounds import int_from_text
 from enlist.errors import EnlistError, InvalidInput, NotFound, NotPermitted, StepUpRequired
 from enlist.intake.checks import contact_check
 from enlist.intake.forms import ApplicationForm
@@ -58,11 +64,25 @@ from enlist.missions.names import country_choices
 PAGE_SIZE = 25
 
 
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
+def _list_error(exc: InvalidInput) -> str:
+    """The refusal as the page shows it: each message after the label of its field."""
+    labels = {"waiting_days": _("Waiting at least (days)")}
+    return " ".join(
+        f"{labels[e.field]}: {e.message}" if e.field in labels else e.message for e in exc.errors
+    )
+
+
+def _filters(request: HttpRequest) -> CaseFilters:
+    """The list's filters from the query string; InvalidInput naming a bad number."""
+    waiting_days = request.GET.get("waiting_days") or None
+    return CaseFilters(
+        stage=request.GET.get("stage") or None,
+        mission=request.GET.get("mission") or None,
+        nationality=request.GET.get("nationality") or None,
+        waiting_days=None
+        if waiting_days is None
+        else int_from_text(waiting_days, field="waiting_days", minimum=0, maximum=WAITING_DAYS_MAX),
+    )
 
 
 @login_required
@@ -70,14 +90,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     role = user.staff_role
     query = ""
-    filters = CaseFilters(
-        stage=request.GET.get("stage") or None,
-        mission=request.GET.get("mission") or None,
-        nationality=request.GET.get("nationality") or None,
-        waiting_days=_int_or_none(request.GET.get("waiting_days")),
-    )
     error = None
     try:
+        filters = _filters(request)
         if request.method == "POST":
             # Search terms are names and passport numbers: they come in the body, never the URL.
             query = request.POST.get("q", "").strip()
@@ -85,8 +100,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         else:
             queryset = application_list(user=user, filters=filters)
     except InvalidInput as exc:
-        error = exc.messages
-        queryset = application_list(user=user, filters=CaseFilters())
+        error = _list_error(exc)
+        filters = CaseFilters()
+        queryset = application_list(user=user, filters=filters)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

@@ -1,4 +1,5 @@
-"""A request log that cannot leak personal data, and the Content-Security-Policy header.
+"""A request log that cannot leak personal data, the Content-Security-Policy header, and the
+refusal of query strings and forms that are not UTF-8.
 
 Only the method, the path (which carries opaque ids, never personal values) and the status
 are written; query strings and bodies are not, because a search term or a form value there
@@ -10,11 +11,15 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger("enlist.requests")
+REPLACEMENT = "\ufffd"  # what Django puts in place of bytes that are not UTF-8
 
 
 class RequestLogMiddleware:
@@ -47,3 +52,71 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", self.policy)
         return response
+
+
+def _utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _form_is_utf8(encoded: str | bytes) -> bool:
+    """A query string or urlencoded form: each percent-decoded name and value is UTF-8."""
+    raw = encoded.encode("latin-1") if isinstance(encoded, str) else encoded
+    return _utf8(unquote_to_bytes(raw.replace(b"+", b" ")))
+
+
+class InvalidEncodingMiddleware:
+    """Refuse a query string or a form body that is not UTF-8 with a clear 400.
+
+    Django would decode such bytes silently as U+FFFD, so a name or a search term would be
+    stored or looked up garbled. The query string and an urlencoded body are checked as
+    sent; a multipart form (Django has already replaced the bad bytes when it parses it) by
+    its decoded fields and file names, which must not hold U+FFFD. Pages get a short
+    translated page; the API a JSON error naming ``query`` or ``body``. JSON bodies are
+    checked by their own reader (``core/json_body.py``).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        where = self._not_utf8(request)
+        if where is not None:
+            return self._refuse(request, where)
+        return self.get_response(request)
+
+    def _not_utf8(self, request: HttpRequest) -> str | None:
+        if not _form_is_utf8(request.META.get("QUERY_STRING", "")):
+            return "query"
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return None
+        if request.content_type == "application/x-www-form-urlencoded":
+            if not _form_is_utf8(request.body):
+                return "body"
+        elif request.content_type == "multipart/form-data":
+            texts = [v for values in request.POST.lists() for v in (values[0], *values[1])]
+            texts += [f.name or "" for files in request.FILES.lists() for f in files[1]]
+            texts += list(request.FILES)
+            if any(REPLACEMENT in text for text in texts):
+                return "body"
+        return None
+
+    def _refuse(self, request: HttpRequest, where: str) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            field = "query" if where == "query" else "body"
+            message = (
+                "The query string is not UTF-8." if where == "query" else ("The form is not UTF-8.")
+            )
+            body = {"errors": [{"field": field, "message": message}]}
+            return JsonResponse(body, status=400)
+        if where == "query":
+            message = _("The address holds characters that are not UTF-8: check the link.")
+        else:
+            message = _(
+                "The form was sent with characters that are not UTF-8. Go back, check the "
+                "text you typed and send it again."
+            )
+        return render(request, "core/bad_request.html", {"message": message}, status=400)

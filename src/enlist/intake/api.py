@@ -1,13 +1,14 @@
 """POST /api/v1/applications: the public intake contract of DESIGN.md.
 
-The body is read and checked here, not by ninja, because the contract fixes answers ninja
-would not give: 413 over 64 KiB before anything is parsed, 415 for a body that is not JSON,
-and 422 listing every bad field at once, including unknown countries and missions.
+The body is read here, not by ninja, because the contract fixes answers ninja would not
+give: the raw bytes are kept for idempotency, and a 422 lists every bad field at once,
+including unknown countries and missions. It is read by the same reader as every other body
+(``core/json_body.py``): 413 over 64 KiB before anything is parsed, 415 for a Content-Type
+that is not JSON, 400 naming ``body`` for a body that does not parse or nests too deep.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest
 from ninja import Header, Schema, Status
 
@@ -16,8 +17,9 @@ from enlist.api import ErrorsOut, api
 # Same path as the staff list (GET /applications): ninja serves one path from one router.
 from enlist.cases.api import router
 from enlist.cases.models import Channel
-from enlist.errors import FieldError, InvalidInput, PayloadTooLarge, UnsupportedMediaType
-from enlist.intake.schemas import ApplicationIn, is_json, parse_application_json
+from enlist.core.json_body import read_json_body
+from enlist.errors import FieldError, InvalidInput
+from enlist.intake.schemas import ApplicationIn, parse_application_json
 from enlist.intake.services import application_submit, intake_context
 
 _REF = "#/components/schemas/{model}"
@@ -34,22 +36,6 @@ class ReceiptOut(Schema):
     status: str
 
 
-def read_json_body(request: HttpRequest, *, limit: int) -> bytes:
-    """The raw body if it is a JSON object within `limit` bytes; 413 or 415 otherwise."""
-    declared = request.META.get("CONTENT_LENGTH") or "0"
-    if declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"The body is larger than {limit // 1024} KiB.")
-    content_type = request.content_type or ""
-    if content_type != "application/json" and not content_type.endswith("+json"):
-        raise UnsupportedMediaType("Send the application as application/json.")
-    body = request.read(limit + 1)
-    if len(body) > limit:
-        raise PayloadTooLarge(f"The body is larger than {limit // 1024} KiB.")
-    if not is_json(body):
-        raise UnsupportedMediaType("The body is not JSON; send a JSON object in UTF-8.")
-    return body
-
-
 @router.post(
     "/applications",
     auth=None,
@@ -57,6 +43,7 @@ def read_json_body(request: HttpRequest, *, limit: int) -> bytes:
     response={
         201: ReceiptOut,
         200: ReceiptOut,
+        400: ErrorsOut,
         409: ErrorsOut,
         413: ErrorsOut,
         415: ErrorsOut,
@@ -66,8 +53,10 @@ def read_json_body(request: HttpRequest, *, limit: int) -> bytes:
     description=(
         "Creates an application at the chosen mission and returns its id and human reference. "
         "`Idempotency-Key`: a retry with the same key and body returns the first answer; the "
-        "same key with a different body is 409. Bodies over 64 KiB are 413, non-JSON 415, and "
-        "every invalid field is listed at once in a 422."
+        "same key with a different body is 409. Bodies over 64 KiB are 413, a Content-Type "
+        "other than JSON 415, a body that does not parse (truncated, nested deeper than 32 "
+        "levels, not UTF-8) 400 naming `body`, and every invalid field is listed at once in a "
+        "422."
     ),
     openapi_extra={
         "requestBody": {
@@ -82,7 +71,7 @@ def submit_application(
     request: HttpRequest,
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
 ) -> Status[dict[str, str]]:
-    body = read_json_body(request, limit=settings.ENLIST_INTAKE_MAX_BODY)
+    body, _ = read_json_body(request)
     if idempotency_key is not None and not 1 <= len(idempotency_key) <= IDEMPOTENCY_KEY_MAX:
         raise InvalidInput(
             [FieldError("Idempotency-Key", f"1 to {IDEMPOTENCY_KEY_MAX} characters.")]

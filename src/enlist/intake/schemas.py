@@ -8,7 +8,6 @@ known countries and missions come in as a context.
 from __future__ import annotations
 
 import datetime
-import json
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -219,11 +218,3 @@ def parse_application_data(data: dict[str, Any], *, context: IntakeContext) -> A
         return ApplicationIn.model_validate(data, context=context, strict=False)
     except ValidationError as exc:
         raise InvalidInput(errors_from(exc)) from None
-
-
-def is_json(body: bytes) -> bool:
-    try:
-        json.loads(body.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
-        return False
-    return True

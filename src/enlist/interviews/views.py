@@ -27,6 +27,7 @@ from enlist.audit.services import audit_cases_shown, audit_record
 from enlist.cases.access import access_application
 from enlist.cases.page_access import case_page_refusal
 from enlist.cases.workflow import Stage
+from enlist.core.bounds import ID_MAX, int_from_text
 from enlist.core.links import LinkInvalid, link_value
 from enlist.errors import EnlistError, FieldError, InvalidInput, NotFound, NotPermitted
 from enlist.interviews import services
@@ -130,7 +131,10 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 def _id(value: str | None) -> int:
     """A numeric id from a form or query; 0 (found nowhere: 404) for anything else."""
-    return int(value) if value and value.isascii() and value.isdigit() else 0
+    try:
+        return int_from_text(value, field="id", minimum=1, maximum=ID_MAX)
+    except InvalidInput:
+        return 0
 
 
 def _panel_member(request: HttpRequest) -> StaffUser:

@@ -4,6 +4,7 @@ volunteers with the reasons, a case's unit and history, confirm / override, pref
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 
 from django.http import HttpRequest
@@ -25,7 +26,12 @@ from enlist.logistics.selectors import (
     suggestion_for,
     units_overview,
 )
-from enlist.logistics.services import unit_assign, unit_preference_record, units_assign_suggested
+from enlist.logistics.services import (
+    BULK_MAX,
+    unit_assign,
+    unit_preference_record,
+    units_assign_suggested,
+)
 
 router = Router(tags=["units"], auth=StaffTokenAuth())
 
@@ -96,7 +102,12 @@ class PreferenceIn(Schema):
 
 
 class ConfirmAllIn(Schema):
-    ids: list[str] | None = Field(default=None, description="Only these cases; omit for all.")
+    ids: list[uuid.UUID] = Field(
+        min_length=1,
+        max_length=BULK_MAX,
+        description="The cases to confirm (ids from GET /unit-suggestions), none repeated: "
+        "all are confirmed, or none.",
+    )
 
 
 class ConfirmAllOut(Schema):
@@ -141,8 +152,10 @@ def list_suggestions(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post(
     "/unit-suggestions/confirm",
-    response={200: ConfirmAllOut, 401: ErrorsOut, 403: ErrorsOut, 409: ErrorsOut},
-    summary="Confirm the suggested unit of every waiting volunteer (or of those listed)",
+    response={200: ConfirmAllOut, 401: ErrorsOut, 403: ErrorsOut, 409: ErrorsOut, 422: ErrorsOut},
+    summary="Confirm the suggested unit of each listed volunteer (HQ)",
+    description="422 naming `ids[i]` when a listed case is not waiting for a unit with a "
+    "suggestion, or is listed twice; nothing is assigned then. 409: a unit filled meanwhile.",
 )
 def confirm_suggestions(request: HttpRequest, payload: ConfirmAllIn) -> dict[str, Any]:
     _hq(request)

@@ -1,5 +1,5 @@
 """Writes on unit assignment: HQ records a volunteer's stated preference, confirms the
-suggested unit or overrides it with a reason, one case or every waiting case at once.
+suggested unit or overrides it with a reason, one case or a listed batch at once.
 
 Capacity is enforced here, under a lock on the unit row, so two HQ officers assigning at once
 can never overfill a unit; the suggestion engine (`assignment.py`) never proposes past it.
@@ -7,6 +7,9 @@ Every decision is a `UnitAssignment` row (the case's history) and an audit entry
 """
 
 from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -135,22 +138,36 @@ def unit_assign(
     )
 
 
+BULK_MAX = 500
+
+
 @transaction.atomic
 def units_assign_suggested(
-    *, actor: StaffUser, application_ids: list[str] | None = None
+    *, actor: StaffUser, application_ids: Sequence[uuid.UUID | str]
 ) -> list[UnitAssignment]:
-    """Confirm the suggestion for every arrived volunteer still waiting (or those listed)."""
+    """Confirm the suggested unit of each listed volunteer: all of them, or none.
+
+    A bulk action takes only an explicit list (1 to ``BULK_MAX`` ids, none repeated), never
+    "everyone" by omission: HQ confirms the volunteers it was shown. An id that is not a
+    volunteer waiting for a unit with a suggestion (not arrived, unknown, already assigned,
+    no free place) is refused with InvalidInput naming ``ids[i]``; nothing is assigned then.
+    """
     _check_hq(actor)
+    wanted = _bulk_ids(application_ids)
     applications = awaiting_assignment()
     suggestions = pending_suggestions(applications)
-    wanted = None if application_ids is None else {str(i) for i in application_ids}
+    by_id = {str(a.pk): a for a in applications if suggestions[str(a.pk)].unit is not None}
+    unknown = [
+        FieldError(f"ids[{n}]", "Not a volunteer waiting for a unit with a suggestion.")
+        for n, key in enumerate(wanted)
+        if key not in by_id
+    ]
+    if unknown:
+        raise InvalidInput(unknown)
     units = {u.code: u for u in Unit.objects.filter(is_active=True)}
     done = []
-    for application in applications:
-        key = str(application.pk)
-        suggestion = suggestions[key]
-        if suggestion.unit is None or (wanted is not None and key not in wanted):
-            continue
+    for key in wanted:
+        application, suggestion = by_id[key], suggestions[key]
         done.append(
             _assign(
                 application=application,
@@ -161,3 +178,25 @@ def units_assign_suggested(
             )
         )
     return done
+
+
+def _bulk_ids(application_ids: Sequence[uuid.UUID | str]) -> list[str]:
+    """The ids as canonical strings, in order; InvalidInput for an empty, too long or
+    malformed list, naming each bad element."""
+    if isinstance(application_ids, str | bytes) or not application_ids:
+        raise InvalidInput([FieldError("ids", "List the volunteers to confirm (at least one).")])
+    if len(application_ids) > BULK_MAX:
+        raise InvalidInput([FieldError("ids", f"At most {BULK_MAX} volunteers at once.")])
+    errors, seen = [], []
+    for n, value in enumerate(application_ids):
+        try:
+            key = str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
+        except ValueError:
+            errors.append(FieldError(f"ids[{n}]", "Not a valid id."))
+            continue
+        if key in seen:
+            errors.append(FieldError(f"ids[{n}]", "Listed twice."))
+        seen.append(key)
+    if errors:
+        raise InvalidInput(errors)
+    return seen

@@ -118,8 +118,12 @@ def unit_assign_all(request: HttpRequest) -> HttpResponse:
     refused = _hq_only(request)
     if refused:
         return refused
+    ids = [value for value in request.POST.getlist("ids") if value]
+    if not ids:
+        messages.error(request, _("No volunteer was chosen: nothing was assigned."))
+        return redirect("unit-assignments")
     try:
-        done = units_assign_suggested(actor=request.user)
+        done = units_assign_suggested(actor=request.user, application_ids=ids)
     except EnlistError as exc:
         messages.error(request, exc.messages)
     else:

@@ -15,6 +15,7 @@ from enlist.api import ErrorsOut
 from enlist.audit.access import case_open_check, reason_from_request
 from enlist.audit.services import audit_case_view, audit_cases_shown
 from enlist.cases.api import CaseDetailOut
+from enlist.core.bounds import PAGE_MAX
 from enlist.errors import FieldError, InvalidInput
 from enlist.matching.presentation import pair_detail, queue_row
 from enlist.matching.schemas import EvidenceOut
@@ -65,7 +66,7 @@ class DecisionOut(Schema):
 
 
 class QueueQuery(Schema):
-    page: int = Field(default=1, ge=1)
+    page: int = Field(default=1, ge=1, le=PAGE_MAX)
 
 
 @router.get(

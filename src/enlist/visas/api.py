@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
@@ -14,6 +14,7 @@ from enlist.audit.access import case_open_check, reason_from_request
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
 from enlist.cases.access import access_application
+from enlist.core.bounds import ID_MAX
 from enlist.errors import NotFound, NotPermitted
 from enlist.visas.selectors import visa_detail
 from enlist.visas.services import visa_check_read, visa_update
@@ -53,7 +54,7 @@ class VisaIn(Schema):
     valid_from: datetime.date | None = None
     valid_until: datetime.date | None = None
     consular_notes: str = Field(default="", max_length=2000)
-    checked: list[int] | None = Field(
+    checked: list[Annotated[int, Field(ge=1, le=ID_MAX)]] | None = Field(
         default=None, description="Checklist item ids ticked; omit to keep the ticks as they are."
     )
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import QueryDict
 
+from enlist.core.bounds import ID_MAX, int_from_text
 from enlist.errors import FieldError, InvalidInput
 
 
@@ -34,8 +35,11 @@ def visa_arguments(data: QueryDict) -> dict[str, Any]:
         "valid_until": _date(data, "valid_until", errors),
     }
     try:
-        arguments["checked"] = [int(i) for i in data.getlist("checked")]
-    except ValueError:
+        arguments["checked"] = [
+            int_from_text(i, field="checked", minimum=1, maximum=ID_MAX)
+            for i in data.getlist("checked")
+        ]
+    except InvalidInput:
         errors.append(FieldError("checked", "Tick only documents on this visa type's checklist."))
     if errors:
         raise InvalidInput(errors)

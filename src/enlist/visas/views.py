@@ -15,7 +15,8 @@ from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
 from enlist.cases.access import access_application
 from enlist.cases.page_access import case_page_refusal
-from enlist.errors import EnlistError, NotFound, NotPermitted
+from enlist.core.bounds import ID_MAX, int_from_text
+from enlist.errors import EnlistError, InvalidInput, NotFound, NotPermitted
 from enlist.visas.forms import visa_arguments
 from enlist.visas.models import VisaStatus, VisaType
 from enlist.visas.selectors import checklist_items, checklist_items_all, visa_detail
@@ -86,7 +87,10 @@ def visa_checklists(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("retire"):
-                checklist_item_retire(actor=user, item_id=int(request.POST["retire"]))
+                item_id = int_from_text(
+                    request.POST["retire"], field="retire", minimum=1, maximum=ID_MAX
+                )
+                checklist_item_retire(actor=user, item_id=item_id)
                 messages.success(request, _("Document taken off the checklist."))
             else:
                 checklist_item_add(
@@ -96,8 +100,11 @@ def visa_checklists(request: HttpRequest) -> HttpResponse:
                     hq_wide=user.mission_id is None,
                 )
                 messages.success(request, _("Document added to the checklist."))
-        except ValueError:
-            messages.error(request, _("Unknown checklist item."))
+        except InvalidInput as exc:
+            if any(e.field == "retire" for e in exc.errors):
+                messages.error(request, _("Unknown checklist item."))
+            else:
+                messages.error(request, exc.messages)
         except EnlistError as exc:
             messages.error(request, exc.messages)
         return redirect("visa-checklists")
