@@ -14,7 +14,7 @@ import logging
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -129,29 +129,38 @@ _NOTICES = {
 
 
 def _notify(user: StaffUser, change: str) -> None:
-    """After commit: tell the account's owner (if they have an address) what changed."""
+    """Queue the notice to the account's owner (if they have an address): the worker sends
+    it once this transaction commits, with retries; the change is never undone by mail."""
+    from enlist.jobs.services import job_enqueue
+
     if not user.email:
         return
-    address = user.email
+    job_enqueue(
+        kind="mail.security_notice",
+        payload={"user": user.pk, "change": change, "at": timezone.now().isoformat()},
+    )
 
-    def send() -> None:
-        body = "\n\n".join(
-            [
-                _(_NOTICES[change]),
-                _("When: %(when)s (UTC).") % {"when": timezone.now().strftime("%Y-%m-%d %H:%M")},
-                _(
-                    "If this was not you, tell your security officer now: your password and "
-                    "second factor may be in someone else's hands."
-                ),
-            ]
-        )
-        message = EmailMessage(subject=_("Enlist: security notice"), body=body, to=[address])
-        try:
-            message.send()
-        except Exception:  # a notice must never undo the change; the operator sees the failure
-            logger.exception("could not send the security notice %s to staff %s", change, user.pk)
 
-    transaction.on_commit(send, robust=True)
+def security_notice_send(*, user_id: int, change: str, at: str) -> bool:
+    """Send one security notice (a job): once per user, change and moment."""
+    from enlist.jobs.mail import mail_send_once
+
+    user = StaffUser.objects.filter(pk=user_id).first()
+    if user is None or not user.email or change not in _NOTICES:
+        return False
+    when = datetime.fromisoformat(at)
+    body = "\n\n".join(
+        [
+            _(_NOTICES[change]),
+            _("When: %(when)s (UTC).") % {"when": when.strftime("%Y-%m-%d %H:%M")},
+            _(
+                "If this was not you, tell your security officer now: your password and "
+                "second factor may be in someone else's hands."
+            ),
+        ]
+    )
+    message = EmailMessage(subject=_("Enlist: security notice"), body=body, to=[user.email])
+    return mail_send_once(message, key=f"security-notice:{user.pk}:{change}:{at}")
 
 
 def _factor_changed(
