@@ -13,11 +13,12 @@ address, in one transaction:
    kept for ``review``. A Message-ID already stored for the mission is a retried delivery or
    a re-polled mailbox: stored once.
 3. Attachments are stored encrypted with the draft's key.
-4. After commit (``_acknowledge``), the first message of a thread that ``parse`` calls
-   answerable gets one neutral acknowledgement with the public form link, in the message's
-   language (en, uk, es; English when it cannot be told), marked ``Auto-Submitted:
-   auto-replied`` so that well-behaved responders never answer it. This function is where
-   the acknowledgement is sent: it moves onto a job queue as a unit.
+4. The first message of a thread that ``parse`` calls answerable gets one neutral
+   acknowledgement with the public form link, in the message's language (en, uk, es;
+   English when it cannot be told), marked ``Auto-Submitted: auto-replied`` so that
+   well-behaved responders never answer it. It is queued in the storing transaction (job
+   ``mail.intake_acknowledgement``, the message's id only) and sent once by the worker
+   (``acknowledgement_send``), with retries.
 
 A clerk completes a draft into an application (``draft_complete``: the contract's validation,
 ``application_submit`` with channel ``email``, consent to be confirmed, the draft's data key,
@@ -28,10 +29,8 @@ the acknowledgement's link completes their open drafts in that mission
 
 from __future__ import annotations
 
-import logging
 import uuid
 from dataclasses import dataclass
-from email.utils import make_msgid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -50,6 +49,8 @@ from enlist.core.links import public_url
 from enlist.errors import Conflict, NotPermitted
 from enlist.intake.schemas import ApplicationIn
 from enlist.intake.services import Consent, application_submit
+from enlist.jobs.mail import mail_send_once
+from enlist.jobs.services import job_enqueue
 from enlist.mailin.models import (
     DraftStatus,
     InboundMessage,
@@ -69,7 +70,6 @@ from enlist.vault.keyring import blind_indexer
 from enlist.vault.normalise import normalise_email
 from enlist.vault.services import data_key_create
 
-logger = logging.getLogger(__name__)
 ACK_LANGUAGES = ("en", "uk", "es")
 
 
@@ -167,7 +167,7 @@ def _receive_one(*, raw: bytes, read: ReadMessage, mailbox: Mailbox, via: str) -
         stored.file.save("attachment", ContentFile(attachment.content), save=False)
         stored.save(force_insert=True)
     keys = [msgid] if msgid is not None else []
-    ack_id = make_msgid(domain=_mail_domain()) if acknowledge else ""
+    ack_id = acknowledgement_message_id(message) if acknowledge else ""
     if ack_id:
         keys.append(_msgid_digest(ack_id))
     ThreadKey.objects.bulk_create(ThreadKey(draft=draft, digest=k) for k in keys)
@@ -187,18 +187,8 @@ def _receive_one(*, raw: bytes, read: ReadMessage, mailbox: Mailbox, via: str) -
         },
     )
     if acknowledge:
-        transaction.on_commit(
-            lambda: _acknowledge(
-                to=read.sender,
-                language=read.language,
-                subject=read.subject,
-                in_reply_to=read.message_id,
-                ack_id=ack_id,
-                reply_to=mailbox.address,
-                draft_id=draft.pk,
-            ),
-            robust=True,
-        )
+        # Queued in this transaction: the worker sends it once the message is stored.
+        job_enqueue(kind="mail.intake_acknowledgement", payload={"message": str(message.pk)})
     return Received(message, new_draft=new_draft, acknowledged=acknowledge)
 
 
@@ -220,17 +210,32 @@ def _mail_domain() -> str:
     return sender.rsplit("@", 1)[-1].rstrip(">").strip() or "localhost"
 
 
-def _acknowledge(
-    *,
-    to: str,
-    language: str,
-    subject: str,
-    in_reply_to: str,
-    ack_id: str,
-    reply_to: str,
-    draft_id: uuid.UUID,
-) -> None:
-    """Send the acknowledgement (after commit). Neutral: no word of what the mission does."""
+def acknowledgement_message_id(message: InboundMessage) -> str:
+    """The Message-ID of the acknowledgement of `message`: fixed when the message is stored
+    (its thread key), the same however often the job runs."""
+    return f"<ack.{message.pk.hex}@{_mail_domain()}>"
+
+
+def acknowledgement_send(*, message_id: str) -> bool:
+    """Send the acknowledgement of a stored first message (a job; once per message).
+
+    Neutral: no word of what the mission does. What it answers (sender, subject, Message-ID,
+    language) is read again from the sealed message, so the queue holds only its id. A
+    failure raises: the worker retries it.
+    """
+    message = (
+        InboundMessage.objects.select_related("draft__mission__mailbox")
+        .filter(pk=message_id, acknowledged=True)
+        .first()
+    )
+    if message is None:
+        return False
+    with message.raw.open("rb") as stored:
+        raw = stored.read()
+    read = read_message(raw, envelope_sender=None, max_bytes=len(raw) + 1)
+    if not read.sender:
+        return False
+    language = message.draft.language
     with translation.override(language if language in ACK_LANGUAGES else "en"):
         body = gettext(
             "Hello,\n\nThank you for your message: we have received it and will answer. "
@@ -239,27 +244,24 @@ def _acknowledge(
         ) % {"link": public_url(reverse("apply"))}
         title = gettext("We have received your message")
     headers = {
-        "Message-ID": ack_id,
+        "Message-ID": acknowledgement_message_id(message),
         "Auto-Submitted": "auto-replied",
         "X-Auto-Response-Suppress": "All",
         ACK_HEADER: "1",
     }
-    if in_reply_to:
-        headers["In-Reply-To"] = in_reply_to
-        headers["References"] = in_reply_to
+    if read.message_id:
+        headers["In-Reply-To"] = read.message_id
+        headers["References"] = read.message_id
+    subject = read.subject
     reply_subject = f"Re: {subject}" if subject and not subject.lower().startswith("re:") else ""
-    message = EmailMessage(
+    answer = EmailMessage(
         subject=reply_subject or title,
         body=body,
-        to=[to],
-        reply_to=[reply_to],
+        to=[read.sender],
+        reply_to=[message.draft.mission.mailbox.address],
         headers=headers,
     )
-    try:
-        message.send()
-    except Exception as exc:
-        # The draft stands; mail errors quote the address, so only the type and the draft id.
-        logger.error("mail draft %s: acknowledgement not sent (%s)", draft_id, type(exc).__name__)
+    return mail_send_once(answer, key=f"mail-ack:{message.pk}")
 
 
 # --- completing drafts ------------------------------------------------------------------
