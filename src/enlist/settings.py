@@ -6,6 +6,7 @@ Development is the default: SQLite and generated keys under ENLIST_DATA_DIR. Pro
 
 from __future__ import annotations
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from enlist.core.custody import check_key_custody
 from enlist.core.envtools import env_bool, env_int, env_list, env_secret, env_str
 from enlist.core.proxy import parse_networks
 
@@ -184,6 +186,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = ENLIST_DOCUMENT_MAX_BYTES + 1024
 # DATA_DIR/keys in development only.
 ENLIST_KEY_DIR = DATA_DIR / "keys"
 ENLIST_GENERATE_KEYS = not PRODUCTION
+if PRODUCTION:  # keys apart from data (core/custody.py): refuse to start otherwise
+    _database_dirs = (
+        [Path(DATABASES["default"]["NAME"]).resolve().parent]
+        if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+        else []
+    )
+    check_key_custody(environ=os.environ, data_dirs=[DATA_DIR, *_database_dirs])
 
 # Staff sessions (rules in accounts/middleware.py): signed out after ENLIST_IDLE_MINUTES
 # without a request, and after ENLIST_SESSION_SECONDS in all however active; the cookie itself
