@@ -21,7 +21,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-STARTUP_TIMEOUT = 20.0
+STARTUP_TIMEOUT = 90.0  # a fresh data directory migrates first; CI machines are shared
 COMMAND_TIMEOUT = 60.0
 
 
@@ -90,19 +90,27 @@ def http(
 
 
 @contextlib.contextmanager
-def running_server(data_dir: Path, log_path: Path) -> Iterator[str]:
+def running_server(
+    data_dir: Path,
+    log_path: Path,
+    *,
+    env: dict[str, str] | None = None,
+    probe: str = "/api/v1/missions",
+    args: tuple[str, ...] = ("--workers", "2"),
+) -> Iterator[str]:
     """`enlist serve` on a free port, its stdout and stderr going to `log_path`; yields its URL.
 
-    Stopped (and killed if it will not stop) on the way out, whatever happened.
+    Ready once `probe` answers 200. Stopped (SIGTERM, then killed if it will not stop) on the
+    way out, whatever happened.
     """
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(  # noqa: S603  (our own console script, fixed arguments)
-            enlist_argv("serve", "--port", str(port)),
+            enlist_argv("serve", "--port", str(port), *args),
             stdout=log,
             stderr=subprocess.STDOUT,
-            env=subprocess_env(data_dir),
+            env=env if env is not None else subprocess_env(data_dir),
             cwd=data_dir,
         )
         try:
@@ -113,7 +121,7 @@ def running_server(data_dir: Path, log_path: Path) -> Iterator[str]:
                         f"enlist serve exited with {process.returncode}:\n{log_path.read_text()}"
                     )
                 try:
-                    with urllib.request.urlopen(f"{base}/api/v1/missions", timeout=2):  # noqa: S310
+                    with urllib.request.urlopen(f"{base}{probe}", timeout=2):  # noqa: S310
                         break
                 except (urllib.error.URLError, ConnectionError, TimeoutError):
                     if time.monotonic() > deadline:
