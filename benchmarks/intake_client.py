@@ -97,8 +97,11 @@ class Site:
         self.root = Path(tempfile.mkdtemp(prefix=f"enlist-{engine}-"))
         self.data_dir = self.root / "data"
         self.data_dir.mkdir()
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("ENLIST_", "PG", "DJANGO_")) and k != "DATABASE_URL"}  # fmt: skip
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("ENLIST_", "PG", "DJANGO_")) and k != "DATABASE_URL"
+        }
         env.update(ENLIST_DATA_DIR=str(self.data_dir), PYTHONUNBUFFERED="1")
         if production:
             keys = self.root / "keys"  # "another mount": never inside the data directory
@@ -106,8 +109,12 @@ class Site:
             for name in ("FIELD", "INDEX", "AUDIT_SIGNING"):
                 (keys / name).write_text(_key())
                 env[f"ENLIST_{name}_KEY_FILE"] = str(keys / name)
-            env.update(ENLIST_ENV="production", ENLIST_SECRET_KEY=secrets.token_urlsafe(40),
-                       ENLIST_ALLOWED_HOSTS="127.0.0.1,localhost", ENLIST_SSL_REDIRECT="0")  # fmt: skip
+            env.update(
+                ENLIST_ENV="production",
+                ENLIST_SECRET_KEY=secrets.token_urlsafe(40),
+                ENLIST_ALLOWED_HOSTS="127.0.0.1,localhost",
+                ENLIST_SSL_REDIRECT="0",
+            )
         else:
             env["ENLIST_ENV"] = "development"
         self.database = None
