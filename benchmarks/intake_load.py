@@ -133,6 +133,9 @@ def ceiling_child(seconds: float) -> None:
             captured.append((sql, tuple(params or ())))
         return execute(sql, params, many, context)
 
+    # A first submission outside the capture: the audit head row exists from then on.
+    first = ApplicationIn.model_validate_json(payload(1, tag + "x"), context=intake_context())
+    application_submit(data=first, channel=Channel.WEB)
     with connection.execute_wrapper(capture):
         application_submit(
             data=data, channel=Channel.WEB, idempotency_key=uuid.uuid4().hex, body=b"{}"
@@ -146,6 +149,7 @@ def ceiling_child(seconds: float) -> None:
     entry_id = AuditEntry.objects.order_by("-sequence").values_list("id", flat=True).first()
     hex32 = re.compile(r"[0-9a-f]{32}")
     hex64 = re.compile(r"[0-9a-f]{64}")
+    uuid36 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
     del datetime
 
     def one_submission() -> None:
@@ -156,19 +160,23 @@ def ceiling_child(seconds: float) -> None:
             if isinstance(value, uuid.UUID):
                 return mapping.setdefault(value, uuid.uuid4())
             if isinstance(value, str) and hex32.fullmatch(value):  # a UUID on SQLite
-                return mapping.setdefault(value, uuid.uuid4().hex)
+                return remap(uuid.UUID(value)).hex
+            if isinstance(value, str) and uuid36.fullmatch(value):  # a UUID as text (audit)
+                return str(remap(uuid.UUID(value)))
             if isinstance(value, str) and hex64.fullmatch(value):  # an audit hash
                 return mapping.setdefault(value, os.urandom(32).hex())
             if isinstance(value, bytes | memoryview):
                 raw = bytes(value)
                 return mapping.setdefault(raw, os.urandom(len(raw)))
+            if isinstance(getattr(value, "obj", None), bytes | memoryview):  # psycopg's Binary
+                return type(value)(remap(value.obj))
             return value
 
         def swap(params: tuple, old: int, new: int) -> tuple:
             """The first integer parameter equal to `old` becomes `new` (sequence, entry id)."""
             out, done = [], False
             for p in params:
-                if not done and type(p) is int and p == old:
+                if not done and isinstance(p, int) and not isinstance(p, bool) and p == old:
                     out.append(new)
                     done = True
                 else:
