@@ -146,14 +146,27 @@ class Site:
 class Server:
     """`enlist serve` on a fixed port, startable again after a kill."""
 
-    def __init__(self, site: Site, *, workers: int | None = None, log: Path | None = None) -> None:
+    def __init__(
+        self,
+        site: Site,
+        *,
+        workers: int | None = None,
+        log: Path | None = None,
+        prelude: str = "",
+    ) -> None:
+        """`prelude`: Python run in the server's master before it loads Enlist (benchmarks
+        use it to switch one step off, to measure what that step costs)."""
         self.site, self.port = site, free_port()
         self.workers = workers
+        self.prelude = prelude
         self.log = log or site.root / "serve.log"
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 120.0) -> None:
         args = [str(ENLIST), "serve", "--port", str(self.port)]
+        if self.prelude:
+            main = "import sys; from enlist.cli import main; main(sys.argv[1:])"
+            args = [sys.executable, "-c", f"{self.prelude}\n{main}", *args[1:]]
         if self.workers:
             args += ["--workers", str(self.workers)]
         with open(self.log, "ab") as log:

@@ -1,7 +1,7 @@
 """Intake under load: `enlist serve` (production settings, several processes) against its ceiling.
 
     python benchmarks/intake_load.py [--engines sqlite,postgresql] [--clients 8,32]
-                                     [--seconds 10] [--workers N]
+                                     [--seconds 10] [--workers N] [--without-matching]
                                      [--postgres postgres://postgres@127.0.0.1:5432]
 
 For each database a fresh installation (``intake_client.Site``: production settings, keys
@@ -226,15 +226,30 @@ def ceiling_child(seconds: float) -> None:
     print(json.dumps({"rates": rates, "tables": writes}))
 
 
+# Matching on arrival switched off in the server only (``--without-matching``): what the
+# submission costs without it, for comparison. Never how Enlist runs.
+NO_MATCHING = (
+    "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'enlist.settings'); "
+    "django.setup(); import enlist.intake.services as s; "
+    "s.application_match_on_arrival = lambda **kwargs: None"
+)
+
+
 def run(engine: str, args: argparse.Namespace) -> dict:
     site = Site(engine, args.postgres, production=True)
-    server = Server(site, workers=args.workers)
-    server.start()
-    try:
-        load(server.port, 4, 2)  # warm-up: every worker has served and holds its connection
-        rows = [load(server.port, clients, args.seconds) for clients in args.clients]
-    finally:
-        server.stop()
+    rows = []
+    variants = [("with matching", "")]
+    if args.without_matching:
+        variants.append(("without matching", NO_MATCHING))
+    for variant, prelude in variants:
+        server = Server(site, workers=args.workers, prelude=prelude)
+        server.start()
+        try:
+            load(server.port, 4, 2)  # warm-up: every worker has served once
+            for clients in args.clients:
+                rows.append({**load(server.port, clients, args.seconds), "variant": variant})
+        finally:
+            server.stop()
     child = subprocess.run(  # noqa: S603
         [sys.executable, str(HERE / "intake_load.py"), "--ceiling-child",
          str(args.ceiling_seconds)],
@@ -258,6 +273,11 @@ def main() -> int:
     parser.add_argument("--ceiling-seconds", type=float, default=3.0)
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument(
+        "--without-matching",
+        action="store_true",
+        help="also measure with matching on arrival switched off (for comparison only)",
+    )
+    parser.add_argument(
         "--postgres",
         default=os.environ.get("ENLIST_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"),
     )
@@ -271,15 +291,15 @@ def main() -> int:
     load_average = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"load average after the run: {load_average} on {os.cpu_count()} cores")
     print(
-        "| database | clients | submissions/s | p50 ms | p99 ms | errors | ceiling/s "
+        "| database | submit path | clients | submissions/s | p50 ms | p99 ms | errors | ceiling/s "
         "(best of 1,4,16,32 conns) | share of ceiling |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for result in results:
         best_connections, best = max(result["ceiling"].items(), key=lambda kv: kv[1])
         for row in result["rows"]:
             print(
-                f"| {result['engine']} | {row['clients']} | {row['rate']:.0f} | "
+                f"| {result['engine']} | {row['variant']} | {row['clients']} | {row['rate']:.0f} | "
                 f"{row['p50']:.0f} | {row['p99']:.0f} | {row['errors']} | "
                 f"{best:.0f} ({best_connections}) | {row['rate'] / best:.0%} |"
             )
