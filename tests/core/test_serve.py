@@ -198,3 +198,41 @@ def test_serve_on_a_migrated_data_dir_keeps_its_data(tmp_path):
             "languages": [],
         }
     ]
+
+
+def test_serve_runs_several_workers_and_stops_gracefully_on_sigterm(tmp_path):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    log_path = tmp_path / "serve.log"
+    port = free_port()
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(  # noqa: S603  (our own console script, fixed arguments)
+            enlist_argv("serve", "--port", str(port), "--workers", "3"),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=subprocess_env(data_dir),
+            cwd=data_dir,
+        )
+        try:
+            deadline = time.monotonic() + STARTUP_TIMEOUT
+            while True:
+                try:
+                    status, body = http("GET", f"http://127.0.0.1:{port}/readyz")
+                    break
+                except (urllib.error.URLError, ConnectionError, TimeoutError):
+                    assert process.poll() is None and time.monotonic() < deadline
+                    time.sleep(0.2)
+            process.terminate()  # SIGTERM
+            returncode = process.wait(timeout=60)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+    assert (status, body) == (200, {"status": "ready", "checks": {"database": "ok", "keys": "ok"}})
+    assert returncode == 0
+    lines = [json.loads(line) for line in log_path.read_text().splitlines() if line[:1] == "{"]
+    messages = [line["message"] for line in lines if line["logger"] == "gunicorn.error"]
+    assert sum(message.startswith("Booting worker") for message in messages) == 3
+    assert "Handling signal: term" in messages
+    assert "Shutting down: Master" in messages
