@@ -6,6 +6,7 @@ Development is the default: SQLite and generated keys under ENLIST_DATA_DIR. Pro
 
 from __future__ import annotations
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -15,7 +16,9 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from enlist.core.custody import check_key_custody
 from enlist.core.envtools import env_bool, env_int, env_list, env_secret, env_str
+from enlist.core.proxy import parse_networks
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 ENVIRONMENT = env_str("ENLIST_ENV", "development")
@@ -78,6 +81,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: X-Forwarded-For/-Proto believed only from ENLIST_TRUSTED_PROXY_ADDRESSES.
+    "enlist.core.proxy.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "enlist.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -187,6 +192,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = ENLIST_DOCUMENT_MAX_BYTES + 1024
 # DATA_DIR/keys in development only.
 ENLIST_KEY_DIR = DATA_DIR / "keys"
 ENLIST_GENERATE_KEYS = not PRODUCTION
+if PRODUCTION:  # keys apart from data (core/custody.py): refuse to start otherwise
+    _database_dirs = (
+        [Path(DATABASES["default"]["NAME"]).resolve().parent]
+        if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+        else []
+    )
+    check_key_custody(environ=os.environ, data_dirs=[DATA_DIR, *_database_dirs])
 
 # Staff sessions (rules in accounts/middleware.py): signed out after ENLIST_IDLE_MINUTES
 # without a request, and after ENLIST_SESSION_SECONDS in all however active; the cookie itself
@@ -211,10 +223,13 @@ ENLIST_CONTENT_SECURITY_POLICY = (
 )
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("ENLIST_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probes speak plain HTTP
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Safe in every environment: core/proxy.py removes X-Forwarded-Proto unless a trusted proxy
+# sent it, so only a TLS-terminating proxy of ours can make a request count as https.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Matching on arrival (enlist.matching): a pair at or above this probability is flagged for
 # HQ's review (ENLIST_MATCH_THRESHOLD, 0 < P < 1); at most this many earlier applications are
@@ -262,21 +277,57 @@ AXES_CLIENT_IP_CALLABLE = "enlist.accounts.lockout.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "next"]
 AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in the audit trail
 AXES_VERBOSE = False
-# Reverse proxies in front of Enlist that append to X-Forwarded-For (0: none, the peer
-# address is the client's). Lockouts are per client address, so this must be right.
-ENLIST_TRUSTED_PROXIES = env_int("ENLIST_TRUSTED_PROXIES", 0, minimum=0)
+# Reverse proxies in front of Enlist (addresses or CIDR networks, comma-separated): only
+# when the peer is one of them are X-Forwarded-For and X-Forwarded-Proto believed
+# (core/proxy.py). Lockouts and rate limits are per client address, so this must be right.
+if env_str("ENLIST_TRUSTED_PROXIES").strip() not in ("", "0"):
+    raise ImproperlyConfigured(
+        "ENLIST_TRUSTED_PROXIES (a hop count) is replaced by ENLIST_TRUSTED_PROXY_ADDRESSES "
+        "(the proxies' addresses or networks, e.g. 10.0.0.5,10.1.0.0/24)"
+    )
+ENLIST_TRUSTED_PROXY_ADDRESSES = parse_networks(
+    env_list("ENLIST_TRUSTED_PROXY_ADDRESSES", []), source="ENLIST_TRUSTED_PROXY_ADDRESSES"
+)
 
-# Logs carry method, path (opaque ids only) and status; never bodies or query strings.
+# Shared state (rate limits, counters): in the database by default, so that every process
+# and every machine serving the same database counts together with no extra service; Redis
+# when ENLIST_REDIS_URL is set (needs the `redis` package). The table is made by `migrate`
+# (core/migrations/0001_cache_table.py).
+ENLIST_CACHE_TABLE = "enlist_cache"
+_redis_url = env_str("ENLIST_REDIS_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+    if _redis_url
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": ENLIST_CACHE_TABLE,
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}
+
+# Logs are JSON lines (core/logging.py): time, level, logger, message and, per request,
+# method, path (opaque ids only), status, duration and request id; never bodies or query
+# strings. ENLIST_LOG_FORMAT=plain gives one readable line instead (a terminal).
+_LOG_FORMAT = env_str("ENLIST_LOG_FORMAT", "json")
+if _LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured("ENLIST_LOG_FORMAT must be json or plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "json": {"()": "enlist.core.logging.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": _LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         # Django's own request logger prints the full URL of failing requests; ours replaces it.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": [], "propagate": False},
+        # gunicorn's access log would repeat each request with its query string: ours
+        # replaces it. Its error log (start, workers, signals) goes through the same handler.
+        "gunicorn.access": {"handlers": [], "propagate": False},
+        "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # Every sign-in at INFO is noise; failures and lockouts are WARNING (audit has both).
         "axes": {"level": "WARNING"},
         # WeasyPrint's messages may quote what it renders (a travel packet: the meeting point,

@@ -2,9 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from enlist.api import api
+from enlist.core import views as core_views
 from enlist.travel import urls as travel_urls
 
 urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),  # process up
+    path("readyz", core_views.readyz, name="readyz"),  # database, keys (and what apps add)
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -24,6 +24,7 @@ from enlist.accounts.models import SealedTotpDevice
 from enlist.accounts.services import totp_device_add_confirmed
 from enlist.accounts.totp import base32_secret, current_code
 from enlist.accounts.views import PENDING_KEY
+from enlist.core.proxy import parse_networks
 from tests.conftest import sign_in
 
 PASSWORD = "correct horse battery staple"  # the factories' password
@@ -303,12 +304,16 @@ def test_a_full_sign_in_clears_earlier_failures(client, enrolled, settings):
 def test_client_address_is_taken_from_trusted_proxies_only(rf, settings):
     request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
 
-    settings.ENLIST_TRUSTED_PROXIES = 0
+    settings.ENLIST_TRUSTED_PROXY_ADDRESSES = ()
     assert client_ip(request) == "10.0.0.2"
-    settings.ENLIST_TRUSTED_PROXIES = 1
+    settings.ENLIST_TRUSTED_PROXY_ADDRESSES = parse_networks(["10.0.0.0/24"], source="test")
     assert client_ip(request) == "203.0.113.9"  # what our proxy saw; 6.6.6.6 is hearsay
-    settings.ENLIST_TRUSTED_PROXIES = 3
-    assert client_ip(request) == "10.0.0.2"  # fewer hops than proxies: not through them
+    settings.ENLIST_TRUSTED_PROXY_ADDRESSES = parse_networks(
+        ["10.0.0.0/24", "203.0.113.9"], source="test"
+    )
+    assert client_ip(request) == "6.6.6.6"  # two trusted hops: the client is the next one
+    settings.ENLIST_TRUSTED_PROXY_ADDRESSES = parse_networks(["192.0.2.1"], source="test")
+    assert client_ip(request) == "10.0.0.2"  # the peer is no proxy of ours: headers ignored
 
 
 # --- sessions ---------------------------------------------------------------------------------

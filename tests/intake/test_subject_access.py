@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from datetime import timedelta
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 def _fresh_rate_limit():
     from django.core.cache import cache
 
-    cache.clear()  # the per-address counts live in the (process-local) cache
+    cache.clear()  # the per-address counts live in the shared cache (a database table)
     yield
     cache.clear()
 
@@ -157,6 +158,35 @@ def test_requests_are_rate_limited_per_address(client, settings, vilnius_case):
     statuses = [client.post(reverse("subject-access"), body).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     cache.clear()
+
+
+def test_the_rate_limit_is_shared_by_every_process_through_the_database(
+    client, settings, vilnius_case
+):
+    """A second server process (here: a cache connection of its own) sees the same counts."""
+    from django.core.cache import caches
+    from django.db import connection
+
+    settings.ENLIST_SUBJECT_ACCESS_PER_HOUR = 2
+    body = {"reference": vilnius_case.reference, "email": "x@example.org"}
+    first = [
+        client.post(reverse("subject-access"), body, REMOTE_ADDR="192.0.2.10").status_code
+        for _ in range(2)
+    ]
+    other_process = caches.create_connection("default")
+    key = "enlist:subject-access:" + hashlib.sha256(b"client:192.0.2.10").hexdigest()
+    seen_elsewhere = other_process.get(key)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM enlist_cache")
+        (rows,) = cursor.fetchone()
+    refused = client.post(reverse("subject-access"), body, REMOTE_ADDR="192.0.2.10")
+    elsewhere = client.post(reverse("subject-access"), body, REMOTE_ADDR="192.0.2.11")
+
+    assert first == [200, 200]
+    assert seen_elsewhere == 2
+    assert rows >= 1
+    assert refused.status_code == 429
+    assert elsewhere.status_code == 200  # another client address has its own count
 
 
 def test_one_applicant_gets_at_most_three_emails_a_day(client, settings, vilnius_case, run_jobs):

@@ -6,26 +6,16 @@ The rules themselves (limit, cool-off, username + address) are the AXES_* settin
 from __future__ import annotations
 
 from axes.helpers import get_cool_off, get_failure_limit
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
+from enlist.core.proxy import client_address
+
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's address (``AXES_CLIENT_IP_CALLABLE``).
-
-    Behind ``ENLIST_TRUSTED_PROXIES`` proxies, each appending the address it was reached from
-    to X-Forwarded-For, the client is the entry that many places from the right; anything left
-    of it was written by the client and is not trusted.
-    """
-    proxies = settings.ENLIST_TRUSTED_PROXIES
-    if proxies:
-        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        hops = [hop for hop in hops if hop]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR")
+    """The client's address (``AXES_CLIENT_IP_CALLABLE``): ``core/proxy.py: client_address``."""
+    return client_address(request)
 
 
 def lockout_response(

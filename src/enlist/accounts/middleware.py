@@ -46,6 +46,8 @@ TOUCH_SECONDS = 30
 PUBLIC_URL_NAMES = frozenset(
     {
         "home",
+        "healthz",  # the load balancer's probes (core/views.py): no data, no session
+        "readyz",
         "apply",
         "apply-done",
         "subject-access",  # an applicant asks for a copy of their data (intake/subject_access.py)

@@ -5,3 +5,9 @@ class CoreConfig(AppConfig):
     name = "enlist.core"
     label = "core"
     verbose_name = "Enlist core"
+
+    def ready(self) -> None:
+        from enlist.core.health import check_database, check_keys, register_readiness_check
+
+        register_readiness_check("database", check_database)
+        register_readiness_check("keys", check_keys)

@@ -1,15 +1,18 @@
 """A request log that cannot leak personal data, the Content-Security-Policy header, and the
 refusal of query strings and forms that are not UTF-8.
 
-Only the method, the path (which carries opaque ids, never personal values) and the status
-are written; query strings and bodies are not, because a search term or a form value there
-would put a volunteer's name in a log file.
+Only the method, the path (which carries opaque ids, never personal values; a signed token
+in a path is replaced by ``:token``), the status, the duration and a request id are written
+(JSON lines, ``core/logging.py``); query strings and bodies are not, because a search term or
+a form value there would put a volunteer's name in a log file.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import time
+import uuid
 from collections.abc import Callable
 from urllib.parse import unquote_to_bytes
 
@@ -21,6 +24,23 @@ from django.utils.translation import gettext as _
 logger = logging.getLogger("enlist.requests")
 REPLACEMENT = "\ufffd"  # what Django puts in place of bytes that are not UTF-8
 
+REQUEST_ID_HEADER = "X-Request-ID"
+# A request id from the proxy is kept only when it cannot carry anything but an id.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+# URL parameters that hold a signed link token rather than an opaque id.
+_SECRET_PARAMETERS = frozenset({"token"})
+
+
+def loggable_path(request: HttpRequest) -> str:
+    """The request's path with signed tokens masked (never the query string)."""
+    path = request.path
+    match = getattr(request, "resolver_match", None)
+    if match is not None:
+        for name, value in match.kwargs.items():
+            if name in _SECRET_PARAMETERS and isinstance(value, str) and value:
+                path = path.replace(value, ":" + name)
+    return path
+
 
 class RequestLogMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -28,11 +48,27 @@ class RequestLogMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
+        offered = request.META.get("HTTP_X_REQUEST_ID", "")
+        request_id = offered if _REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
         response = self.get_response(request)
         elapsed_ms = (time.perf_counter() - started) * 1000
+        path = loggable_path(request)
         logger.info(
-            "%s %s %s %.0fms", request.method, request.path, response.status_code, elapsed_ms
+            "%s %s %s %.0fms",
+            request.method,
+            path,
+            response.status_code,
+            elapsed_ms,
+            extra={
+                "method": request.method,
+                "path": path,
+                "status": response.status_code,
+                "duration_ms": round(elapsed_ms, 1),
+                "request_id": request_id,
+            },
         )
+        response[REQUEST_ID_HEADER] = request_id
         return response
 
 

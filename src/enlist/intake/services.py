@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from enlist.accounts.models import StaffUser
@@ -72,11 +73,36 @@ def register_arrival_handler(handler: ArrivalHandler) -> None:
         _arrival_handlers.append(handler)
 
 
+class _CodesInDatabase(Collection[str]):
+    """The codes of a queryset, asked one at a time (and remembered for this context).
+
+    A submission names two countries and one mission: asking for those three is cheaper
+    than loading every country on each request, and keeps no reference data in the process.
+    """
+
+    def __init__(self, queryset: QuerySet) -> None:
+        self._queryset = queryset
+        self._known: dict[str, bool] = {}
+
+    def __contains__(self, code: object) -> bool:
+        if not isinstance(code, str):
+            return False
+        if code not in self._known:
+            self._known[code] = self._queryset.filter(code=code).exists()
+        return self._known[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._queryset.values_list("code", flat=True))
+
+    def __len__(self) -> int:
+        return self._queryset.count()
+
+
 def intake_context(*, today: datetime.date | None = None) -> IntakeContext:
     """The reference data the intake validator checks codes against."""
     return IntakeContext(
-        countries=set(Country.objects.values_list("code", flat=True)),
-        missions=set(Mission.objects.filter(is_active=True).values_list("code", flat=True)),
+        countries=_CodesInDatabase(Country.objects.all()),
+        missions=_CodesInDatabase(Mission.objects.filter(is_active=True)),
         today=today or timezone.localdate(),
     )
 

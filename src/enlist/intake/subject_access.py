@@ -12,8 +12,8 @@ and the download are recorded in the audit trail (action ``subject_access``, ste
 
 Requests are rate-limited per client address (``ENLIST_SUBJECT_ACCESS_PER_HOUR``), and at
 most ``EMAILS_PER_APPLICATION_PER_DAY`` emails go to one applicant a day (from any number of
-addresses), counted in the cache; several processes each keep their own counts unless a
-shared cache is configured.
+addresses), counted in the shared cache (``settings.CACHES``: a database table, or Redis),
+so every server process and machine counts together.
 """
 
 from __future__ import annotations

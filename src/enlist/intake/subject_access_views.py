@@ -9,8 +9,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from enlist.accounts.lockout import client_ip
 from enlist.core.links import LinkExpired, LinkInvalid
+from enlist.core.proxy import client_address
 from enlist.intake.subject_access import (
     TooManyRequests,
     subject_access_export,
@@ -26,7 +26,7 @@ def subject_access(request: HttpRequest) -> HttpResponse:
         subject_access_request(
             reference=request.POST.get("reference", ""),
             email=request.POST.get("email", ""),
-            client=client_ip(request) or "unknown",
+            client=client_address(request) or "unknown",
         )
     except TooManyRequests:
         return render(

@@ -58,9 +58,13 @@ def _load(name: str) -> dict[int, bytes]:
             raise ImproperlyConfigured(f"{variable} (or {variable}_FILE) is required")
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fresh = base64.b64encode(os.urandom(KEY_BYTES)).decode("ascii")
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-            handle.write(f"1:{fresh}\n")
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process generated it first: use theirs
+        else:
+            with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+                handle.write(f"1:{fresh}\n")
     return _parse_keys(path.read_text(encoding="ascii"), source=str(path))
 
 
