@@ -24,11 +24,28 @@ def test_healthz_answers_without_touching_anything(client):
     assert "no-cache" in response["Cache-Control"]
 
 
-def test_readyz_runs_the_database_and_keys_checks(client, db):
+def test_readyz_runs_the_database_keys_and_queue_checks(client, db):
     response = client.get("/readyz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ready", "checks": {"database": "ok", "keys": "ok"}}
+    assert response.json() == {
+        "status": "ready",
+        "checks": {"database": "ok", "keys": "ok", "queue": "ok"},
+    }
+
+
+def test_readyz_fails_when_the_job_queue_cannot_be_read(client, db, monkeypatch):
+    from enlist.jobs import selectors
+    from enlist.jobs.selectors import QueueUnavailable
+
+    def unreadable():
+        raise QueueUnavailable("OperationalError")
+
+    monkeypatch.setattr(selectors, "queue_health", unreadable)
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"database": "ok", "keys": "ok", "queue": "failed"}
 
 
 def test_readyz_is_503_naming_a_failed_check_but_not_why(client, db, extra_check, caplog):

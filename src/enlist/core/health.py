@@ -6,7 +6,8 @@ raises (anything) when not. ``/readyz`` runs them all and answers 200 with
 ``{"status": "ready", "checks": {name: "ok"}}``, or 503 naming the failing checks with
 ``"failed"`` only: the reason goes to the log (type only), never to an unauthenticated caller.
 Registered here: ``database`` (a query on the default connection) and ``keys`` (the KEK ring,
-the blind-index key and the audit signing key load).
+the blind-index key and the audit signing key load); ``enlist.jobs`` registers ``queue`` (the
+job table can be read).
 """
 
 from __future__ import annotations
