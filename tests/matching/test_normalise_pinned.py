@@ -157,6 +157,8 @@ def test_passports_fold_case_spacing_and_look_alikes(raw, expected):
         ("Taras", "", ("Taras", "")),
         ("", "Shevchenko", ("", "Shevchenko")),
         ("Taras", "Shevchenko", ("Taras", "Shevchenko")),
+        ("Taras Hryhorovych", "Shevchenko", ("Taras Hryhorovych", "Shevchenko")),
+        ("Anna", "Van Dyke", ("Anna", "Van Dyke")),
         ("", "", ("", "")),
     ],
 )
