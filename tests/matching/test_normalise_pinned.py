@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from enlist.matching import normalise
 from enlist.matching.normalise import (
     PartialDate,
     city_key,
@@ -25,6 +26,15 @@ from enlist.matching.normalise import (
 
 D = PartialDate
 NONE = PartialDate(0, 0, 0)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """The normal forms are cached: start each test from an empty cache, so the answer is
+    computed now, by this code, and not remembered from an earlier test or process."""
+    for value in vars(normalise).values():
+        if callable(getattr(value, "cache_clear", None)):
+            value.cache_clear()
 
 
 @pytest.mark.parametrize(
