@@ -81,6 +81,7 @@ def _fresh_caches():
         ("32.01.1990", D(1990)),
         ("1990-13-01", D(1990)),
         ("00.00.1990", D(1990, 0, 0)),
+        ("1990-00-17", D(1990, 0, 17)),  # month unknown, day known
         ("17.04.1890", NONE),
         # two numbers: month and year, either order
         ("1990-04", D(1990, 4, 0)),
@@ -287,3 +288,12 @@ def test_city_aliases_meet_under_one_key(city, key):
 )
 def test_country_codes(value, code):
     assert country_code(value) == code
+
+
+def test_a_hyphenated_one_word_name_gives_its_joined_spelling():
+    assert "jeanluc" in name_variants("Jean-Luc")
+
+
+def test_variants_add_h_to_g_and_y_to_i_where_the_key_agrees():
+    assert {"hurko", "gurko"} <= name_variants("Hurko")
+    assert {"yarko", "iarko"} <= name_variants("Yarko")
