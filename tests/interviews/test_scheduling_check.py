@@ -292,3 +292,34 @@ def test_a_language_shared_with_either_panel_member_is_enough():
     members = (ATTACHE, PanelMember("con", "consul", frozenset({"uk"}), MORNING))
     ukrainian = case(languages=("uk",))
     assert schedule_violations(problem([ukrainian], members=members), result([booking()])) == []
+
+
+def test_a_new_booking_too_close_to_a_kept_one_is_double():
+    kept = booking("c0", at(9), confirmed=True)
+    close = booking("c1", at(9, 45))
+    violations = schedule_violations(
+        problem([case("c0"), case("c1")], existing=[kept]), result(new=[close], kept=[kept])
+    )
+    assert violations == [
+        ("double", "member att at 2027-01-11 09:00 and 2027-01-11 09:45:00+00:00"),
+        ("double", "member con at 2027-01-11 09:00 and 2027-01-11 09:45:00+00:00"),
+        ("double", "venue room at 2027-01-11 09:00 and 2027-01-11 09:45:00+00:00"),
+    ]
+
+
+def test_every_booking_is_checked_after_one_with_an_unknown_resource():
+    schedule = result(new=[booking("c1", venue_id="elsewhere"), booking("c2", at(11, 30))])
+    assert schedule_violations(problem([case("c1"), case("c2")]), schedule) == [
+        ("unknown", "booking of c1 names an unknown or wrong resource"),
+        ("availability", "att not available for c2"),
+        ("availability", "con not available for c2"),
+    ]
+
+
+def test_a_booking_at_the_very_start_of_the_horizon_is_inside_it():
+    all_day = (window(at(0), at(0, day=1)),)
+    members = (
+        PanelMember("att", "attache", frozenset({"en"}), all_day),
+        PanelMember("con", "consul", frozenset({"en"}), all_day),
+    )
+    assert schedule_violations(problem(members=members), result(new=[booking(start=at(0))])) == []
