@@ -5,7 +5,7 @@ password hasher, per-test key and upload folders, the storage pointed at them), 
 suite lifts the hourly view limits: a test in the suite that read those settings back would
 check the fixture, not the product. These run
 ``enlist shell`` as production starts it (``ENLIST_ENV=production``, explicit secret and
-hosts, nothing else) and assert what Django actually built.
+hosts, keys from the environment, SMTP) and assert what Django actually built.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import json
 
 import pytest
 
-from tests.core.test_serve import run_enlist, subprocess_env
+from tests.accounts.test_security_headers import production_env
+from tests.core.test_serve import run_enlist
 
 REPORT = """
 import json
@@ -40,12 +41,7 @@ print(json.dumps({
 @pytest.fixture(scope="module")
 def production(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("production")
-    env = subprocess_env(data_dir)
-    env.update(
-        ENLIST_ENV="production",
-        ENLIST_SECRET_KEY="production-settings-test-" + "x" * 40,
-        ENLIST_ALLOWED_HOSTS="enlist.example.org",
-    )
+    env = production_env(data_dir)  # every secret set, keys in the environment, SMTP
     done = run_enlist(data_dir, "shell", "-c", REPORT, env=env)
     return data_dir.resolve(), json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -66,11 +62,11 @@ def test_passwords_are_hashed_with_argon2id_first(production):
     ]
 
 
-def test_keys_live_under_the_data_dir_and_are_never_generated(production):
+def test_keys_are_never_generated_nor_written_beside_the_data(production):
     data_dir, report = production
-    assert report["key_dir"] == str(data_dir / "keys")
     assert report["generate_keys"] is False
     assert report["debug"] is False
+    assert not (data_dir / "keys").exists()  # production keys come from outside the data dir
 
 
 def test_audit_checkpoints_every_1000_entries_to_a_file_under_the_data_dir(production):
