@@ -185,7 +185,7 @@ def no_show_roles() -> frozenset[Role]:
     """Who records a no-show: the panel and HQ roles that may also put the case on hold (the
     second no-show does), read from the workflow table."""
     hold = find_rule(current=Stage.INTERVIEW, target=Stage.ON_HOLD)
-    assert hold is not None
+    assert hold is not None  # nosec B101  # an invariant, not a check of input
     return hold.roles & (PANEL_ROLES | {Role.HQ})
 
 

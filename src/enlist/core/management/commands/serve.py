@@ -25,7 +25,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if settings.PRODUCTION:
             call_command("collectstatic", interactive=False, verbosity=0)
-        shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
+        shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104  # nosec B104  # compares the host given, binds nothing
         self.stdout.write(f"Enlist is serving at http://{shown}:{port}/ (staff: /staff/)")
         self.stdout.flush()
         serve(application, host=host, port=port, threads=threads, ident="enlist")
