@@ -164,14 +164,47 @@ def test_the_api_asks_for_a_reason_naming_the_field(api_as, hq, vilnius_case):
     assert "X-Access-Reason" in error["message"]
 
     assert client.get(path, reason="short").status_code == 422
-    by_query = client.get(path, reason=REASON)
-    assert by_query.status_code == 200
-    assert by_query.json()["family_name"] == vilnius_case.family_name
-    by_header = client.client.get(
+    by_header = client.get(path, reason=REASON)
+    assert by_header.status_code == 200
+    assert by_header.json()["family_name"] == vilnius_case.family_name
+    encoded = client.client.get(
         f"/api/v1{path}", headers={**client.headers, "X-Access-Reason": "Ticket%204411%20review"}
     )
-    assert by_header.status_code == 200
+    assert encoded.status_code == 200
     assert AccessGrant.objects.filter(via="api").count() == 2  # no session: each call says why
+
+
+def test_a_reason_in_the_url_is_refused_and_never_recorded(api_as, hq, vilnius_case):
+    client = api_as(hq)
+    before, grants = last(), AccessGrant.objects.count()
+
+    by_query = client.client.get(
+        f"/api/v1/applications/{vilnius_case.pk}", {"reason": REASON}, headers=client.headers
+    )
+    with_header_too = client.client.get(
+        f"/api/v1/applications/{vilnius_case.pk}?reason=Ticket+4411",
+        headers={**client.headers, "X-Access-Reason": "Ticket%204411%20review"},
+    )
+
+    for response in (by_query, with_header_too):
+        assert response.status_code == 422
+        [error] = response.json()["errors"]
+        assert error["field"] == "reason"
+        assert "X-Access-Reason header, never in the address" in error["message"]
+        assert "family_name" not in response.json()
+    assert AccessGrant.objects.count() == grants
+    assert since(before) == []
+
+
+def test_the_case_page_ignores_a_reason_in_the_url(client, hq, vilnius_case):
+    sign_in(client, hq)
+
+    response = client.get(reverse("case-detail", args=[vilnius_case.pk]), {"reason": REASON})
+
+    assert response.status_code == 200
+    assert 'name="reason"' in response.content.decode()  # still asked, in a form body
+    assert vilnius_case.family_name not in response.content.decode()
+    assert AccessGrant.objects.count() == 0
 
 
 def test_a_reason_never_widens_the_scope(api_as, clerk_oslo, vilnius_case):
