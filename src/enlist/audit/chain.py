@@ -69,6 +69,11 @@ DETAIL_KEYS = frozenset(
         "minutes",  # how long a need-to-know grant lasts
         "level",  # a view threshold passed: soft (flagged) or hard (blocked)
         "step",  # subject access: request or download
+        "override",  # a move made by its exception row (travel → arrived without a code)
+        "from_mission",  # a transfer: the mission code the case left
+        "to_mission",  # a transfer: the mission code it went to
+        "transfer",  # a transfer's id
+        "cancelled",  # how many interviews a change cancelled
     }
 )
 _MAX_DEPTH = 3

@@ -362,6 +362,7 @@ DELAYS: dict[Stage, tuple[float, float]] = {
     Stage.ON_HOLD: (0.5, 5.0),
 }
 RESUME_DELAY = (2.0, 10.0)
+ARRIVAL_REASON = "Checked in at the meeting point; arrival list signed by reception."
 
 # Who usually makes each move (every role listed here is allowed by the workflow table).
 MOVERS: dict[Stage, dict[Role, int]] = {
@@ -371,7 +372,9 @@ MOVERS: dict[Stage, dict[Role, int]] = {
     Stage.REJECTED: {Role.ATTACHE: 9, Role.HQ: 1},
     Stage.VISA: {Role.ATTACHE: 1, Role.CONSUL: 1},
     Stage.TRAVEL: {Role.CONSUL: 1},
-    Stage.ARRIVED: {Role.RECEPTION: 9, Role.HQ: 1},
+    # The demo builds without packets (packets_deferred), so no check-in code exists to use:
+    # HQ records each arrival with a reason, as the workflow's override row allows.
+    Stage.ARRIVED: {Role.HQ: 1},
     Stage.ENLISTED: {Role.HQ: 1},
     Stage.WITHDRAWN: {Role.CLERK: 9, Role.HQ: 1},
     Stage.ON_HOLD: {Role.ATTACHE: 85, Role.HQ: 15},
@@ -635,6 +638,8 @@ class Planner:
                 reason = f"Aged {person.age} at application: outside the accepted 18–60."
             elif why:
                 reason = rng.choice(REASONS[why])
+            elif target == Stage.ARRIVED:
+                reason = ARRIVAL_REASON
             else:
                 reason = ""
             steps.append(StepPlan(target, role, reason, at, rng.randrange(1000)))
