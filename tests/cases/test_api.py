@@ -848,10 +848,11 @@ GUARDED = {
     ("travel", "arrived", Role.RECEPTION): "check-in code",
     ("interview", "on_hold", Role.CONSUL): "missed two interviews",
 }
+CONSUL_HOLDS = {("interview", "on_hold")}
 ROWS = [
-    (source, held, target, roles | ({"consul"} if (source, target) == ("interview", "on_hold") else set()), reason)
-    for source, held, target, roles, reason in ROWS
-]  # fmt: skip
+    (source, held, target, roles | ({"consul"} if (source, target) in CONSUL_HOLDS else set()), why)
+    for source, held, target, roles, why in ROWS
+]
 MATRIX = [
     pytest.param(source, held, target, roles, role, id=f"{source}>{target}-{role}")
     for source, held, target, roles, _ in ROWS

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 
-from enlist.cases.models import Application, Document, StageChange
 from enlist.audit.models import AuditEntry
+from enlist.cases.models import Application, Document, StageChange
 from tests.conftest import sign_in
 from tests.factories import ApplicationFactory
 
