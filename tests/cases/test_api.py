@@ -59,6 +59,7 @@ DETAIL_KEYS = SUMMARY_KEYS | {
     "screening",
     "documents",
     "history",
+    "transfers",  # moves between missions (issue 13)
     "transitions",
     "matching",  # possible duplicates (matching issue)
 }

@@ -174,6 +174,16 @@ def case_detail(application: Application, *, user: StaffUser) -> dict[str, Any]:
             }
             for h in application.history.select_related("actor")
         ],
+        "transfers": [
+            {
+                "from_mission": t.from_mission.code,
+                "to_mission": t.to_mission.code,
+                "actor": t.actor.username,
+                "reason": t.reason,
+                "at": t.at,
+            }
+            for t in application.transfers.select_related("from_mission", "to_mission", "actor")
+        ],
         "transitions": _transitions(application, role),
     }
     detail |= detail_sections(application, user)

@@ -284,6 +284,32 @@ def interviews_cancel_on_stage_entry(
         )
 
 
+def interviews_cancel_on_transfer(
+    application: Application, transfer: Any, actor: StaffUser
+) -> None:
+    """Transfer handler (``cases/hooks.py``): an interview booked with the old mission's panel
+    is cancelled (METHOD:CANCEL to the applicant and that panel, after commit); the new
+    mission books its own. Verdicts already recorded stay with the case."""
+    now = timezone.now()
+    interviews = Interview.objects.select_for_update().filter(
+        application_id=application.pk,
+        status__in=ACTIVE_STATUSES,
+        mission_id=transfer.from_mission_id,
+    )
+    for interview in interviews:
+        _cancel(interview, now=now)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            target=("application", application.pk),
+            detail={
+                "change": "interview_cancel",
+                "interview": str(interview.pk),
+                "transfer": str(transfer.pk),
+            },
+        )
+
+
 # --- the applicant's answers (public page behind the signed link) ---------------------------
 
 
