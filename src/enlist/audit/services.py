@@ -192,7 +192,9 @@ def audit_case_view(
 ) -> AuditEntry:
     """Record that `actor` was shown a case's personal data; `shown` is what was presented
     (only its keys are read: the names of the personal fields shown)."""
-    fields = sorted(key for key in shown if key in personal_fields())
+    # Oversight's view (cases/presentation.py: oversight_detail) withholds every personal value.
+    withheld = bool(shown.get("withheld"))
+    fields = [] if withheld else sorted(key for key in shown if key in personal_fields())
     return audit_record(
         actor=actor,
         action=AuditAction.VIEW,

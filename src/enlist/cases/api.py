@@ -39,6 +39,7 @@ class CaseSummaryOut(Schema):
     submitted_at: datetime.datetime | None = None
     stage_changed_at: datetime.datetime | None = None
     masked: bool | None = None  # a high-risk applicant: names masked until the case is opened
+    withheld: bool | None = None  # oversight (auditors): every personal value withheld
 
 
 class CaseListOut(Schema):
