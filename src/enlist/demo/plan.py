@@ -372,9 +372,9 @@ MOVERS: dict[Stage, dict[Role, int]] = {
     Stage.REJECTED: {Role.ATTACHE: 9, Role.HQ: 1},
     Stage.VISA: {Role.ATTACHE: 1, Role.CONSUL: 1},
     Stage.TRAVEL: {Role.CONSUL: 1},
-    # The demo builds without packets (packets_deferred), so no check-in code exists to use:
-    # HQ records each arrival with a reason, as the workflow's override row allows.
-    Stage.ARRIVED: {Role.HQ: 1},
+    # Reception usually checks in; the demo builds without packets (packets_deferred), so no
+    # check-in code exists to use, and HQ records the arrival with a reason (see _steps).
+    Stage.ARRIVED: {Role.RECEPTION: 9, Role.HQ: 1},
     Stage.ENLISTED: {Role.HQ: 1},
     Stage.WITHDRAWN: {Role.CLERK: 9, Role.HQ: 1},
     Stage.ON_HOLD: {Role.ATTACHE: 85, Role.HQ: 15},
@@ -642,6 +642,8 @@ class Planner:
                 reason = ARRIVAL_REASON
             else:
                 reason = ""
+            if target == Stage.ARRIVED:
+                role = Role.HQ  # the workflow's override row (timing kept from the pick above)
             steps.append(StepPlan(target, role, reason, at, rng.randrange(1000)))
         return tuple(steps)
 
