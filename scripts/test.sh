@@ -9,6 +9,9 @@ echo "== lint (ruff)" >&2
 $BIN/ruff check src tests benchmarks
 $BIN/ruff format --check src tests benchmarks
 
+echo "== security lint (bandit, fails on high severity)" >&2
+$BIN/bandit -q -c pyproject.toml -r src --severity-level high
+
 data_dir=$(mktemp -d)
 trap 'rm -rf "$data_dir"' EXIT
 export ENLIST_DATA_DIR="$data_dir" ENLIST_ENV=test

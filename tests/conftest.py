@@ -24,6 +24,7 @@ import json
 import os
 import time
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.db import connections
@@ -234,8 +235,12 @@ class ApiClient:
         self.client = Client()
         self.headers = {"Authorization": f"Bearer {token}"} if token else {}
 
-    def get(self, path: str, **params: Any):
-        return self.client.get(f"/api/v1{path}", params, headers=self.headers)
+    def get(self, path: str, *, reason: str | None = None, **params: Any):
+        """`reason`: why the case is opened (need-to-know), sent as X-Access-Reason."""
+        headers = dict(self.headers)
+        if reason is not None:
+            headers["X-Access-Reason"] = quote(reason)
+        return self.client.get(f"/api/v1{path}", params, headers=headers)
 
     def post(self, path: str, body: Any = None, *, headers: dict[str, str] | None = None):
         return self.client.post(

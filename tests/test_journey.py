@@ -183,7 +183,16 @@ def api_visa_recorded_then_travel(journey: Journey) -> None:
 
 
 def api_travel_to_arrived(journey: Journey) -> None:
-    assert api_move(journey, "reception", "arrived").status_code == 200
+    """Only the check-in code moves the case: a bare move is refused (409) and changes nothing."""
+    refused = api_move(journey, "reception", "arrived")
+    assert refused.status_code == 409
+    assert "check-in code" in refused.json()["errors"][0]["message"]
+    assert journey.stage() == "travel"
+    packet = TravelPacket.objects.get(application_id=journey.id, invalidated_at=None)
+    [code] = pdf_qr_codes(packet)
+    response = journey.clients["reception"].post("/checkin/confirm", {"code": code})
+    assert response.status_code == 200, response.content
+    assert response.json()["stage"] == "arrived"
     assert journey.stage() == "arrived"
 
 

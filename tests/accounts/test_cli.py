@@ -205,3 +205,20 @@ def test_console_script_adds_staff_on_a_fresh_sqlite_database(tmp_path):
         digests = connection.execute("SELECT digest FROM accounts_apitoken").fetchall()
     assert accounts == [("alice", "clerk", "lt-vilnius")]
     assert digests == [(hashlib.sha256(token.stdout.strip().encode()).hexdigest(),)]
+
+
+def test_add_without_a_terminal_ends_with_one_line_and_exit_2(tmp_path):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    run_enlist(data_dir, "migrate", "--verbosity", "0")
+
+    result = run_enlist(data_dir, "staff", "add", "carol", "--role", "hq", stdin="", check=False)
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        "CommandError: No terminal to ask for the password on: give --password-stdin (and the "
+        "password on standard input) or --no-password.\n"
+    )
+    with contextlib.closing(sqlite3.connect(data_dir / "enlist.sqlite3")) as connection:
+        assert connection.execute("SELECT count(*) FROM accounts_staffuser").fetchone() == (0,)

@@ -138,8 +138,15 @@ def test_an_auditor_reads_a_case_read_only_after_a_reason(client, auditor, vilni
 
     page = client.get(url).content.decode()
 
-    assert vilnius_case.family_name in page
-    assert vilnius_case.email in page
+    # ids, stages and the trail; never a personal value (issue 13)
+    assert str(vilnius_case.pk) in page
+    assert "Submitted" in page and "History" in page
+    for value in (
+        vilnius_case.reference, vilnius_case.given_name, vilnius_case.family_name,
+        vilnius_case.email, vilnius_case.phone, vilnius_case.passport_number,
+        vilnius_case.date_of_birth.isoformat(),
+    ):  # fmt: skip
+        assert value not in page
     assert reverse("case-transition", args=[vilnius_case.pk]) not in page  # read-only
     assert reverse("case-document-upload", args=[vilnius_case.pk]) not in page
     # and still no move: the transition endpoint stays out of reach
@@ -164,14 +171,47 @@ def test_the_api_asks_for_a_reason_naming_the_field(api_as, hq, vilnius_case):
     assert "X-Access-Reason" in error["message"]
 
     assert client.get(path, reason="short").status_code == 422
-    by_query = client.get(path, reason=REASON)
-    assert by_query.status_code == 200
-    assert by_query.json()["family_name"] == vilnius_case.family_name
-    by_header = client.client.get(
+    by_header = client.get(path, reason=REASON)
+    assert by_header.status_code == 200
+    assert by_header.json()["family_name"] == vilnius_case.family_name
+    encoded = client.client.get(
         f"/api/v1{path}", headers={**client.headers, "X-Access-Reason": "Ticket%204411%20review"}
     )
-    assert by_header.status_code == 200
+    assert encoded.status_code == 200
     assert AccessGrant.objects.filter(via="api").count() == 2  # no session: each call says why
+
+
+def test_a_reason_in_the_url_is_refused_and_never_recorded(api_as, hq, vilnius_case):
+    client = api_as(hq)
+    before, grants = last(), AccessGrant.objects.count()
+
+    by_query = client.client.get(
+        f"/api/v1/applications/{vilnius_case.pk}", {"reason": REASON}, headers=client.headers
+    )
+    with_header_too = client.client.get(
+        f"/api/v1/applications/{vilnius_case.pk}?reason=Ticket+4411",
+        headers={**client.headers, "X-Access-Reason": "Ticket%204411%20review"},
+    )
+
+    for response in (by_query, with_header_too):
+        assert response.status_code == 422
+        [error] = response.json()["errors"]
+        assert error["field"] == "reason"
+        assert "X-Access-Reason header, never in the address" in error["message"]
+        assert "family_name" not in response.json()
+    assert AccessGrant.objects.count() == grants
+    assert since(before) == []
+
+
+def test_the_case_page_ignores_a_reason_in_the_url(client, hq, vilnius_case):
+    sign_in(client, hq)
+
+    response = client.get(reverse("case-detail", args=[vilnius_case.pk]), {"reason": REASON})
+
+    assert response.status_code == 200
+    assert 'name="reason"' in response.content.decode()  # still asked, in a form body
+    assert vilnius_case.family_name not in response.content.decode()
+    assert AccessGrant.objects.count() == 0
 
 
 def test_a_reason_never_widens_the_scope(api_as, clerk_oslo, vilnius_case):
@@ -277,3 +317,37 @@ def test_an_administrator_clears_a_block_from_the_admin(client, clerk_vilnius, a
     assert alert.cleared_at is not None and alert.cleared_by == admin_user
     entry = AuditEntry.objects.filter(action="permission_change").last()
     assert (entry.actor_username, entry.detail["change"]) == ("admin", "unblock_views")
+
+
+def test_an_auditor_reads_ids_stages_and_the_trail_never_personal_values(
+    api_as, auditor, clerk_vilnius, vilnius_case
+):
+    from enlist.cases.services import application_transition
+
+    application_transition(
+        application=vilnius_case, to="screening", actor=clerk_vilnius, reason="Papers in order."
+    )
+    before = last()
+
+    response = api_as(auditor).get(f"/applications/{vilnius_case.pk}", reason=REASON)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["id"], body["stage"], body["mission"], body["withheld"]) == (
+        str(vilnius_case.pk), "screening", "lt-vilnius", True,
+    )  # fmt: skip
+    assert body["reference"] == body["given_name"] == body["family_name"] == "withheld"
+    for key in ("email", "phone", "passport_number", "date_of_birth", "documents", "screening"):
+        assert key not in body
+    assert [(h["from_stage"], h["to_stage"], h["actor_role"], h["reason"]) for h in
+            body["history"]] == [(None, "submitted", "applicant", None),
+                                 ("submitted", "screening", "clerk", None)]  # fmt: skip
+    content = response.content.decode()
+    for value in (
+        vilnius_case.reference, vilnius_case.given_name, vilnius_case.family_name,
+        vilnius_case.email, vilnius_case.phone, vilnius_case.passport_number,
+        vilnius_case.date_of_birth.isoformat(), "Papers in order.",
+    ):  # fmt: skip
+        assert value not in content
+    view = [e for e in since(before) if e.action == "view"]
+    assert [e.detail for e in view] == [{"via": "api", "fields": []}]

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 
+from enlist.audit.models import AuditEntry
 from enlist.cases.models import Application, Document, StageChange
 from tests.conftest import sign_in
 from tests.factories import ApplicationFactory
@@ -556,7 +557,7 @@ def test_reception_sees_a_travel_case_with_minimal_fields(client, reception, vil
     assert case.phone not in html
     assert "Personal data" not in html
     assert "Screening recommendation" not in html
-    assert offered_transitions(response) == ["arrived"]
+    assert offered_transitions(response) == []  # arrival: the check-in page, with the code
 
 
 def test_reception_cannot_open_a_case_before_travel(client, reception, vilnius):
@@ -567,21 +568,46 @@ def test_reception_cannot_open_a_case_before_travel(client, reception, vilnius):
     assert response.status_code == 404
 
 
-def test_reception_checks_a_volunteer_in(client, reception, vilnius):
+def test_reception_cannot_record_an_arrival_without_the_check_in_code(client, reception, vilnius):
     case = ApplicationFactory(mission=vilnius, stage="travel")
+    entries = AuditEntry.objects.count()
 
     response = logged_in(client, reception).post(
-        f"/staff/cases/{case.pk}/transition/", {"to": "arrived"}
-    )
+        f"/staff/cases/{case.pk}/transition/", {"to": "arrived", "reason": "At the gate."},
+        follow=True,
+    )  # fmt: skip
 
-    assert response.status_code == 302
-    assert response["Location"] == f"/staff/cases/{case.pk}/"
+    assert response.status_code == 200
+    assert "check-in code" in response.content.decode()
+    case.refresh_from_db()
+    assert case.stage == "travel"
+    assert list(case.history.values_list("from_stage", "to_stage")) == [("", "submitted")]
+    assert not AuditEntry.objects.filter(action="transition").exists()
+    assert AuditEntry.objects.count() > entries  # only the page views
+
+
+def test_hq_records_an_arrival_without_a_code_as_an_override(client, hq, vilnius):
+    case = ApplicationFactory(mission=vilnius, stage="travel")
+    staff = logged_in(client, hq)
+
+    refused = staff.post(f"/staff/cases/{case.pk}/transition/", {"to": "arrived"}, follow=True)
+    case.refresh_from_db()
+    assert case.stage == "travel"
+    assert "A reason is required" in refused.content.decode()
+
+    staff.post(
+        f"/staff/cases/{case.pk}/transition/", {"to": "arrived", "reason": "Code lost; ID seen."}
+    )
     case.refresh_from_db()
     assert case.stage == "arrived"
-    assert list(case.history.values_list("from_stage", "to_stage", "actor")) == [
-        ("", "submitted", None),
-        ("travel", "arrived", reception.pk),
-    ]
+    change = case.history.last()
+    assert (change.to_stage, change.actor_id, change.reason) == (
+        "arrived", hq.pk, "Code lost; ID seen."
+    )  # fmt: skip
+    entry = AuditEntry.objects.filter(action="transition").get()
+    assert entry.detail == {
+        "from": "travel", "to": "arrived", "reason_given": True, "override": True
+    }  # fmt: skip
 
 
 # --- recording a contact ------------------------------------------------------------------

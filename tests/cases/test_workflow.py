@@ -55,6 +55,9 @@ for _stage in DESIGN_OPEN:
 for _stage in DESIGN_HOLDABLE:
     TABLE[(_stage, None, S.ON_HOLD)] = (frozenset({ATTACHE, HQ}), True)
     TABLE[(S.ON_HOLD, _stage, _stage)] = (frozenset({ATTACHE, HQ}), True)
+# Issue 13: the consul puts an interview case on hold too (only after missed interviews: a
+# guard); travel → arrived is made with the check-in code (a guard), or by HQ with a reason.
+TABLE[(S.INTERVIEW, None, S.ON_HOLD)] = (frozenset({ATTACHE, CONSUL, HQ}), True)
 
 LEGAL = [
     pytest.param(current, held, target, role, reason, id=f"{current}>{target}[{held}]-{role}")
@@ -99,6 +102,8 @@ GUARDS_HOLD = {
     "visa_status": "not_needed",
     "unit_assigned": "pahonia",
     "consent_confirmed": True,
+    "checked_in_with_code": True,
+    "interview_no_show_limit_reached": True,
 }
 
 
@@ -304,9 +309,10 @@ def test_auditor_and_admin_have_no_move_anywhere(role):
             [S.INTERVIEW, S.REFERRED, S.REJECTED, S.WITHDRAWN, S.ON_HOLD],
         ),
         (S.INTERVIEW, None, ATTACHE, [S.REJECTED, S.VISA, S.ON_HOLD]),
-        (S.INTERVIEW, None, CONSUL, [S.VISA]),
+        (S.INTERVIEW, None, CONSUL, [S.VISA, S.ON_HOLD]),
         (S.VISA, None, CONSUL, [S.TRAVEL]),
-        (S.TRAVEL, None, RECEPTION, [S.ARRIVED]),
+        (S.TRAVEL, None, RECEPTION, []),  # on the check-in page, with the code
+        (S.TRAVEL, None, HQ, [S.ARRIVED, S.WITHDRAWN, S.ON_HOLD]),  # the override
         (S.ARRIVED, None, RECEPTION, []),
         (S.ARRIVED, None, HQ, [S.ENLISTED, S.WITHDRAWN, S.ON_HOLD]),
         (S.ON_HOLD, S.VISA, ATTACHE, [S.VISA]),
@@ -426,3 +432,68 @@ def test_disallowed_role_with_blank_reason_is_not_permitted_not_invalid(row, dat
     role = data.draw(st.sampled_from(sorted(set(Role) - roles)))
     with pytest.raises(NotPermitted):
         check_transition(current=current, target=target, role=role, reason=reason, held_from=held)
+
+
+# --- travel → arrived: the check-in code, or HQ's override with a reason (issue 13) --------
+
+NO_CODE = {"checked_in_with_code": False}
+NO_CODE_REFUSAL = (
+    "Arrival is recorded with the volunteer's check-in code (Check-in page); "
+    "headquarters may record it without one, giving a reason."
+)
+
+
+@pytest.mark.parametrize("facts", [{}, NO_CODE])
+def test_reception_records_an_arrival_only_with_the_check_in_code(facts):
+    with pytest.raises(TransitionNotAllowed) as excinfo:
+        check_transition(
+            current=S.TRAVEL, target=S.ARRIVED, role=RECEPTION, reason="x", facts=facts
+        )
+    assert excinfo.value.message == NO_CODE_REFUSAL
+    rule = check_transition(
+        current=S.TRAVEL, target=S.ARRIVED, role=RECEPTION, reason="", facts=GUARDS_HOLD
+    )
+    assert (rule.override, rule.reason_required) == (False, False)
+
+
+def test_hq_without_the_code_needs_a_reason_and_it_is_an_override():
+    with pytest.raises(InvalidInput) as excinfo:
+        check_transition(current=S.TRAVEL, target=S.ARRIVED, role=HQ, reason=" ", facts=NO_CODE)
+    assert [e.field for e in excinfo.value.errors] == ["reason"]
+
+    rule = check_transition(
+        current=S.TRAVEL, target=S.ARRIVED, role=HQ, reason="Code lost.", facts=NO_CODE
+    )
+    assert (rule.override, rule.reason_required) == (True, True)
+    with_code = check_transition(
+        current=S.TRAVEL, target=S.ARRIVED, role=HQ, reason="", facts=GUARDS_HOLD
+    )
+    assert with_code.override is False
+
+
+def test_an_override_row_puts_no_stage_in_hqs_flow():
+    from enlist.cases.need_to_know import hq_only_stages
+
+    assert hq_only_stages() == {S.ARRIVED}
+
+
+# --- the consul and missed interviews (issue 13) --------------------------------------------
+
+
+def test_consul_puts_an_interview_case_on_hold_only_after_missed_interviews():
+    with pytest.raises(TransitionNotAllowed) as excinfo:
+        check_transition(
+            current=S.INTERVIEW,
+            target=S.ON_HOLD,
+            role=CONSUL,
+            reason="Two missed interviews",
+            facts={"interview_no_show_limit_reached": False},
+        )
+    assert excinfo.value.message == (
+        "A consul puts a case on hold only when the applicant missed two interviews."
+    )
+    for stage in set(DESIGN_HOLDABLE) - {S.INTERVIEW}:
+        with pytest.raises(NotPermitted):
+            check_transition(
+                current=stage, target=S.ON_HOLD, role=CONSUL, reason="x", facts=GUARDS_HOLD
+            )

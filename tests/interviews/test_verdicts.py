@@ -19,7 +19,7 @@ from enlist.interviews.services import (
     interview_no_show,
     verdict_record,
 )
-from tests.factories import ApplicationFactory, recommend_by_panel
+from tests.factories import ApplicationFactory, StaffFactory, recommend_by_panel
 from tests.interviews.helpers import interview_for
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,10 @@ def test_visa_needs_both_panel_members_to_recommend(case, attache_vilnius, consu
     assert Application.objects.get(pk=case.pk).stage == "interview"
 
     _verdict(case, consul_vilnius, recommend=True)  # the latest verdict of a role counts
-    assert interview_facts(case) == {"interview_verdicts": {"attache": True, "consul": True}}
+    assert interview_facts(case) == {
+        "interview_verdicts": {"attache": True, "consul": True},
+        "interview_no_show_limit_reached": False,
+    }
     application_transition(application=case, to="visa", actor=consul_vilnius)
     assert Application.objects.get(pk=case.pk).stage == "visa"
     assert Verdict.objects.filter(application=case).count() == 3
@@ -198,6 +201,47 @@ def test_no_show_is_refused_before_the_start_and_to_other_roles(
     assert Interview.objects.get(pk=future.pk).status == InterviewStatus.BOOKED
 
 
+def test_consul_records_a_no_show_for_an_interview_they_sit_on(
+    case, attache_vilnius, consul_vilnius
+):
+    first = interview_for(case, attache_vilnius, consul_vilnius, start=_past(48))
+    interview_no_show(interview=first, actor=consul_vilnius)
+    row = Interview.objects.get(pk=first.pk)
+    assert (row.status, row.recorded_by_id) == (InterviewStatus.NO_SHOW, consul_vilnius.pk)
+    assert Application.objects.get(pk=case.pk).stage == "interview"
+
+    second = interview_for(case, attache_vilnius, consul_vilnius, start=_past(2))
+    interview_no_show(interview=second, actor=consul_vilnius)
+    row = Application.objects.get(pk=case.pk)
+    assert (row.stage, row.held_from) == ("on_hold", "interview")
+    change = StageChange.objects.filter(application=case).last()
+    assert (change.to_stage, change.actor_id, change.reason) == (
+        "on_hold",
+        consul_vilnius.pk,
+        NO_SHOW_REASON,
+    )
+
+
+def test_a_panel_member_not_on_the_interview_records_no_no_show(
+    case, attache_vilnius, consul_vilnius, vilnius
+):
+    other_consul = StaffFactory(username="consul-vilnius-2", role="consul", mission=vilnius)
+    interview = interview_for(case, attache_vilnius, consul_vilnius, start=_past(1))
+    with pytest.raises(NotPermitted, match="panel"):
+        interview_no_show(interview=interview, actor=other_consul)
+    assert Interview.objects.get(pk=interview.pk).status == InterviewStatus.BOOKED
+    assert Interview.objects.get(pk=interview.pk).recorded_by_id is None
+
+
+def test_a_consul_cannot_hold_an_interview_case_without_missed_interviews(case, consul_vilnius):
+    with pytest.raises(TransitionNotAllowed, match="missed two interviews"):
+        application_transition(
+            application=case, to="on_hold", actor=consul_vilnius, reason="Just because."
+        )
+    assert Application.objects.get(pk=case.pk).stage == "interview"
+    assert StageChange.objects.filter(application=case).count() == 1
+
+
 # --- the API ---------------------------------------------------------------------------------
 
 VERDICT_BODY = {
@@ -242,10 +286,10 @@ def test_api_scope_and_roles(api_as, case, clerk_vilnius, attache_oslo, receptio
     assert not Verdict.objects.exists()
 
 
-def test_api_no_show(api_as, case, attache_vilnius, consul_vilnius, attache_oslo):
+def test_api_no_show(api_as, case, attache_vilnius, consul_vilnius, attache_oslo, clerk_vilnius):
     interview = interview_for(case, attache_vilnius, consul_vilnius, start=_past(1))
     assert api_as(attache_oslo).post(f"/interviews/{interview.pk}/no-show").status_code == 404
-    assert api_as(consul_vilnius).post(f"/interviews/{interview.pk}/no-show").status_code == 403
+    assert api_as(clerk_vilnius).post(f"/interviews/{interview.pk}/no-show").status_code == 403
     response = api_as(attache_vilnius).post(f"/interviews/{interview.pk}/no-show")
     assert response.status_code == 200
     assert response.json()["status"] == "no_show"

@@ -321,8 +321,9 @@ def assert_only_readable_cases(world: Any, persona: str, body: str, *, where: st
 
 @pytest.mark.parametrize(
     ("persona", "route_name"),
+    # (The auditor's case page shows no personal value at all, so no payload: issue 13.)
     [("clerk_oslo", "case-list"), ("clerk_oslo", "case-detail"), ("hq", "case-detail"),
-     ("auditor", "case-detail"), ("auditor", "audit-case"), ("reception", "case-list")],
+     ("auditor", "audit-case"), ("reception", "case-list")],
 )  # fmt: skip
 def test_the_payloads_are_really_on_the_pages(world, persona, route_name):
     """The inertness check is not vacuous: these pages do show the payloads, escaped."""

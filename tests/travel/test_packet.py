@@ -220,3 +220,23 @@ def test_deferred_packets_are_made_by_regenerating(meeting_point, vilnius, consu
     assert not TravelPacket.objects.filter(application=application).exists()
     assert packets_regenerate(actor=hq) == 1
     assert TravelPacket.objects.filter(application=application, invalidated_at=None).count() == 1
+
+
+def test_erasure_deletes_the_packet_pdf(
+    new_packet, hq, settings, django_capture_on_commit_callbacks
+):
+    """Issue 13: erasing a case deletes its travel packet's PDF (file and column), found
+    through the model's vault_binding like every other sealed value of the case."""
+    from pathlib import Path
+
+    from enlist.cases.erasure import application_shred
+
+    packet = new_packet().packet
+    path = Path(settings.MEDIA_ROOT) / packet.pdf.name
+    assert path.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        application_shred(application=packet.application, actor=hq, reason="Asked by phone.")
+
+    assert not path.exists()
+    assert TravelPacket.objects.get(pk=packet.pk).pdf.name == ""

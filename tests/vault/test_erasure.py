@@ -112,7 +112,9 @@ def test_after_shredding_no_remaining_key_opens_the_case(
     assert data_key.destroyed_at is not None
     assert data_key.destruction == Destruction.RETENTION
     assert not file_path.exists()
-    assert raw_row(shreddable) == columns  # the ciphertext stays, unreadable
+    # the ciphertext is deleted too (issue 13); a copy taken before stays unreadable (below)
+    assert set(raw_row(shreddable)) <= set(columns)
+    assert set(raw_row(shreddable).values()) == {b""}
     reread = Application.objects.get(pk=shreddable.pk)
     assert reread.is_erased
     with pytest.raises(DataErased):
@@ -172,7 +174,8 @@ def test_shredding_deletes_digests_documents_and_idempotency_records(shreddable,
 
     assert LookupDigest.objects.filter(application=shreddable).count() == 0
     assert Document.objects.filter(application=shreddable).count() == 0
-    assert IdempotencyRecord.objects.count() == 0
+    # the key's digest stays (a retry finds the erased case), the body's digest is gone
+    assert [bytes(r.body_digest) for r in IdempotencyRecord.objects.all()] == [b""]
     assert LookupDigest.objects.filter(application=other).count() == digests_of_other
     assert Application.objects.get(pk=other.pk).family_name == payload["family_name"]
 
@@ -399,3 +402,66 @@ def test_the_retention_path_refuses_a_case_not_yet_due(mixed):
     with pytest.raises(NotPermitted):
         application_shred(application=mixed["open_400"], actor=None, now=NOW)
     assert not Application.objects.get(pk=mixed["rejected_89"].pk).is_erased
+
+
+# --- issue 13: every sealed value goes, and a retry creates nothing ---------------------------
+
+
+def _sealed_rows(data_key_id):
+    """(model, field, stored token) of every EncryptedField sealed with this data key."""
+    from django.apps import apps as django_apps
+
+    from enlist.vault.fields import EncryptedField, KeyBinding
+
+    for model in django_apps.get_models():
+        binding = getattr(model, "vault_binding", None)
+        if not isinstance(binding, KeyBinding):
+            continue
+        rows = model._base_manager.filter(**{binding.key.replace(".", "__"): data_key_id})
+        for model_field in model._meta.concrete_fields:
+            if isinstance(model_field, EncryptedField):
+                for token in rows.values_list(model_field.attname, flat=True):
+                    yield model._meta.label, model_field.name, token
+
+
+def test_erasure_deletes_every_sealed_value_of_the_case(shreddable, hq):
+    from enlist.audit.access import grant_open
+    from enlist.visas.models import Visa
+
+    Visa.objects.create(
+        application=shreddable, status="issued", number="UA99887766", consular_notes="Kind."
+    )
+    grant_open(user=hq, application=shreddable, reason="Ticket 4411 about the case", via="web")
+    before = {(m, f) for m, f, token in _sealed_rows(shreddable.data_key_id) if token}
+    expected = {
+        ("visas.Visa", "number"), ("visas.Visa", "consular_notes"),
+        ("audit.AccessGrant", "reason"), ("cases.Application", "family_name"),
+    }  # fmt: skip
+    assert expected <= before
+
+    application_shred(application=shreddable, actor=None, now=NOW)
+
+    left = [
+        (m, f) for m, f, token in _sealed_rows(shreddable.data_key_id)
+        if token is not None and token.token != b""
+    ]  # fmt: skip
+    assert left == []
+    assert Visa.objects.filter(application=shreddable).count() == 1  # the row, for statistics
+
+
+def test_an_idempotent_retry_after_erasure_creates_no_new_case(vilnius, hq, payload, api_as):
+    first = api_as().post("/applications", payload, headers={"Idempotency-Key": "retry-1"})
+    assert first.status_code == 201
+    application = Application.objects.get(pk=first.json()["id"])
+    application_shred(application=application, actor=hq, reason="The applicant asked.")
+    count = Application.objects.count()
+
+    retry = api_as().post("/applications", payload, headers={"Idempotency-Key": "retry-1"})
+    payload["family_name"] = "Someone-Else"
+    other_body = api_as().post("/applications", payload, headers={"Idempotency-Key": "retry-1"})
+
+    for response in (retry, other_body):
+        assert response.status_code == 201, response.content
+        assert response.json() == {"id": str(application.pk), "reference": "erased",
+                                   "status": "withdrawn"}  # fmt: skip
+    assert Application.objects.count() == count

@@ -22,7 +22,7 @@ from enlist.vault.fields import EncryptedField, KeyBinding
 # Sorted: a set's order changes from run to run, and the constraint below must not.
 _MISSION_ROLE_VALUES = sorted(r.value for r in MISSION_ROLES)
 
-TOKEN_PREFIX = "enl_"  # noqa: S105  (a prefix that makes leaked tokens greppable)
+TOKEN_PREFIX = "enl_"  # noqa: S105  (a prefix that makes leaked tokens greppable)  # nosec B105  # a public token prefix, not a secret
 
 
 class StaffUser(AbstractUser):

@@ -6,7 +6,7 @@ scope check, before the view is recorded):
 1. A user whose case views are blocked (a hard alert not yet cleared) is refused (403).
 2. A case outside the user's normal flow (``cases/need_to_know.py``) needs a reason: a grant
    held in the staff session for ``ENLIST_NEED_TO_KNOW_MINUTES``, or a reason given with this
-   request (the API: header ``X-Access-Reason`` or query ``reason``). Without one: 428 naming
+   request (the API: header ``X-Access-Reason``; never the query string). Without one: 428 naming
    the field ``reason``. Each reason is recorded: an ``AccessGrant`` (the text, sealed with the
    volunteer's key) and an audit entry naming it.
    A case of a country whose advisory is ``prosecuted`` is revealed only with a fresh second
@@ -57,7 +57,7 @@ class ReasonRequired(EnlistError):
     def __init__(self) -> None:
         super().__init__(
             "Opening this case is outside your normal flow: give a reason first "
-            f"(API: header {REASON_HEADER} or query parameter reason).",
+            f"(API: header {REASON_HEADER}).",
             field="reason",
         )
 
@@ -148,11 +148,19 @@ def views_unblock(*, username: str, actor: StaffUser | None = None) -> int:
     return cleared
 
 
+REASON_NOT_IN_URL = (
+    f"Give the reason in the {REASON_HEADER} header, never in the address: addresses are "
+    "written to access logs and browser histories."
+)
+
+
 def reason_from_request(request: Any) -> str:
     """The reason an API caller gave: header X-Access-Reason (percent-encoded for non-ASCII
-    text) or query parameter `reason`."""
-    header = request.headers.get(REASON_HEADER, "")
-    return unquote(header).strip() if header else request.GET.get("reason", "").strip()
+    text). A reason in the query string is refused (InvalidInput on "reason", 422) and never
+    read: free text about a volunteer must not travel in a URL."""
+    if "reason" in request.GET:
+        raise InvalidInput([FieldError("reason", REASON_NOT_IN_URL)])
+    return unquote(request.headers.get(REASON_HEADER, "")).strip()
 
 
 def grant_active(session: SessionBase | None, application_id: Any) -> bool:

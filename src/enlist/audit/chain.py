@@ -76,6 +76,11 @@ DETAIL_KEYS = frozenset(
         "message",  # an inbound mail message's id (never its headers or text)
         "rejected",  # how many rows an import refused
         "job",  # a background job's kind (mail.interview_invitation, retention.run, ...)
+        "override",  # a move made by its exception row (travel → arrived without a code)
+        "from_mission",  # a transfer: the mission code the case left
+        "to_mission",  # a transfer: the mission code it went to
+        "transfer",  # a transfer's id
+        "cancelled",  # how many interviews a change cancelled
     }
 )
 _MAX_DEPTH = 3

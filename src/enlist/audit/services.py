@@ -162,7 +162,7 @@ def audit_record(
 # The head is read and moved by hand: these two statements run on every page view, and the
 # ORM's query building cost more than the statements themselves.
 _HEAD_TABLE = AuditHead._meta.db_table
-_HEAD_MOVE = f"UPDATE {_HEAD_TABLE} SET sequence = %s, hash = %s WHERE id = %s"  # noqa: S608
+_HEAD_MOVE = f"UPDATE {_HEAD_TABLE} SET sequence = %s, hash = %s WHERE id = %s"  # noqa: S608  # nosec B608  # table name from model metadata, values bound
 
 
 def _locked_head() -> tuple[int, str]:
@@ -170,7 +170,7 @@ def _locked_head() -> tuple[int, str]:
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT sequence, hash FROM {_HEAD_TABLE} WHERE id = %s{lock}",  # noqa: S608
+            f"SELECT sequence, hash FROM {_HEAD_TABLE} WHERE id = %s{lock}",  # noqa: S608  # nosec B608  # table name from model metadata, values bound
             [AuditHead.ONE],
         )
         row = cursor.fetchone()
@@ -197,7 +197,9 @@ def audit_case_view(
 ) -> AuditEntry:
     """Record that `actor` was shown a case's personal data; `shown` is what was presented
     (only its keys are read: the names of the personal fields shown)."""
-    fields = sorted(key for key in shown if key in personal_fields())
+    # Oversight's view (cases/presentation.py: oversight_detail) withholds every personal value.
+    withheld = bool(shown.get("withheld"))
+    fields = [] if withheld else sorted(key for key in shown if key in personal_fields())
     return audit_record(
         actor=actor,
         action=AuditAction.VIEW,

@@ -15,7 +15,7 @@ from enlist.api import ErrorsOut
 from enlist.audit.access import case_open_check, reason_from_request
 from enlist.audit.services import audit_case_view, audit_cases_shown
 from enlist.cases.access import access_application, application_to_read
-from enlist.cases.models import Application
+from enlist.cases.models import Application, Transfer
 from enlist.cases.presentation import case_detail, case_summary
 from enlist.cases.selectors import (
     WAITING_DAYS_MAX,
@@ -24,6 +24,7 @@ from enlist.cases.selectors import (
     application_search,
 )
 from enlist.cases.services import application_transition
+from enlist.cases.transfer import BULK_MAX, application_transfer, applications_transfer
 from enlist.cases.workflow import Stage
 from enlist.core.bounds import PAGE_MAX
 from enlist.errors import FieldError, InvalidInput
@@ -45,6 +46,7 @@ class CaseSummaryOut(Schema):
     submitted_at: datetime.datetime | None = None
     stage_changed_at: datetime.datetime | None = None
     masked: bool | None = None  # a high-risk applicant: names masked until the case is opened
+    withheld: bool | None = None  # oversight (auditors): every personal value withheld
 
 
 class CaseListOut(Schema):
@@ -75,6 +77,14 @@ class DocumentOut(Schema):
     verification: str
     verified_by: str | None
     verified_at: datetime.datetime | None
+
+
+class TransferHistoryOut(Schema):
+    from_mission: str
+    to_mission: str
+    actor: str
+    reason: str | None
+    at: datetime.datetime
 
 
 class HistoryOut(Schema):
@@ -108,6 +118,7 @@ class CaseDetailOut(CaseSummaryOut):
     screening: ScreeningOut | None = None
     documents: list[DocumentOut] | None = None
     history: list[HistoryOut] | None = None
+    transfers: list[TransferHistoryOut] | None = None  # moves between missions (HQ)
     transitions: list[TransitionOptionOut]
     # Possible duplicates (matching issue): added field, present for the roles that see the
     # whole case.
@@ -214,6 +225,86 @@ def _open(request: HttpRequest, application: Application, *, acting: bool = Fals
         reason=reason_from_request(request),
         acting=acting,
     )
+
+
+# Before /applications/{application_id}: its path would otherwise take /applications/transfers.
+class TransferIn(Schema):
+    to_mission: str = Field(max_length=40)
+    reason: str = Field(default="", max_length=2000)
+
+
+class BulkTransferIn(TransferIn):
+    ids: list[str] = Field(max_length=BULK_MAX)
+
+
+class TransferOut(Schema):
+    id: str
+    application: str
+    from_mission: str
+    to_mission: str
+    actor: str
+    at: datetime.datetime
+
+
+class BulkTransferOut(Schema):
+    count: int
+    transfers: list[TransferOut]
+
+
+def _transfer_out(transfer: Transfer) -> dict[str, Any]:
+    return {
+        "id": str(transfer.pk),
+        "application": str(transfer.application_id),
+        "from_mission": transfer.from_mission.code,
+        "to_mission": transfer.to_mission.code,
+        "actor": transfer.actor.username,
+        "at": transfer.at,
+    }
+
+
+TRANSFER_ERRORS = {401: ErrorsOut, 403: ErrorsOut, 404: ErrorsOut, 409: ErrorsOut, 422: ErrorsOut}
+
+
+@router.post(
+    "/applications/transfers",
+    response={200: BulkTransferOut, **TRANSFER_ERRORS},
+    summary="Transfer several cases to another mission (HQ), all or nothing",
+    description=(
+        "`ids`: the explicit list of case ids (none listed twice, at most "
+        f"{BULK_MAX}); an empty or malformed list is refused (422 naming `ids` or `ids[N]`), "
+        "and one case that cannot move refuses the whole list. 403 for other roles."
+    ),
+)
+def transfer_applications(request: HttpRequest, payload: BulkTransferIn) -> dict[str, Any]:
+    transfers = applications_transfer(
+        ids=payload.ids, to_mission=payload.to_mission, actor=request.user, reason=payload.reason
+    )
+    return {"count": len(transfers), "transfers": [_transfer_out(t) for t in transfers]}
+
+
+@router.post(
+    "/applications/{application_id}/transfer",
+    response={200: TransferOut, **TRANSFER_ERRORS},
+    summary="Transfer a case to another mission (HQ)",
+    description=(
+        "The case follows the volunteer: the receiving mission's staff see it from now on, the "
+        "sending mission's get 404; its history, documents and duplicate links stay whole and "
+        "an interview booked at the old mission is cancelled (the applicant and the panel get "
+        "a cancellation). 403: only HQ transfers; 409: a closed or erased case; 422: `reason` "
+        "missing or `to_mission` unknown or the case's own."
+    ),
+)
+def transfer_application(
+    request: HttpRequest, application_id: str, payload: TransferIn
+) -> dict[str, Any]:
+    application = access_application(user=request.user, application_id=application_id)
+    transfer = application_transfer(
+        application=application,
+        to_mission=payload.to_mission,
+        actor=request.user,
+        reason=payload.reason,
+    )
+    return _transfer_out(transfer)
 
 
 @router.get(

@@ -11,6 +11,10 @@ entering travel, cancel a booked interview on withdrawal) registers a handler fo
 Handlers run inside the transition's transaction, after the stage change is written, so if one
 fails the move is undone with it.
 
+Transfer: an app whose records belong to the mission a case is at (a booked interview with
+that mission's panel) registers a handler run when HQ moves the case to another mission, inside
+the transfer's transaction (``cases/transfer.py``).
+
 Case detail: an app that adds a section to a case as staff see it (the matching app's
 possible duplicates) registers a provider of extra keys for ``presentation.case_detail``;
 it is called for roles that see the whole case, with the viewing user (for their scope).
@@ -24,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from enlist.accounts.models import StaffUser
-    from enlist.cases.models import Application, StageChange
+    from enlist.cases.models import Application, StageChange, Transfer
     from enlist.cases.workflow import Stage
 
 FactProvider = Callable[["Application"], Mapping[str, Any]]
@@ -34,7 +38,11 @@ StageEntryHandler = Callable[["Application", "StageChange", "StaffUser"], None]
 # (application, the staff member viewing it) -> extra keys of the case detail
 DetailProvider = Callable[["Application", "StaffUser"], Mapping[str, Any]]
 
+# (application, the transfer just written, the HQ officer who made it)
+TransferHandler = Callable[["Application", "Transfer", "StaffUser"], None]
+
 _providers: list[FactProvider] = []
+_transfer_handlers: list[TransferHandler] = []
 _detail_providers: list[DetailProvider] = []
 _entry_handlers: defaultdict[str, list[StageEntryHandler]] = defaultdict(list)
 
@@ -99,3 +107,14 @@ def detail_sections(application: Application, user: StaffUser) -> dict[str, Any]
     for provider in _detail_providers:
         sections.update(provider(application, user))
     return sections
+
+
+def register_transfer_handler(handler: TransferHandler) -> None:
+    """Call `handler` whenever a case moves to another mission (once per handler)."""
+    if handler not in _transfer_handlers:
+        _transfer_handlers.append(handler)
+
+
+def transferred(application: Application, transfer: Transfer, actor: StaffUser) -> None:
+    for handler in _transfer_handlers:
+        handler(application, transfer, actor)

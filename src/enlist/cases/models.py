@@ -271,3 +271,38 @@ class LookupDigest(models.Model):
 
     def __str__(self) -> str:
         return f"digest #{self.pk}"
+
+
+class Transfer(models.Model):
+    """One move of a case from one mission to another, decided by HQ (``cases/transfer.py``).
+
+    The case's history, documents, verdicts, visa record and duplicate links stay with it;
+    from the move on the receiving mission's staff see it and the sending mission's do not.
+    The reason, free text that may name people, is sealed with the volunteer's key.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="transfers")
+    from_mission = models.ForeignKey("missions.Mission", on_delete=models.PROTECT, related_name="+")
+    to_mission = models.ForeignKey("missions.Mission", on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = EncryptedField(null=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    vault_binding = KeyBinding(key="application.data_key")
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [
+            # a case's transfers in order (case page, API)
+            models.Index(fields=["application", "at"], name="transfer_application_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="transfer_to_another_mission",
+                condition=~models.Q(from_mission=models.F("to_mission")),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"transfer {self.pk}"

@@ -22,7 +22,7 @@ def hq_only_stages() -> frozenset[Stage]:
     """Stages from which some move is HQ's alone (HQ has a pending action there)."""
     stages: set[Stage] = set()
     for rule in TRANSITIONS:
-        if rule.roles == frozenset({Role.HQ}):
+        if rule.roles == frozenset({Role.HQ}) and not rule.override:  # an exception is no flow
             stages |= rule.sources
     return frozenset(stages)
 

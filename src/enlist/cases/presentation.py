@@ -22,8 +22,13 @@ def sees_full_case(role: Role) -> bool:
 
 
 def reads_full_case(role: Role) -> bool:
-    """Whether one opened case is shown whole: full-case roles, and read-only oversight."""
-    return role in FULL_CASE_ROLES or role in READ_ONLY_CASE_ROLES
+    """Whether one opened case is shown whole: the full-case roles only. Read-only oversight
+    (auditors) gets ids, stages and the trail, never a personal value (``oversight_detail``)."""
+    return role in FULL_CASE_ROLES
+
+
+def oversees_case(role: Role) -> bool:
+    return role in READ_ONLY_CASE_ROLES
 
 
 MASK_STARS = "*****"  # always five: the mask must not tell the name's length
@@ -40,6 +45,49 @@ def masked_name(given_name: str, family_name: str) -> tuple[str, str]:
 
 
 ERASED = "erased"  # shown for every personal field of an erased (crypto-shredded) case
+WITHHELD = "withheld"  # shown to oversight (auditors) for every personal field
+
+
+def oversight_detail(application: Application) -> dict[str, Any]:
+    """What an auditor reads of one case: its id, mission, stage and dates, and the trail of
+    who moved it when (roles, stages, missions). No name, reference, contact, document,
+    reason or verdict: those are personal values, and oversight does not need them."""
+    return {
+        "id": str(application.pk),
+        "reference": WITHHELD,
+        "stage": application.stage,
+        "given_name": WITHHELD,
+        "family_name": WITHHELD,
+        "nationality": application.nationality_id,
+        "mission": application.mission.code,
+        "channel": application.channel,
+        "submitted_at": application.submitted_at,
+        "stage_changed_at": application.stage_changed_at,
+        "withheld": True,
+        "erased": application.is_erased or None,
+        "history": [
+            {
+                "from_stage": h.from_stage or None,
+                "to_stage": h.to_stage,
+                "actor": h.actor.username if h.actor else None,
+                "actor_role": h.actor_role,
+                "reason": None,  # free text about the volunteer: withheld
+                "at": h.at,
+            }
+            for h in application.history.select_related("actor")
+        ],
+        "transfers": [
+            {
+                "from_mission": t.from_mission.code,
+                "to_mission": t.to_mission.code,
+                "actor": t.actor.username,
+                "reason": None,
+                "at": t.at,
+            }
+            for t in application.transfers.select_related("from_mission", "to_mission", "actor")
+        ],
+        "transitions": [],
+    }
 
 
 def _erased_summary(application: Application, *, role: Role) -> dict[str, Any]:
@@ -119,6 +167,8 @@ def case_summary(application: Application, *, role: Role, opened: bool = False) 
 
 def case_detail(application: Application, *, user: StaffUser) -> dict[str, Any]:
     role = user.staff_role
+    if oversees_case(role):
+        return oversight_detail(application)
     if application.is_erased:
         return _erased_detail(application, role=role)
     detail = case_summary(application, role=role, opened=True)
@@ -173,6 +223,16 @@ def case_detail(application: Application, *, user: StaffUser) -> dict[str, Any]:
                 "at": h.at,
             }
             for h in application.history.select_related("actor")
+        ],
+        "transfers": [
+            {
+                "from_mission": t.from_mission.code,
+                "to_mission": t.to_mission.code,
+                "actor": t.actor.username,
+                "reason": t.reason,
+                "at": t.at,
+            }
+            for t in application.transfers.select_related("from_mission", "to_mission", "actor")
         ],
         "transitions": _transitions(application, role),
     }

@@ -77,7 +77,7 @@ def application_transition(
     except ValueError:
         raise InvalidInput([FieldError("to", f"'{to}' is not a stage.")]) from None
     current = locked.current_stage
-    check_transition(
+    rule = check_transition(
         current=current,
         target=target,
         role=actor.staff_role,
@@ -103,7 +103,12 @@ def application_transition(
         actor=actor,
         action=AuditAction.TRANSITION,
         target=locked,
-        detail={"from": current.value, "to": target.value, "reason_given": bool(change.reason)},
+        detail={
+            "from": current.value,
+            "to": target.value,
+            "reason_given": bool(change.reason),
+            **({"override": True} if rule.override else {}),
+        },
     )
     application.stage, application.held_from = locked.stage, locked.held_from
     application.stage_changed_at = now

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from enlist.cases import erasure_views, views
+from enlist.cases import erasure_views, transfer_views, views
 from enlist.intake import import_views
 
 urlpatterns = [
@@ -12,6 +12,11 @@ urlpatterns = [
     path("cases/<uuid:application_id>/transition/", views.case_transition, name="case-transition"),
     path("cases/<uuid:application_id>/consent/", views.case_consent, name="case-consent"),
     path("cases/<uuid:application_id>/erase/", erasure_views.case_erase, name="case-erase"),
+    path(
+        "cases/<uuid:application_id>/transfer/",
+        transfer_views.case_transfer,
+        name="case-transfer",
+    ),
     path(
         "cases/<uuid:application_id>/documents/",
         views.case_document_upload,

@@ -46,6 +46,7 @@ from enlist.cases.selectors import (
 )
 from enlist.cases.services import application_transition, document_add, document_verify
 from enlist.cases.templatetags.cases_extras import stage_label
+from enlist.cases.transfer_views import transfer_missions
 from enlist.cases.workflow import Stage
 from enlist.core.bounds import int_from_text
 from enlist.errors import EnlistError, InvalidInput, NotFound, NotPermitted, StepUpRequired
@@ -167,6 +168,7 @@ def case_detail_page(request: HttpRequest, application_id: uuid.UUID) -> HttpRes
         "can_handle_documents": request.user.staff_role in DOCUMENT_ROLES,
         "document_kinds": DocumentKind.choices,
         "verifications": Verification.choices,
+        "transfer_missions": transfer_missions(user=request.user, application=application),
     }
     audit_case_view(actor=request.user, application=application, shown=context["case"], via="web")
     return render(request, "cases/case_detail.html", context)

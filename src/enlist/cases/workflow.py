@@ -9,6 +9,12 @@ and the guards that must hold. This table is the only place these rules live. No
 ``check_transition`` decides in a fixed order, so callers get stable answers:
 not in the table → TransitionNotAllowed (409); role not allowed → NotPermitted (403);
 reason missing → InvalidInput on "reason" (422); a guard fails → TransitionNotAllowed (409).
+
+A move may have more than one row: one per way of making it (travel → arrived through a used
+check-in code, or by HQ with a reason as an override). The rows the role may use are tried in
+table order and the first that holds applies; when none holds, the answer is the missing
+reason (422) if some row lacked only that, else the first row's failed guard (409). A row
+marked ``override`` is recorded as one (the audit entry says so).
 """
 
 from __future__ import annotations
@@ -121,6 +127,10 @@ class Rule:
     reason_required: bool = False
     guards: tuple[Guard, ...] = field(default=())
     label: str = ""
+    # An exception to the regular way of making this move (needs a reason; audited as such).
+    override: bool = False
+    # False: made on a page of its own (check-in with the code), not offered on the case page.
+    on_case_page: bool = True
 
     def leads_to(self, *, current: Stage, held_from: Stage | None) -> Stage | None:
         if current not in self.sources:
@@ -149,6 +159,30 @@ def both_panel_members_recommend(facts: Mapping[str, Any]) -> str | None:
     return None
 
 
+def checked_in_with_code(facts: Mapping[str, Any]) -> str | None:
+    """travel → arrived: reception (or HQ) used the volunteer's check-in code (travel app).
+
+    Fact ``checked_in_with_code`` (from ``travel``): the case's current packet's code was
+    just used up by ``checkin_confirm``. Missing fact: refused.
+    """
+    if facts.get("checked_in_with_code") is not True:
+        return (
+            "Arrival is recorded with the volunteer's check-in code (Check-in page); "
+            "headquarters may record it without one, giving a reason."
+        )
+    return None
+
+
+def interviews_missed(facts: Mapping[str, Any]) -> str | None:
+    """interview → on hold by the consul: only as the consequence of missed interviews.
+
+    Fact ``interview_no_show_limit_reached`` (from ``interviews``). Missing fact: refused.
+    """
+    if facts.get("interview_no_show_limit_reached") is not True:
+        return "A consul puts a case on hold only when the applicant missed two interviews."
+    return None
+
+
 TRANSITIONS: tuple[Rule, ...] = (
     Rule(frozenset({Stage.SUBMITTED}), Stage.SCREENING, _roles(Role.CLERK, Role.HQ),
          label=_("Start screening")),
@@ -163,33 +197,57 @@ TRANSITIONS: tuple[Rule, ...] = (
     Rule(frozenset({Stage.VISA}), Stage.TRAVEL, _roles(Role.CONSUL), guards=(visa_settled,),
          label=_("Visa settled: send travel instructions")),
     Rule(frozenset({Stage.TRAVEL}), Stage.ARRIVED, _roles(Role.RECEPTION, Role.HQ),
+         guards=(checked_in_with_code,), on_case_page=False,
          label=_("Checked in at the meeting point")),
+    Rule(frozenset({Stage.TRAVEL}), Stage.ARRIVED, _roles(Role.HQ), reason_required=True,
+         override=True, label=_("Record the arrival without a check-in code")),
     Rule(frozenset({Stage.ARRIVED}), Stage.ENLISTED, _roles(Role.HQ), guards=(unit_chosen,),
          label=_("Enlist")),
     Rule(OPEN_STAGES, Stage.WITHDRAWN, _roles(Role.CLERK, Role.HQ), reason_required=True,
          label=_("Withdraw")),
     Rule(HOLDABLE_STAGES, Stage.ON_HOLD, _roles(Role.ATTACHE, Role.HQ), reason_required=True,
          label=_("Put on hold")),
+    Rule(frozenset({Stage.INTERVIEW}), Stage.ON_HOLD, _roles(Role.CONSUL), reason_required=True,
+         guards=(interviews_missed,), label=_("Put on hold after missed interviews")),
     Rule(frozenset({Stage.ON_HOLD}), None, _roles(Role.ATTACHE, Role.HQ), reason_required=True,
          label=_("Resume")),
 )  # fmt: skip
 
 
+def find_rules(*, current: Stage, target: Stage, held_from: Stage | None = None) -> list[Rule]:
+    """Every row that leads from `current` to `target`, in table order."""
+    return [
+        rule
+        for rule in TRANSITIONS
+        if rule.leads_to(current=current, held_from=held_from) == target
+    ]
+
+
 def find_rule(*, current: Stage, target: Stage, held_from: Stage | None = None) -> Rule | None:
-    for rule in TRANSITIONS:
-        if rule.leads_to(current=current, held_from=held_from) == target:
-            return rule
-    return None
+    """The first row leading from `current` to `target` (the regular way of making it)."""
+    rules = find_rules(current=current, target=target, held_from=held_from)
+    return rules[0] if rules else None
+
+
+def roles_for(*, current: Stage, target: Stage, held_from: Stage | None = None) -> frozenset[Role]:
+    """Every role that may make current → target by some row."""
+    roles: frozenset[Role] = frozenset()
+    for rule in find_rules(current=current, target=target, held_from=held_from):
+        roles |= rule.roles
+    return roles
 
 
 def available_transitions(
     *, current: Stage, role: Role, held_from: Stage | None = None
 ) -> list[tuple[Stage, Rule]]:
-    """The moves `role` may offer from `current`, in table order (guards not yet applied)."""
+    """The moves the case page offers `role` from `current`, in table order (guards not yet
+    applied; rows made on a page of their own left out; one per target)."""
     moves = []
     for rule in TRANSITIONS:
         target = rule.leads_to(current=current, held_from=held_from)
-        if target is not None and role in rule.roles:
+        if target is None or role not in rule.roles or not rule.on_case_page:
+            continue
+        if all(target != offered for offered, _rule in moves):
             moves.append((target, rule))
     return moves
 
@@ -203,20 +261,32 @@ def check_transition(
     held_from: Stage | None = None,
     facts: Mapping[str, Any] | None = None,
 ) -> Rule:
-    """Return the rule that allows current → target for role, or raise why it is refused."""
-    rule = find_rule(current=current, target=target, held_from=held_from)
-    if rule is None:
+    """Return the rule that allows current → target for role, or raise why it is refused
+    (the order is the module docstring's)."""
+    rules = find_rules(current=current, target=target, held_from=held_from)
+    if not rules:
         raise TransitionNotAllowed(
             f"An application in stage '{current}' cannot move to '{target}'.", field="to"
         )
-    if role not in rule.roles:
+    mine = [rule for rule in rules if role in rule.roles]
+    if not mine:
         raise NotPermitted(f"The role '{role}' may not move an application to '{target}'.")
     if len(reason) > REASON_MAX_LENGTH:
         raise InvalidInput([FieldError("reason", f"At most {REASON_MAX_LENGTH} characters.")])
-    if rule.reason_required and not reason.strip():
+    reason_missing = False
+    first_failure: str | None = None
+    for rule in mine:
+        if rule.reason_required and not reason.strip():
+            reason_missing = True
+            continue
+        failure = next(
+            (f for guard in rule.guards if (f := guard(facts if facts is not None else {}))),
+            None,
+        )
+        if failure is None:
+            return rule
+        first_failure = first_failure or failure
+    if reason_missing:
         raise InvalidInput([FieldError("reason", f"A reason is required to move to '{target}'.")])
-    for guard in rule.guards:
-        failure = guard(facts if facts is not None else {})
-        if failure:
-            raise TransitionNotAllowed(failure, field="to")
-    return rule
+    assert first_failure is not None  # nosec B101  # every row failed: a guard said why
+    raise TransitionNotAllowed(first_failure, field="to")

@@ -431,7 +431,7 @@ def _backdate(model: type[Model], names: list[str], rows: Sequence[Model]) -> No
     assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
     pk = model._meta.pk
     # Identifiers come from the model's metadata, never from input.
-    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(pk.column)} = %s"  # noqa: S608
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(pk.column)} = %s"  # noqa: S608  # nosec B608  # identifiers from model metadata, values bound
     params = [
         [f.get_db_prep_value(getattr(row, f.attname), connection) for f in fields]
         + [pk.get_db_prep_value(row.pk, connection)]

@@ -85,7 +85,8 @@ def submit_application(
         201,
         {
             "id": str(application.pk),
-            "reference": application.reference,
+            # An Idempotency-Key retry after the case was erased: nothing personal left.
+            "reference": "erased" if application.is_erased else application.reference,
             "status": application.stage,
         },
     )

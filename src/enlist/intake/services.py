@@ -130,6 +130,10 @@ def _replay(*, key_digest: bytes, body_digest: bytes) -> Application | None:
     )
     if record is None:
         return None
+    if record.application.is_erased:
+        # Erasure keeps the key's digest and drops the body's: a retry (however old) gets
+        # the erased case back, never a second application.
+        return record.application
     if bytes(record.body_digest) != body_digest:
         raise IdempotencyKeyReused()
     return record.application

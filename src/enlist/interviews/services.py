@@ -22,7 +22,7 @@ from enlist.audit.models import AuditAction
 from enlist.audit.services import APPLICANT, audit_record
 from enlist.cases.hooks import stage_entered
 from enlist.cases.models import Application, StageChange
-from enlist.cases.workflow import REASON_MAX_LENGTH, Stage, find_rule
+from enlist.cases.workflow import REASON_MAX_LENGTH, Stage, find_rule, roles_for
 from enlist.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
 from enlist.interviews.models import (
     ACTIVE_STATUSES,
@@ -68,7 +68,13 @@ def latest_verdicts(application_id: Any) -> dict[str, bool | None]:
 
 def interview_facts(application: Application) -> dict[str, Any]:
     """The facts the workflow's guards read from this app (``cases.hooks`` provider)."""
-    return {"interview_verdicts": latest_verdicts(application.pk)}
+    missed = Interview.objects.filter(
+        application_id=application.pk, status=InterviewStatus.NO_SHOW
+    ).count()
+    return {
+        "interview_verdicts": latest_verdicts(application.pk),
+        "interview_no_show_limit_reached": missed >= NO_SHOW_LIMIT,
+    }
 
 
 # --- verdicts ------------------------------------------------------------------------------
@@ -183,10 +189,19 @@ def verdict_record(
 
 def no_show_roles() -> frozenset[Role]:
     """Who records a no-show: the panel and HQ roles that may also put the case on hold (the
-    second no-show does), read from the workflow table."""
-    hold = find_rule(current=Stage.INTERVIEW, target=Stage.ON_HOLD)
-    assert hold is not None
-    return hold.roles & (PANEL_ROLES | {Role.HQ})
+    second no-show does, by some row of the workflow table: the consul's row allows it only
+    after missed interviews)."""
+    return roles_for(current=Stage.INTERVIEW, target=Stage.ON_HOLD) & (PANEL_ROLES | {Role.HQ})
+
+
+def may_record_no_show(*, actor: StaffUser, interview: Interview) -> bool:
+    """A panel member records a no-show for an interview they sit on; HQ for any."""
+    role = actor.staff_role
+    if role not in no_show_roles():
+        return False
+    if role in PANEL_ROLES:
+        return actor.pk in (interview.attache_id, interview.consul_id)
+    return True
 
 
 @transaction.atomic
@@ -199,6 +214,8 @@ def interview_no_show(
         raise NotPermitted("Your role does not record no-shows.")
     if actor.mission_id is not None and actor.mission_id != interview.mission_id:
         raise NotFound()
+    if not may_record_no_show(actor=actor, interview=interview):
+        raise NotPermitted("Only a member of this interview's panel records its no-show.")
     locked = Interview.objects.select_for_update().get(pk=interview.pk)
     now = now or timezone.now()
     if locked.status not in SLOT_STATUSES:
@@ -264,6 +281,32 @@ def interviews_cancel_on_stage_entry(
                 "stage": change.to_stage,
             },
             actor_role=None if actor is not None else APPLICANT,
+        )
+
+
+def interviews_cancel_on_transfer(
+    application: Application, transfer: Any, actor: StaffUser
+) -> None:
+    """Transfer handler (``cases/hooks.py``): an interview booked with the old mission's panel
+    is cancelled (METHOD:CANCEL to the applicant and that panel, after commit); the new
+    mission books its own. Verdicts already recorded stay with the case."""
+    now = timezone.now()
+    interviews = Interview.objects.select_for_update().filter(
+        application_id=application.pk,
+        status__in=ACTIVE_STATUSES,
+        mission_id=transfer.from_mission_id,
+    )
+    for interview in interviews:
+        _cancel(interview, now=now)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            target=("application", application.pk),
+            detail={
+                "change": "interview_cancel",
+                "interview": str(interview.pk),
+                "transfer": str(transfer.pk),
+            },
         )
 
 

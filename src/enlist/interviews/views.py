@@ -264,7 +264,14 @@ def case_page(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
         "interviews": case_interviews(application=application),
         "verdicts": case_verdicts(application=application) if not application.is_erased else [],
         "can_record": role in services.PANEL_ROLES and application.stage == Stage.INTERVIEW,
-        "can_no_show": role in services.no_show_roles(),
+        # A panel member records the no-show of an interview they sit on; HQ of any.
+        "no_show_ids": {
+            str(i.pk)
+            for i in Interview.objects.filter(application=application).only(
+                "id", "attache_id", "consul_id"
+            )
+            if services.may_record_no_show(actor=request.user, interview=i)
+        },
         "slot_statuses": [InterviewStatus.BOOKED, InterviewStatus.CONFIRMED],
         "confidences": Confidence.choices,
         "readinesses": Readiness.choices,

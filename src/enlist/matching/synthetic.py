@@ -178,14 +178,14 @@ class _Person:
 
 class _Generator:
     def __init__(self, seed: int) -> None:
-        self.rng = random.Random(seed)  # noqa: S311 -- seeded test data, not secrets
+        self.rng = random.Random(seed)  # noqa: S311 -- seeded test data, not secrets  # nosec B311  # seeded test data, not a secret
         self.slavic_surnames = self._slavic_surnames()
         self.georgian_surnames = [r + s for r in _GEORGIAN_ROOTS for s in _GEORGIAN_SUFFIXES]
         self.western_surnames = [r + s for r in _WESTERN_FAMILY_ROOTS for s in _WESTERN_SUFFIXES]
         self.person_count = 0
 
     def _slavic_surnames(self) -> list[str]:
-        rng = random.Random(7)  # noqa: S311
+        rng = random.Random(7)  # noqa: S311  # nosec B311  # seeded test data, not a secret
         names = {r + s for r in _SURNAME_ROOTS for s in _SURNAME_SUFFIXES}
         while len(names) < 12_000:
             root = "".join(rng.choice(_SYLLABLES) for _ in range(rng.choice((2, 2, 3))))

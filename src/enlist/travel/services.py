@@ -279,7 +279,7 @@ def _packet_create(
     opens, closes = _arrival_window(point, today)
     code = code_new(checkin_key())
     secret = code_secret(code, checkin_key())
-    assert secret is not None
+    assert secret is not None  # nosec B101  # an invariant, not a check of input
     packet = TravelPacket(
         application=application,
         meeting_point=point,
@@ -614,6 +614,19 @@ def checkin_identify(*, code: str, actor: StaffUser) -> tuple[TravelPacket, Appl
         },
     )
     return packet, application
+
+
+def checkin_facts(application: Application) -> dict[str, Any]:
+    """The fact the travel → arrived guard reads (``cases.hooks`` provider): the case's
+    current packet's check-in code is used up (``checkin_confirm`` does it, in the move's
+    transaction, before the move)."""
+    used = TravelPacket.objects.filter(
+        application_id=application.pk,
+        token_used_at__isnull=False,
+        invalidated_at__isnull=True,
+        token_revoked_at__isnull=True,
+    ).exists()
+    return {"checked_in_with_code": used}
 
 
 @transaction.atomic

@@ -106,7 +106,7 @@ class RetentionPolicy:
         for stage in sorted(self.stage_days):
             normal = self.days(stage=stage, high_risk=False)
             shortest = self.days(stage=stage, high_risk=True)
-            assert normal is not None and shortest is not None
+            assert normal is not None and shortest is not None  # nosec B101  # an invariant, not a check of input
             result.append(Cutoff(stage, False, now - datetime.timedelta(days=normal)))
             if shortest < normal:
                 result.append(Cutoff(stage, True, now - datetime.timedelta(days=shortest)))

@@ -14,6 +14,11 @@ from enlist.accounts.roles import Role
 from enlist.accounts.services import staff_add, staff_token_create, totp_reset
 from enlist.errors import InvalidInput
 
+NO_TERMINAL = (
+    "No terminal to ask for the password on: give --password-stdin (and the password on "
+    "standard input) or --no-password."
+)
+
 
 class Command(BaseCommand):
     help = "Manage staff accounts: add one, issue an API token, reset a second factor."
@@ -69,9 +74,7 @@ class Command(BaseCommand):
         if password_stdin:
             password = (stdin or sys.stdin).readline().rstrip("\n")
         elif not no_password:
-            password = getpass.getpass("Password: ")
-            if password != getpass.getpass("Password (again): "):
-                raise CommandError("The passwords differ.")
+            password = self._ask_password(stdin)
         try:
             user = staff_add(username=username, role=role, mission_code=mission, password=password)
         except InvalidInput as exc:
@@ -83,6 +86,21 @@ class Command(BaseCommand):
                 f"At the first sign-in (/staff/login/), {user.username} sets up the second "
                 "factor: an authenticator app scans the QR code shown after the password."
             )
+
+    def _ask_password(self, stdin: Any) -> str:
+        # getpass falls back to reading a pipe (and warns) or dies on EOF with a traceback:
+        # without a terminal to ask on, say how to give the password instead.
+        source = stdin or sys.stdin
+        if source is None or not source.isatty():
+            raise CommandError(NO_TERMINAL, returncode=2)
+        try:
+            password = getpass.getpass("Password: ")
+            again = getpass.getpass("Password (again): ")
+        except (EOFError, KeyboardInterrupt):
+            raise CommandError("No password given.", returncode=2) from None
+        if password != again:
+            raise CommandError("The passwords differ.")
+        return password
 
     def _token(self, *, username: str, label: str, **_: Any) -> None:
         user = StaffUser.objects.filter(username=username, is_active=True).first()

@@ -210,7 +210,7 @@ def _summary(report: BuildReport) -> str:
 
 
 def _logins_table(logins: list[Login], *, host: str, port: int) -> str:
-    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104  # nosec B104  # compares the host given, binds nothing
     base = f"http://{shown}:{port}"
     rows = [("username", "role", "mission", "password", "totp_secret")]
     rows += [
