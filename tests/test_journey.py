@@ -104,13 +104,20 @@ def page_visa_recorded_then_travel(journey: Journey) -> None:
     assert journey.stage() == "travel"
 
 
-def page_checked_in_at_the_meeting_point(journey: Journey) -> None:
-    """Reception scans the QR code of the packet made when the case entered travel."""
+def packet_checkin_code(journey: Journey) -> str:
+    """The check-in code read from the QR code of the packet made when the case entered
+    travel (the worker makes the packet's PDF)."""
     from enlist.jobs.worker import Worker
 
-    Worker(name="journey", schedule=False).run_burst()  # the worker makes the packet's PDF
+    Worker(name="journey", schedule=False).run_burst()
     packet = TravelPacket.objects.get(application_id=journey.id, invalidated_at=None)
     [code] = pdf_qr_codes(packet)
+    return code
+
+
+def page_checked_in_at_the_meeting_point(journey: Journey) -> None:
+    """Reception scans the QR code of the packet made when the case entered travel."""
+    code = packet_checkin_code(journey)
     reception = journey.clients["reception"]
     shown = reception.post("/staff/checkin/", {"code": code})
     assert shown.status_code == 200
@@ -188,8 +195,7 @@ def api_travel_to_arrived(journey: Journey) -> None:
     assert refused.status_code == 409
     assert "check-in code" in refused.json()["errors"][0]["message"]
     assert journey.stage() == "travel"
-    packet = TravelPacket.objects.get(application_id=journey.id, invalidated_at=None)
-    [code] = pdf_qr_codes(packet)
+    code = packet_checkin_code(journey)
     response = journey.clients["reception"].post("/checkin/confirm", {"code": code})
     assert response.status_code == 200, response.content
     assert response.json()["stage"] == "arrived"

@@ -144,6 +144,7 @@ def production_server(tmp_path):
         ENLIST_ALLOWED_HOSTS=f"{HOST},127.0.0.1",
         ENLIST_TRUSTED_PROXY_ADDRESSES=f"{PROXY_ADDRESS}/32",
         ENLIST_SSL_REDIRECT="0",  # so that a request around the proxy reaches the sign-in too
+        ENLIST_SMTP_HOST="smtp.enlist.example",  # production sends mail by SMTP only
     )
     run_enlist(data_dir, "migrate", "--verbosity", "0", env=env)
     run_enlist(data_dir, "shell", "-c", CREATE_CLERK, env=env)
@@ -277,7 +278,7 @@ def test_production_refuses_to_start_with_its_keys_in_the_data_directory(tmp_pat
     env = subprocess_env(data_dir)
     env.update(ENLIST_ENV="production", ENLIST_SECRET_KEY=secrets.token_urlsafe(50),
                ENLIST_ALLOWED_HOSTS=HOST, ENLIST_INDEX_KEY=_key(),
-               ENLIST_AUDIT_SIGNING_KEY=_key())  # fmt: skip
+               ENLIST_AUDIT_SIGNING_KEY=_key(), ENLIST_SMTP_HOST="smtp.enlist.example")  # fmt: skip
     inside = data_dir / "keys" / "field.key"
     inside.write_text(_key())
 
@@ -293,7 +294,7 @@ def test_production_refuses_to_start_with_its_keys_in_the_data_directory(tmp_pat
     assert beside.returncode != 0
     last = beside.stderr.strip().splitlines()[-1]
     assert last == (
-        f"django.core.exceptions.ImproperlyConfigured: ENLIST_FIELD_KEY_FILE is inside "
+        f"enlist: configuration error: ENLIST_FIELD_KEY_FILE is inside "
         f"{data_dir.resolve()}: keep production keys on a separate mount (or in a KMS), never "
         "with the data or the database they protect"
     )

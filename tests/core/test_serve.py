@@ -229,7 +229,8 @@ def test_serve_runs_several_workers_and_stops_gracefully_on_sigterm(tmp_path):
                 process.kill()
                 process.wait()
 
-    assert (status, body) == (200, {"status": "ready", "checks": {"database": "ok", "keys": "ok"}})
+    checks = {"database": "ok", "keys": "ok", "queue": "ok"}
+    assert (status, body) == (200, {"status": "ready", "checks": checks})
     assert returncode == 0
     lines = [json.loads(line) for line in log_path.read_text().splitlines() if line[:1] == "{"]
     messages = [line["message"] for line in lines if line["logger"] == "gunicorn.error"]

@@ -3,27 +3,19 @@ packet emails among them) are done while it serves, and stopping the demo stops 
 
 from __future__ import annotations
 
-import json
 import signal
 import stat
 import subprocess
 import time
 
 from tests.core.test_serve import enlist_argv, free_port, subprocess_env
+from tests.jobs.logs import job_events
 
 WANTED = {"mail.travel_packet", "audit.checkpoint", "retention.run"}
 
 
-def _events(text: str) -> list[dict]:
-    return [
-        json.loads(line.split(" enlist.jobs ", 1)[1])
-        for line in text.splitlines()
-        if " enlist.jobs " in line
-    ]
-
-
 def _done(text: str) -> set[str]:
-    return {e["kind"] for e in _events(text) if e["event"] == "job_done"}
+    return {e["kind"] for e in job_events(text) if e["event"] == "job_done"}
 
 
 def test_the_demo_runs_a_worker_beside_the_server(tmp_path):
@@ -55,7 +47,7 @@ def test_the_demo_runs_a_worker_beside_the_server(tmp_path):
     text = log_path.read_text()
     assert "A worker runs beside the server (`enlist worker`)" in text
     assert str(tmp_path / "data-mail") in text
-    assert _events(text)[-1]["event"] == "worker_stopped"
+    assert job_events(text)[-1]["event"] == "worker_stopped"
     assert demo.returncode == 0
     # The packet's email: in files only their owner reads, outside the data directory.
     messages = list((tmp_path / "data-mail").glob("*.log"))
