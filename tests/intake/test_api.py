@@ -287,6 +287,16 @@ def test_bad_field_is_named_and_nothing_written(
         assert errors[0]["message"] == message
 
 
+@pytest.mark.parametrize("field", ["mission", "nationality", "residence_country"])
+@pytest.mark.parametrize("value", ["lt-vil\u0000nius", "\u0000", "x" * 5000])
+def test_a_code_that_cannot_be_one_is_refused_without_asking_the_database(
+    api_as, payload, nothing_written, field, value
+):
+    # PostgreSQL refuses a NUL byte in a text parameter: asked, it was a server error (500).
+    payload[field] = value
+    _refused(api_as().post("/applications", payload), 422, [field])
+
+
 def test_email_over_254_characters_is_refused(api_as, payload, nothing_written):
     payload["email"] = "a" * 60 + "@" + ".".join(["b" * 60] * 3) + ".example.org"
     assert len(payload["email"]) > 254

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 
@@ -73,6 +74,9 @@ def register_arrival_handler(handler: ArrivalHandler) -> None:
         _arrival_handlers.append(handler)
 
 
+_CODE_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
 class _CodesInDatabase(Collection[str]):
     """The codes of a queryset, asked one at a time (and remembered for this context).
 
@@ -85,7 +89,9 @@ class _CodesInDatabase(Collection[str]):
         self._known: dict[str, bool] = {}
 
     def __contains__(self, code: object) -> bool:
-        if not isinstance(code, str):
+        # What cannot be a code is not asked for: a NUL byte or a megabyte of text would only
+        # make the database refuse the query (PostgreSQL: no NUL in text) or do needless work.
+        if not isinstance(code, str) or not _CODE_SHAPE.fullmatch(code):
             return False
         if code not in self._known:
             self._known[code] = self._queryset.filter(code=code).exists()
