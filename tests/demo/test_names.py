@@ -182,3 +182,29 @@ def test_pool_for_falls_back_for_unknown_code():
 def test_pools_are_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         pool_for("US").script = "Cyrl"  # type: ignore[misc]
+
+
+def test_the_names_are_read_from_the_data_file():
+    from enlist.demo import names
+
+    assert names.NAMES_FILE.name == "names.toml"
+    pools, fallback = names._pools(names.NAMES_FILE)
+    assert pools == NAMES and fallback == FALLBACK
+
+
+@pytest.mark.parametrize(
+    ("table", "error"),
+    [
+        ('[XX]\nlanguages = ["en"]\ngiven = ["A", 3]\nfamily = ["B"]\n', r"\[XX\]\.given: 3"),
+        ('[XX]\nlanguages = ["en"]\ngiven = ["A"]\nfamily = [["B"]]\n', r"\[XX\]\.family"),
+        ('[XX]\nlanguages = ["en"]\ngiven = ["A"]\nfamily = ["B"]\nnick = 1\n', "nick"),
+    ],
+)
+def test_a_bad_entry_in_the_data_file_names_its_table(tmp_path, table, error):
+    from enlist.demo import names
+
+    path = tmp_path / "names.toml"
+    fallback = '[FALLBACK]\nlanguages = ["en"]\ngiven = ["A"]\nfamily = ["B"]\n'
+    path.write_text(table + fallback, encoding="utf-8")
+    with pytest.raises(ValueError, match=error):
+        names._pools(path)
