@@ -18,7 +18,7 @@ confirmed, a tenth more applicants (recommended, so they press for slots) and
 (missions are independent; ``--workers`` forked processes share them; from starting the
 pool to having every result back), peak memory (max RSS of the scheduling processes, from
 the kernel), new interviews booked, the summed upper bound on them, booked / bound, and the
-violations found by ``enlist.interviews.scheduling_check`` (an independent checker: double
+violations found by ``enlist.interviews.scheduling.check`` (an independent checker: double
 bookings of any person, venue or applicant, bookings outside availability or inside
 unavailable windows, confirmed bookings moved).
 """
@@ -47,7 +47,7 @@ from enlist.interviews.scheduling import (
     Window,
     schedule_interviews,
 )
-from enlist.interviews.scheduling_check import schedule_violations
+from enlist.interviews.scheduling.check import schedule_violations
 
 ZONES = ("Europe/Vilnius", "Europe/Warsaw", "Europe/London", "Europe/Oslo", "Europe/Madrid",
          "America/New_York", "America/Sao_Paulo", "Asia/Tokyo", "Asia/Kolkata", "Asia/Tbilisi",

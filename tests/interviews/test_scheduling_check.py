@@ -18,7 +18,7 @@ from enlist.interviews.scheduling import (
     WaitingCase,
     Window,
 )
-from enlist.interviews.scheduling_check import schedule_violations
+from enlist.interviews.scheduling.check import schedule_violations
 
 DAY = datetime(2027, 1, 11, tzinfo=UTC)  # a Monday
 MIN = timedelta(minutes=1)

@@ -22,9 +22,9 @@ from enlist.interviews.scheduling import (
     Window,
     schedule_interviews,
 )
-from enlist.interviews.scheduling_check import schedule_violations
-from enlist.interviews.scheduling_exact import solve_exact
-from enlist.interviews.scheduling_slots import prepare
+from enlist.interviews.scheduling.check import schedule_violations
+from enlist.interviews.scheduling.exact import solve_exact
+from enlist.interviews.scheduling.slots import prepare
 from tests.conftest import examples
 
 ORIGIN = datetime(2027, 3, 1, tzinfo=UTC)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from enlist.interviews.scheduling import Booking
-from enlist.interviews.scheduling_slots import Plan
+from enlist.interviews.scheduling.slots import Plan
+from enlist.interviews.scheduling.types import Booking
 
 MAX_VARIABLES = 60_000
 

@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from enlist.interviews.scheduling import (
+from enlist.interviews.scheduling.types import (
     Booking,
     Interpreter,
     MissionProblem,

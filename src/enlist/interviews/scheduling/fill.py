@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from enlist.interviews.scheduling import Booking
-from enlist.interviews.scheduling_slots import Plan
+from enlist.interviews.scheduling.slots import Plan
+from enlist.interviews.scheduling.types import Booking
 
 
 def fill_gaps(plan: Plan, booked: list[Booking]) -> list[Booking]:

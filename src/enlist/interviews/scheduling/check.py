@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, datetime
 
-from enlist.interviews.scheduling import Booking, MissionProblem, ScheduleResult, Window
+from enlist.interviews.scheduling.types import Booking, MissionProblem, ScheduleResult, Window
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 

@@ -25,8 +25,8 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from enlist.interviews.scheduling import Booking
-from enlist.interviews.scheduling_slots import CaseInfo, Plan
+from enlist.interviews.scheduling.slots import CaseInfo, Plan
+from enlist.interviews.scheduling.types import Booking
 
 
 @dataclass
