@@ -16,22 +16,21 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+import enlist.intake.api  # noqa: F401  registers POST /applications on the cases router
+from enlist.cases.api import router as cases_router
 from enlist.core.json_body import BoundedJSONParser
+from enlist.core.schemas import EXTRA_SCHEMAS, ErrorItem, ErrorsOut
 from enlist.errors import EnlistError, FieldError, MalformedBody, PayloadTooLarge
-
-
-class ErrorItem(Schema):
-    field: str | None
-    message: str
-
-
-class ErrorsOut(Schema):
-    errors: list[ErrorItem]
-
+from enlist.interviews.api import router as interviews_router
+from enlist.logistics.api import router as logistics_router
+from enlist.matching.api import router as matching_router
+from enlist.missions.api import router as missions_router
+from enlist.travel.api import router as travel_router
+from enlist.visas.api import router as visas_router
 
 _REF = "#/components/schemas/{model}"
 _ERRORS_REF = {"$ref": "#/components/schemas/ErrorsOut"}
@@ -67,15 +66,14 @@ def _document_common_answers(operation: dict[str, Any]) -> None:
 
 
 class EnlistAPI(NinjaAPI):
-    """Adds schemas that endpoints document by hand (bodies they parse themselves) and the
-    answers every operation can get from the layers in front of it."""
-
-    extra_schemas: dict[str, Any] = {}
+    """Adds schemas that endpoints document by hand (``core.schemas.EXTRA_SCHEMAS``: bodies
+    they parse themselves) and the answers every operation can get from the layers in front
+    of it."""
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components.update(self.extra_schemas)
+        components.update(EXTRA_SCHEMAS)
         components.setdefault("ErrorsOut", ErrorsOut.model_json_schema(ref_template=_REF))
         components.setdefault("ErrorItem", ErrorItem.model_json_schema(ref_template=_REF))
         for methods in schema.get("paths", {}).values():
@@ -154,23 +152,13 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, [FieldError(None, str(exc))], exc.status_code)
 
 
-def _mount() -> None:
-    import enlist.intake.api  # noqa: F401  registers POST /applications on the cases router
-    from enlist.cases.api import router as cases_router
-    from enlist.interviews.api import router as interviews_router
-    from enlist.logistics.api import router as logistics_router
-    from enlist.matching.api import router as matching_router
-    from enlist.missions.api import router as missions_router
-    from enlist.travel.api import router as travel_router
-    from enlist.visas.api import router as visas_router
-
-    api.add_router("/", missions_router)
-    api.add_router("/", cases_router)
-    api.add_router("/", visas_router)
-    api.add_router("/", logistics_router)
-    api.add_router("/", interviews_router)
-    api.add_router("/", travel_router)
-    api.add_router("/", matching_router)
-
-
-_mount()
+for router in (
+    missions_router,
+    cases_router,
+    visas_router,
+    logistics_router,
+    interviews_router,
+    travel_router,
+    matching_router,
+):
+    api.add_router("/", router)

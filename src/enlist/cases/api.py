@@ -11,7 +11,6 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from enlist.accounts.auth import StaffTokenAuth
-from enlist.api import ErrorsOut
 from enlist.audit.access import case_open_check, reason_from_request
 from enlist.audit.services import audit_case_view, audit_cases_shown
 from enlist.cases.access import access_application, application_to_read
@@ -27,6 +26,7 @@ from enlist.cases.services import application_transition
 from enlist.cases.transfer import BULK_MAX, application_transfer, applications_transfer
 from enlist.cases.workflow import Stage
 from enlist.core.bounds import PAGE_MAX
+from enlist.core.schemas import ErrorsOut
 from enlist.errors import FieldError, InvalidInput
 from enlist.matching.schemas import CaseMatchingOut
 

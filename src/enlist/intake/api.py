@@ -12,20 +12,19 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Header, Schema, Status
 
-from enlist.api import ErrorsOut, api
-
 # Same path as the staff list (GET /applications): ninja serves one path from one router.
 from enlist.cases.api import router
 from enlist.cases.models import Channel
 from enlist.core.json_body import read_json_body
+from enlist.core.schemas import EXTRA_SCHEMAS, ErrorsOut
 from enlist.errors import FieldError, InvalidInput
 from enlist.intake.schemas import ApplicationIn, parse_application_json
 from enlist.intake.services import application_submit, intake_context
 
 _REF = "#/components/schemas/{model}"
 _schema = ApplicationIn.model_json_schema(ref_template=_REF)
-api.extra_schemas.update(_schema.pop("$defs", {}))
-api.extra_schemas["ApplicationIn"] = _schema
+EXTRA_SCHEMAS.update(_schema.pop("$defs", {}))
+EXTRA_SCHEMAS["ApplicationIn"] = _schema
 
 IDEMPOTENCY_KEY_MAX = 255
 

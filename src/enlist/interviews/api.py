@@ -10,11 +10,11 @@ from ninja import Field, Router, Schema, Status
 
 from enlist.accounts.auth import StaffTokenAuth
 from enlist.accounts.roles import FULL_CASE_ROLES
-from enlist.api import ErrorsOut
 from enlist.audit.access import case_open_check, reason_from_request
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
 from enlist.cases.access import access_application
+from enlist.core.schemas import ErrorsOut
 from enlist.errors import NotFound
 from enlist.interviews.selectors import (
     access_interview,

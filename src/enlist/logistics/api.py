@@ -12,11 +12,11 @@ from ninja import Field, Router, Schema
 
 from enlist.accounts.auth import StaffTokenAuth
 from enlist.accounts.roles import Role
-from enlist.api import ErrorsOut
 from enlist.audit.access import case_open_check, reason_from_request
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_cases_shown, audit_record
 from enlist.cases.access import access_application
+from enlist.core.schemas import ErrorsOut
 from enlist.errors import NotPermitted
 from enlist.logistics.presentation import suggestion_out
 from enlist.logistics.selectors import (

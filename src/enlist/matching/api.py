@@ -11,11 +11,11 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from enlist.accounts.auth import StaffTokenAuth
-from enlist.api import ErrorsOut
 from enlist.audit.access import case_open_check, reason_from_request
 from enlist.audit.services import audit_case_view, audit_cases_shown
 from enlist.cases.api import CaseDetailOut
 from enlist.core.bounds import PAGE_MAX
+from enlist.core.schemas import ErrorsOut
 from enlist.errors import FieldError, InvalidInput
 from enlist.matching.presentation import pair_detail, queue_row
 from enlist.matching.schemas import EvidenceOut

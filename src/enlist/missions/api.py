@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from enlist.api import ErrorsOut
+from enlist.core.schemas import ErrorsOut
 from enlist.errors import NotFound
 from enlist.missions.models import Country, Mission
 

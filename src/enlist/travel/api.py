@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from enlist.accounts.auth import StaffTokenAuth
-from enlist.api import ErrorsOut
 from enlist.cases.models import DocumentKind
+from enlist.core.schemas import ErrorsOut
 from enlist.travel.services import checkin_confirm, checkin_identify
 
 router = Router(tags=["check-in"], auth=StaffTokenAuth())

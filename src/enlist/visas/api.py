@@ -9,12 +9,12 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from enlist.accounts.auth import StaffTokenAuth
-from enlist.api import ErrorsOut
 from enlist.audit.access import case_open_check, reason_from_request
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
 from enlist.cases.access import access_application
 from enlist.core.bounds import ID_MAX
+from enlist.core.schemas import ErrorsOut
 from enlist.errors import NotFound, NotPermitted
 from enlist.visas.selectors import visa_detail
 from enlist.visas.services import visa_check_read, visa_update
