@@ -16,8 +16,8 @@ from django.http import HttpRequest, HttpResponse
 
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
+from enlist.jobs.dead_letter import job_discard, job_retry
 from enlist.jobs.models import DeadJob, Job, JobStatus
-from enlist.jobs.services import job_discard, job_retry
 
 
 def _is_admin(request: HttpRequest) -> bool:

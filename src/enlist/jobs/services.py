@@ -16,14 +16,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from enlist.audit.models import AuditAction
-from enlist.audit.services import audit_record
-from enlist.errors import Conflict, NotFound, NotPermitted
 from enlist.jobs.models import Job, JobStatus
 from enlist.jobs.registry import handler_for
 
 if TYPE_CHECKING:
-    from enlist.accounts.models import StaffUser
+    pass
 
 # A payload carries ids, counts and flags, never a personal value: strings are limited to the
 # characters of ids, keys, dates and codes (no "@", no spaces), so an email address, a
@@ -99,53 +96,6 @@ def job_enqueue(
             return Job.objects.create(**fields)
     except IntegrityError:
         return Job.objects.get(dedupe_key=dedupe_key)
-
-
-def _require_admin(actor: StaffUser) -> None:
-    if actor.role != "admin":
-        raise NotPermitted("Only administrators handle failed jobs.")
-
-
-@transaction.atomic
-def job_retry(*, job_id: Any, actor: StaffUser) -> Job:
-    """Give a dead job a new round of attempts, due now (admin only; audited)."""
-    _require_admin(actor)
-    job = Job.objects.select_for_update().filter(pk=job_id).first()
-    if job is None:
-        raise NotFound("No such job.")
-    if job.status != JobStatus.DEAD:
-        raise Conflict(f"This job is {job.status}: only failed jobs are retried.")
-    job.status = JobStatus.PENDING
-    job.attempts = 0
-    job.run_after = timezone.now()
-    job.finished_at = None
-    job.save(update_fields=["status", "attempts", "run_after", "finished_at"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.CHANGE,
-        target=("job", job.pk),
-        detail={"change": "job_retry", "job": job.kind, "via": "admin"},
-    )
-    return job
-
-
-@transaction.atomic
-def job_discard(*, job_id: Any, actor: StaffUser) -> None:
-    """Delete a dead job for good: its work will not be done (admin only; audited)."""
-    _require_admin(actor)
-    job = Job.objects.select_for_update().filter(pk=job_id).first()
-    if job is None:
-        raise NotFound("No such job.")
-    if job.status != JobStatus.DEAD:
-        raise Conflict(f"This job is {job.status}: only failed jobs are discarded.")
-    pk, kind = job.pk, job.kind
-    job.delete()
-    audit_record(
-        actor=actor,
-        action=AuditAction.CHANGE,
-        target=("job", pk),
-        detail={"change": "job_discard", "job": kind, "via": "admin"},
-    )
 
 
 def jobs_purge(*, now: datetime.datetime | None = None) -> int:

@@ -1,0 +1,67 @@
+"""The dead-letter page's two acts: an administrator retries or discards a failed job.
+
+Apart from ``services`` because they are audited: the queue itself sits below the audit trail
+(the trail enqueues its checkpoints), so only this module of the app reaches up to it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from enlist.audit.models import AuditAction
+from enlist.audit.services import audit_record
+from enlist.errors import Conflict, NotFound, NotPermitted
+from enlist.jobs.models import Job, JobStatus
+
+if TYPE_CHECKING:
+    from enlist.accounts.models import StaffUser
+
+
+def _require_admin(actor: StaffUser) -> None:
+    if actor.role != "admin":
+        raise NotPermitted("Only administrators handle failed jobs.")
+
+
+@transaction.atomic
+def job_retry(*, job_id: Any, actor: StaffUser) -> Job:
+    """Give a dead job a new round of attempts, due now (admin only; audited)."""
+    _require_admin(actor)
+    job = Job.objects.select_for_update().filter(pk=job_id).first()
+    if job is None:
+        raise NotFound("No such job.")
+    if job.status != JobStatus.DEAD:
+        raise Conflict(f"This job is {job.status}: only failed jobs are retried.")
+    job.status = JobStatus.PENDING
+    job.attempts = 0
+    job.run_after = timezone.now()
+    job.finished_at = None
+    job.save(update_fields=["status", "attempts", "run_after", "finished_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        target=("job", job.pk),
+        detail={"change": "job_retry", "job": job.kind, "via": "admin"},
+    )
+    return job
+
+
+@transaction.atomic
+def job_discard(*, job_id: Any, actor: StaffUser) -> None:
+    """Delete a dead job for good: its work will not be done (admin only; audited)."""
+    _require_admin(actor)
+    job = Job.objects.select_for_update().filter(pk=job_id).first()
+    if job is None:
+        raise NotFound("No such job.")
+    if job.status != JobStatus.DEAD:
+        raise Conflict(f"This job is {job.status}: only failed jobs are discarded.")
+    pk, kind = job.pk, job.kind
+    job.delete()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        target=("job", pk),
+        detail={"change": "job_discard", "job": kind, "via": "admin"},
+    )
