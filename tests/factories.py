@@ -85,16 +85,18 @@ def ApplicationFactory(  # noqa: N802  (reads like the other factories at call s
 
 def recommend_by_panel(application: Application, *panel: StaffUser, recommend: bool = True) -> None:
     """Each panel member (attaché, consul) records a verdict, as interview → visa requires."""
-    from enlist.interviews.services import verdict_record
+    from enlist.interviews.services import Assessment, verdict_record
 
     for member in panel:
         verdict_record(
             application=application,
             actor=member,
-            service_verified=False,
-            experience={"service": "army", "rank": "sergeant"},
-            confidence="medium",
-            readiness="ready",
-            language_ability="working",
-            recommend=recommend,
+            assessment=Assessment(
+                service_verified=False,
+                experience={"service": "army", "rank": "sergeant"},
+                confidence="medium",
+                readiness="ready",
+                language_ability="working",
+                recommend=recommend,
+            ),
         )

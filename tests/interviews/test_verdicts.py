@@ -15,6 +15,7 @@ from enlist.errors import Conflict, InvalidInput, NotFound, NotPermitted, Transi
 from enlist.interviews.models import Interview, InterviewStatus, Verdict
 from enlist.interviews.services import (
     NO_SHOW_REASON,
+    Assessment,
     interview_facts,
     interview_no_show,
     verdict_record,
@@ -37,7 +38,10 @@ def _verdict(application, actor, **overrides):
         "recommend": True,
     }
     fields.update(overrides)
-    return verdict_record(application=application, actor=actor, **fields)
+    at = fields.pop("at", None)
+    return verdict_record(
+        application=application, actor=actor, assessment=Assessment(**fields), at=at
+    )
 
 
 @pytest.fixture

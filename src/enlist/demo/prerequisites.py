@@ -29,7 +29,7 @@ Prerequisite = Callable[[Application, StaffPicker, datetime.datetime], None]
 
 def _both_verdicts(application: Application, pick: StaffPicker, at: datetime.datetime) -> None:
     """interview → visa: the attaché and the consul each record a recommending verdict."""
-    from enlist.interviews.services import verdict_record
+    from enlist.interviews.services import Assessment, verdict_record
 
     if application.stage != Stage.INTERVIEW:
         return  # resuming a case held at visa: no interview move, no guard
@@ -39,18 +39,20 @@ def _both_verdicts(application: Application, pick: StaffPicker, at: datetime.dat
         verdict_record(
             application=application,
             actor=pick(role),
-            service_verified=bool(documents),
-            experience={
-                "service": str(experience.get("branch") or ""),
-                "rank": str(experience.get("last_rank") or ""),
-                "dates": f"{experience.get('years', 0)} years",
-                "specialty": ", ".join(experience.get("specialties") or []),
-            },
-            evidence_documents=documents,
-            confidence="high" if documents else "medium",
-            readiness="ready",
-            language_ability="working",
-            recommend=True,
+            assessment=Assessment(
+                service_verified=bool(documents),
+                experience={
+                    "service": str(experience.get("branch") or ""),
+                    "rank": str(experience.get("last_rank") or ""),
+                    "dates": f"{experience.get('years', 0)} years",
+                    "specialty": ", ".join(experience.get("specialties") or []),
+                },
+                evidence_documents=documents,
+                confidence="high" if documents else "medium",
+                readiness="ready",
+                language_ability="working",
+                recommend=True,
+            ),
             at=at,
         )
 

@@ -23,7 +23,7 @@ from enlist.interviews.selectors import (
     interview_summary,
     verdict_detail,
 )
-from enlist.interviews.services import interview_no_show, verdict_record
+from enlist.interviews.services import Assessment, interview_no_show, verdict_record
 
 router = Router(tags=["staff interviews"], auth=StaffTokenAuth())
 
@@ -137,15 +137,17 @@ def post_verdict(request: HttpRequest, application_id: str, payload: VerdictIn):
     verdict = verdict_record(
         application=application,
         actor=request.user,
-        service_verified=payload.service_verified,
-        experience=payload.experience.model_dump(),
-        evidence_documents=payload.evidence_documents,
-        evidence_source=payload.evidence_source,
-        confidence=payload.confidence,
-        readiness=payload.readiness,
-        language_ability=payload.language_ability,
-        recommend=payload.recommend,
-        notes=payload.notes,
+        assessment=Assessment(
+            service_verified=payload.service_verified,
+            experience=payload.experience.model_dump(),
+            evidence_documents=payload.evidence_documents,
+            evidence_source=payload.evidence_source,
+            confidence=payload.confidence,
+            readiness=payload.readiness,
+            language_ability=payload.language_ability,
+            recommend=payload.recommend,
+            notes=payload.notes,
+        ),
     )
     return Status(201, verdict_detail(verdict))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -93,35 +94,36 @@ def _text(errors: list[FieldError], field: str, value: str | None, limit: int) -
     return value or None
 
 
-@transaction.atomic
-def verdict_record(
-    *,
-    application: Application,
-    actor: StaffUser,
-    service_verified: bool,
-    experience: Mapping[str, str],
-    evidence_documents: Sequence[str] = (),
-    evidence_source: str = "",
-    confidence: str,
-    readiness: str,
-    language_ability: str,
-    recommend: bool,
-    notes: str = "",
-    at: datetime.datetime | None = None,
-) -> Verdict:
-    """Record the actor's verdict on a case at the interview stage (attaché or consul of its
-    mission). The case's current interview, if any, is linked and marked held. A later verdict
-    of the same role replaces this one for the workflow; both stay on record."""
-    if actor.staff_role not in PANEL_ROLES:
-        raise NotPermitted("Only the attaché and the consul record interview verdicts.")
-    if actor.mission_id != application.mission_id:
-        raise NotFound()
-    if application.stage != Stage.INTERVIEW:
-        raise Conflict("Verdicts are recorded while the case is at the interview stage.")
+@dataclass(frozen=True)
+class Assessment:
+    """What a panel member judges at the interview: the content of one verdict."""
+
+    service_verified: bool
+    experience: Mapping[str, str]
+    confidence: str
+    readiness: str
+    language_ability: str
+    recommend: bool
+    evidence_documents: Sequence[str] = ()
+    evidence_source: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class _CheckedAssessment:
+    experience: dict[str, str]
+    evidence_documents: list[str]
+    evidence_source: str | None
+    notes: str | None
+
+
+def _assessment_checked(assessment: Assessment, application: Application) -> _CheckedAssessment:
+    """Every field checked at once (InvalidInput names each bad one); text trimmed."""
     errors: list[FieldError] = []
-    _choice(errors, "confidence", confidence, Confidence.values)
-    _choice(errors, "readiness", readiness, Readiness.values)
-    _choice(errors, "language_ability", language_ability, LanguageAbility.values)
+    _choice(errors, "confidence", assessment.confidence, Confidence.values)
+    _choice(errors, "readiness", assessment.readiness, Readiness.values)
+    _choice(errors, "language_ability", assessment.language_ability, LanguageAbility.values)
+    experience = assessment.experience
     unknown = sorted(set(experience) - set(EXPERIENCE_KEYS))
     if unknown:
         errors.append(
@@ -133,17 +135,38 @@ def verdict_record(
         if value:
             details[key] = value
     case_documents = {str(pk) for pk in application.documents.values_list("pk", flat=True)}
-    documents = [str(d) for d in evidence_documents]
+    documents = [str(d) for d in assessment.evidence_documents]
     if any(d not in case_documents for d in documents):
         errors.append(FieldError("evidence_documents", "Name documents of this case only."))
-    source = _text(errors, "evidence_source", evidence_source, TEXT_MAX)
-    note = _text(errors, "notes", notes, TEXT_MAX)
-    if service_verified and not (documents or source):
+    source = _text(errors, "evidence_source", assessment.evidence_source, TEXT_MAX)
+    note = _text(errors, "notes", assessment.notes, TEXT_MAX)
+    if assessment.service_verified and not (documents or source):
         errors.append(
             FieldError("evidence_documents", "Say which document or source verified the service.")
         )
     if errors:
         raise InvalidInput(errors)
+    return _CheckedAssessment(details, sorted(set(documents)), source, note)
+
+
+@transaction.atomic
+def verdict_record(
+    *,
+    application: Application,
+    actor: StaffUser,
+    assessment: Assessment,
+    at: datetime.datetime | None = None,
+) -> Verdict:
+    """Record the actor's verdict on a case at the interview stage (attaché or consul of its
+    mission). The case's current interview, if any, is linked and marked held. A later verdict
+    of the same role replaces this one for the workflow; both stay on record."""
+    if actor.staff_role not in PANEL_ROLES:
+        raise NotPermitted("Only the attaché and the consul record interview verdicts.")
+    if actor.mission_id != application.mission_id:
+        raise NotFound()
+    if application.stage != Stage.INTERVIEW:
+        raise Conflict("Verdicts are recorded while the case is at the interview stage.")
+    checked = _assessment_checked(assessment, application)
     now = at or timezone.now()
     interview = (
         Interview.objects.select_for_update()
@@ -161,15 +184,15 @@ def verdict_record(
         author=actor,
         role=actor.role,
         recorded_at=now,
-        service_verified=service_verified,
-        experience=details,
-        evidence_documents=sorted(set(documents)),
-        evidence_source=source,
-        confidence=confidence,
-        readiness=readiness,
-        language_ability=language_ability,
-        recommend=recommend,
-        notes=note,
+        service_verified=assessment.service_verified,
+        experience=checked.experience,
+        evidence_documents=checked.evidence_documents,
+        evidence_source=checked.evidence_source,
+        confidence=assessment.confidence,
+        readiness=assessment.readiness,
+        language_ability=assessment.language_ability,
+        recommend=assessment.recommend,
+        notes=checked.notes,
     )
     audit_record(
         actor=actor,

@@ -296,15 +296,17 @@ def verdict(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
         services.verdict_record(
             application=application,
             actor=request.user,
-            service_verified=post.get("service_verified") == "on",
-            experience={key: post.get(key, "") for key in services.EXPERIENCE_KEYS},
-            evidence_documents=post.getlist("evidence_documents"),
-            evidence_source=post.get("evidence_source", ""),
-            confidence=post.get("confidence", ""),
-            readiness=post.get("readiness", ""),
-            language_ability=post.get("language_ability", ""),
-            recommend=post.get("recommend") == "yes",
-            notes=post.get("notes", ""),
+            assessment=services.Assessment(
+                service_verified=post.get("service_verified") == "on",
+                experience={key: post.get(key, "") for key in services.EXPERIENCE_KEYS},
+                evidence_documents=post.getlist("evidence_documents"),
+                evidence_source=post.get("evidence_source", ""),
+                confidence=post.get("confidence", ""),
+                readiness=post.get("readiness", ""),
+                language_ability=post.get("language_ability", ""),
+                recommend=post.get("recommend") == "yes",
+                notes=post.get("notes", ""),
+            ),
         )
     except NotPermitted as exc:
         return HttpResponseForbidden(exc.message)
