@@ -34,6 +34,8 @@ from tqdm import tqdm
 
 from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import Role
+from enlist.audit.models import AuditAction
+from enlist.audit.services import audit_record
 from enlist.cases.models import Application, Document, LookupDigest, StageChange
 from enlist.cases.workflow import FINAL_STAGES, Stage
 from enlist.errors import FieldError, InvalidInput, NotPermitted
@@ -74,11 +76,6 @@ def applications_due_for_erasure(*, now: datetime.datetime | None = None) -> Que
 
 
 def _audit(*, actor: StaffUser | None, application: Application, rule: str, stage: str) -> None:
-    try:
-        from enlist.audit.models import AuditAction
-        from enlist.audit.services import audit_record
-    except ImportError:  # pragma: no cover - the audit app is optional for the vault
-        return
     audit_record(
         actor=actor,
         actor_role=None if actor is not None else "system",
