@@ -20,9 +20,10 @@ scope check, before the view is recorded):
 
 from __future__ import annotations
 
+import datetime
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from django.conf import settings
@@ -38,13 +39,18 @@ from enlist.audit.services import SYSTEM, audit_record
 from enlist.cases.need_to_know import REASON_MAX_LENGTH, REASON_MIN_LENGTH, reason_required
 from enlist.errors import EnlistError, FieldError, InvalidInput, NotFound, NotPermitted
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from enlist.cases.models import Application
+
 SESSION_GRANTS = "enlist_case_grants"  # {application id: unix time the grant ends}
 REASON_HEADER = "X-Access-Reason"
 DEFAULT_LIMITS = (20, 40)
 STEP_UP_ADVISORIES = frozenset({"prosecuted"})  # whose cases are revealed only after step-up
 
 
-def reveal_needs_step_up(application: Any) -> bool:
+def reveal_needs_step_up(application: Application) -> bool:
     """Opening this case outside the flow needs a fresh second factor (prosecuted country)."""
     return application.nationality.advisory_status in STEP_UP_ADVISORIES
 
@@ -75,7 +81,7 @@ def view_limits(role: str) -> tuple[int, int]:
     return tuple(settings.ENLIST_VIEW_LIMITS.get(role, DEFAULT_LIMITS))  # type: ignore[return-value]
 
 
-def _hour(moment: Any) -> Any:
+def _hour(moment: datetime.datetime) -> datetime.datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
@@ -154,7 +160,7 @@ REASON_NOT_IN_URL = (
 )
 
 
-def reason_from_request(request: Any) -> str:
+def reason_from_request(request: HttpRequest) -> str:
     """The reason an API caller gave: header X-Access-Reason (percent-encoded for non-ASCII
     text). A reason in the query string is refused (InvalidInput on "reason", 422) and never
     read: free text about a volunteer must not travel in a URL."""
@@ -163,7 +169,7 @@ def reason_from_request(request: Any) -> str:
     return unquote(request.headers.get(REASON_HEADER, "")).strip()
 
 
-def grant_active(session: SessionBase | None, application_id: Any) -> bool:
+def grant_active(session: SessionBase | None, application_id: object) -> bool:
     if session is None:
         return False
     until = session.get(SESSION_GRANTS, {}).get(str(application_id))
@@ -173,7 +179,7 @@ def grant_active(session: SessionBase | None, application_id: Any) -> bool:
 def grant_open(
     *,
     user: StaffUser,
-    application: Any,
+    application: Application,
     reason: str,
     via: str,
     session: SessionBase | None = None,
@@ -212,7 +218,7 @@ def grant_open(
 
 # Other apps' queues: fn(user, application) -> True when the case waits in a queue of the
 # user's role (e.g. an HQ review queue), which puts it in the user's normal flow.
-FlowCheck = Callable[[StaffUser, Any], bool]
+FlowCheck = Callable[[StaffUser, "Application"], bool]
 _flow_checks: list[FlowCheck] = []
 
 
@@ -222,7 +228,7 @@ def register_flow_check(check: FlowCheck) -> None:
         _flow_checks.append(check)
 
 
-def needs_reason(*, user: StaffUser, application: Any, session: SessionBase | None) -> bool:
+def needs_reason(*, user: StaffUser, application: Application, session: SessionBase | None) -> bool:
     if application.is_erased:
         return False  # nothing personal left to show
     if not reason_required(role=user.role, stage=application.stage):
@@ -235,7 +241,7 @@ def needs_reason(*, user: StaffUser, application: Any, session: SessionBase | No
 def case_open_check(
     *,
     user: StaffUser,
-    application: Any,
+    application: Application,
     via: str,
     session: SessionBase | None = None,
     reason: str = "",
