@@ -42,6 +42,7 @@ lint: setup-dev
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/bandit -q -c pyproject.toml -r src --severity-level high
+	$(BIN)/mypy
 
 # The matching benchmark against its peers (Splink, recordlinkage): see benchmarks/matching.py.
 # The interview scheduler at scale: see benchmarks/scheduling.py.

@@ -242,7 +242,7 @@ def available_transitions(
 ) -> list[tuple[Stage, Rule]]:
     """The moves the case page offers `role` from `current`, in table order (guards not yet
     applied; rows made on a page of their own left out; one per target)."""
-    moves = []
+    moves: list[tuple[Stage, Rule]] = []
     for rule in TRANSITIONS:
         target = rule.leads_to(current=current, held_from=held_from)
         if target is None or role not in rule.roles or not rule.on_case_page:

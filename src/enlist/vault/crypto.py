@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -31,6 +31,7 @@ class DecryptionError(Exception):
 class FieldCipher:
     keys: Mapping[int, bytes]
     active_key_id: int
+    _aeads: dict[int, AESGCM] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.active_key_id not in self.keys:
@@ -43,7 +44,7 @@ class FieldCipher:
 
     def encrypt(self, plaintext: bytes, *, context: bytes) -> bytes:
         nonce = os.urandom(NONCE_BYTES)
-        sealed = self._aeads[self.active_key_id].encrypt(nonce, plaintext, context)
+        sealed: bytes = self._aeads[self.active_key_id].encrypt(nonce, plaintext, context)
         return bytes((TOKEN_VERSION, self.active_key_id)) + nonce + sealed
 
     def decrypt(self, token: bytes, *, context: bytes) -> bytes:
@@ -53,7 +54,8 @@ class FieldCipher:
         if aead is None:
             raise DecryptionError(f"no key with id {token[1]}")
         try:
-            return aead.decrypt(token[2:_HEADER], token[_HEADER:], context)
+            plaintext: bytes = aead.decrypt(token[2:_HEADER], token[_HEADER:], context)
+            return plaintext
         except InvalidTag as exc:
             raise DecryptionError("ciphertext failed authentication") from exc
 

@@ -17,9 +17,9 @@ from enlist.interviews.scheduling.types import Booking, MissionProblem, Schedule
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _inside(windows: tuple[Window, ...], start, end) -> bool:
+def _inside(windows: tuple[Window, ...], start: datetime, end: datetime) -> bool:
     spans = sorted((w.start, w.end) for w in windows)
-    merged: list[list] = []
+    merged: list[list[datetime]] = []
     for s, e in spans:
         if merged and s <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], e)
@@ -28,7 +28,7 @@ def _inside(windows: tuple[Window, ...], start, end) -> bool:
     return any(s <= start and end <= e for s, e in merged)
 
 
-def _meets(windows: tuple[Window, ...], start, end) -> bool:
+def _meets(windows: tuple[Window, ...], start: datetime, end: datetime) -> bool:
     return any(w.start < end and start < w.end for w in windows)
 
 

@@ -9,6 +9,7 @@ The solver's proven bound, divided back to a count, tightens the capacity bound.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,7 +27,10 @@ class Exact:
     proven: bool
 
 
-def _choices(plan: Plan):
+Choice = tuple[int, int, int, int, int, int | None]  # rank, grid start, a, c, v, interpreter
+
+
+def _choices(plan: Plan) -> Iterator[Choice]:
     """Yield (rank, g, a, c, v, i) for every booking the rules allow."""
     for info in plan.cases:
         if info.reason is not None:
@@ -88,31 +92,31 @@ def solve_exact(
     choices = list(_choices(plan))
     if not choices:  # nothing the rules allow: nobody can be booked, proven
         return Exact(new=[], bound=0, proven=True)
-    xs = [model.NewBoolVar(f"x{j}") for j in range(len(choices))]
-    by_case: dict[int, list] = {}
-    by_resource: dict[tuple, dict[int, list]] = {}
+    xs = [model.new_bool_var(f"x{j}") for j in range(len(choices))]
+    by_case: dict[int, list[cp_model.IntVar]] = {}
+    by_resource: dict[tuple[str, int], dict[int, list[cp_model.IntVar]]] = {}
     for x, (rank, g, a, c, v, k) in zip(xs, choices, strict=True):
         by_case.setdefault(rank, []).append(x)
         for key in (("a", a), ("c", c), ("v", v)) + ((("i", k),) if k is not None else ()):
             by_resource.setdefault(key, {}).setdefault(g, []).append(x)
     for group in by_case.values():
-        model.AddAtMostOne(group)
+        model.add_at_most_one(group)
     width = -(-plan.sep // plan.step)  # starts closer than this many grid steps conflict
     for per_start in by_resource.values():
         starts = sorted(per_start)
         for j, g in enumerate(starts):
-            window = []
+            window: list[cp_model.IntVar] = []
             lo = j
             while lo >= 0 and starts[lo] > g - width:
                 window.extend(per_start[starts[lo]])
                 lo -= 1
             if len(window) > 1:
-                model.AddAtMostOne(window)
+                model.add_at_most_one(window)
 
     n, grid = len(plan.cases), plan.grid
     tie = n * grid + 1
     unit = tie * (n * (n + 1) // 2 + 1)
-    model.Maximize(
+    model.maximize(
         sum(
             x * (unit + tie * (n - rank) + (grid - g))
             for x, (rank, g, *_rest) in zip(xs, choices, strict=True)
@@ -120,7 +124,7 @@ def solve_exact(
     )
 
     ranks = {info.case.id: info.rank for info in plan.cases}
-    hinted = set()
+    hinted: set[Choice] = set()
     for b in hint:
         hinted.add(
             (
@@ -135,18 +139,18 @@ def solve_exact(
             )
         )
     for x, choice in zip(xs, choices, strict=True):
-        model.AddHint(x, choice in hinted)
+        model.add_hint(x, choice in hinted)
 
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = max(1, workers)
-    status = solver.Solve(model)
+    status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    new = []
+    new: list[Booking] = []
     for x, (rank, g, a, c, v, k) in zip(xs, choices, strict=True):
-        if solver.BooleanValue(x):
+        if solver.boolean_value(x):
             new.append(plan.booking(plan.cases[rank].case.id, g * plan.step, a, c, v, k))
     proven = status == cp_model.OPTIMAL
-    bound = len(new) if proven else int(solver.BestObjectiveBound()) // unit
+    bound = len(new) if proven else int(solver.best_objective_bound) // unit
     return Exact(new=new, bound=max(bound, len(new)), proven=proven)

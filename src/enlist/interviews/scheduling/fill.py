@@ -75,7 +75,17 @@ def fill_gaps(plan: Plan, booked: list[Booking]) -> list[Booking]:
     return extra
 
 
-def _combination(plan, free, languages, venues, interpreters, g):
+Combination = tuple[int, int, int, int | None]  # attaché, consul, venue, interpreter
+
+
+def _combination(
+    plan: Plan,
+    free: dict[str, list[np.ndarray]],
+    languages: frozenset[str],
+    venues: list[int],
+    interpreters: list[int],
+    g: int,
+) -> Combination | None:
     v = next(k for k in venues if free["v"][k][g])
     for a, a_free in enumerate(free["a"]):
         if not a_free[g]:

@@ -25,7 +25,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from enlist.interviews.scheduling.slots import CaseInfo, Plan
+from enlist.interviews.scheduling.slots import CaseInfo, Plan, Profile
 from enlist.interviews.scheduling.types import Booking
 
 
@@ -84,7 +84,7 @@ def match_cases(plan: Plan, previous: Sequence[Booking] = ()) -> Matched:
     infos = plan.cases
     free_count = len(slots)
     dead: set[int] = set()
-    cursor: dict[tuple, int] = {}  # profile -> first option not known occupied
+    cursor: dict[Profile, int] = {}  # profile -> first option not known occupied
 
     def place(rank: int, s: int, k: int | None) -> None:
         occupant[s] = rank

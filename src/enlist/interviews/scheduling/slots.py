@@ -44,6 +44,9 @@ from enlist.interviews.scheduling.types import (
 SECOND = timedelta(seconds=1)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 Span = tuple[int, int]
+Profile = tuple[frozenset[str], frozenset[str]]  # (modes, languages)
+Option = tuple[int, tuple[int, ...] | None]  # (slot index, interpreter candidates or None)
+Demand = dict[str | frozenset[str], int]  # per mode, and per set of languages
 
 
 def floor_s(dt: datetime, origin: datetime) -> int:
@@ -111,8 +114,8 @@ class CaseInfo:
     unavailable: list[Span]
     reason: str | None = None
     """Why no schedule at all could book it (excluded from the bound), else None."""
-    profile: tuple = ()
-    options: list[tuple[int, tuple[int, ...] | None]] = field(default_factory=list)
+    profile: Profile = (frozenset(), frozenset())
+    options: list[Option] = field(default_factory=list)
     """(slot index, interpreter candidates or None when none is needed), earliest first;
     shared by every case of the same (modes, languages) — ``blocked`` says which it cannot."""
     lookup: dict[int, tuple[int, ...] | None] = field(default_factory=dict)
@@ -190,9 +193,9 @@ class Plan:
                 out[info.case.id] = "no panel slot in the modes the applicant accepts"
         return out
 
-    def _profile_slots(self, info: CaseInfo, *, ignore_unavailable: bool = False) -> list:
+    def _profile_slots(self, info: CaseInfo, *, ignore_unavailable: bool = False) -> list[Option]:
         case = info.case
-        out = []
+        out: list[Option] = []
         for slot in self.slots:
             if slot.mode not in case.modes:
                 continue
@@ -238,7 +241,7 @@ def prepare(
     sep = length + buffer
     grid = max(0, (horizon - length) // step + 1)
 
-    blocked: dict[str, list[Span]] = {}
+    blocked: dict[tuple[str, str | None], list[Span]] = {}
     for b in kept:
         hole = (floor_s(b.start, origin) - buffer, ceil_s(b.end, origin) + buffer)
         for key in (
@@ -254,7 +257,7 @@ def prepare(
             (max(ceil_s(w.start, origin), 0), min(floor_s(w.end, origin), horizon))
             for w in available
         )
-        spans = subtract(spans, blocked.get((kind, rid), ()))
+        spans = subtract(spans, blocked.get((kind, rid), []))
         out = np.zeros(grid, dtype=bool)
         for s, e in spans:
             lo, hi = -(-s // step), (e - length) // step
@@ -292,7 +295,7 @@ def prepare(
     # What the cases likely to be booked ask for steers which venue and which pair a slot
     # takes: the modes of those who accept only one, the languages of those whom not every
     # pair of attaché and consul can speak with.
-    demand: dict = {"video": 0, "in_person": 0}
+    demand: Demand = {"video": 0, "in_person": 0}
     for info in possible[:capacity]:
         if len(info.case.modes) == 1:
             for mode in info.case.modes & demand.keys():
@@ -306,10 +309,12 @@ def prepare(
     preferred: dict[int, list[tuple[int, int, int]]] = {}
     for b in previous:
         offset = floor_s(b.start, origin)
-        triple = (position.get(("a", b.attache_id)), position.get(("c", b.consul_id)),
-                  position.get(("v", b.venue_id)))  # fmt: skip
-        if b.case_id in waiting and offset % step == 0 and None not in triple:
-            preferred.setdefault(offset // step, []).append(triple)
+        a = position.get(("a", b.attache_id))
+        c = position.get(("c", b.consul_id))
+        v = position.get(("v", b.venue_id))
+        on_grid = b.case_id in waiting and offset % step == 0
+        if on_grid and a is not None and c is not None and v is not None:
+            preferred.setdefault(offset // step, []).append((a, c, v))
     slots = pack_slots(
         step, sep, grid, attaches, consuls, venues, attache_can, consul_can, venue_can, demand,
         preferred,
@@ -346,7 +351,17 @@ def _any(arrays: list[np.ndarray], grid: int) -> np.ndarray:
 
 
 def pack_slots(
-    step, sep, grid, attaches, consuls, venues, a_can, c_can, v_can, demand=None, preferred=None
+    step: int,
+    sep: int,
+    grid: int,
+    attaches: Sequence[PanelMember],
+    consuls: Sequence[PanelMember],
+    venues: Sequence[Venue],
+    a_can: list[np.ndarray],
+    c_can: list[np.ndarray],
+    v_can: list[np.ndarray],
+    demand: Demand | None = None,
+    preferred: dict[int, list[tuple[int, int, int]]] | None = None,
 ) -> list[Slot]:
     """Earliest-first panel slots: (time, attaché, consul, venue), sorted by time.
 
@@ -358,7 +373,7 @@ def pack_slots(
     """
     preferred = preferred or {}
     deficit = dict(demand or {})
-    used: Counter = Counter()
+    used: Counter[tuple[str, int]] = Counter()
     feasible = _any(a_can, grid) & _any(c_can, grid) & _any(v_can, grid)
     a_next = [-sep] * len(attaches)
     c_next = [-sep] * len(consuls)
@@ -431,7 +446,13 @@ def pack_slots(
     return slots
 
 
-def _pair_score(pair, attaches, consuls, deficit, used) -> tuple:
+def _pair_score(
+    pair: tuple[int, int],
+    attaches: Sequence[PanelMember],
+    consuls: Sequence[PanelMember],
+    deficit: Demand,
+    used: Counter[tuple[str, int]],
+) -> tuple[int, int, int, int]:
     """Languages still wanted that the pair speaks first, then the less used members."""
     a, c = pair
     spoken = attaches[a].languages | consuls[c].languages
@@ -451,7 +472,14 @@ def _pack_count(starts: np.ndarray, step: int, sep: int) -> int:
     return count
 
 
-def capacity_bound(step, sep, grid, a_can, c_can, v_can) -> int:
+def capacity_bound(
+    step: int,
+    sep: int,
+    grid: int,
+    a_can: list[np.ndarray],
+    c_can: list[np.ndarray],
+    v_can: list[np.ndarray],
+) -> int:
     """Upper bound on the interviews any schedule can hold (see the module docstring)."""
     any_a, any_c, any_v = _any(a_can, grid), _any(c_can, grid), _any(v_can, grid)
     feasible = np.flatnonzero(any_a & any_c & any_v)
@@ -474,7 +502,14 @@ def capacity_bound(step, sep, grid, a_can, c_can, v_can) -> int:
     return total
 
 
-def static_reasons(cases, attaches, consuls, venues, interpreters, origin) -> list[CaseInfo]:
+def static_reasons(
+    cases: Sequence[WaitingCase],
+    attaches: Sequence[PanelMember],
+    consuls: Sequence[PanelMember],
+    venues: Sequence[Venue],
+    interpreters: Sequence[Interpreter],
+    origin: datetime,
+) -> list[CaseInfo]:
     """Each case (in priority order) with the reason no schedule at all could book it, if any."""
     panel_languages = [a.languages | c.languages for a in attaches for c in consuls]
     venue_modes = {v.mode for v in venues}
@@ -504,7 +539,7 @@ def static_reasons(cases, attaches, consuls, venues, interpreters, origin) -> li
 def case_options(plan: Plan) -> None:
     """Fill each possible case's compatible slots (shared per profile) and blocked slots."""
     starts = [slot.start for slot in plan.slots]
-    by_profile: dict[tuple, tuple[list, dict]] = {}
+    by_profile: dict[Profile, tuple[list[Option], dict[int, tuple[int, ...] | None]]] = {}
     for info in plan.cases:
         if info.reason is not None:
             continue

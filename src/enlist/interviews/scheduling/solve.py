@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
 from enlist.interviews.scheduling.exact import solve_exact, worth_solving_exactly
 from enlist.interviews.scheduling.fill import fill_gaps
@@ -11,7 +12,7 @@ from enlist.interviews.scheduling.slots import prepare
 from enlist.interviews.scheduling.types import Booking, MissionProblem, ScheduleResult, WaitingCase
 
 
-def priority_key(case: WaitingCase) -> tuple:
+def priority_key(case: WaitingCase) -> tuple[bool, datetime, str]:
     """Recommended first, then longest waiting, then id (a stable, total order)."""
     return (not case.recommended, case.waiting_since, case.id)
 
