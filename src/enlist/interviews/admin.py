@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from enlist.interviews.models import (
     AvailabilityException,
@@ -19,6 +20,8 @@ class InterviewSettingsAdmin(admin.ModelAdmin):
 class VenueAdmin(admin.ModelAdmin):
     list_display = ("mission", "name", "mode", "is_active")  # the video link stays on its page
     list_filter = ("mode", "is_active")
+    # A video link typed without a scheme is https (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Interpreter)
