@@ -191,6 +191,18 @@ DATES = [
     ("1990-04-17", "1991-04-18", "disagree"),  # two parts off
     ("1990-04-17", "1985-09-02", "disagree"),
     ("1990", "1991", "disagree"),  # a year apart needs the rest of the date to agree
+    # January and the first of the month are known parts (1 is no missing value).
+    ("1990-01-01", "1980-01-01", "one part off"),
+    ("1990-01-17", "1990-01-18", "one part off"),
+    ("1990-04-01", "1990-05-01", "one part off"),
+    ("1990-01-17", "1990", "one part off"),
+    ("1990-04-01", "1990-04-25", "same year"),
+    ("1990-01-17", "1990-12-17", "same year"),
+    # A typo in the year counts only when the whole date is known on both sides.
+    ("1990-00-17", "1980-00-17", "disagree"),
+    ("1990-04", "1980-04", "disagree"),
+    # Day and month swapped only between two whole dates.
+    ("1990-04", "1990-00-04", "same year"),
 ]
 
 
