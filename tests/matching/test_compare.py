@@ -157,6 +157,12 @@ SWAPS = [
         "very similar",
         True,
     ),
+    # The two ways round score alike (8): the one whose given name agrees better wins.
+    (("Aleksandr", "Ivan"), ("Ivan", "Oleksandr"), "exact", "very similar", True),
+    # A swap at the least it takes (6: a name group and a similar name).
+    (("Oleksandr", "Olek"), ("Olena", "Alexander"), "same name or nickname", "similar", True),
+    # In order already at 7; swapped would be no better (7): not swapped.
+    (("Ivan", "Ivanova"), ("Ivan", "Ivan"), "exact", "similar", False),
     # Both swapped and misspelt, nothing equal crosswise: left to the other fields.
     (("Kovalenka", "Oleksander"), ("Oleksandr", "Kovalenko"), "disagree", "disagree", False),
     # Not in the same order and not equal crosswise: no swap is guessed.
