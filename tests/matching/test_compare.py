@@ -11,7 +11,7 @@ import pytest
 
 from enlist.matching import compare as compare_module
 from enlist.matching.compare import FIELD_INDEX, FIELDS, N_FIELDS, compare, set_workers
-from enlist.matching.encode import encode_records
+from enlist.matching.encode import Vocabularies, encode_records
 from enlist.matching.records import Record
 
 
@@ -249,6 +249,8 @@ IDENTIFIERS = [
     ("phone", "+1 416 555 0134", "+1 (416) 555-0134", "exact"),
     ("phone", "+1 416 555 0134", "+44 20 6555 0134", "same last 8 digits"),
     ("phone", "+1 416 555 0134", "+1 416 555 0199", "disagree"),
+    ("phone", "+44 20 0000 0001", "+380 44 000 0001", "same last 8 digits"),  # the tail 1
+    ("phone", "+683 4002", "+683 4003", "disagree"),  # Niue: seven digits, no tail of 8
     ("city", "Toronto", "toronto", "exact"),
     ("city", "Lviv", "Lvov", "exact"),  # one city key
     ("city", "Odesa", "Olesa", "similar"),  # Jaro-Winkler exactly 0.88
@@ -329,7 +331,23 @@ def test_every_pair_of_a_batch_is_compared_as_it_would_be_alone_and_either_way_r
 def test_nothing_to_compare():
     data = _people()
     result = compare(data, np.array([], dtype=np.int64), data, np.array([], dtype=np.int64))
-    assert result.levels.shape == (0, N_FIELDS) and result.swapped.shape == (0,)
+    assert result.levels.shape == (0, N_FIELDS) and result.levels.dtype == np.int8
+    assert result.swapped.shape == (0,) and result.swapped.dtype == bool
+
+
+def test_vocabulary_ids_carry_no_meaning_beyond_equality():
+    """Id 1 is a value like any other: a vocabulary shared with an index that saw the
+    mailbox name first gives it id 1, and the agreement is the same."""
+    vocab = Vocabularies()
+    assert vocab.emails.id("o.kovalenko") == 1
+    data = encode_records(
+        [Record(id="a", email="o.kovalenko@example.org"),
+         Record(id="b", email="o.kovalenko@example.net")],
+        vocab,
+    )  # fmt: skip
+    assert data.email_local.tolist() == [1, 1]
+    result = compare(data, np.array([0]), data, np.array([1]))
+    assert FIELDS[4].levels[result.levels[0, 4]] == "same mailbox name"
 
 
 def test_the_result_is_the_same_on_one_thread(monkeypatch):
