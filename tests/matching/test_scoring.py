@@ -750,3 +750,85 @@ def test_fit_on_few_candidate_pairs_takes_half_of_them_as_matches():
 
 def test_term_frequencies_start_at_500_records_and_200_of_a_nationality():
     assert scoring.TF_MIN_RECORDS == 500 and scoring.TF_MIN_NATIONALITY == 200
+
+
+# --- the exact arithmetic: sums in float64, shapes checked, defaults -----------------------------
+
+
+def test_weights_of_float32_fields_are_summed_in_float64():
+    model = Model.default()
+    levels = np.array([_row(given_name=5, family_name=4, date_of_birth=5, passport_number=3,
+                            email=3, phone=3, city=3, nationality=2)], dtype=np.int8)  # fmt: skip
+    fw = np.array([[7.1, 8.3, 14.6, 16.4, 16.3, 16.3, 3.3, 1.2]], dtype=np.float32)
+    exact = sum(float(x) for x in fw[0])  # each float32 value, added in float64
+    assert model.match_weight(fw)[0] == pytest.approx(exact + model.prior_weight(), rel=1e-15)
+    assert float(fw.sum(dtype=np.float32)) != exact  # float32 arithmetic rounds it
+    ratio = exact + sum(model.relative_table()[f, lv] for f, lv in enumerate(levels[0]))
+    rho = 1e-4 / (1 - 2e-4)
+    assert model.relatives_weight(levels, fw)[0] == pytest.approx(
+        -math.log2(1 + rho * 2**ratio), rel=1e-12
+    )
+    assert model.relatives_weight(levels, fw).dtype == np.float64
+    model.relative_prior = 0.0
+    assert model.relatives_weight(levels, fw).dtype == np.float64
+
+
+def test_probability_of_a_float32_weight_is_computed_in_float64():
+    weight = np.array([10.3], dtype=np.float32)
+    assert probability(weight)[0] == pytest.approx(
+        1 / (1 + 2 ** -float(weight[0])), rel=1e-15, abs=0
+    )
+    assert probability(weight).dtype == np.float64
+
+
+def test_tables_refuse_a_model_whose_vectors_do_not_cover_every_field():
+    model = Model.default()
+    model.r = model.r[:-1]
+    with pytest.raises(ValueError, match="zip"):
+        model.relative_table()
+    model = Model.default()
+    model.u = model.u[:-1]
+    with pytest.raises(ValueError, match="zip"):
+        model.weight_table()
+
+
+def test_parameters_round_every_vector_to_eight_places_and_read_integers_as_floats():
+    model = Model.default()
+    model.u[G] = np.array([0.0, 0.9, 0.07, 0.015, 0.01, 0.000123456789])
+    model.r[C] = np.array([0.0, 0.25, 0.05, 0.699999999876])
+    data = model.parameters()
+    assert data["u"][G][5] == 0.00012346 and data["r"][C][3] == 0.7
+    again = Model.from_parameters(data)
+    assert again.r[C].tolist() == [0.0, 0.25, 0.05, 0.7]
+    integers = {
+        "m": [[0, 1] + [0] * (s - 2) for s in SIZES],
+        "u": [[0, 1] + [0] * (s - 2) for s in SIZES],
+        "r": [[0, 1] + [0] * (s - 2) for s in SIZES],
+        "prior": 1,
+        "relative_prior": 0,
+    }
+    read = Model.from_parameters(integers)
+    assert all(v.dtype == np.float64 for key in "mur" for v in getattr(read, key))
+    assert (read.prior, read.relative_prior) == (1.0, 0.0)
+    assert type(read.prior) is float and type(read.relative_prior) is float
+
+
+def test_learning_guards_by_one_bit_unless_told_otherwise_and_learns_from_one_decision():
+    model = Model.default()
+    guarded = learn_from_decisions(model, [_row(given_name=2)] * 40, [], strength=20.0)
+    assert guarded.m[G][2] == pytest.approx(0.08)  # twice 0.04: one bit
+    one = learn_from_decisions(model, [_row(given_name=2)], [], strength=1.0, max_shift=9.0)
+    assert one.m[G].tolist() == pytest.approx(_learned(DEFAULT_M[G], [2], 1.0, 9.0))
+    assert one.m[G][2] == pytest.approx(0.52)
+
+
+def test_fit_defaults_to_200_000_random_pairs_from_seed_0():
+    records = _population([{"given_name": "Petro", "family_name": f"Qz{k}", "nationality": "PL"}
+                           for k in range(34)])  # fmt: skip
+    data = encode_records(records)
+    assert len(data) * (len(data) - 1) // 2 > 200_000  # 634 records: more pairs than samples
+    levels = compare(data, np.arange(0, 40, 2), data, np.arange(1, 40, 2)).levels
+    model = fit(data, levels)
+    assert [v.tolist() for v in model.u] == [
+        v.tolist() for v in estimate_u(data, samples=200_000, seed=0)
+    ]
