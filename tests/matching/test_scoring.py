@@ -832,3 +832,60 @@ def test_fit_defaults_to_200_000_random_pairs_from_seed_0():
     assert [v.tolist() for v in model.u] == [
         v.tolist() for v in estimate_u(data, samples=200_000, seed=0)
     ]
+
+
+def test_thirty_relatives_are_enough_to_count():
+    rows = np.array([_row(given_name=1, family_name=4, city=3)] * 30, dtype=np.int8)
+    r, share = estimate_relatives(rows, 1000)
+    pseudo = np.array(DEFAULT_R[C]) * 50.0
+    want = (np.array([0.0, 0, 0, 30]) + pseudo) / (30 + pseudo[1:].sum())
+    want[0] = 0.0
+    assert r[C].tolist() == pytest.approx(want.tolist())
+    assert share == pytest.approx(30 / (0.85 * 0.92) / (1000 * 999 / 2))
+
+
+def _pairs_of_records(n_pairs: int, *, alike: int):
+    """Records in pairs (2k, 2k+1); the first `alike` pairs share passport, email and birth
+    date (the same person twice), the others only a common name."""
+    records = []
+    for k in range(n_pairs):
+        for side in range(2):
+            same = k < alike
+            records.append(Record(
+                id=f"{k}-{side}", given_name="Ivan", family_name="Kovalenko",
+                date_of_birth=f"19{60 + k % 30}-0{1 + k % 9}-1{k % 10}" if same
+                else f"19{60 + (k + side * 7) % 30}-05-0{1 + side}",
+                passport_number=f"PA{k:05d}" if same else f"PB{k:03d}{side}",
+                email=f"ivan.k{k}@example.org" if same else f"ivan{k}x{side}@example.org",
+                nationality="UA"))  # fmt: skip
+    data = encode_records(records)
+    ia = np.arange(0, 2 * n_pairs, 2)
+    return data, compare(data, ia, data, ia + 1).levels
+
+
+def test_fit_takes_the_match_share_from_em_with_the_trained_m_from_fifty_pairs_on():
+    data, levels = _pairs_of_records(50, alike=35)
+    u = estimate_u(data, samples=4000, seed=2)
+    m = estimate_m(levels, u)
+    assert m[D].tolist() != list(DEFAULT_M[D])  # the sessions trained something
+    _, share, _ = estimate_m_em(levels, u, m_start=m, fixed_m=True)
+    model = fit(data, levels, u_samples=4000, seed=2)
+    assert model.prior == pytest.approx(share * 50 / (100 * 99 / 2), rel=1e-12)
+    assert share != 0.5
+    _, fewer = _pairs_of_records(49, alike=35)
+    assert fit(data, fewer, u_samples=4000, seed=2).prior == pytest.approx(
+        0.5 * 49 / (100 * 99 / 2)
+    )
+
+
+def test_the_prior_of_a_random_pair_is_clipped_to_a_trillionth_and_a_half():
+    # 12,000 records, 50 candidate pairs that agree on nothing: EM's share of matches stops
+    # near a millionth, times 50 of 72 million pairs: under a trillionth.
+    crowd = encode_records([Record(id=str(k), given_name="Ivan") for k in range(12_000)])
+    nothing_alike = np.array([_row(given_name=1, family_name=1, date_of_birth=1,
+                                   passport_number=1, email=1, nationality=1)] * 50,
+                             dtype=np.int8)  # fmt: skip
+    assert fit(crowd, nothing_alike, u_samples=500).prior == 1e-12
+    tiny = encode_records([Record(id="a", given_name="Ivan"), Record(id="b", given_name="Ivan")])
+    three = compare(tiny, np.array([0, 0, 1]), tiny, np.array([1, 1, 0])).levels
+    assert fit(tiny, three, u_samples=10).prior == 0.5  # 0.5 x 3 pairs of 1: capped
