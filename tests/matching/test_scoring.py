@@ -889,3 +889,63 @@ def test_the_prior_of_a_random_pair_is_clipped_to_a_trillionth_and_a_half():
     tiny = encode_records([Record(id="a", given_name="Ivan"), Record(id="b", given_name="Ivan")])
     three = compare(tiny, np.array([0, 0, 1]), tiny, np.array([1, 1, 0])).levels
     assert fit(tiny, three, u_samples=10).prior == 0.5  # 0.5 x 3 pairs of 1: capped
+
+
+def _u_oracle(data, samples, seed):
+    """u as documented: `samples` pairs (at most the number of pairs), the first record
+    uniform over all, the second uniform over the others, from numpy's default_rng(seed);
+    each field's levels counted and smoothed by 2,000 pairs' worth of DEFAULT_U."""
+    n = len(data)
+    rng = np.random.default_rng(seed)
+    total = min(samples, n * (n - 1) // 2)
+    first = rng.integers(0, n, size=total)
+    second = rng.integers(0, n - 1, size=total)
+    second = np.where(second >= first, second + 1, second)
+    levels = compare(data, first, data, second).levels
+    out = []
+    for f, size in enumerate(SIZES):
+        counts = np.array([(levels[:, f] == lv).sum() for lv in range(size)], dtype=float)
+        counts[0] = 0.0
+        prior = np.array(DEFAULT_U[f]) * 2000.0
+        u_f = (counts + prior) / (counts.sum() + prior.sum())
+        u_f[0] = 0.0
+        out.append(u_f)
+    return out
+
+
+def test_u_from_the_documented_random_pairs():
+    records = _population()[:40] + _population()[300:340] + _population()[560:600]
+    data = encode_records(records)
+    for samples, seed in [(500, 0), (500, 7), (10_000, 3)]:
+        got = estimate_u(data, samples=samples, seed=seed)
+        want = _u_oracle(data, samples, seed)
+        for f in range(N_FIELDS):
+            assert got[f].tolist() == pytest.approx(want[f].tolist(), rel=1e-12)
+
+
+def test_u_of_two_records_is_their_one_pair_smoothed():
+    data = _identical_but_passport(2)
+    u = estimate_u(data, samples=100)
+    prior = np.array(DEFAULT_U[P]) * 2000.0
+    assert u[P][1] == pytest.approx((1 + prior[1]) / (1 + prior.sum()))
+
+
+def test_counts_stay_integers_as_they_grow():
+    model = Model.default()
+    model.tf = {"family": np.array([0, 2], np.int64)}
+    model.add_term(3, "family", 5)
+    model.add_term(3, "family", 1)  # value id 1 is a value like any other
+    assert model.tf["family"].dtype == np.int64
+    assert model.tf_nat_added == {(3 << 32) | 5: 1, (3 << 32) | 1: 1}
+    model.add_nationality(4)
+    assert model.nat_total.dtype == np.int64 and model.nat_total.tolist() == [0, 0, 0, 0, 1]
+
+
+def test_u_defaults_to_200_000_pairs_from_seed_0():
+    records = _population([{"given_name": "Petro", "family_name": f"Qz{k}", "nationality": "PL"}
+                           for k in range(34)])  # fmt: skip
+    data = encode_records(records)
+    assert [v.tolist() for v in estimate_u(data)] == [
+        v.tolist() for v in estimate_u(data, samples=200_000, seed=0)
+    ]
+    assert estimate_u(data)[F].tolist() != estimate_u(data, samples=199_999, seed=0)[F].tolist()
