@@ -949,3 +949,47 @@ def test_u_defaults_to_200_000_pairs_from_seed_0():
         v.tolist() for v in estimate_u(data, samples=200_000, seed=0)
     ]
     assert estimate_u(data)[F].tolist() != estimate_u(data, samples=199_999, seed=0)[F].tolist()
+
+
+def _family_tf(share):
+    table = Model.default().weight_table()
+    return min(max(math.log2(DEFAULT_M[F][4] / share), 0.0), table[F, 4] + 4.0)
+
+
+def test_term_frequencies_apply_from_exactly_500_records_and_field_by_field():
+    records = _population()
+    data = encode_records(records[:500])
+    model = Model.default()
+    model.set_term_frequencies(data)
+    levels, weights = _weights_of(model, data, [(0, 1)])
+    assert weights[0, F] == pytest.approx(_family_tf(150 / 300), rel=1e-6)
+    # A pair whose given names disagree still has its family name weighed by frequency.
+    data = encode_records(records)
+    model.set_term_frequencies(data)
+    levels, weights = _weights_of(model, data, [(0, 300)])
+    assert (levels[0, G], levels[0, F]) == (1, 4)
+    assert weights[0, F] == pytest.approx(_family_tf(157 / 600), rel=1e-6)
+
+
+def test_a_nationality_the_counts_have_not_seen_is_weighed_among_all():
+    records = _population()
+    data = encode_records(records)
+    model = Model.default()
+    model.set_term_frequencies(encode_records(records[:300], vocab=data.vocab))  # Ukrainians
+    model.tf_total = 600  # as if counted globally from an older index
+    levels, weights = _weights_of(model, data, [(300, 301)])  # two Canadian Kovalenkos
+    assert levels[0, F] == 4
+    assert weights[0, F] == pytest.approx(_family_tf(150 / 600), rel=1e-6)
+
+
+def test_records_without_a_nationality_are_no_nationality_of_their_own():
+    records = _population(
+        [{"given_name": "Olha", "family_name": "Kovalenko" if k < 10 else f"Nn{k}"}
+         for k in range(250)]
+    )  # fmt: skip
+    data = encode_records(records)
+    model = Model.default()
+    model.set_term_frequencies(data)
+    levels, weights = _weights_of(model, data, [(600, 601)])  # two Kovalenkos, no nationality
+    assert levels[0, F] == 4 and data.nationality[600] == 0
+    assert weights[0, F] == pytest.approx(_family_tf(167 / 850), rel=1e-6)
