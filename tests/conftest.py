@@ -21,6 +21,7 @@ set and ``quick`` otherwise. A property states its full count as ``max_examples=
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from typing import Any
@@ -90,6 +91,45 @@ def pytest_collection_modifyitems(config, items):
                 raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.{name} needs a reason")
             label = "PostgreSQL" if needs == "postgresql" else "SQLite"
             item.add_marker(pytest.mark.skip(reason=f"{item.name}: {label} only: {why}"))
+
+
+@pytest.fixture(scope="session")
+def _smtp_server():
+    """One real SMTP server for the whole run (tests/mailserver.py)."""
+    from aiosmtpd.controller import Controller
+
+    from tests.mailserver import Inbox, free_port
+
+    # The server's own log (every command, with addresses) is not the product's: keep it out
+    # of the records that tests search for leaked addresses.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    controller = Controller(Inbox(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def _smtp(_smtp_server, settings):
+    """Every test sends its mail over SMTP to the test server, never to an in-memory outbox:
+    what a test reads back is what a mail server received. Each test starts with an empty
+    inbox that accepts everyone."""
+    settings.EMAIL_BACKEND = "enlist.core.mail.SMTPBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = _smtp_server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 10
+    _smtp_server.handler.reset()
+    yield _smtp_server.handler
+    _smtp_server.handler.reset()
+
+
+@pytest.fixture
+def inbox(_smtp):
+    """The test SMTP server's inbox (tests/mailserver.py: `Inbox`): what it received, parsed,
+    and the refusals a test sets."""
+    return _smtp
 
 
 @pytest.fixture(autouse=True)

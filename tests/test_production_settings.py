@@ -1,7 +1,8 @@
 """The settings production runs with, read in a fresh process that no test fixture touched.
 
-The autouse fixture in ``tests/conftest.py`` swaps in test values for every test (a fast MD5
-password hasher, per-test key and upload folders, the storage pointed at them), and the attack
+The autouse fixtures in ``tests/conftest.py`` swap in test values for every test (a fast MD5
+password hasher, per-test key and upload folders, the storage pointed at them, the mail
+backend pointed at the test SMTP server), and the attack
 suite lifts the hourly view limits: a test in the suite that read those settings back would
 check the fixture, not the product. These run
 ``enlist shell`` as production starts it (``ENLIST_ENV=production``, explicit secret and
@@ -34,6 +35,8 @@ print(json.dumps({
     "debug": settings.DEBUG,
     "view_limits": settings.ENLIST_VIEW_LIMITS,
     "need_to_know_minutes": settings.ENLIST_NEED_TO_KNOW_MINUTES,
+    "email": [settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT,
+              settings.EMAIL_USE_TLS, settings.EMAIL_TIMEOUT],
 }))
 """
 
@@ -87,3 +90,10 @@ def test_hourly_case_view_limits_per_role(production):
         "admin": [20, 40],
     }
     assert report["need_to_know_minutes"] == 30
+
+
+def test_mail_goes_by_smtp_with_starttls_through_the_backend_that_reports_partial_refusals(
+    production,
+):
+    _, report = production
+    assert report["email"] == ["enlist.core.mail.SMTPBackend", "smtp.enlist.example", 587, True, 30]

@@ -387,7 +387,7 @@ DEFAULT_FROM_EMAIL = env_str("ENLIST_MAIL_FROM", "Appointments Office <no-reply@
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_HOST = env_str("ENLIST_SMTP_HOST", "")
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_BACKEND = "enlist.core.mail.SMTPBackend"  # partial refusals raise (core/mail.py)
     EMAIL_PORT = env_int("ENLIST_SMTP_PORT", 587, minimum=1)
     EMAIL_HOST_USER = env_str("ENLIST_SMTP_USER", "")
     EMAIL_HOST_PASSWORD = env_secret("ENLIST_SMTP_PASSWORD") or ""

@@ -26,6 +26,7 @@ from tests.accounts.authenticator import SoftwareAuthenticator, options_in
 from tests.conftest import sign_in
 from tests.core.test_serve import subprocess_env
 from tests.factories import ApplicationFactory
+from tests.mailserver import body_text
 
 PASSWORD = "correct horse battery staple"
 ORIGIN = "https://enlist.example.org"
@@ -35,7 +36,6 @@ ORIGIN = "https://enlist.example.org"
 def _relying_party(settings):
     settings.ENLIST_WEBAUTHN_RP_ID = "enlist.example.org"
     settings.ENLIST_WEBAUTHN_ORIGIN = ORIGIN
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
 def entries(change: str) -> list[AuditEntry]:
@@ -65,7 +65,7 @@ def passkey_step(client: Client, key: SoftwareAuthenticator, **kwargs):
 
 
 @pytest.fixture
-def hq_with_key(client, hq, mailoutbox, run_jobs):
+def hq_with_key(client, hq, inbox, run_jobs):
     """HQ (with an email address) signed in, with a passkey enrolled; the client signed out,
     the enrolment's notices sent and cleared."""
     StaffUser.objects.filter(pk=hq.pk).update(email="hq@example.org")
@@ -75,12 +75,12 @@ def hq_with_key(client, hq, mailoutbox, run_jobs):
     assert enrol(client, key).status_code == 200
     client.post("/staff/logout/")
     run_jobs()
-    mailoutbox.clear()
+    inbox.reset()
     return hq, key
 
 
 def test_hq_enrols_a_passkey_audited_and_notified_and_gets_recovery_codes_once(
-    client, hq, mailoutbox, run_jobs
+    client, hq, inbox, run_jobs
 ):
     StaffUser.objects.filter(pk=hq.pk).update(email="hq@example.org")
     key = SoftwareAuthenticator(ORIGIN)
@@ -102,11 +102,12 @@ def test_hq_enrols_a_passkey_audited_and_notified_and_gets_recovery_codes_once(
     assert (added.actor_id, added.target_type, added.target_id) == (hq.pk, "staff", str(hq.pk))
     assert added.detail == {"change": "passkey_add", "passkey": str(passkey.uid)}
     assert len(entries("recovery_codes_new")) == 1
-    assert [m.to for m in mailoutbox] == [["hq@example.org"], ["hq@example.org"]]
-    assert "A passkey was added" in mailoutbox[0].body
+    assert [r.recipients for r in inbox.received] == [["hq@example.org"], ["hq@example.org"]]
+    assert {m["Subject"] for m in inbox.messages} == {"Enlist: security notice"}
+    assert "A passkey was added" in body_text(inbox.messages[0])
     codes = [line.split("<code>")[1].split("</code>")[0] for line in html.split("<li>")[1:]]
     assert len(codes) == 10
-    assert not any(code in m.body for m in mailoutbox for code in codes)
+    assert not any(code in body_text(m) for m in inbox.messages for code in codes)
     # The security page lists it; a second enrolment shows no new codes.
     assert "blue key" in client.get(reverse("account-security")).content.decode()
     second = enrol(client, SoftwareAuthenticator(ORIGIN), name="spare")
@@ -223,11 +224,11 @@ def test_a_clerk_with_a_passkey_may_still_use_the_app(client, clerk_vilnius):
     assert is_signed_in(client)
 
 
-def test_a_recovery_code_signs_in_once(client, hq_with_key, mailoutbox, run_jobs):
+def test_a_recovery_code_signs_in_once(client, hq_with_key, inbox, run_jobs):
     hq, key = hq_with_key
     codes = recovery_codes_generate(user=hq, actor=hq)
     run_jobs()
-    mailoutbox.clear()
+    inbox.reset()
     password_step(client, "hq")
 
     response = client.post(reverse("staff-login-recovery"), {"code": codes[3].upper()})
@@ -238,7 +239,7 @@ def test_a_recovery_code_signs_in_once(client, hq_with_key, mailoutbox, run_jobs
     assert RecoveryCode.objects.filter(device__user=hq, used_at__isnull=False).count() == 1
     (used,) = entries("recovery_code_used")
     assert used.actor_id == hq.pk
-    assert [m.to for m in mailoutbox] == [["hq@example.org"]]
+    assert [r.recipients for r in inbox.received] == [["hq@example.org"]]
     client.post("/staff/logout/")
 
     password_step(client, "hq")
@@ -343,7 +344,7 @@ def test_adding_a_passkey_needs_a_fresh_second_factor(client, hq):
     assert not Passkey.objects.exists()
 
 
-def test_removing_a_passkey_is_audited_and_notified(client, hq_with_key, mailoutbox, run_jobs):
+def test_removing_a_passkey_is_audited_and_notified(client, hq_with_key, inbox, run_jobs):
     hq, key = hq_with_key
     password_step(client, "hq")
     passkey_step(client, key)
@@ -356,7 +357,7 @@ def test_removing_a_passkey_is_audited_and_notified(client, hq_with_key, mailout
     assert not Passkey.objects.exists()
     (removed,) = entries("passkey_remove")
     assert removed.detail == {"change": "passkey_remove", "passkey": str(passkey.uid)}
-    assert [m.to for m in mailoutbox] == [["hq@example.org"]]
+    assert [r.recipients for r in inbox.received] == [["hq@example.org"]]
 
 
 # --- the admin, under the real user --------------------------------------------------------

@@ -8,7 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core import mail, signing
+from django.core import signing
 from django.urls import reverse
 
 from enlist.audit.models import AuditEntry
@@ -16,6 +16,7 @@ from enlist.cases.erasure import application_shred
 from enlist.cases.services import application_transition
 from enlist.core.links import link_token
 from enlist.intake.subject_access import PURPOSE
+from tests.mailserver import body_text
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def varying(content: bytes) -> str:
 
 
 def link_in(message) -> str:
-    [line] = [line for line in message.body.splitlines() if "/my-data/" in line]
+    [line] = [line for line in body_text(message).splitlines() if "/my-data/" in line]
     return line.strip().split("testserver", 1)[-1].replace("http://127.0.0.1:8000", "")
 
 
@@ -52,7 +53,7 @@ def test_the_form_is_public(client):
 
 
 def test_matching_reference_and_email_send_a_neutral_link_and_the_same_page(
-    client, vilnius_case, run_jobs
+    client, vilnius_case, run_jobs, inbox
 ):
     wrong = ask(
         client,
@@ -60,7 +61,7 @@ def test_matching_reference_and_email_send_a_neutral_link_and_the_same_page(
         reference=vilnius_case.reference,
         email="someone.else@example.org",
     )
-    assert mail.outbox == []
+    assert inbox.received == []
     right = ask(
         client,
         run_jobs,
@@ -71,9 +72,12 @@ def test_matching_reference_and_email_send_a_neutral_link_and_the_same_page(
     assert wrong.status_code == right.status_code == 200
     # never tells whether anything matched (beyond per-response tokens)
     assert varying(wrong.content) == varying(right.content)
-    [message] = mail.outbox
-    assert message.to == [vilnius_case.email]
-    text = f"{message.subject} {message.body} {message.from_email}".lower()
+    [received] = inbox.received
+    assert received.recipients == [vilnius_case.email]
+    message = received.message
+    assert message["To"] == vilnius_case.email
+    assert link_in(message).startswith("/my-data/")
+    text = f"{message['Subject']} {body_text(message)} {message['From']}".lower()
     for word in ("legion", "military", "ukraine", "army", "enlist", vilnius_case.family_name):
         assert word.lower() not in text
     entries = AuditEntry.objects.filter(action="subject_access").order_by("sequence")
@@ -84,7 +88,7 @@ def test_matching_reference_and_email_send_a_neutral_link_and_the_same_page(
 
 
 def test_the_download_holds_the_applicant_s_data_and_no_staff_identity(
-    client, vilnius_case, clerk_vilnius, run_jobs
+    client, vilnius_case, clerk_vilnius, run_jobs, inbox
 ):
     application_transition(
         application=vilnius_case, to="screening", actor=clerk_vilnius, reason="Papers complete."
@@ -95,7 +99,7 @@ def test_the_download_holds_the_applicant_s_data_and_no_staff_identity(
         reference=vilnius_case.reference,
         email=vilnius_case.email,
     )
-    url = link_in(mail.outbox[0])
+    url = link_in(inbox.to(vilnius_case.email)[0])
 
     response = client.get(url)
 
@@ -189,7 +193,9 @@ def test_the_rate_limit_is_shared_by_every_process_through_the_database(
     assert elsewhere.status_code == 200  # another client address has its own count
 
 
-def test_one_applicant_gets_at_most_three_emails_a_day(client, settings, vilnius_case, run_jobs):
+def test_one_applicant_gets_at_most_three_emails_a_day(
+    client, settings, vilnius_case, run_jobs, inbox
+):
     settings.ENLIST_SUBJECT_ACCESS_PER_HOUR = 100
     for _ in range(5):
         ask(
@@ -198,4 +204,4 @@ def test_one_applicant_gets_at_most_three_emails_a_day(client, settings, vilnius
             reference=vilnius_case.reference,
             email=vilnius_case.email,
         )
-    assert len(mail.outbox) == 3
+    assert len(inbox.to(vilnius_case.email)) == len(inbox.received) == 3

@@ -6,15 +6,11 @@ mission in another time zone across a daylight-saving change."""
 from __future__ import annotations
 
 import datetime
-import email
-import email.policy
 import re
-import socket
 import zoneinfo
 from email.message import EmailMessage
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.test import Client, override_settings
 from icalendar import Calendar
 
@@ -29,6 +25,7 @@ from enlist.interviews.models import (
 from enlist.interviews.services import interviews_remind
 from enlist.missions.models import Mission
 from tests.factories import ApplicationFactory, MissionFactory, StaffFactory
+from tests.mailserver import PERMANENT, TEMPORARY
 
 pytestmark = pytest.mark.django_db
 
@@ -40,52 +37,14 @@ AFTER_DST = datetime.date(2027, 3, 15)  # Monday, EDT (UTC-4)
 FORBIDDEN = re.compile(r"legion|military|army|soldier|ukrain|war\b|volunteer", re.IGNORECASE)
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], EmailMessage]] = []
-        self.refuse: set[str] = set()  # recipients this server answers 550 for
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-        if address in self.refuse:
-            return "550 mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append((list(envelope.rcpt_tos), message))
-        return "250 OK"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for rcpts, m in self.messages if address in rcpts]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
-def inbox():
-    """A real SMTP server on 127.0.0.1 and a free port, with Django's SMTP backend on it."""
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    try:
-        with override_settings(
-            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-            EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=controller.port,
-            EMAIL_USE_TLS=False,
-            EMAIL_HOST_USER="",
-            EMAIL_HOST_PASSWORD="",
-            DEFAULT_FROM_EMAIL="Appointments Office <no-reply@appointments.example>",
-            ENLIST_PUBLIC_URL="http://testserver",
-        ):
-            yield handler
-    finally:
-        controller.stop()
+def inbox(inbox):
+    """The test SMTP server (tests/mailserver.py), with the sender and links a mission has."""
+    with override_settings(
+        DEFAULT_FROM_EMAIL="Appointments Office <no-reply@appointments.example>",
+        ENLIST_PUBLIC_URL="http://testserver",
+    ):
+        yield inbox
 
 
 @pytest.fixture
@@ -444,7 +403,7 @@ def test_a_refused_recipient_is_retried_without_mailing_the_others_again(
 
     attache, consul = panel
     application = _case(new_york, 1)
-    inbox.refuse = {attache.email, consul.email}
+    inbox.refuse(attache.email, consul.email)
     _book(new_york)
     assert run_jobs() == 1
     job = Job.objects.get(kind="mail.interview_invitation")
@@ -453,8 +412,67 @@ def test_a_refused_recipient_is_retried_without_mailing_the_others_again(
     assert "@" not in job.last_error
     assert len(inbox.to(application.email)) == 1 and inbox.to(attache.email) == []
 
-    inbox.refuse = set()
+    inbox.accept()
     assert run_jobs(now=timezone.now() + datetime.timedelta(minutes=5)) == 1
     assert Job.objects.get(pk=job.pk).status == "done"
     assert len(inbox.to(application.email)) == 1  # not twice
     assert len(inbox.to(attache.email)) == len(inbox.to(consul.email)) == 1
+
+
+def test_a_panel_member_refused_alone_is_retried_and_the_other_not_mailed_twice(
+    inbox, new_york, panel, run_jobs
+):
+    """The server takes the panel's message for the attaché and refuses the consul: smtplib
+    does not raise for that, and the consul must not be dropped."""
+    from django.utils import timezone
+
+    from enlist.jobs.models import Job, SentMark
+
+    attache, consul = panel
+    application = _case(new_york, 1)
+    inbox.refuse(consul.email)
+    _book(new_york)
+    assert run_jobs() == 1
+    job = Job.objects.get(kind="mail.interview_invitation")
+    assert (job.status, job.attempts) == ("pending", 1)
+    assert job.last_error.startswith("enlist.core.mail.RecipientsPartlyRefused at ")
+    assert "@" not in job.last_error
+    (first,) = inbox.to(attache.email)
+    assert inbox.to(consul.email) == [] and inbox.refused == [(consul.email, PERMANENT)]
+    assert len(inbox.to(application.email)) == 1
+    # No address is kept to remember who got it.
+    assert not any("@" in key for key in SentMark.objects.values_list("key", flat=True))
+
+    inbox.accept()
+    assert run_jobs(now=timezone.now() + datetime.timedelta(minutes=5)) == 1
+    assert Job.objects.get(pk=job.pk).status == "done"
+    (second,) = inbox.to(consul.email)
+    assert inbox.to(attache.email) == [first]  # not twice
+    assert len(inbox.to(application.email)) == 1
+    # The same message: both named on it, one Message-ID, so clients see one invitation.
+    assert second["Message-ID"] == first["Message-ID"]
+    assert {a.addr_spec for a in second["To"].addresses} == {attache.email, consul.email}
+    assert str(_event(second)["uid"]) == str(_event(first)["uid"])
+    assert run_jobs(now=timezone.now() + datetime.timedelta(hours=1)) == 0
+
+
+def test_a_temporary_refusal_of_everyone_is_retried_until_the_server_takes_it(
+    inbox, new_york, panel, run_jobs
+):
+    from django.utils import timezone
+
+    from enlist.jobs.models import Job
+
+    application = _case(new_york, 1)
+    inbox.refuse_everyone(temporary=True)
+    _book(new_york)
+    assert run_jobs() == 1
+    job = Job.objects.get(kind="mail.interview_invitation")
+    assert (job.status, job.attempts) == ("pending", 1)
+    assert job.last_error.startswith("smtplib.SMTPRecipientsRefused at ")
+    assert inbox.messages == [] and {reply for _, reply in inbox.refused} == {TEMPORARY}
+    inbox.accept()
+    assert run_jobs(now=timezone.now() + datetime.timedelta(minutes=5)) == 1
+    assert Job.objects.get(pk=job.pk).status == "done"
+    assert len(inbox.to(application.email)) == 1
+    assert len(inbox.messages) == 2  # the applicant's, the panel's

@@ -19,10 +19,10 @@ from email.policy import SMTP as SMTP_POLICY
 from pathlib import Path
 
 import pytest
-from django.core import mail
 from django.core.management import call_command
 
 from enlist.mailin.models import InboundMessage, Mailbox, MailDraft
+from tests.mailserver import body_text
 
 USER, PASSWORD = "intake", "imap-test-password"
 ADDRESS = "vilnius@intake.example"
@@ -146,7 +146,7 @@ def _message(subject: str, body: str, sender: str, **headers: str) -> EmailMessa
 
 
 def test_poll_stores_unseen_mail_once_and_answers_only_the_volunteer(
-    imap_server, db, countries, vilnius, monkeypatch, run_jobs
+    imap_server, db, countries, vilnius, monkeypatch, run_jobs, inbox
 ):
     monkeypatch.setenv("TEST_IMAP_PASSWORD", PASSWORD)
     Mailbox.objects.create(
@@ -157,13 +157,16 @@ def test_poll_stores_unseen_mail_once_and_answers_only_the_volunteer(
                                   "olena@example.org", Message_ID="<p1@example.org>"))  # fmt: skip
     _append(imap_server, _message("Automatic reply", "Away.", "away@example.org",
                                   Auto_Submitted="auto-replied"))  # fmt: skip
-    mail.outbox.clear()
     out = io.StringIO()
     call_command("mail", "poll", stdout=out)
     run_jobs()  # the worker sends the acknowledgement
     assert out.getvalue().strip() == f"{ADDRESS}: 2 fetched, 2 stored"
     assert InboundMessage.objects.filter(via="imap").count() == 2
-    assert [m.to for m in mail.outbox] == [["olena@example.org"]]
+    assert [r.recipients for r in inbox.received] == [["olena@example.org"]]
+    (ack,) = inbox.messages
+    assert ack["In-Reply-To"] == "<p1@example.org>"
+    assert ack["Auto-Submitted"] == "auto-replied"
+    assert "/apply/" in body_text(ack)
     draft = next(d for d in MailDraft.objects.all() if d.subject == "Volunteer")
     assert draft.messages.get().body.strip() == "Hello, I want to join the legion."
     # Seen now: a second poll fetches nothing; a new message is fetched alone.
@@ -176,7 +179,7 @@ def test_poll_stores_unseen_mail_once_and_answers_only_the_volunteer(
     assert len(client.search(None, "ALL")[1][0].split()) == 2  # nothing deleted
     client.logout()
     run_jobs()
-    assert len(mail.outbox) == 1
+    assert len(inbox.messages) == 1
 
 
 def test_poll_without_the_password_variable_is_a_clear_error(db, vilnius, monkeypatch):

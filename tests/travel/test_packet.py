@@ -4,9 +4,9 @@ carries only the check-in code, neutral metadata, sealed on disk, replaced not e
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
-from django.core import mail
 from django.utils import timezone
 
 from enlist.audit.models import AuditEntry
@@ -16,6 +16,7 @@ from enlist.travel.models import TravelPacket
 from enlist.travel.services import checkin_key, packet_create, packet_language
 from enlist.vault.storage import EncryptedFileStorage
 from tests.factories import ApplicationFactory
+from tests.mailserver import PERMANENT, TEMPORARY, body_text
 from tests.travel.conftest import move_to_travel, pdf_qr_codes, pdf_reader, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -127,21 +128,27 @@ def test_pdf_is_sealed_on_disk(new_packet, settings):
 
 
 def test_entering_travel_makes_a_packet_and_emails_a_neutral_link(
-    meeting_point, vilnius, consul_vilnius, run_jobs
+    meeting_point, vilnius, consul_vilnius, run_jobs, inbox, client
 ):
     application = ApplicationFactory(mission=vilnius, stage="visa")
     move_to_travel(application, consul=consul_vilnius)
     packet = TravelPacket.objects.get(application=application)
-    assert not packet.pdf and mail.outbox == []  # queued, not made or sent by the request
+    assert not packet.pdf and inbox.received == []  # queued, not made or sent by the request
     assert run_jobs() == 2  # the PDF, then the email it queues
     packet = TravelPacket.objects.get(application=application)
     assert packet.is_current and packet.meeting_point == meeting_point
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert message.to == [application.email]
-    assert message.subject == "Your appointment information"
-    assert "/travel/?t=" in message.body
-    visible = f"{message.subject} {message.from_email} {message.body}".lower()
+    [received] = inbox.received
+    assert received.recipients == [application.email]
+    message = received.message
+    assert message["To"] == application.email
+    assert message["Subject"] == "Your appointment information"
+    assert not list(message.iter_attachments())  # the PDF is behind the link, never attached
+    body = body_text(message)
+    link = re.search(r"https?://\S+/travel/\?t=\S+", body).group(0)
+    # The link opens the packet, whose PDF is the one the worker made.
+    page = client.get(re.sub(r"^https?://[^/]+", "", link))
+    assert page.status_code == 200 and application.reference in page.content.decode()
+    visible = f"{message['Subject']} {message['From']} {body}".lower()
     for word in ("legion", "military", "ukrain", "lviv", "meeting point", "army", "border"):
         assert word not in visible
     for personal in (
@@ -150,7 +157,7 @@ def test_entering_travel_makes_a_packet_and_emails_a_neutral_link(
         application.family_name,
         application.passport_number,
     ):
-        assert personal not in message.body
+        assert personal not in body
     assert AuditEntry.objects.filter(
         action="create", target_id=str(application.pk), detail__packet=str(packet.pk)
     ).exists()
@@ -183,32 +190,64 @@ def test_arrival_window_opens_after_two_days_and_lasts_two_weeks(new_packet):
     assert packet.token_expires_at.date() == today + datetime.timedelta(days=17)
 
 
-def test_a_failing_mail_server_leaves_the_packet_logs_no_address_and_retries(
-    new_packet, run_jobs, caplog, monkeypatch
+def test_a_mail_server_that_refuses_for_now_is_retried_with_backoff_and_nothing_is_lost(
+    new_packet, run_jobs, caplog, inbox
 ):
-    from django.core.mail import EmailMessage
-
     from enlist.jobs.models import Job
 
-    def refuse(*args, **kwargs):
-        raise OSError("550 mailbox o.kovalenko@example.org unavailable")
-
-    with monkeypatch.context() as patch:
-        patch.setattr(EmailMessage, "send", refuse)
-        with caplog.at_level("INFO", logger="enlist.jobs"):
-            made = new_packet(jobs=False)
-            assert run_jobs() == 2  # the PDF is made; its email fails
+    inbox.refuse_everyone(temporary=True)  # 451: greylisting, a full mailbox
+    with caplog.at_level("INFO", logger="enlist.jobs"):
+        made = new_packet(jobs=False)
+        assert run_jobs() == 2  # the PDF is made; its email is refused
     assert TravelPacket.objects.filter(pk=made.packet.pk, invalidated_at=None).exists()
     job = Job.objects.get(kind="mail.travel_packet")
     assert (job.status, job.attempts) == ("pending", 1)
-    assert job.last_error.startswith("OSError at ")
-    assert '"event": "job_retry"' in caplog.text
+    assert job.last_error.startswith("smtplib.SMTPRecipientsRefused at ")
+    assert '"event": "job_retry"' in caplog.text and '"retry_in_s": 30' in caplog.text
     assert "@" not in caplog.text + job.last_error
-    assert mail.outbox == []
-    # The mail server is back: the retry, once its backoff has passed, sends it once.
+    assert inbox.received == [] and [r for _, r in inbox.refused] == [TEMPORARY]
+    # Not before its backoff has passed.
+    assert run_jobs(now=timezone.now() + datetime.timedelta(seconds=10)) == 0
+    # The mail server takes mail again: the retry sends it, once.
+    inbox.accept()
     assert run_jobs(now=timezone.now() + datetime.timedelta(minutes=5)) == 1
-    assert len(mail.outbox) == 1
+    assert len(inbox.to(made.packet.application.email)) == len(inbox.received) == 1
     assert Job.objects.get(pk=job.pk).status == "done"
+    assert run_jobs(now=timezone.now() + datetime.timedelta(hours=1)) == 0
+
+
+def test_a_mail_server_that_always_refuses_leaves_the_email_on_the_dead_letter_page(
+    new_packet, run_jobs, inbox, settings, signed_in, admin_user
+):
+    from enlist.jobs.models import Job
+
+    settings.ENLIST_JOB_MAX_ATTEMPTS = 3
+    inbox.refuse_everyone()  # 550 for every recipient
+    made = new_packet(jobs=False)
+    assert run_jobs() == 2
+    job = Job.objects.get(kind="mail.travel_packet")
+    waits = []
+    while (job := Job.objects.get(pk=job.pk)).status == "pending":
+        waits.append(job.run_after)
+        run_jobs(now=job.run_after + datetime.timedelta(seconds=1))
+    # Backoff doubles between attempts; after the last one the job is dead, not dropped.
+    assert [(b - a).total_seconds() > 30 for a, b in zip(waits, waits[1:], strict=False)] == [True]
+    assert (job.status, job.attempts) == ("dead", 3)
+    assert job.last_error.startswith("smtplib.SMTPRecipientsRefused at ")
+    assert inbox.received == [] and [r for _, r in inbox.refused] == [PERMANENT] * 3
+    page = signed_in(admin_user).get("/admin/jobs/deadjob/")
+    assert page.status_code == 200 and "mail.travel_packet" in page.content.decode()
+    assert "@" not in page.content.decode().split("<tbody>", 1)[-1].split("</tbody>", 1)[0]
+    # The address is corrected at the mail server's end; the administrator retries: sent once.
+    inbox.accept()
+    response = signed_in(admin_user).post(
+        "/admin/jobs/deadjob/", {"action": "retry", "_selected_action": [job.pk]}
+    )
+    assert response.status_code == 302
+    assert run_jobs() == 1
+    assert Job.objects.get(pk=job.pk).status == "done"
+    (message,) = inbox.to(made.packet.application.email)
+    assert "/travel/?t=" in body_text(message)
 
 
 def test_deferred_packets_are_made_by_regenerating(meeting_point, vilnius, consul_vilnius, hq):

@@ -8,11 +8,12 @@ import re
 
 import pypdf
 import pytest
-from django.core import mail, signing
+from django.core import signing
 from django.test import override_settings
 
 from enlist.audit.models import AuditEntry
 from enlist.travel.services import LINK_MAX_AGE, packet_create, packet_link, packet_link_revoke
+from tests.mailserver import body_text
 
 pytestmark = pytest.mark.django_db
 
@@ -21,10 +22,13 @@ def _path(link: str) -> str:
     return re.sub(r"^https?://[^/]+", "", link)
 
 
-def test_the_link_in_the_email_opens_the_instructions_and_the_pdf(new_packet, client, run_jobs):
+def test_the_link_in_the_email_opens_the_instructions_and_the_pdf(
+    new_packet, client, run_jobs, inbox
+):
     made = new_packet(languages=["uk"])
     run_jobs()
-    link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
+    (message,) = inbox.to(made.packet.application.email)
+    link = re.search(r"https?://\S+", body_text(message)).group(0)
     page = client.get(_path(link))
     assert page.status_code == 200
     html = page.content.decode()

@@ -11,19 +11,31 @@ twice. ``mail_send_once(message, key=…)``:
 
 Only a crash between 2 and 3 can send a second copy (at least once, never lost); the
 message's Message-ID is derived from the key, so mail clients fold such a twin into one.
+
+**Partial refusals.** A server may take a message for some recipients and refuse others
+(``core/mail.py: RecipientsPartlyRefused``). Each recipient it took is marked delivered
+under the key (a `SentMark` whose key is a keyed digest of key and address: no address is
+stored), the key itself is released and the error raised, so the job retries; the retry
+sends to the recipients not yet marked, with the same headers (the To line still names
+everyone) and the same Message-ID. Nobody gets it twice, nobody refused is dropped: after
+the job's last attempt it waits on the dead-letter page like any failed job.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime
 import hashlib
+from collections.abc import Iterable
 from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
+from enlist.core.mail import RecipientsPartlyRefused
 from enlist.jobs.errors import JobDeferred
 from enlist.jobs.models import SentMark
 from enlist.jobs.worker import current_job_id
@@ -60,13 +72,67 @@ def _take(key: str) -> bool:
         return True
 
 
+def _recipient_key(key: str, address: str) -> str:
+    """The mark of one recipient's delivery under `key`: keyed (SECRET_KEY), so the table
+    never holds an address nor lets one be confirmed without the key."""
+    digest = salted_hmac(
+        "enlist.jobs.mail.recipient", f"{key}\n{_address(address)}", algorithm="sha256"
+    )
+    return f"recipient:{digest.hexdigest()}"
+
+
+def _address(named: str) -> str:
+    return parseaddr(named)[1].lower()
+
+
+def _delivered_before(key: str, recipients: list[str]) -> set[str]:
+    """The recipients a partly refused earlier attempt under `key` reached."""
+    marks = {_recipient_key(key, r): r for r in recipients}
+    sent = SentMark.objects.filter(key__in=marks, sent_at__isnull=False).values_list(
+        "key", flat=True
+    )
+    return {marks[mark] for mark in sent}
+
+
+def _mark_delivered(key: str, recipients: Iterable[str]) -> None:
+    now = timezone.now()
+    for recipient in recipients:
+        SentMark.objects.update_or_create(
+            key=_recipient_key(key, recipient),
+            defaults={"sent_at": now},
+            create_defaults={"started_at": now, "sent_at": now, "job": current_job_id()},
+        )
+
+
+def _addressed_to(message: EmailMessage, recipients: list[str]) -> EmailMessage:
+    """`message` unchanged (its To and Cc lines too), its envelope for `recipients` only:
+    every backend addresses the envelope to `recipients()`."""
+    envelope = copy.copy(message)
+    envelope.recipients = lambda: list(recipients)  # type: ignore[method-assign]
+    return envelope
+
+
 def mail_send_once(message: EmailMessage, *, key: str) -> bool:
-    """Send `message` unless a message under `key` was sent before. True if sent now."""
+    """Send `message` unless a message under `key` was sent before; a recipient an earlier,
+    partly refused attempt reached is not sent to again. True if sent now.
+
+    Raises what the backend raises; on a partial refusal (`RecipientsPartlyRefused`) the
+    recipients that got it are marked first, so the job's retry sends to the others only."""
     if not _take(key):
         return False
     message.extra_headers.setdefault("Message-ID", message_id(key))
+    recipients = message.recipients()
+    done = _delivered_before(key, recipients)
+    pending = [r for r in recipients if r not in done]
     try:
-        message.send()
+        if done:
+            message = _addressed_to(message, pending)
+        if pending:
+            message.send()
+    except RecipientsPartlyRefused as refused:
+        _mark_delivered(key, refused.accepted)
+        SentMark.objects.filter(key=key, sent_at__isnull=True).delete()
+        raise
     except BaseException:
         SentMark.objects.filter(key=key, sent_at__isnull=True).delete()
         raise
