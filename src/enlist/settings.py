@@ -318,7 +318,15 @@ LOGGING = {
         "json": {"()": "enlist.core.logging.JsonFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": _LOG_FORMAT}},
+    # Every record that carries a request has its path masked as the access log's is.
+    "filters": {"masked_paths": {"()": "enlist.core.logging.MaskedPathFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": _LOG_FORMAT,
+            "filters": ["masked_paths"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         # Django's own request logger prints the full URL of failing requests; ours replaces it.
