@@ -232,7 +232,7 @@ def _create(
     )
     application.save(force_insert=True)
     application_index(application=application)
-    # Every channel arrives here: probable duplicates are flagged before the submit returns.
+    # Every channel arrives here: its matching is queued with it (the worker flags duplicates).
     application_match_on_arrival(application=application)
     StageChange.objects.create(
         application=application,
