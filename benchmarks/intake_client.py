@@ -114,13 +114,16 @@ class Site:
                 ENLIST_SECRET_KEY=secrets.token_urlsafe(40),
                 ENLIST_ALLOWED_HOSTS="127.0.0.1,localhost",
                 ENLIST_SSL_REDIRECT="0",
+                # Production sends mail by SMTP only; intake sends none, so no server answers.
+                ENLIST_SMTP_HOST="smtp.invalid",
             )
         else:
             env["ENLIST_ENV"] = "development"
         self.database = None
         if engine == "postgresql":
             self.server = postgres.rstrip("/")
-            self.database = f"enlist_bench_{uuid.uuid4().hex[:8]}"
+            prefix = os.environ.get("ENLIST_BENCH_DATABASE_PREFIX", "enlist_bench")
+            self.database = f"{prefix}_{uuid.uuid4().hex[:8]}"
             with psycopg.connect(f"{self.server}/postgres", autocommit=True) as admin:
                 admin.execute(f'CREATE DATABASE "{self.database}"')
             env["DATABASE_URL"] = f"{self.server}/{self.database}"
