@@ -123,9 +123,16 @@ TEMPLATES = [
 ]
 
 _default_db = f"sqlite:///{DATA_DIR / 'enlist.sqlite3'}"
+# Persistent connections (ENLIST_DB_CONN_MAX_AGE seconds, default 10 minutes; 0: one per
+# request, e.g. behind a transaction-pooling PgBouncer): opening one costs a PostgreSQL
+# backend a fork and authentication, and closing SQLite's last connection checkpoints the
+# WAL, each several times the cost of a submission. Checked before reuse, so a database
+# restart costs one failed health check, not a failed request.
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL") or _default_db, conn_max_age=env_int("ENLIST_DB_CONN_MAX_AGE", 0)
+        env_str("DATABASE_URL") or _default_db,
+        conn_max_age=env_int("ENLIST_DB_CONN_MAX_AGE", 600, minimum=0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
