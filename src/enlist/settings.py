@@ -302,6 +302,8 @@ ENLIST_TRUSTED_PROXY_ADDRESSES = parse_networks(
 # (core/migrations/0001_cache_table.py).
 ENLIST_CACHE_TABLE = "enlist_cache"
 _redis_url = env_str("ENLIST_REDIS_URL")
+# Rate limits and counters (core/counters.py): the same Redis when set, else the database.
+ENLIST_REDIS_URL = _redis_url
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
     if _redis_url
