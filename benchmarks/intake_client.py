@@ -140,6 +140,17 @@ class Site:
             raise RuntimeError(f"enlist {' '.join(args)} failed:\n{result.stderr[-2000:]}")
         return result
 
+    def worker_process(self) -> WorkerProcess:
+        return WorkerProcess(self)
+
+    def worker(self) -> subprocess.Popen:
+        """`enlist worker` on this installation, in the background (stop it with terminate)."""
+        log = open(self.root / "worker.log", "ab")  # noqa: SIM115  (the child keeps it open)
+        return subprocess.Popen(  # noqa: S603
+            [str(ENLIST), "worker", "--no-schedule"], env=self.env, cwd=self.data_dir,
+            stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
     def drop(self) -> None:
         if self.database:
             with psycopg.connect(f"{self.server}/postgres", autocommit=True) as admin:
@@ -202,5 +213,35 @@ class Server:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+class WorkerProcess:
+    """`enlist worker` in its own process group, startable again after a kill (crash test)."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.log = site.root / "worker.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603
+                [str(ENLIST), "worker", "--no-schedule"], env=self.site.env,
+                cwd=self.site.data_dir, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+
+    def kill(self) -> None:
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 self.kill()
