@@ -262,7 +262,8 @@ def run(engine: str, args: argparse.Namespace) -> dict:
             load(server.port, 4, 2)  # warm-up: every worker has served once
             for clients in args.clients:
                 row = {**load(server.port, clients, args.seconds), "variant": variant}
-                row["matched"] = site.enlist("shell", "-c", JOBS).stdout.strip()
+                jobs = site.enlist("shell", "--verbosity", "0", "-c", JOBS).stdout
+                row["matched"] = jobs.strip().splitlines()[-1]
                 rows.append(row)
         finally:
             server.stop()

@@ -135,7 +135,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+if _SQLITE:
+    # Django's backend, with write transactions that queue on a file lock instead of
+    # sleeping in SQLite's busy handler (core/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "enlist.core.sqlite"
     # WAL lets the server read while a long write (demo, import) is in progress.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -200,11 +204,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = ENLIST_DOCUMENT_MAX_BYTES + 1024
 ENLIST_KEY_DIR = DATA_DIR / "keys"
 ENLIST_GENERATE_KEYS = not PRODUCTION
 if PRODUCTION:  # keys apart from data (core/custody.py): refuse to start otherwise
-    _database_dirs = (
-        [Path(DATABASES["default"]["NAME"]).resolve().parent]
-        if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
-        else []
-    )
+    _database_dirs = [Path(DATABASES["default"]["NAME"]).resolve().parent] if _SQLITE else []
     check_key_custody(environ=os.environ, data_dirs=[DATA_DIR, *_database_dirs])
 
 # Staff sessions (rules in accounts/middleware.py): signed out after ENLIST_IDLE_MINUTES
