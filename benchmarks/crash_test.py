@@ -17,7 +17,11 @@ workers at once and starts the server again, ``--kills`` times. Afterwards it co
 
 Exit status 0 only when every count is zero and the chain is intact; the last line is a
 JSON summary (the short form in the test suite reads it). The processes killed are a list
-(``victims``): a background worker, once there is one, is added there and killed alike.
+(``victims``): the server and an `enlist worker` beside it (running the matching jobs the
+submissions queue), killed together and started again together. After the load, once the
+killed workers' leases ran out, one last `enlist worker --burst`; then every application
+must have its matching job done (none lost to a kill) and its blocking digests written, and
+no pair may be recorded twice (a job run again does no harm).
 """
 
 from __future__ import annotations
@@ -34,16 +38,37 @@ import uuid
 
 from intake_client import Server, Site, payload, submit
 
+LEASE = 3  # seconds
 COUNT = (
     "import json; from enlist.cases.models import Application; "
     "print(json.dumps([str(i) for i in Application.objects.values_list('id', flat=True)]))"
 )
+# The matching job each application queued: all done (none lost to a kill), each
+# application's blocking digests written, every pair recorded once.
+JOBS = """
+import json
+from django.db.models import Count
+from enlist.cases.models import Application
+from enlist.jobs.models import Job
+from enlist.matching.models import MatchCandidate, MatchKey
+jobs = Job.objects.filter(kind="matching.on_arrival")
+queued = {j.payload["application"] for j in jobs}
+ids = {str(i) for i in Application.objects.values_list("id", flat=True)}
+keyed = {str(i) for i in MatchKey.objects.values_list("application_id", flat=True).distinct()}
+pairs = MatchCandidate.objects.values("left", "right").annotate(n=Count("pk")).filter(n__gt=1)
+print(json.dumps({"jobs": jobs.count(), "not_done": jobs.exclude(status="done").count(),
+                  "unqueued": len(ids - queued), "unmatched": len(ids - keyed),
+                  "twin_pairs": pairs.count()}))
+"""
 
 
 def run(engine: str, args: argparse.Namespace) -> dict:
     site = Site(engine, args.postgres, production=False)
+    # A killed worker's job is claimed again once its lease runs out: seconds, not minutes.
+    site.env["ENLIST_JOB_LEASE_SECONDS"] = str(LEASE)
     server = Server(site, workers=args.workers)
-    victims = [server]  # the worker process joins this list when it exists
+    worker = site.worker_process()
+    victims = [server, worker]  # killed together, started again together
     tag = uuid.uuid4().hex[:6]
     work: queue.Queue[int] = queue.Queue()
     for n in range(args.submissions):
@@ -99,6 +124,7 @@ def run(engine: str, args: argparse.Namespace) -> dict:
 
     kills = [0]
     server.start()
+    worker.start()
     started = time.monotonic()
     threads = [threading.Thread(target=client) for _ in range(args.clients)]
     killing = threading.Thread(target=killer)
@@ -110,6 +136,11 @@ def run(engine: str, args: argparse.Namespace) -> dict:
     killing.join()
     elapsed = time.monotonic() - started
     server.stop()
+    worker.stop()
+    # What the killed workers held is due again once its lease has run out: one last burst.
+    time.sleep(LEASE + 1)
+    site.enlist("worker", "--burst", "--no-schedule")
+    jobs = json.loads(site.enlist("shell", "--verbosity", "0", "-c", JOBS).stdout.strip())
 
     stored = json.loads(site.enlist("shell", "--verbosity", "0", "-c", COUNT).stdout)
     verify = site.enlist("audit", "verify", "--no-progress", check=False)
@@ -126,6 +157,7 @@ def run(engine: str, args: argparse.Namespace) -> dict:
         "lost": lost,
         "duplicates": duplicates,
         "stored": len(stored),
+        "jobs": jobs,
         "audit_intact": verify.returncode == 0,
         "audit": (verify.stdout or verify.stderr).strip(),
         "seconds": round(elapsed, 1),
@@ -154,9 +186,18 @@ def main() -> int:
     for r in results:
         print(f"| {r['engine']} | {r['submissions']} | {r['acknowledged']} | {r['kills']} | "
               f"{r['retries']} | {r['lost']} | {r['duplicates']} | {r['audit']} |")  # fmt: skip
+    print("| database | matching jobs | not done | applications without a job | unmatched | "
+          "pairs recorded twice |")  # fmt: skip
+    print("|---|---|---|---|---|---|")
+    for r in results:
+        j = r["jobs"]
+        print(f"| {r['engine']} | {j['jobs']} | {j['not_done']} | {j['unqueued']} | "
+              f"{j['unmatched']} | {j['twin_pairs']} |")  # fmt: skip
     ok = all(
         r["lost"] == 0 and r["duplicates"] == 0 and r["audit_intact"]
         and r["acknowledged"] == r["submissions"] and r["kills"] == args.kills
+        and r["jobs"]["not_done"] == r["jobs"]["unqueued"] == r["jobs"]["unmatched"] == 0
+        and r["jobs"]["twin_pairs"] == 0
         for r in results
     )  # fmt: skip
     print(json.dumps({"ok": ok, "results": results}))

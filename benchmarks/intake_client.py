@@ -114,13 +114,16 @@ class Site:
                 ENLIST_SECRET_KEY=secrets.token_urlsafe(40),
                 ENLIST_ALLOWED_HOSTS="127.0.0.1,localhost",
                 ENLIST_SSL_REDIRECT="0",
+                # Production sends mail by SMTP only; intake sends none, so no server answers.
+                ENLIST_SMTP_HOST="smtp.invalid",
             )
         else:
             env["ENLIST_ENV"] = "development"
         self.database = None
         if engine == "postgresql":
             self.server = postgres.rstrip("/")
-            self.database = f"enlist_bench_{uuid.uuid4().hex[:8]}"
+            prefix = os.environ.get("ENLIST_BENCH_DATABASE_PREFIX", "enlist_bench")
+            self.database = f"{prefix}_{uuid.uuid4().hex[:8]}"
             with psycopg.connect(f"{self.server}/postgres", autocommit=True) as admin:
                 admin.execute(f'CREATE DATABASE "{self.database}"')
             env["DATABASE_URL"] = f"{self.server}/{self.database}"
@@ -136,6 +139,17 @@ class Site:
         if check and result.returncode != 0:
             raise RuntimeError(f"enlist {' '.join(args)} failed:\n{result.stderr[-2000:]}")
         return result
+
+    def worker_process(self) -> WorkerProcess:
+        return WorkerProcess(self)
+
+    def worker(self) -> subprocess.Popen:
+        """`enlist worker` on this installation, in the background (stop it with terminate)."""
+        log = open(self.root / "worker.log", "ab")  # noqa: SIM115  (the child keeps it open)
+        return subprocess.Popen(  # noqa: S603
+            [str(ENLIST), "worker", "--no-schedule"], env=self.env, cwd=self.data_dir,
+            stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
 
     def drop(self) -> None:
         if self.database:
@@ -199,5 +213,35 @@ class Server:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+class WorkerProcess:
+    """`enlist worker` in its own process group, startable again after a kill (crash test)."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.log = site.root / "worker.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603
+                [str(ENLIST), "worker", "--no-schedule"], env=self.site.env,
+                cwd=self.site.data_dir, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+
+    def kill(self) -> None:
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 self.kill()

@@ -1,23 +1,28 @@
 """Intake under load: `enlist serve` (production settings, several processes) against its ceiling.
 
     python benchmarks/intake_load.py [--engines sqlite,postgresql] [--clients 8,32]
-                                     [--seconds 10] [--workers N] [--without-matching]
+                                     [--seconds 10] [--workers N] [--no-worker]
+                                     [--without-matching]
                                      [--postgres postgres://postgres@127.0.0.1:5432]
 
 For each database a fresh installation (``intake_client.Site``: production settings, keys
-on their own folder) is served by `enlist serve` with its default worker count (2 × cores +
-1). A load client of its own, in two separate processes of threads, each thread a
+on their own folder; on PostgreSQL a throw-away database named
+``$ENLIST_BENCH_DATABASE_PREFIX_<random>``) is served by `enlist serve` with its default
+worker count (2 × cores + 1), and, as in production, an `enlist worker` runs beside it on
+the same cores (matching on arrival is a job the submission queues; ``--no-worker`` leaves
+it out). A load client of its own, in two separate processes of threads, each thread a
 persistent ``http.client`` connection, sends distinct public ``POST /api/v1/applications``
 with an ``Idempotency-Key`` for ``--seconds`` at each client count. Reported: sustained
-submissions/s (201 answers in the window), p50 and p99 latency, errors.
+submissions/s (201 answers in the window), p50 and p99 latency, errors, and how many of the
+queued matching jobs the worker had done by the end of each step.
 
 The ceiling, measured in the same run on the same database once the server is stopped: the
 rows one real submission writes (captured from the service with an execute wrapper: data
-key, application, lookup digests, matching keys, history, audit entry, audit subject, audit
-head, idempotency record) are inserted again directly through Django's database connection,
-one transaction per submission, fresh ids and digests each time, by 1, 4, 16 and 32
-concurrent connections; the best is the ceiling. The server's share of it is the last column.
-The machine is shared: the load average is printed beside the table.
+key, application, lookup digests, its queued job, history, idempotency record, audit entry,
+audit subject, audit head) are inserted again directly through Django's database
+connection, one transaction per submission, fresh ids and digests each time, by 1, 2, 4, 8,
+16 and 32 concurrent connections; the best is the ceiling. The server's share of it is a
+column. The machine is shared: the load average is printed with each database's rows.
 """
 
 from __future__ import annotations
@@ -103,7 +108,7 @@ def load(port: int, clients: int, seconds: float) -> dict:
     }
 
 
-CEILING_CONNECTIONS = (1, 4, 16, 32)
+CEILING_CONNECTIONS = (1, 2, 4, 8, 16, 32)
 
 
 def ceiling_child(seconds: float) -> None:
@@ -226,13 +231,19 @@ def ceiling_child(seconds: float) -> None:
     print(json.dumps({"rates": rates, "tables": writes}))
 
 
+# How far the worker beside the server got with the matching jobs the submissions queued.
+JOBS = (
+    "from enlist.jobs.models import Job; q = Job.objects.filter(kind='matching.on_arrival'); "
+    "print(f\"{q.filter(status='done').count()} / {q.count()}\")"
+)
+
 # Matching on arrival switched off in the server only (``--without-matching``): what the
 # submission costs without it, for comparison. Never how Enlist runs.
 NO_MATCHING = (
     "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'enlist.settings'); "
     "django.setup(); import enlist.intake.services as s; "
     "s.application_match_on_arrival = lambda **kwargs: None"
-)
+)  # since matching is a job, this only leaves out queueing it
 
 
 def run(engine: str, args: argparse.Namespace) -> dict:
@@ -244,12 +255,21 @@ def run(engine: str, args: argparse.Namespace) -> dict:
     for variant, prelude in variants:
         server = Server(site, workers=args.workers, prelude=prelude)
         server.start()
+        # As in production: a worker beside the server runs the jobs the submissions queue
+        # (matching on arrival), on the same cores.
+        worker = None if args.no_worker else site.worker()
         try:
             load(server.port, 4, 2)  # warm-up: every worker has served once
             for clients in args.clients:
-                rows.append({**load(server.port, clients, args.seconds), "variant": variant})
+                row = {**load(server.port, clients, args.seconds), "variant": variant}
+                jobs = site.enlist("shell", "--verbosity", "0", "-c", JOBS).stdout
+                row["matched"] = jobs.strip().splitlines()[-1]
+                rows.append(row)
         finally:
             server.stop()
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=60)
     child = subprocess.run(  # noqa: S603
         [sys.executable, str(HERE / "intake_load.py"), "--ceiling-child",
          str(args.ceiling_seconds)],
@@ -262,7 +282,9 @@ def run(engine: str, args: argparse.Namespace) -> dict:
         raise RuntimeError(child.stderr[-3000:])
     measured = json.loads(child.stdout.strip().splitlines()[-1])
     rates = {int(k): v for k, v in measured["rates"].items()}
-    return {"engine": engine, "rows": rows, "ceiling": rates, "tables": measured["tables"]}
+    load_average = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    return {"engine": engine, "rows": rows, "ceiling": rates, "tables": measured["tables"],
+            "load": load_average}  # fmt: skip
 
 
 def main() -> int:
@@ -272,6 +294,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--ceiling-seconds", type=float, default=3.0)
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument(
+        "--no-worker", action="store_true", help="run no `enlist worker` beside the server"
+    )
     parser.add_argument(
         "--without-matching",
         action="store_true",
@@ -292,17 +317,20 @@ def main() -> int:
     print(f"load average after the run: {load_average} on {os.cpu_count()} cores")
     print(
         "| database | submit path | clients | submissions/s | p50 ms | p99 ms | errors | ceiling/s "
-        "(best of 1,4,16,32 conns) | share of ceiling |"
+        "(best of 1-32 conns) | share of ceiling | matching jobs done / queued |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for result in results:
         best_connections, best = max(result["ceiling"].items(), key=lambda kv: kv[1])
         for row in result["rows"]:
             print(
                 f"| {result['engine']} | {row['variant']} | {row['clients']} | {row['rate']:.0f} | "
                 f"{row['p50']:.0f} | {row['p99']:.0f} | {row['errors']} | "
-                f"{best:.0f} ({best_connections}) | {row['rate'] / best:.0%} |"
+                f"{best:.0f} ({best_connections}) | {row['rate'] / best:.0%} | "
+                f"{row.get('matched', '-')} |"
             )
+    for result in results:
+        print(f"load average during {result['engine']}: {result['load']}")
     return 0
 
 

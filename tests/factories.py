@@ -69,14 +69,25 @@ def application_payload(**overrides: Any) -> dict[str, Any]:
     return body
 
 
+def matching_run() -> int:
+    """Run the queued matching jobs (only those: other jobs stay queued for the test to run),
+    through the worker's own code path. Returns how many ran."""
+    from enlist.jobs.worker import Worker
+    from enlist.matching.jobs import MATCH_ON_ARRIVAL
+
+    return Worker(name="test-matching", schedule=False, kinds={MATCH_ON_ARRIVAL}).run_burst()
+
+
 def ApplicationFactory(  # noqa: N802  (reads like the other factories at call sites)
     *, mission: Mission, stage: str = "submitted", channel: str = Channel.WEB, **overrides: Any
 ) -> Application:
-    """An application submitted through the intake service, then placed in `stage`."""
+    """An application submitted through the intake service and matched (its queued matching
+    job run by the worker, as in production moments later), then placed in `stage`."""
     data = ApplicationIn.model_validate(
         application_payload(mission=mission.code, **overrides), strict=False
     )
     application = application_submit(data=data, channel=Channel(channel)).application
+    matching_run()
     if stage != "submitted":
         Application.objects.filter(pk=application.pk).update(stage=stage)
         application.refresh_from_db()

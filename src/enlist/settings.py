@@ -123,12 +123,23 @@ TEMPLATES = [
 ]
 
 _default_db = f"sqlite:///{DATA_DIR / 'enlist.sqlite3'}"
+# Persistent connections (ENLIST_DB_CONN_MAX_AGE seconds, default 10 minutes; 0: one per
+# request, e.g. behind a transaction-pooling PgBouncer): opening one costs a PostgreSQL
+# backend a fork and authentication, and closing SQLite's last connection checkpoints the
+# WAL, each several times the cost of a submission. Checked before reuse, so a database
+# restart costs one failed health check, not a failed request.
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL") or _default_db, conn_max_age=env_int("ENLIST_DB_CONN_MAX_AGE", 0)
+        env_str("DATABASE_URL") or _default_db,
+        conn_max_age=env_int("ENLIST_DB_CONN_MAX_AGE", 600, minimum=0),
+        conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+if _SQLITE:
+    # Django's backend, with write transactions that queue on a file lock instead of
+    # sleeping in SQLite's busy handler (core/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "enlist.core.sqlite"
     # WAL lets the server read while a long write (demo, import) is in progress.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -193,11 +204,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = ENLIST_DOCUMENT_MAX_BYTES + 1024
 ENLIST_KEY_DIR = DATA_DIR / "keys"
 ENLIST_GENERATE_KEYS = not PRODUCTION
 if PRODUCTION:  # keys apart from data (core/custody.py): refuse to start otherwise
-    _database_dirs = (
-        [Path(DATABASES["default"]["NAME"]).resolve().parent]
-        if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
-        else []
-    )
+    _database_dirs = [Path(DATABASES["default"]["NAME"]).resolve().parent] if _SQLITE else []
     check_key_custody(environ=os.environ, data_dirs=[DATA_DIR, *_database_dirs])
 
 # Staff sessions (rules in accounts/middleware.py): signed out after ENLIST_IDLE_MINUTES
@@ -295,6 +302,8 @@ ENLIST_TRUSTED_PROXY_ADDRESSES = parse_networks(
 # (core/migrations/0001_cache_table.py).
 ENLIST_CACHE_TABLE = "enlist_cache"
 _redis_url = env_str("ENLIST_REDIS_URL")
+# Rate limits and counters (core/counters.py): the same Redis when set, else the database.
+ENLIST_REDIS_URL = _redis_url
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
     if _redis_url
@@ -318,7 +327,15 @@ LOGGING = {
         "json": {"()": "enlist.core.logging.JsonFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": _LOG_FORMAT}},
+    # Every record that carries a request has its path masked as the access log's is.
+    "filters": {"masked_paths": {"()": "enlist.core.logging.MaskedPathFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": _LOG_FORMAT,
+            "filters": ["masked_paths"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         # Django's own request logger prints the full URL of failing requests; ours replaces it.

@@ -1,8 +1,10 @@
-"""The crash test's short form (benchmarks/crash_test.py): kill -9 of the server under load.
+"""The crash test's short form (benchmarks/crash_test.py): kill -9 of server and worker under
+load.
 
-60 submissions from 4 clients with Idempotency-Key and retries, the server killed twice
-(master and workers at once) and started again: 0 acknowledged submissions lost, 0
-duplicates, the audit chain intact. On SQLite always, on PostgreSQL when the suite runs
+60 submissions from 4 clients with Idempotency-Key and retries, the server (master and
+workers at once) and the job worker beside it killed twice and started again: 0
+acknowledged submissions lost, 0 duplicates, the audit chain intact, every matching job
+done and no pair recorded twice. On SQLite always, on PostgreSQL when the suite runs
 there (in throw-away databases on the same server).
 """
 
@@ -43,5 +45,8 @@ def test_kill_9_under_load_loses_and_duplicates_nothing(engine):
         60,
     )
     assert run["audit_intact"], run["audit"]
+    # The worker was killed too: every matching job done, none lost, no pair twice.
+    assert run["jobs"] == {"jobs": 60, "not_done": 0, "unqueued": 0, "unmatched": 0,
+                           "twin_pairs": 0}  # fmt: skip
     assert run["retries"] > 0  # the kills did interrupt submissions
     assert result.returncode == 0

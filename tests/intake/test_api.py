@@ -578,3 +578,36 @@ def test_openapi_documents_the_staff_token_and_error_shape(openapi):
     transitions = openapi["paths"]["/api/v1/applications/{application_id}/transitions"]["post"]
     assert {"200", "403", "404", "409", "422"} <= set(transitions["responses"])
     assert set(openapi["components"]["schemas"]["ErrorsOut"]["properties"]) == {"errors"}
+
+
+def test_the_submission_transaction_holds_its_writes_and_nothing_else(api_as, payload):
+    """On SQLite every submission waits for the write lock of the one before it: validation,
+    key wrapping, sealing, the reference check and the digests are done before BEGIN, and
+    the matching is queued, not run. Inside: the writes, the audit head and the mail drafts
+    the application closes (both locked reads), nothing else."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = api_as().post("/applications", payload, headers={"Idempotency-Key": "tx-1"})
+    assert response.status_code == 201
+    statements = [q["sql"] for q in captured.captured_queries]
+    begin = next(i for i, sql in enumerate(statements) if sql.startswith("SAVEPOINT"))
+    end = next(i for i, sql in enumerate(statements) if sql.startswith("RELEASE SAVEPOINT"))
+    inside = statements[begin + 1 : end]
+    reads = [sql for sql in inside if sql.startswith("SELECT")]
+    assert [re.search(r'FROM "?(\w+)"?', sql).group(1) for sql in reads] == [
+        "mailin_maildraft",
+        "audit_audithead",
+    ]
+    written = [re.search(r'INTO "?(\w+)"?', sql).group(1) for sql in inside if "INSERT" in sql]
+    assert written == [
+        "vault_datakey",
+        "cases_application",
+        "cases_lookupdigest",
+        "jobs_job",
+        "cases_stagechange",
+        "intake_idempotencyrecord",
+        "audit_auditentry",
+        "audit_auditsubject",
+    ]

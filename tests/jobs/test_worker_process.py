@@ -12,6 +12,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -172,3 +173,55 @@ def test_sigterm_finishes_the_job_in_hand_then_stops(setup, tmp_path):
     assert events.index("worker_stopping") < events.index("job_done")  # job 1 finished after
     assert (job_dir / "done").read_text().split() == ["1"]
     assert _shell(env, STATES) == {"1": ["done", 1], "2": ["pending", 0], "3": ["pending", 0]}
+
+
+PARENT = """
+import subprocess, sys
+worker = subprocess.Popen(sys.argv[1:], stdout=sys.stdout, stderr=sys.stderr)
+print(worker.pid, flush=True)
+worker.wait()
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting for init to reap it has exited)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.parametrize("exit_with_parent", [True, False])
+def test_a_worker_started_with_exit_with_parent_stops_when_its_parent_is_killed(
+    setup, tmp_path, exit_with_parent
+):
+    """`enlist demo` starts its worker so: a demo killed with -9 runs no `finally`, and its
+    worker must not run on, orphaned. Without the flag a worker outlives its parent (as a
+    service's worker should)."""
+    env, _ = setup
+    args = ["worker", "--no-schedule"] + (["--exit-with-parent"] if exit_with_parent else [])
+    log = tmp_path / "worker.log"
+    with open(log, "w") as err:
+        parent = subprocess.Popen(  # noqa: S603  (our own code and console script)
+            [sys.executable, "-c", PARENT, *enlist_argv(*args)],
+            env=env, stdout=subprocess.PIPE, stderr=err, text=True,
+        )  # fmt: skip
+    worker_pid = int(parent.stdout.readline())
+    try:
+        deadline = time.monotonic() + 60
+        while "worker_started" not in log.read_text():
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.1)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 15
+        while _alive(worker_pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _alive(worker_pid) is not exit_with_parent
+        if exit_with_parent:
+            events = [e["event"] for e in job_events(log.read_text())]
+            assert events[-2:] == ["worker_orphaned", "worker_stopped"]
+    finally:
+        if _alive(worker_pid):
+            os.kill(worker_pid, signal.SIGKILL)

@@ -9,27 +9,32 @@ one person, both applications kept with their history.
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import uuid
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from enlist.audit.models import AuditEntry, AuditSubject
 from enlist.cases.models import Application, Channel, StageChange
 from enlist.errors import Conflict, NotPermitted
 from enlist.intake.schemas import ApplicationIn
 from enlist.intake.services import application_submit
+from enlist.jobs.models import Job, JobStatus
+from enlist.jobs.worker import Worker
 from enlist.matching.models import MatchCandidate, MatchKey, MatchStatus, Person, PersonLink
 from enlist.matching.services import (
     application_match,
+    application_match_arrived,
     applications_rematch,
     match_confirm,
     match_dismiss,
 )
 from tests.conftest import sign_in
-from tests.factories import application_payload
+from tests.factories import application_payload, matching_run
 
 WEB = {
     "given_name": "Oleksandr",
@@ -73,7 +78,9 @@ def submit(mission, person: dict, *, channel=Channel.WEB, actor=None) -> Applica
     data = ApplicationIn.model_validate(
         application_payload(mission=mission.code, **person), strict=False
     )
-    return application_submit(data=data, channel=channel, actor=actor).application
+    application = application_submit(data=data, channel=channel, actor=actor).application
+    matching_run()  # the worker runs the matching job queued with it
+    return application
 
 
 @pytest.fixture
@@ -150,16 +157,76 @@ def test_candidates_are_bounded(settings, vilnius, oslo):
     assert pairs.count() == 3
 
 
-def test_a_failure_while_matching_never_loses_the_application(monkeypatch, vilnius):
+def test_a_failure_while_matching_never_loses_the_application_and_is_retried(
+    monkeypatch, vilnius, oslo, web_vilnius
+):
     import enlist.matching.services as services
 
-    def broken(**kwargs):
+    def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(services, "application_match", broken)
-    application = submit(vilnius, WEB)
+    monkeypatch.setattr(services, "_match_scores", broken)
+    application = submit(oslo, WALK_IN)
     assert Application.objects.filter(pk=application.pk).exists()
     assert StageChange.objects.filter(application=application).count() == 1
+    job = Job.objects.get(kind="matching.on_arrival", payload={"application": str(application.pk)})
+    assert (job.status, job.attempts) == (JobStatus.PENDING, 1)
+    assert job.last_error.startswith("RuntimeError")
+    assert not MatchCandidate.objects.exists()
+
+    monkeypatch.undo()
+    later = timezone.now() + datetime.timedelta(hours=1)
+    assert Worker(name="test", schedule=False).run_burst(now=later) == 1
+    assert pair_of(web_vilnius, application).status == MatchStatus.OPEN
+
+
+def test_a_submission_queues_its_matching_and_the_worker_flags_the_pair(vilnius, oslo, run_jobs):
+    def arrive(mission, person):
+        data = ApplicationIn.model_validate(
+            application_payload(mission=mission.code, **person), strict=False
+        )
+        return application_submit(data=data, channel=Channel.WEB).application
+
+    web, walk_in = arrive(vilnius, WEB), arrive(oslo, WALK_IN)
+
+    # In the request: one job per application, holding its id only; no digest, no pair yet.
+    jobs = Job.objects.filter(kind="matching.on_arrival").order_by("pk")
+    assert [j.payload for j in jobs] == [
+        {"application": str(web.pk)},
+        {"application": str(walk_in.pk)},
+    ]
+    assert {j.status for j in jobs} == {JobStatus.PENDING}
+    assert not MatchKey.objects.exists() and not MatchCandidate.objects.exists()
+
+    assert run_jobs() == 2
+    assert pair_of(web, walk_in).status == MatchStatus.OPEN
+    assert set(jobs.values_list("status", flat=True)) == {JobStatus.DONE}
+
+
+def test_a_matching_job_run_twice_does_no_harm(vilnius, oslo, web_vilnius):
+    again = submit(oslo, {**WEB, "given_name": "OLEKSANDR"})  # certain: linked automatically
+    pair = pair_of(web_vilnius, again)
+    assert pair.status == MatchStatus.LINKED
+    keys = sorted(MatchKey.objects.filter(application=again).values_list("digest", flat=True))
+    entries = AuditEntry.objects.count()
+
+    # The worker was killed after its commit: the same job runs again, for both of them.
+    for application in (again, web_vilnius):
+        assert application_match_arrived(application_id=str(application.pk)) == []
+
+    assert MatchCandidate.objects.count() == 1
+    assert pair_of(web_vilnius, again).status == MatchStatus.LINKED
+    assert PersonLink.objects.count() == 2 and Person.objects.count() == 1
+    assert (
+        sorted(MatchKey.objects.filter(application=again).values_list("digest", flat=True)) == keys
+    )
+    assert AuditEntry.objects.count() == entries  # no second automatic link recorded
+
+
+def test_a_matching_job_for_an_application_gone_since_does_nothing(vilnius):
+    missing = uuid.uuid4()
+    assert application_match_arrived(application_id=str(missing)) == []
+    assert not MatchKey.objects.exists()
 
 
 # --- the done-when story -------------------------------------------------------------------
@@ -489,7 +556,7 @@ def test_namesakes_sharing_only_a_name_built_mailbox_are_not_flagged(vilnius, os
 
 
 def test_end_to_end_web_form_api_then_walk_in_page_then_hq_api(
-    client, api_as, vilnius, oslo, clerk_oslo, hq
+    client, api_as, vilnius, oslo, clerk_oslo, hq, run_jobs
 ):
     # The volunteer applies on the web (the public API the form's partners use) to Vilnius...
     body = application_payload(mission=vilnius.code, **WEB)
@@ -517,6 +584,9 @@ def test_end_to_end_web_form_api_then_walk_in_page_then_hq_api(
     recorded = sign_in(client, clerk_oslo).post("/staff/cases/new/", form)
     assert recorded.status_code == 302
     walk_in = Application.objects.get(mission=oslo)
+    # Until the worker has matched them the case shows no match; then it does.
+    assert NEUTRAL not in client.get(recorded["Location"]).content.decode()
+    assert run_jobs() == 2  # the two matching jobs queued on arrival
     page = client.get(recorded["Location"]).content.decode()
     assert NEUTRAL in page and "lt-vilnius" not in page and web_id not in page
 

@@ -47,11 +47,20 @@ def application_digests(application: Application) -> list[bytes]:
     return sorted(indexer.digest(kind, value) for kind, value in terms)
 
 
-def application_index(*, application: Application) -> None:
-    """(Re)write the blind-index digests of an application after its identifiers changed."""
-    LookupDigest.objects.filter(application=application).delete()
+def application_index(
+    *, application: Application, digests: list[bytes] | None = None, new: bool = False
+) -> None:
+    """(Re)write the blind-index digests of an application after its identifiers changed.
+
+    `digests`: ``application_digests(application)`` computed beforehand (intake does it
+    before its transaction); `new`: the application was just created and has none to delete.
+    """
+    if not new:
+        LookupDigest.objects.filter(application=application).delete()
+    if digests is None:
+        digests = application_digests(application)
     LookupDigest.objects.bulk_create(
-        LookupDigest(application=application, digest=d) for d in application_digests(application)
+        LookupDigest(application=application, digest=d) for d in digests
     )
 
 

@@ -17,6 +17,31 @@ from datetime import UTC, datetime
 REQUEST_FIELDS = ("method", "path", "status", "duration_ms", "request_id")
 
 
+class MaskedPathFilter(logging.Filter):
+    """Masks the path in records that carry the request (Django's ``django.request`` logger:
+    "Internal Server Error: /my-data/<token>/"), through the access log's own masking
+    (``core/middleware.py: loggable_path``), whatever the logger or the format. Installed on
+    the handler, so no logger can bypass it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        path = getattr(request, "path", None)
+        if not isinstance(path, str):
+            return True
+        from enlist.core.middleware import loggable_path  # Django is set up by now
+
+        masked = loggable_path(request)  # type: ignore[arg-type]
+        # Django's log_response escapes its arguments (unicode_escape) before logging them.
+        forms = {path, path.encode("unicode_escape").decode("ascii")}
+        if isinstance(record.args, tuple):
+            record.args = tuple(masked if a in forms else a for a in record.args)
+        if isinstance(record.msg, str) and len(path) > 1:  # a message formatted beforehand
+            for form in forms:
+                record.msg = record.msg.replace(form, masked)
+        record.path = masked
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, object] = {

@@ -21,6 +21,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from enlist.core.paths import masked_path
+
 logger = logging.getLogger("enlist.requests")
 REPLACEMENT = "\ufffd"  # what Django puts in place of bytes that are not UTF-8
 
@@ -28,18 +30,19 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # A request id from the proxy is kept only when it cannot carry anything but an id.
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 # URL parameters that hold a signed link token rather than an opaque id.
-_SECRET_PARAMETERS = frozenset({"token"})
+_SECRET_PARAMETERS = frozenset({"token", "code"})
 
 
 def loggable_path(request: HttpRequest) -> str:
-    """The request's path with signed tokens masked (never the query string)."""
-    path = request.path
+    """The request's path with signed tokens and codes masked (never the query string): the
+    one masking for every log line that names a path (``core/paths.py``)."""
     match = getattr(request, "resolver_match", None)
-    if match is not None:
-        for name, value in match.kwargs.items():
-            if name in _SECRET_PARAMETERS and isinstance(value, str) and value:
-                path = path.replace(value, ":" + name)
-    return path
+    secrets = [
+        value
+        for name, value in (match.kwargs.items() if match is not None else ())
+        if name in _SECRET_PARAMETERS and isinstance(value, str)
+    ]
+    return masked_path(request.path, secrets)
 
 
 class RequestLogMiddleware:

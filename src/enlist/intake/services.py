@@ -18,7 +18,7 @@ from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
 from enlist.cases.models import Application, Channel, LookupDigest, StageChange
 from enlist.cases.reference import new_reference
-from enlist.cases.services import application_index
+from enlist.cases.services import application_digests, application_index
 from enlist.cases.workflow import Stage
 from enlist.errors import FieldError, IdempotencyKeyReused, InvalidInput, NotPermitted
 from enlist.intake.models import IdempotencyRecord
@@ -28,7 +28,7 @@ from enlist.missions.models import Country, Mission
 from enlist.vault.keyring import blind_indexer
 from enlist.vault.models import DataKey
 from enlist.vault.normalise import normalise_reference
-from enlist.vault.services import data_key_create
+from enlist.vault.services import data_key_new
 
 # Consent as the channel gives it: the public form and API (the volunteer ticks it), a clerk
 # reading the wording out on the phone or at the desk, or "to be confirmed" (mail, import).
@@ -185,24 +185,37 @@ def application_submit(
         replayed = _replay(key_digest=key_digest, body_digest=body_digest)
         if replayed is not None:
             return Submission(replayed, created=False)
+    # Everything that needs no lock is done before the transaction: the data key made and
+    # wrapped, the values set (sealed on save), a free reference, the blind-index digests.
+    # On SQLite the write lock is held from BEGIN to COMMIT, and every submission waits
+    # for the one holding it: it is held for the writes only.
+    application = application_build(
+        data=data,
+        channel=channel,
+        actor=actor,
+        at=submitted_at,
+        consent=consent or Consent(confirmed=True),
+        data_key=data_key or data_key_new(),
+        import_row=import_row,
+    )
+    digests = application_digests(application)
+    idempotency = None
+    if key_digest is not None and body_digest is not None:
+        idempotency = IdempotencyRecord(key_digest=key_digest, body_digest=body_digest)
     try:
         with transaction.atomic():
-            application = _create(
-                data=data,
+            _create(
+                application=application,
+                digests=digests,
+                new_key=data_key is None,
                 channel=channel,
                 actor=actor,
-                at=submitted_at,
-                consent=consent or Consent(confirmed=True),
-                data_key=data_key,
-                import_row=import_row,
+                mission=data.mission,
+                idempotency=idempotency,
             )
-            if key_digest is not None:
-                IdempotencyRecord.objects.create(
-                    key_digest=key_digest, body_digest=body_digest, application=application
-                )
     except IntegrityError:
         # A concurrent request with the same key won the race: answer as a retry.
-        if key_digest is None:
+        if key_digest is None or body_digest is None:
             raise
         replayed = _replay(key_digest=key_digest, body_digest=body_digest)
         if replayed is None:
@@ -213,26 +226,21 @@ def application_submit(
 
 def _create(
     *,
-    data: ApplicationIn,
+    application: Application,
+    digests: list[bytes],
+    new_key: bool,
     channel: Channel,
     actor: StaffUser | None,
-    at: datetime.datetime | None,
-    consent: Consent,
-    data_key: DataKey | None,
-    import_row: int | None,
-) -> Application:
-    application = application_build(
-        data=data,
-        channel=channel,
-        actor=actor,
-        at=at,
-        consent=consent,
-        data_key=data_key or data_key_create(),
-        import_row=import_row,
-    )
+    mission: str,
+    idempotency: IdempotencyRecord | None,
+) -> None:
+    """The submission's writes, in the caller's transaction; the audit entry (which locks
+    the audit head) last, so that lock is held shortest."""
+    if new_key:
+        application.data_key.save(force_insert=True)
     application.save(force_insert=True)
-    application_index(application=application)
-    # Every channel arrives here: probable duplicates are flagged before the submit returns.
+    application_index(application=application, digests=digests, new=True)
+    # Every channel arrives here: its matching is queued with it (the worker flags duplicates).
     application_match_on_arrival(application=application)
     StageChange.objects.create(
         application=application,
@@ -244,14 +252,16 @@ def _create(
     )
     for handler in _arrival_handlers:
         handler(application)
+    if idempotency is not None:
+        idempotency.application = application
+        idempotency.save(force_insert=True)
     audit_record(
         actor=actor,
         actor_role=None if actor else _anonymous_role(channel),
         action=AuditAction.CREATE,
         target=application,
-        detail=_creation_detail(application, data.mission),
+        detail=_creation_detail(application, mission),
     )
-    return application
 
 
 def _anonymous_role(channel: Channel) -> str:

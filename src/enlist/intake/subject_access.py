@@ -12,18 +12,16 @@ and the download are recorded in the audit trail (action ``subject_access``, ste
 
 Requests are rate-limited per client address (``ENLIST_SUBJECT_ACCESS_PER_HOUR``), and at
 most ``EMAILS_PER_APPLICATION_PER_DAY`` emails go to one applicant a day (from any number of
-addresses), counted in the shared cache (``settings.CACHES``: a database table, or Redis),
-so every server process and machine counts together.
+addresses), counted by the shared counters (``core/counters.py``: the database, or Redis),
+atomically, so every server process and machine counts together and none undercounts.
 """
 
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
@@ -34,6 +32,7 @@ from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
 from enlist.cases.models import Application, LookupDigest
 from enlist.cases.reference import parse_reference
+from enlist.core.counters import counter_hit
 from enlist.core.links import LinkInvalid, link_token, link_value, public_url
 from enlist.errors import EnlistError
 from enlist.jobs.mail import mail_send_once
@@ -54,13 +53,7 @@ EMAILS_PER_APPLICATION_PER_DAY = 3  # more would let anyone flood an applicant's
 
 
 def _count(name: str, *, seconds: int) -> int:
-    key = "enlist:subject-access:" + hashlib.sha256(name.encode()).hexdigest()
-    cache.add(key, 0, timeout=seconds)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=seconds)
-        return 1
+    return counter_hit(f"subject-access:{name}", seconds=seconds)
 
 
 def _rate_limit(client: str) -> None:

@@ -1,4 +1,5 @@
-"""The queue's own periodic job: forget finished jobs after ENLIST_JOB_KEEP_DAYS."""
+"""The queue's own periodic job: forget finished jobs after ENLIST_JOB_KEEP_DAYS, and the
+shared counters whose window is over."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from enlist.jobs.services import jobs_purge
 
 @job_handler("jobs.purge")
 def purge() -> None:
+    from enlist.core.counters import counters_purge
+
     jobs_purge()
+    counters_purge()
 
 
 periodic("jobs.purge", every=datetime.timedelta(days=1))

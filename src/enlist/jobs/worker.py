@@ -15,7 +15,9 @@ Guarantees (tested in tests/jobs/):
   (SMTP errors quote addresses).
 - **Periodic jobs** (``registry.periodic``) are queued once per slot, whichever worker gets
   there first (the slot's dedupe key).
-- **Graceful stop.** SIGTERM or SIGINT: the current job finishes, then the worker exits.
+- **Graceful stop.** SIGTERM or SIGINT: the current job finishes, then the worker exits. A
+  worker started by another process (``enlist demo``) with ``--exit-with-parent`` also exits
+  once that process is gone, checked between jobs and at each poll.
 
 Handlers run outside any transaction, so on SQLite no write lock is held while an email is
 sent or a PDF is made; each handler takes its own short transactions.
@@ -33,7 +35,7 @@ import socket
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from contextvars import ContextVar
 from pathlib import Path
 
@@ -89,9 +91,27 @@ def _log(event: str, **fields: object) -> None:
 class Worker:
     """One worker process (or a test's stand-in for one: same code path)."""
 
-    def __init__(self, *, name: str | None = None, schedule: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        schedule: bool = True,
+        kinds: Collection[str] | None = None,
+        exclude_kinds: Collection[str] = (),
+        parent_pid: int | None = None,
+    ) -> None:
+        """`kinds`: run only jobs of these kinds (None: every kind); `exclude_kinds`: never
+        these (a surge of matching jobs can have workers of its own, so that it does not hold
+        up email). `parent_pid`: stop, as on SIGTERM, once the process that started this one
+        is gone (its parent changes: killed with -9, it could not stop us itself)."""
         self.name = name or f"{socket.gethostname()}:{os.getpid()}"
         self.schedule = schedule
+        self.kinds = Q()
+        if kinds is not None:
+            self.kinds &= Q(kind__in=sorted(kinds))
+        if exclude_kinds:
+            self.kinds &= ~Q(kind__in=sorted(exclude_kinds))
+        self.parent_pid = parent_pid
         self.stopping = threading.Event()
         self._slots: dict[str, datetime.datetime] = {}
 
@@ -101,9 +121,10 @@ class Worker:
         """Lease the oldest due job to this worker, or return None."""
         now = now or timezone.now()
         lease = datetime.timedelta(seconds=settings.ENLIST_JOB_LEASE_SECONDS)
-        due = Q(status=JobStatus.PENDING, run_after__lte=now) | Q(
-            status=JobStatus.RUNNING, leased_until__lt=now
-        )
+        due = (
+            Q(status=JobStatus.PENDING, run_after__lte=now)
+            | Q(status=JobStatus.RUNNING, leased_until__lt=now)
+        ) & self.kinds
         # A plain read first: an idle worker polling every second must not take SQLite's
         # write lock (IMMEDIATE) each time, or it would queue behind the server's writes.
         if not Job.objects.filter(due).exists():
@@ -265,6 +286,9 @@ class Worker:
         _log("worker_started", worker=self.name, kinds=registry.kinds())
         poll = settings.ENLIST_WORKER_POLL_SECONDS
         while not self.stopping.is_set():
+            if self.parent_pid is not None and os.getppid() != self.parent_pid:
+                _log("worker_orphaned", worker=self.name, parent=self.parent_pid)
+                break
             close_old_connections()
             try:
                 if self.schedule:

@@ -1,7 +1,8 @@
 """Matching in the workflow: on arrival, re-matching everything, and HQ's decisions.
 
-On arrival (``application_match``, called by ``intake.services.application_submit`` inside
-its transaction, for every channel):
+On arrival (``application_match_on_arrival``, called by ``intake.services.application_submit``
+inside its transaction, for every channel, queues the job ``matching.on_arrival``; the worker
+runs ``application_match_arrived``, which runs ``application_match``):
 
 1. The new application's blocking terms (``matching.keys``: transliterated and phonetic name
    keys with the birth date or year, phone tails, folded emails and passports) are turned into
@@ -57,8 +58,10 @@ from enlist.audit.services import audit_record
 from enlist.cases.identifiers import application_terms
 from enlist.cases.models import Application, LookupDigest
 from enlist.errors import Conflict, NotPermitted
+from enlist.jobs.services import job_enqueue
 from enlist.matching.compare import FIELD_INDEX, FIELDS
 from enlist.matching.engine import score_pairs
+from enlist.matching.jobs import MATCH_ON_ARRIVAL
 from enlist.matching.keys import blocking_terms
 from enlist.matching.models import (
     MatchCandidate,
@@ -366,32 +369,68 @@ def application_match(
 
     Returns the open candidate pairs it is part of after this run (pairs linked automatically,
     see ``is_certain``, are not among them). Decrypts the candidates in memory only. Runs in
-    the caller's transaction (intake's, on arrival).
+    the caller's transaction.
     """
-    if application.is_erased:
+    found = _match_scores(application, cache)
+    if found is None:
         return []
-    records = application_records(application)
-    digests = match_digests(records)
-    ids = _candidate_ids(application.pk, digests, _exact_digests(application))
+    digests, version, scored = found
     if write_keys:
         _keys_write(application.pk, digests)
-    version, model = model_in_use()
-    scored = _best_scores(records, _records_of(ids, cache), model)
     return _flag(application.pk, scored, version)
 
 
-def application_match_on_arrival(*, application: Application) -> None:
-    """``application_match`` for intake: a failure never loses the application.
+_Scores = tuple[list[bytes], int, dict[uuid.UUID, ScoredPair]]
 
-    The matching runs in a savepoint; if it fails, the savepoint is rolled back, the failure
-    is logged (ids only) and the application is stored unmatched (``enlist matching rematch``
-    catches up). An application acknowledged to its sender must never be lost to a flag.
+
+def _match_scores(application: Application, cache: RecordCache | None) -> _Scores | None:
+    """The reading half of a match: the application's blocking digests, the model version and
+    its candidates' scores (None for an erased application). Writes nothing."""
+    if application.is_erased:
+        return None
+    records = application_records(application)
+    digests = match_digests(records)
+    ids = _candidate_ids(application.pk, digests, _exact_digests(application))
+    version, model = model_in_use()
+    return digests, version, _best_scores(records, _records_of(ids, cache), model)
+
+
+def application_match_on_arrival(*, application: Application) -> None:
+    """Queue the matching of a new application, in the caller's (intake's) transaction.
+
+    The job exists if and only if the application commits, so no application is left
+    unmatched by a crash, and the submitter is not kept waiting for the matching (its
+    scoring decrypts up to ``ENLIST_MATCH_MAX_CANDIDATES`` stored applications). The worker
+    flags the duplicates (``application_match_arrived``) within moments; until then the case
+    shows none. The payload is the application's id only.
     """
-    try:
-        with transaction.atomic():
-            application_match(application=application)
-    except Exception:
-        logger.exception("matching on arrival failed for application %s", application.pk)
+    job_enqueue(kind=MATCH_ON_ARRIVAL, payload={"application": str(application.pk)})
+
+
+def application_match_arrived(*, application_id: uuid.UUID | str) -> list[MatchCandidate]:
+    """The job queued on arrival: match the application now; returns its open pairs.
+
+    Idempotent, so a job run twice (its worker killed after the commit) does no harm: the
+    blocking digests are rewritten, pairs found again are updated in place (the pair is
+    unique), decided pairs stay as they were and an automatic link is not made twice. The
+    candidates are read and scored outside the write transaction, so on SQLite the write lock
+    is held only for the few rows written; the application's row is locked for those writes,
+    so two runs for one application take turns. A failure raises: the worker retries it with
+    backoff (``enlist matching rematch`` also catches up). An application deleted or erased
+    since is skipped.
+    """
+    application = Application.objects.filter(pk=application_id).first()
+    if application is None:
+        return []
+    found = _match_scores(application, None)
+    if found is None:
+        return []
+    digests, version, scored = found
+    with transaction.atomic():
+        if not Application.objects.select_for_update().filter(pk=application.pk).exists():
+            return []
+        _keys_write(application.pk, digests)
+        return _flag(application.pk, scored, version)
 
 
 def applications_rematch(*, progress: Callable[[int], None] | None = None) -> tuple[int, int]:

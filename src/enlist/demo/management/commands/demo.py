@@ -171,10 +171,14 @@ def _mail_destination() -> str:
 @contextlib.contextmanager
 def _worker_beside() -> Iterator[subprocess.Popen]:
     """`enlist worker` in a child process for as long as the server runs: the demo's
-    invitations, packets and reminders flow as they would in production. Stopped with
-    SIGTERM (it finishes the job in hand) when the server stops."""
+    invitations, packets, reminders and matching flow as they would in production. Stopped
+    with SIGTERM (it finishes the job in hand) when the server stops, and by itself when the
+    demo process is gone."""
+    # --exit-with-parent: if the demo is killed with -9 (no `finally` runs), the worker sees
+    # its parent gone and stops by itself instead of running on, orphaned.
     worker = subprocess.Popen(  # noqa: S603  (our own module, fixed arguments)
-        [sys.executable, "-m", "enlist.cli", "worker"], env=os.environ.copy()
+        [sys.executable, "-m", "enlist.cli", "worker", "--exit-with-parent"],
+        env=os.environ.copy(),
     )
     # SIGTERM to the demo stops the server through `finally` (Ctrl-C reaches both anyway).
     previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -1,0 +1,1 @@
+"""SQLite with write transactions that queue (see ``base.py``)."""
