@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import string
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -132,6 +133,24 @@ def test_score_pairs_by_position(kovalenko):
     pairs = score_pairs([kovalenko, other, kovalenko], [(0, 2), (0, 1)])
     assert [(p.left, p.right) for p in pairs] == [("web-1", "web-1"), ("web-1", "o")]
     assert pairs[0].probability > pairs[1].probability
+
+
+def test_score_pairs_with_a_batch_model_weighs_names_by_their_own_frequency(applicants):
+    """The batch's model counts names by its vocabulary's ids; scoring two of its records
+    again gives the batch's probability, not one read off another name's frequency."""
+    records, _ = applicants
+    result = deduplicate(records[:1500])
+    assert result.model.tf_total >= 500  # term frequencies are in use
+    probable = result.pairs(min_probability=0.5)[:40]
+    by_id = {r.id: r for r in records[:1500]}
+    assert len(probable) == 40
+    for batch in probable:
+        # Only the two records: encoded alone, their ids would be 1 and 2.
+        again = score_pairs([by_id[batch.left], by_id[batch.right]], [(0, 1)], model=result.model)[
+            0
+        ]
+        assert again.probability == pytest.approx(batch.probability, abs=1e-6)
+        assert again.evidence == batch.evidence
 
 
 def test_one_weak_link_does_not_chain_two_people():

@@ -175,9 +175,13 @@ def score_pairs(
     *,
     model: Model | None = None,
 ) -> list[ScoredPair]:
-    """Score chosen pairs of ``records`` (by position) with ``model`` (default parameters)."""
+    """Score chosen pairs of ``records`` (by position) with ``model`` (default parameters).
+
+    A model with term frequencies (fitted on a batch, or an index's) scores the records with
+    the vocabularies it counted them over, so a name's frequency is that name's.
+    """
     model = model or Model.default()
-    encoded = encode_records(records)
+    encoded = encode_records(records, model.tf_vocab if model.tf else None)
     index_pairs = np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
     left, right = index_pairs[:, 0], index_pairs[:, 1]
     levels = compare(encoded, left, encoded, right).levels
