@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import string
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -202,3 +203,26 @@ def test_adding_unrelated_records_never_removes_a_true_match(base_result, extra)
         for j in range(i + 1, len(records)):
             if truth[i] == truth[j] and before[i] == before[j]:
                 assert after[i] == after[j]
+
+
+def test_a_burst_of_identical_dismissals_moves_each_weight_at_most_one_bit():
+    """The guard at engine level: a thousand dismissals that all look alike (same surname,
+    birth date, household phone; different given names) move r within a factor two per
+    level, and m and u not at all."""
+    from enlist.matching.compare import FIELD_INDEX, N_FIELDS
+    from enlist.matching.scoring import Model, learn_from_decisions
+
+    model = Model.default()
+    burst = np.ones((1000, N_FIELDS), dtype=np.int64)
+    for name, level in (("family_name", 4), ("date_of_birth", 5), ("phone", 3)):
+        burst[:, FIELD_INDEX[name]] = level
+    learned = learn_from_decisions(model, np.zeros((0, N_FIELDS)), burst, strength=200)
+    for old, new in zip(model.r, learned.r, strict=True):
+        moved = np.abs(np.log2(np.maximum(new[1:], 1e-12) / np.maximum(old[1:], 1e-12)))
+        assert moved.max() <= 1.0 + 1e-9
+    assert (
+        max(np.abs(np.log2(n[1:] / o[1:])).max() for o, n in zip(model.r, learned.r, strict=True))
+        > 0.5
+    )
+    for old, new in zip(model.m + model.u, learned.m + learned.u, strict=True):
+        assert np.array_equal(old, new)
