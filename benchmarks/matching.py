@@ -22,7 +22,8 @@ Precision, recall and F1 are pairwise over the clusters (for FEBRL4 only pairs a
 files count); B-cubed precision and recall average, per record, the share of its predicted
 cluster that is truly its person and the share of its person found in its cluster; "largest"
 is the largest predicted cluster over the largest true one. Finally the incremental mode:
-one record against ``--incremental-size`` stored.
+one record against ``--incremental-size`` stored in a ``MatchIndex`` (memory); the same
+through the database, as the workflow does it on arrival, is ``matching_arrival.py``.
 
 Requires the ``bench`` extra (splink, duckdb, recordlinkage, pandas).
 """
