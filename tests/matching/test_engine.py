@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import string
 
+import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -134,6 +136,24 @@ def test_score_pairs_by_position(kovalenko):
     assert pairs[0].probability > pairs[1].probability
 
 
+def test_score_pairs_with_a_batch_model_weighs_names_by_their_own_frequency(applicants):
+    """The batch's model counts names by its vocabulary's ids; scoring two of its records
+    again gives the batch's probability, not one read off another name's frequency."""
+    records, _ = applicants
+    result = deduplicate(records[:1500])
+    assert result.model.tf_total >= 500  # term frequencies are in use
+    probable = result.pairs(min_probability=0.5)[:40]
+    by_id = {r.id: r for r in records[:1500]}
+    assert len(probable) == 40
+    for batch in probable:
+        # Only the two records: encoded alone, their ids would be 1 and 2.
+        again = score_pairs([by_id[batch.left], by_id[batch.right]], [(0, 1)], model=result.model)[
+            0
+        ]
+        assert again.probability == pytest.approx(batch.probability, abs=1e-6)
+        assert again.evidence == batch.evidence
+
+
 def test_one_weak_link_does_not_chain_two_people():
     # A and B are one person; C shares B's phone (a relative) and a similar name with B.
     a = Record("a", "Mykola", "Bondarenko", "1980-01-02", "UA", "AA111111", "mb@ukr.net")
@@ -183,3 +203,26 @@ def test_adding_unrelated_records_never_removes_a_true_match(base_result, extra)
         for j in range(i + 1, len(records)):
             if truth[i] == truth[j] and before[i] == before[j]:
                 assert after[i] == after[j]
+
+
+def test_a_burst_of_identical_dismissals_moves_each_weight_at_most_one_bit():
+    """The guard at engine level: a thousand dismissals that all look alike (same surname,
+    birth date, household phone; different given names) move r within a factor two per
+    level, and m and u not at all."""
+    from enlist.matching.compare import FIELD_INDEX, N_FIELDS
+    from enlist.matching.scoring import Model, learn_from_decisions
+
+    model = Model.default()
+    burst = np.ones((1000, N_FIELDS), dtype=np.int64)
+    for name, level in (("family_name", 4), ("date_of_birth", 5), ("phone", 3)):
+        burst[:, FIELD_INDEX[name]] = level
+    learned = learn_from_decisions(model, np.zeros((0, N_FIELDS)), burst, strength=200)
+    for old, new in zip(model.r, learned.r, strict=True):
+        moved = np.abs(np.log2(np.maximum(new[1:], 1e-12) / np.maximum(old[1:], 1e-12)))
+        assert moved.max() <= 1.0 + 1e-9
+    assert (
+        max(np.abs(np.log2(n[1:] / o[1:])).max() for o, n in zip(model.r, learned.r, strict=True))
+        > 0.5
+    )
+    for old, new in zip(model.m + model.u, learned.m + learned.u, strict=True):
+        assert np.array_equal(old, new)

@@ -109,6 +109,10 @@ def test_full_name_in_one_field_is_split():
         ("17/04/90", PartialDate(1990, 4, 17)),
         ("04/17/1990", PartialDate(1990, 4, 17)),
         ("19900417", PartialDate(1990, 4, 17)),
+        ("17041990", PartialDate(1990, 4, 17)),
+        # compact with a year out of range: no date, as "1899-12-31" is (not the year 1231)
+        ("18991231", PartialDate()),
+        ("31121899", PartialDate()),
         ("17 Apr 1990", PartialDate(1990, 4, 17)),
         ("17 квітня 1990", PartialDate(1990, 4, 17)),
         ("1990-04", PartialDate(1990, 4, 0)),
@@ -131,10 +135,40 @@ def test_dates_are_read_however_written(text, expected):
         ("+44 (0)20 7946 0958", "", "+442079460958"),
         ("067 123 45 67", "", "0671234567"),
         ("12", "UA", ""),
+        # Lithuania's old trunk 8 is still written beside the new 0; Belarus dials 8 0
+        ("8 612 34567", "LT", "+37061234567"),
+        ("0612 34567", "LT", "+37061234567"),
+        ("8 029 123 45 67", "BY", "+375291234567"),
+        ("8 (495) 123-45-67", "RU", "+74951234567"),
+        # Italy keeps its leading 0 in international form
+        ("06 1234 5678", "IT", "+390612345678"),
     ],
 )
 def test_phones_become_e164_when_the_country_is_known(raw, region, expected):
     assert normalise_phone(raw, region=region) == expected
+
+
+def test_national_numbers_read_as_phonenumbers_reads_them_in_every_region():
+    """The fast path agrees with the reference library on each region's example numbers,
+    written as dialled at home (with the trunk prefix) and without it."""
+    import phonenumbers
+
+    from enlist.vault.normalise import normalise_phone as reference
+
+    checked = 0
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE):
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is None:
+                continue
+            national = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
+            for written in {"".join(filter(str.isdigit, national)), str(example.national_number)}:
+                if len(written) >= 7:
+                    assert normalise_phone(written, region=region) == reference(
+                        written, region=region
+                    ), (region, written)
+                    checked += 1
+    assert checked > 400
 
 
 def test_gmail_ignores_dots_tags_and_case():

@@ -12,9 +12,17 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
+from enlist.audit.access import grant_open
 from enlist.audit.models import AuditEntry
-from enlist.errors import Conflict, NotPermitted
-from enlist.matching.models import MatchCandidate, MatchModel, MatchStatus, Person, PersonLink
+from enlist.errors import Conflict, InvalidInput, NotPermitted
+from enlist.matching.models import (
+    MatchCandidate,
+    MatchModel,
+    MatchStatus,
+    MatchUndo,
+    Person,
+    PersonLink,
+)
 from enlist.matching.services import (
     match_confirm,
     match_dismiss,
@@ -23,7 +31,10 @@ from enlist.matching.services import (
     model_in_use,
     person_of,
 )
+from tests.conftest import sign_in
 from tests.matching.test_workflow import pair_of, submit
+
+UNLINK_REASON = "Different fathers' names on the two passports"
 
 BASE = {
     "given_name": "Oleksandr",
@@ -73,14 +84,14 @@ def test_every_strong_identifier_equal_is_linked_without_review_and_undone_by_hq
     entry = AuditEntry.objects.filter(target_type="match", target_id=str(pair.pk)).get()
     assert entry.detail["change"] == "match_auto_link" and entry.actor_role == "system"
 
-    match_unlink(candidate=pair, actor=hq)
+    match_unlink(candidate=pair, actor=hq, reason=UNLINK_REASON)
     pair.refresh_from_db()
     assert pair.status == MatchStatus.OPEN and pair.undo == {}
     assert not PersonLink.objects.exists() and not Person.objects.exists()
     assert AuditEntry.objects.filter(target_id=str(pair.pk), detail__change="match_unlink").exists()
     # Undone once: a second undo is refused and changes nothing.
     with pytest.raises(Conflict):
-        match_unlink(candidate=pair, actor=hq)
+        match_unlink(candidate=pair, actor=hq, reason=UNLINK_REASON)
     pair.refresh_from_db()
     assert pair.status == MatchStatus.OPEN
 
@@ -91,7 +102,7 @@ def test_only_hq_may_undo_an_automatic_link(vilnius, oslo, clerk_oslo):
     pair = pair_of(first, again)
     assert pair.status == MatchStatus.LINKED
     with pytest.raises(NotPermitted):
-        match_unlink(candidate=pair, actor=clerk_oslo)
+        match_unlink(candidate=pair, actor=clerk_oslo, reason=UNLINK_REASON)
     pair.refresh_from_db()
     assert pair.status == MatchStatus.LINKED
     assert person_of(first) == person_of(again) is not None
@@ -167,3 +178,136 @@ def test_queue_shows_the_model_version_and_every_fields_weight(vilnius, oslo, hq
     text = page.content.decode()
     assert "version 0" in text
     assert "bits" in text
+
+
+# --- undoing links ----------------------------------------------------------------------------
+
+
+def _linked(vilnius, oslo):
+    first = submit(vilnius, BASE)
+    again = submit(oslo, dict(BASE))
+    pair = pair_of(first, again)
+    assert pair.status == MatchStatus.LINKED
+    return first, again, pair
+
+
+def test_a_confirmed_pair_is_unlinked_with_a_reason_and_the_pairs_it_settled_reopen(
+    vilnius, oslo, hq
+):
+    # One person three times: each pair shares one identifier and differs in the others.
+    renewed = {**BASE, "passport_number": "GT302119", "email": "melnyk.new@example.net"}
+    first = submit(vilnius, BASE)
+    second = submit(oslo, renewed)
+    third = submit(vilnius, {**BASE, "email": renewed["email"], "phone": "+380 50 999 0000"})
+    pair, settled, implied = pair_of(first, second), pair_of(second, third), pair_of(first, third)
+    match_confirm(candidate=settled, actor=hq)
+    match_confirm(candidate=pair, actor=hq)  # settles first~third too
+    assert pair_of(first, third).status == MatchStatus.CONFIRMED
+    assert person_of(first) == person_of(third)
+    # second~third was confirmed first: undoing it now would break first~second's person
+    with pytest.raises(Conflict):
+        match_unlink(candidate=settled, actor=hq, reason=UNLINK_REASON)
+
+    match_unlink(candidate=pair, actor=hq, reason=UNLINK_REASON)
+    pair.refresh_from_db()
+    implied.refresh_from_db()
+    assert pair.status == MatchStatus.OPEN and pair.decided_by is None
+    assert implied.status == MatchStatus.OPEN
+    assert person_of(first) is None
+    assert person_of(second) == person_of(third) is not None  # the earlier link stays
+    undo = MatchUndo.objects.get(candidate=pair)
+    assert undo.reason == UNLINK_REASON and undo.undone == MatchStatus.CONFIRMED
+    assert undo.actor == hq
+    entry = AuditEntry.objects.get(target_id=str(pair.pk), detail__change="match_unlink")
+    assert entry.detail["status"] == "confirmed" and entry.detail["count"] == 2
+    assert entry.detail["reason_given"] is True
+    assert "fathers" not in str(entry.detail)  # the reason is sealed, not audited
+
+
+def test_unlinking_without_a_reason_is_refused_and_changes_nothing(vilnius, oslo, hq):
+    first, again, pair = _linked(vilnius, oslo)
+    for reason in ("", "   ", "too short"):
+        with pytest.raises(InvalidInput) as refused:
+            match_unlink(candidate=pair, actor=hq, reason=reason)
+        assert refused.value.errors[0].field == "reason"
+    pair.refresh_from_db()
+    assert pair.status == MatchStatus.LINKED
+    assert person_of(first) == person_of(again) is not None
+    assert not MatchUndo.objects.exists()
+    assert not AuditEntry.objects.filter(detail__change="match_unlink").exists()
+
+
+def test_hq_undoes_an_automatic_link_from_the_queue_page(vilnius, oslo, hq, client):
+    first, again, pair = _linked(vilnius, oslo)
+    sign_in(client, hq)
+    page = client.get("/staff/duplicates/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert f"/staff/duplicates/{pair.pk}/unlink/" in text
+    assert first.reference in text and again.reference in text
+
+    refused = client.post(f"/staff/duplicates/{pair.pk}/unlink/", {"reason": ""}, follow=True)
+    assert "at least 10 characters" in refused.content.decode()
+    pair.refresh_from_db()
+    assert pair.status == MatchStatus.LINKED
+
+    done = client.post(f"/staff/duplicates/{pair.pk}/unlink/", {"reason": UNLINK_REASON})
+    assert done.status_code == 302 and done["Location"] == "/staff/duplicates/"
+    pair.refresh_from_db()
+    assert pair.status == MatchStatus.OPEN
+    assert person_of(first) is None and person_of(again) is None
+    assert MatchUndo.objects.get(candidate=pair).reason == UNLINK_REASON
+    assert AuditEntry.objects.filter(target_id=str(pair.pk), detail__change="match_unlink").exists()
+    # back in the queue, no longer among the links
+    text = client.get("/staff/duplicates/").content.decode()
+    assert f"/staff/duplicates/{pair.pk}/unlink/" not in text
+    assert f"/staff/duplicates/{pair.pk}/" in text
+
+
+def test_the_pair_page_of_a_confirmed_pair_offers_the_undo(vilnius, oslo, hq, client):
+    renewed = {**BASE, "passport_number": "GT302119", "email": "melnyk.new@example.net"}
+    pair = pair_of(submit(vilnius, BASE), submit(oslo, renewed))
+    match_confirm(candidate=pair, actor=hq)
+    sign_in(client, hq)
+    # A decided pair's cases are outside HQ's flow: opening them needs a reason first.
+    assert client.get(f"/staff/duplicates/{pair.pk}/").status_code == 302
+    session = client.session
+    for application in (pair.left, pair.right):
+        grant_open(user=hq, application=application, reason=UNLINK_REASON, via="web",
+                   session=session)  # fmt: skip
+    session.save()
+    page = client.get(f"/staff/duplicates/{pair.pk}/")
+    assert page.status_code == 200
+    assert f"/staff/duplicates/{pair.pk}/unlink/" in page.content.decode()
+
+
+def test_only_hq_may_post_an_unlink(vilnius, oslo, clerk_oslo, client):
+    _, _, pair = _linked(vilnius, oslo)
+    sign_in(client, clerk_oslo)
+    answer = client.post(f"/staff/duplicates/{pair.pk}/unlink/", {"reason": UNLINK_REASON})
+    assert answer.status_code == 404
+    pair.refresh_from_db()
+    assert pair.status == MatchStatus.LINKED
+
+
+def test_a_chain_whose_ends_conflict_does_not_make_them_one_person(vilnius, oslo, hq):
+    """A~B and B~C are each probable; A and C cannot be one person (dates of birth no error
+    explains, passports and mailboxes differ). Confirming A~B, then B~C, is refused."""
+    a = {**BASE, "date_of_birth": "1990-05-01", "passport_number": "FA700001",
+         "phone": "+380 50 700 0001", "email": "ivan.petrenko.a@ukr.net"}  # fmt: skip
+    b = {**a, "passport_number": None, "email": "ivan.petrenko.c@ukr.net"}
+    c = {**BASE, "date_of_birth": "1971-09-12", "passport_number": "FK900002", "phone": None,
+         "email": "ivan.petrenko.c@ukr.net"}  # fmt: skip
+    first, middle, last = submit(vilnius, a), submit(oslo, b), submit(vilnius, c)
+    ab, bc = pair_of(first, middle), pair_of(middle, last)
+    assert ab.status == bc.status == MatchStatus.OPEN
+    match_confirm(candidate=ab, actor=hq)
+    with pytest.raises(Conflict) as refused:
+        match_confirm(candidate=bc, actor=hq)
+    assert refused.value.field == "status"
+    bc.refresh_from_db()
+    assert bc.status == MatchStatus.OPEN
+    assert person_of(last) is None
+    assert person_of(first) == person_of(middle) is not None
+    match_dismiss(candidate=bc, actor=hq)  # HQ's way out: different people
+    assert person_of(last) is None

@@ -159,6 +159,17 @@ def in_conflict(levels: np.ndarray) -> np.ndarray:
     return (levels[:, _D] == 1) & (strong == 1).any(axis=1) & ~(strong == 3).any(axis=1)
 
 
+def applications_in_conflict(pairs: Sequence[tuple[Record, Record]]) -> bool:
+    """Whether any of these record pairs is in conflict (``in_conflict``)."""
+    if not pairs:
+        return False
+    records = [record for pair in pairs for record in pair]
+    encoded = encode_records(records)
+    left = np.arange(0, len(records), 2)
+    levels = compare(encoded, left, encoded, left + 1).levels
+    return bool(in_conflict(levels).any())
+
+
 def cluster_records(
     records: Sequence[Record],
     *,
@@ -175,9 +186,13 @@ def score_pairs(
     *,
     model: Model | None = None,
 ) -> list[ScoredPair]:
-    """Score chosen pairs of ``records`` (by position) with ``model`` (default parameters)."""
+    """Score chosen pairs of ``records`` (by position) with ``model`` (default parameters).
+
+    A model with term frequencies (fitted on a batch, or an index's) scores the records with
+    the vocabularies it counted them over, so a name's frequency is that name's.
+    """
     model = model or Model.default()
-    encoded = encode_records(records)
+    encoded = encode_records(records, model.tf_vocab if model.tf else None)
     index_pairs = np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
     left, right = index_pairs[:, 0], index_pairs[:, 1]
     levels = compare(encoded, left, encoded, right).levels
@@ -199,6 +214,7 @@ def score(a: Record, b: Record, *, model: Model | None = None) -> ScoredPair:
 
 __all__ = [
     "BatchResult",
+    "applications_in_conflict",
     "DEFAULT_THRESHOLD",
     "cluster_records",
     "deduplicate",

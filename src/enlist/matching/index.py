@@ -15,7 +15,6 @@ score does not drift as records are added one by one.
 
 from __future__ import annotations
 
-import copy
 import gc
 from collections.abc import Sequence
 
@@ -66,7 +65,7 @@ class MatchIndex:
 
     def __init__(self, model: Model | None = None, *, max_block: int = 300) -> None:
         # A copy: adding records updates its term frequencies, never the caller's model.
-        self.model = copy.deepcopy(model) if model is not None else Model.default()
+        self.model = model.copy() if model is not None else Model.default()
         self.max_block = max_block
         self.vocab = Vocabularies()
         self._columns = empty_columns(1024)

@@ -16,6 +16,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from enlist.vault.fields import EncryptedField, KeyBinding
+
 
 class MatchKey(models.Model):
     """Keyed digest of one blocking term of an application (``matching.keys``).
@@ -90,7 +92,8 @@ class MatchCandidate(models.Model):
     )
     # The MatchModel version that scored the pair (0: the engine's defaults).
     model_version = models.PositiveIntegerField(default=0)
-    # An automatic link, to undo it: the links it created and the persons it merged (ids).
+    # A link (automatic or confirmed), to undo it: the links it created, the persons it
+    # merged, the person's members afterwards and the open pairs it settled (ids only).
     undo = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -146,3 +149,26 @@ class PersonLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} → {self.person_id}"
+
+
+class MatchUndo(models.Model):
+    """HQ undid a link, automatic or confirmed: which pair, what it was, who, when and why.
+
+    The reason is free text staff typed about volunteers, so it may name people: it is sealed
+    with the data key of the pair's first application (erased with that case) and only this
+    row's id goes into the audit entry.
+    """
+
+    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    candidate = models.ForeignKey(MatchCandidate, on_delete=models.CASCADE, related_name="undos")
+    # the application whose data key seals the reason: the pair's ``left``
+    application = models.ForeignKey("cases.Application", on_delete=models.CASCADE, related_name="+")
+    undone = models.CharField(max_length=10, choices=MatchStatus.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = EncryptedField()
+
+    vault_binding = KeyBinding(key="application.data_key", row="uid")
+
+    def __str__(self) -> str:
+        return f"match undo {self.uid}"

@@ -199,9 +199,11 @@ def parse_date(value: str) -> PartialDate:
     if len(parts) == 1 and parts[0].isdigit():
         digits = parts[0]
         if len(digits) == 8:
-            if 1900 <= int(digits[:4]) <= 2030:
-                return _valid(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
-            return _valid(int(digits[4:]), int(digits[2:4]), int(digits[:2]))
+            # Year first when the first four digits are a year, else day first; a year
+            # outside the range is no date, as it would be written with separators.
+            if year := _year(int(digits[:4]), 4):
+                return _valid(year, int(digits[4:6]), int(digits[6:]))
+            return _valid(_year(int(digits[4:]), 4), int(digits[2:4]), int(digits[:2]))
         if len(digits) == 4:
             return _valid(_year(int(digits), 4), 0, 0)
         if len(digits) == 6:
@@ -264,28 +266,50 @@ def country_code(value: str) -> str:
 _NON_DIGIT = re.compile(r"\D")
 
 
+@dataclass(frozen=True)
+class _Dialling:
+    """How a region's national numbers are dialled: calling code, the trunk prefixes in use
+    (``phonenumbers``' prefix for parsing: "[08]" for Lithuania, where the old trunk 8 is
+    still written beside the new 0; "0|80?" for Belarus) and the shape of a national number.
+    """
+
+    code: str
+    trunk: re.Pattern[str] | None
+    national: re.Pattern[str] | None
+
+
 @lru_cache(maxsize=512)
-def _dialling(region: str) -> tuple[str, str] | None:
-    """Calling code and trunk prefix of a region ("380", "0" for UA; "1", "1" for US)."""
+def _dialling(region: str) -> _Dialling | None:
     metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
     if metadata is None or metadata.country_code is None:
         return None
-    return str(metadata.country_code), metadata.national_prefix or ""
+    prefix = metadata.national_prefix_for_parsing or metadata.national_prefix or ""
+    trunk = re.compile(f"(?:{prefix})") if prefix else None
+    general = metadata.general_desc.national_number_pattern if metadata.general_desc else None
+    return _Dialling(str(metadata.country_code), trunk, re.compile(general) if general else None)
 
 
 def _national_to_e164(digits: str, region: str) -> str:
     """A national number as E.164: the region's calling code, without the trunk prefix.
 
-    This is what ``phonenumbers.parse`` does for the usual case, at a hundredth of the cost;
-    numbers too short for that go through ``phonenumbers`` itself.
+    This is what ``phonenumbers.parse`` does for the usual case, at a hundredth of the cost
+    (the prefix is dropped unless that turns a well-formed national number into one that is
+    not); numbers too short for that, and numbers whose prefix carries a carrier code or a
+    rewrite (Argentina's 15, Brazil's carrier), go through ``phonenumbers`` itself.
     """
     dialling = _dialling(region)
     if dialling is None or len(digits) < 7:
         return _phone_e164_slow(digits, region=region or None)
-    code, trunk = dialling
-    if trunk and digits.startswith(trunk):
-        digits = digits[len(trunk) :]
-    return f"+{code}{digits}"
+    found = dialling.trunk.match(digits) if dialling.trunk is not None else None
+    if found and any(group is not None for group in found.groups()):
+        # A carrier code, or a local number that the region's rule rewrites.
+        return _phone_e164_slow(digits, region=region)
+    if found and found.end():
+        rest = digits[found.end() :]
+        shape = dialling.national
+        if shape is None or shape.fullmatch(rest) or not shape.fullmatch(digits):
+            digits = rest
+    return f"+{dialling.code}{digits}"
 
 
 def normalise_phone(value: str, *, region: str = "") -> str:

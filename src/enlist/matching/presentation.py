@@ -15,6 +15,7 @@ from enlist.cases.models import Application
 from enlist.cases.presentation import ERASED, case_detail
 from enlist.matching.models import MatchCandidate
 from enlist.matching.selectors import evidence_list
+from enlist.matching.services import can_unlink
 
 FIELD_LABELS = {
     "given_name": _("Given name"),
@@ -77,6 +78,7 @@ def queue_row(candidate: MatchCandidate) -> dict[str, Any]:
         "model_version": candidate.model_version,
         "status": candidate.status,
         "found_at": candidate.found_at,
+        "decided_at": candidate.decided_at,
         "left": side(candidate.left),
         "right": side(candidate.right),
         "evidence": evidence_list(candidate.evidence),
@@ -131,6 +133,7 @@ def pair_detail(candidate: MatchCandidate, *, user: StaffUser) -> dict[str, Any]
         **queue_row(candidate),
         "decided_at": candidate.decided_at,
         "decided_by": candidate.decided_by.username if candidate.decided_by else None,
+        "can_unlink": can_unlink(candidate),
         "left_case": left,
         "right_case": right,
         "rows": rows,

@@ -34,12 +34,13 @@ Guarantees: weights are finite; scoring is symmetric in the two records.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from enlist.matching.compare import FIELD_INDEX, FIELDS, N_FIELDS, compare
-from enlist.matching.encode import Encoded
+from enlist.matching.encode import Encoded, Vocabularies
 
 # Reasonable starting m probabilities per field level (missing first, ignored).
 DEFAULT_M: tuple[tuple[float, ...], ...] = (
@@ -108,6 +109,9 @@ class Model:
     tf_nat_added: dict[int, int] = field(default_factory=dict)
     r: list[np.ndarray] = field(default_factory=lambda: _arrays(DEFAULT_R))
     relative_prior: float = DEFAULT_RELATIVE_PRIOR
+    # The vocabularies the term frequencies were counted over: their counts are indexed by
+    # those ids, so records scored later must be encoded with the same ones.
+    tf_vocab: Vocabularies | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def default(cls) -> Model:
@@ -176,6 +180,12 @@ class Model:
             self.tf_nat[column] = (keys, counts.astype(np.int64))
         self.nat_total = np.bincount(nat, minlength=1).astype(np.int64)
         self.tf_total = len(data)
+        self.tf_vocab = data.vocab
+
+    def copy(self) -> Model:
+        """A copy whose counts can change without changing this model's; the vocabularies
+        (which only grow, and may hold a million strings) are shared."""
+        return copy.deepcopy(self, {id(self.tf_vocab): self.tf_vocab})
 
     def add_term(self, nationality: int, column: str, value: int) -> None:
         """Count one more record with ``value`` in ``column`` (an index adding a record)."""

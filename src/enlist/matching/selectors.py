@@ -39,7 +39,7 @@ def case_matches(application: Application, user: StaffUser) -> dict[str, Any]:
     """The ``matching`` section of a case as ``user`` may see it (a case-detail provider)."""
     pairs = list(
         MatchCandidate.objects.filter(pairs_of(application.pk))
-        .filter(status__in=[MatchStatus.OPEN, MatchStatus.CONFIRMED])
+        .filter(status__in=[MatchStatus.OPEN, MatchStatus.CONFIRMED, MatchStatus.LINKED])
         .order_by("-probability", "found_at")
     )
     others = {(p.right_id if p.left_id == application.pk else p.left_id): p for p in pairs}
@@ -100,6 +100,18 @@ def match_queue(*, user: StaffUser) -> QuerySet[MatchCandidate]:
         MatchCandidate.objects.filter(status=MatchStatus.OPEN)
         .select_related("left__mission", "right__mission", "left__data_key", "right__data_key")
         .order_by("-probability", "found_at", "pk")
+    )
+
+
+def match_links(*, user: StaffUser, limit: int = 25) -> QuerySet[MatchCandidate]:
+    """The latest links HQ can undo: pairs linked automatically or confirmed, newest first.
+    HQ only."""
+    _check_hq(user)
+    return (
+        MatchCandidate.objects.filter(status__in=[MatchStatus.LINKED, MatchStatus.CONFIRMED])
+        .exclude(undo={})
+        .select_related("left__mission", "right__mission", "left__data_key", "right__data_key")
+        .order_by("-decided_at", "pk")[:limit]
     )
 
 

@@ -28,8 +28,10 @@ in the same transaction.
 Review semantics: the queue holds only the pairs where a person's judgement adds something.
 A pair at or above ``ENLIST_MATCH_AUTO_LINK`` whose strong identifiers (passport, email,
 phone, date of birth) are all given on both sides and all equal is linked on arrival
-without review (status ``linked``), audited as the system's act, and undone by HQ with
-``match_unlink`` (the links and merges it made are reverted and the pair goes to the queue).
+without review (status ``linked``), audited as the system's act. HQ undoes a link, automatic
+or confirmed, with ``match_unlink`` and a reason (the links and merges it made are reverted,
+the pairs it settled reopen and the pair goes back to the queue); the queue and the pair page
+show the links with that button.
 
 Learning: every decided pair is a labelled example. ``matching_model_learn`` re-estimates the
 weights from them (``scoring.learn_from_decisions``, with its guard) and stores a new
@@ -57,10 +59,11 @@ from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
 from enlist.cases.identifiers import application_terms
 from enlist.cases.models import Application, LookupDigest
-from enlist.errors import Conflict, NotPermitted
+from enlist.cases.need_to_know import REASON_MAX_LENGTH, REASON_MIN_LENGTH
+from enlist.errors import Conflict, FieldError, InvalidInput, NotPermitted
 from enlist.jobs.services import job_enqueue
 from enlist.matching.compare import FIELD_INDEX, FIELDS
-from enlist.matching.engine import score_pairs
+from enlist.matching.engine import applications_in_conflict, score_pairs
 from enlist.matching.jobs import MATCH_ON_ARRIVAL
 from enlist.matching.keys import blocking_terms
 from enlist.matching.models import (
@@ -68,6 +71,7 @@ from enlist.matching.models import (
     MatchKey,
     MatchModel,
     MatchStatus,
+    MatchUndo,
     Person,
     PersonLink,
 )
@@ -190,18 +194,20 @@ def _keys_write(application_id: uuid.UUID, digests: Iterable[bytes]) -> None:
 
 
 def _sharing(model: type[MatchKey] | type[LookupDigest], digests: list[bytes], exclude: uuid.UUID):
-    """Application ids per usable digest (blocks over MAX_BLOCK dropped), one row per hit."""
+    """Application ids per usable digest (blocks over MAX_BLOCK dropped), one row per hit.
+
+    One query (the block sizes are a subquery), on the digest index: its cost grows with
+    the blocks found, not with the number of applications stored.
+    """
     if not digests:
         return []
-    sizes = (
+    usable = (
         model.objects.filter(digest__in=digests)
         .values("digest")
         .annotate(n=Count("pk"))
-        .values_list("digest", "n")
+        .filter(n__lte=MAX_BLOCK)
+        .values("digest")
     )
-    usable = [bytes(d) for d, n in sizes if n <= MAX_BLOCK]
-    if not usable:
-        return []
     return list(
         model.objects.filter(digest__in=usable)
         .exclude(application_id=exclude)
@@ -359,6 +365,8 @@ def _flag(
         MatchCandidate.objects.bulk_update(changed, ["probability", "evidence", "model_version"])
     for candidate in certain:
         _auto_link(candidate)
+        if candidate.status == MatchStatus.OPEN:
+            flagged.append(candidate)  # left for review: it conflicts across the persons
     return flagged
 
 
@@ -523,7 +531,15 @@ def _link(
         PersonLink(application_id=a, person=survivor, linked_by=actor) for a in new_links
     )
     if undo is not None:
-        undo.update(person=str(survivor.pk), created=[str(a) for a in new_links], absorbed=moved)
+        members = PersonLink.objects.filter(person=survivor).values_list(
+            "application_id", flat=True
+        )
+        undo.update(
+            person=str(survivor.pk),
+            created=[str(a) for a in new_links],
+            absorbed=moved,
+            members=sorted(str(a) for a in members),
+        )
     return survivor
 
 
@@ -545,6 +561,33 @@ def _audit_decision(
     )
 
 
+def _members(application_id: uuid.UUID) -> list[uuid.UUID]:
+    """The applications of the person ``application_id`` belongs to (itself if none)."""
+    link = PersonLink.objects.filter(application_id=application_id).select_related("person").first()
+    if link is None:
+        return [application_id]
+    return list(
+        PersonLink.objects.filter(person=_root(link.person)).values_list(
+            "application_id", flat=True
+        )
+    )
+
+
+def _person_conflict(candidate: MatchCandidate) -> bool:
+    """Whether linking the pair would make one person of two applications in conflict
+    (``engine.in_conflict``: dates of birth no error explains, a strong identifier that
+    differs and none equal), across the persons the two already belong to: the chain
+    A~B, B~C does not join A and C when they cannot be one person. Decrypts in memory."""
+    left, right = _members(candidate.left_id), _members(candidate.right_id)
+    if set(left) & set(right):
+        return False  # already one person
+    records = _records_of([*left, *right], None)
+    pairs = [(a, b) for a in left for b in right if a in records and b in records]
+    if not pairs:
+        return False
+    return applications_in_conflict([(records[a][0], records[b][0]) for a, b in pairs])
+
+
 def _decide(candidate: MatchCandidate, status: MatchStatus, actor: StaffUser) -> None:
     candidate.status = status
     candidate.decided_at = timezone.now()
@@ -561,15 +604,30 @@ def match_confirm(*, candidate: MatchCandidate, actor: StaffUser, via: str = "we
     """
     _check_hq(actor)
     locked = _locked_open(candidate)
-    person = _link(locked.application_ids, actor)
+    if _person_conflict(locked):
+        raise Conflict(
+            "One of these applications, or of the applications already linked to either, "
+            "cannot be the same person as one on the other side (dates of birth no error "
+            "explains and a different identifier); dismiss the pair or unlink first. "
+            "Nothing was changed.",
+            field="status",
+        )
+    undo: dict[str, Any] = {}
+    person = _link(locked.application_ids, actor, undo)
     _decide(locked, MatchStatus.CONFIRMED, actor)
     # Open pairs inside the person now are answered by this confirmation too.
     members = list(
         PersonLink.objects.filter(person=person).values_list("application_id", flat=True)
     )
-    implied = MatchCandidate.objects.filter(
+    implied_pairs = MatchCandidate.objects.filter(
         status=MatchStatus.OPEN, left_id__in=members, right_id__in=members
-    ).update(status=MatchStatus.CONFIRMED, decided_at=locked.decided_at, decided_by=actor)
+    )
+    undo["settled"] = [str(pk) for pk in implied_pairs.values_list("pk", flat=True)]
+    implied = implied_pairs.update(
+        status=MatchStatus.CONFIRMED, decided_at=locked.decided_at, decided_by=actor
+    )
+    locked.undo = undo
+    locked.save(update_fields=["undo"])
     _audit_decision(locked, actor, "match_confirm", via, count=1 + implied)
     candidate.status, candidate.decided_at = locked.status, locked.decided_at
     _maybe_learn(actor, via)
@@ -596,8 +654,8 @@ def match_dismiss(
 def _auto_link(candidate: MatchCandidate) -> None:
     """Link a certain pair without review: the system's act, audited, undoable."""
     locked = MatchCandidate.objects.select_for_update().get(pk=candidate.pk)
-    if locked.status != MatchStatus.OPEN:
-        return
+    if locked.status != MatchStatus.OPEN or _person_conflict(locked):
+        return  # a conflict across the persons is for HQ to see: the pair stays queued
     undo: dict[str, Any] = {}
     _link(locked.application_ids, None, undo)
     locked.status = MatchStatus.LINKED
@@ -620,40 +678,98 @@ def _auto_link(candidate: MatchCandidate) -> None:
     candidate.status, candidate.decided_at = locked.status, locked.decided_at
 
 
+UNDOABLE = (MatchStatus.LINKED, MatchStatus.CONFIRMED)
+
+
+def _reason_checked(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) < REASON_MIN_LENGTH:
+        raise InvalidInput(
+            [FieldError("reason", f"Give a reason of at least {REASON_MIN_LENGTH} characters.")]
+        )
+    if len(reason) > REASON_MAX_LENGTH:
+        raise InvalidInput([FieldError("reason", f"At most {REASON_MAX_LENGTH} characters.")])
+    return reason
+
+
+def can_unlink(candidate: MatchCandidate) -> bool:
+    """Whether the pair is a link that ``match_unlink`` can undo (its undo record is kept)."""
+    return candidate.status in UNDOABLE and bool((candidate.undo or {}).get("person"))
+
+
 @transaction.atomic
 def match_unlink(
-    *, candidate: MatchCandidate, actor: StaffUser, via: str = "web"
+    *, candidate: MatchCandidate, actor: StaffUser, reason: str, via: str = "web"
 ) -> MatchCandidate:
-    """HQ: undo an automatic link. The links it created are removed, the persons it merged
-    are separated again (each with the applications it had), and the pair goes back to the
-    queue, open, for a person's decision.
+    """HQ: undo a link, automatic or confirmed. The links it created are removed, the persons
+    it merged are separated again (each with the applications it had), the open pairs it
+    settled are open again, and the pair goes back to the queue for a person's decision.
+    The reason is kept sealed (``MatchUndo``); the audit entry says one was given, never the
+    text.
 
-    NotPermitted (403) for any role but HQ; Conflict (409) if the pair was not linked
-    automatically (or was already undone).
+    NotPermitted (403) for any role but HQ; InvalidInput (422, field ``reason``) without a
+    reason of ``REASON_MIN_LENGTH`` characters; Conflict (409) if the pair is not a link, was
+    already undone, or later links were built on this one's person (undo those first).
+    Nothing changes when it refuses.
     """
     _check_hq(actor)
+    reason = _reason_checked(reason)
     locked = MatchCandidate.objects.select_for_update().get(pk=candidate.pk)
-    if locked.status != MatchStatus.LINKED:
-        raise Conflict("Only a pair linked automatically can be unlinked.", field="status")
-    undo = locked.undo or {}
-    survivor = undo.get("person")
+    if not can_unlink(locked):
+        raise Conflict("Only a linked or confirmed pair can be unlinked.", field="status")
+    undo = locked.undo
+    survivor = undo["person"]
+    members = undo.get("members")
+    now = sorted(
+        str(a)
+        for a in PersonLink.objects.select_for_update()
+        .filter(person_id=survivor)
+        .values_list("application_id", flat=True)
+    )
+    later = Person.objects.filter(pk=survivor, merged_into__isnull=False).exists()
+    if later or (members is not None and now != members):
+        raise Conflict(
+            "Later links were made to this person; undo those first. Nothing was changed.",
+            field="status",
+        )
     created = undo.get("created", [])
     PersonLink.objects.filter(application_id__in=created, person_id=survivor).delete()
-    for person_id, members in undo.get("absorbed", {}).items():
+    for person_id, moved in undo.get("absorbed", {}).items():
         Person.objects.filter(pk=person_id, merged_into_id=survivor).update(merged_into=None)
-        PersonLink.objects.filter(application_id__in=members, person_id=survivor).update(
+        PersonLink.objects.filter(application_id__in=moved, person_id=survivor).update(
             person_id=person_id
         )
-    orphan = survivor and not PersonLink.objects.filter(person_id=survivor).exists()
+    orphan = not PersonLink.objects.filter(person_id=survivor).exists()
     if orphan and not Person.objects.filter(merged_into_id=survivor).exists():
         Person.objects.filter(pk=survivor).delete()
+    reopened = MatchCandidate.objects.filter(
+        pk__in=undo.get("settled", []), status=MatchStatus.CONFIRMED
+    ).update(status=MatchStatus.OPEN, decided_at=None, decided_by=None)
+    record = MatchUndo(
+        candidate=locked, application_id=locked.left_id, undone=locked.status, actor=actor,
+        reason=reason,
+    )  # fmt: skip
+    record.save()
     locked.status = MatchStatus.OPEN
     locked.decided_at = None
     locked.decided_by = None
     locked.undo = {}
     locked.save(update_fields=["status", "decided_at", "decided_by", "undo"])
-    _audit_decision(locked, actor, "match_unlink", via)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        target=("match", locked.pk),
+        detail={
+            "via": via,
+            "change": "match_unlink",
+            "status": record.undone,  # what was undone: linked or confirmed
+            "ids": [str(i) for i in locked.application_ids],
+            "count": 1 + reopened,
+            "reason_given": True,  # sealed in MatchUndo, found by the pair and the time
+        },
+    )
     candidate.status, candidate.decided_at = locked.status, locked.decided_at
+    candidate.undo = {}
     return locked
 
 

@@ -31,7 +31,12 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
+from typing import TypeVar
+
+T = TypeVar("T")
 
 COLUMNS = ("id", "person_id", "given_name", "family_name", "date_of_birth", "nationality",
            "passport_number", "email", "phone", "city")  # fmt: skip
@@ -205,6 +210,11 @@ class _Person:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+_COUNTRY_SHARES = tuple(c.share for c in _COUNTRIES)
+_HOUSEHOLD_SIZES = (0.6, 0.22, 0.12, 0.06)  # people per household: 1, 2, 3, 4
+_COPIES = (0.6, 0.25, 0.1, 0.05)  # applications per person: 1, 2, 3, 4
+
+
 class _Generator:
     def __init__(self, seed: int) -> None:
         from faker.decode import unidecode
@@ -217,12 +227,28 @@ class _Generator:
             for c in _COUNTRIES
         }
         self.people: list[_Person] = []
+        self._sums: dict[int, tuple[Sequence[float], list[float]]] = {}
+        self._latin_of: dict[str, str] = {}
         self.by_place: dict[tuple[str, int], list[_Person]] = {}
         self.used_passports: set[str] = set()
         self.used_mailboxes: set[str] = set()
 
+    def _pick(self, population: Sequence[T], weights: Sequence[float]) -> T:
+        """``rng.choices(population, weights)[0]`` with the running sums computed once per
+        weight list (the same draws: ``choices`` sums the weights itself otherwise)."""
+        sums = self._sums.get(id(weights))
+        if sums is None or sums[0] is not weights:
+            sums = self._sums[id(weights)] = (weights, list(accumulate(weights)))
+        return self.rng.choices(population, cum_weights=sums[1])[0]
+
     # -- people ------------------------------------------------------------------------
     def _latin(self, text: str) -> str:
+        known = self._latin_of.get(text)
+        if known is None:
+            known = self._latin_of[text] = self._romanised(text)
+        return known
+
+    def _romanised(self, text: str) -> str:
         if any("\u0370" <= ch <= "\u03ff" or "\u1f00" <= ch <= "\u1fff" for ch in text):
             low = text.lower()
             for greek, latin in _GREEK_DIGRAPHS:
@@ -283,14 +309,14 @@ class _Generator:
         names = self.names[country.locale]
         male = rng.random() < 0.72 if male is None else male  # most volunteers are men
         pool, weights = (names.male, names.w_male) if male else (names.female, names.w_female)
-        given = rng.choices(pool, weights)[0]
+        given = self._pick(pool, weights)
         while given in taken:  # brothers, sisters and twins have names of their own
-            given = rng.choices(pool, weights)[0]
+            given = self._pick(pool, weights)
         if not family:
-            family = rng.choices(names.family, names.w_family)[0]
+            family = self._pick(names.family, names.w_family)
         family_form = family if male else _female_surname(family, country.locale)
         if city is None:
-            city = rng.choices(range(len(country.cities)), self.city_weights[country.code])[0]
+            city = self._pick(range(len(country.cities)), self.city_weights[country.code])
         birth = birth or self._birth((1963, 2006))
         place = (country.code, city)
         compatriots = self.by_place.get(place, [])
@@ -317,10 +343,10 @@ class _Generator:
 
     def household(self) -> list[_Person]:
         rng = self.rng
-        country = rng.choices(_COUNTRIES, [c.share for c in _COUNTRIES])[0]
-        size = rng.choices((1, 2, 3, 4), (0.6, 0.22, 0.12, 0.06))[0]
+        country = self._pick(_COUNTRIES, _COUNTRY_SHARES)
+        size = self._pick((1, 2, 3, 4), _HOUSEHOLD_SIZES)
         names = self.names[country.locale]
-        base_family = rng.choices(names.family, names.w_family)[0]
+        base_family = self._pick(names.family, names.w_family)
         first = self.person(country, family=base_family)
         members = [first]
         twins = size >= 2 and rng.random() < 0.08
@@ -471,7 +497,7 @@ def generate_hostile(n: int, seed: int = 0) -> dict[str, list[str]]:
     rows: list[tuple[int, dict[str, str]]] = []
     while len(rows) < n:
         for person in gen.household():
-            copies = rng.choices((1, 2, 3, 4), (0.6, 0.25, 0.1, 0.05))[0]
+            copies = gen._pick((1, 2, 3, 4), _COPIES)
             for k in range(copies):
                 rows.append((person.pid, gen.render(person, repeat=k > 0)))
     rows = rows[:n]

@@ -22,8 +22,8 @@ from enlist.cases.page_access import case_page_refusal
 from enlist.errors import EnlistError, NotFound
 from enlist.matching.models import MatchCandidate
 from enlist.matching.presentation import model_summary, pair_detail, queue_row
-from enlist.matching.selectors import match_access, match_queue
-from enlist.matching.services import match_confirm, match_dismiss
+from enlist.matching.selectors import match_access, match_links, match_queue
+from enlist.matching.services import match_confirm, match_dismiss, match_unlink
 
 PAGE_SIZE = 25
 
@@ -43,14 +43,15 @@ def match_queue_page(request: HttpRequest) -> HttpResponse:
         raise Http404 from None
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [queue_row(c) for c in page.object_list]
+    links = [queue_row(c) for c in match_links(user=request.user)] if page.number == 1 else []
     audit_cases_shown(
         actor=request.user,
-        ids=[row[side]["id"] for row in rows for side in ("left", "right")],
+        ids=[row[side]["id"] for row in rows + links for side in ("left", "right")],
         count=page.paginator.count,
         page=page.number,
         via="web",
     )
-    context = {"page": page, "rows": rows, "model": model_summary()}
+    context = {"page": page, "rows": rows, "links": links, "model": model_summary()}
     return render(request, "matching/queue.html", context)
 
 
@@ -97,3 +98,20 @@ def match_confirm_action(request: HttpRequest, candidate_id: uuid.UUID) -> HttpR
 @require_POST
 def match_dismiss_action(request: HttpRequest, candidate_id: uuid.UUID) -> HttpResponse:
     return _decide(request, candidate_id, confirm=False)
+
+
+@login_required
+@require_POST
+def match_unlink_action(request: HttpRequest, candidate_id: uuid.UUID) -> HttpResponse:
+    """Undo a link (automatic or confirmed) with the reason typed beside the button."""
+    candidate = _pair_or_404(request, candidate_id)
+    try:
+        match_unlink(
+            candidate=candidate, actor=request.user, reason=request.POST.get("reason", ""),
+            via="web",
+        )  # fmt: skip
+    except EnlistError as exc:
+        messages.error(request, exc.messages)
+        return redirect(reverse("match-pair", args=[candidate_id]))
+    messages.success(request, _("Unlinked: the pair is back in the queue for a decision."))
+    return redirect("match-queue")
