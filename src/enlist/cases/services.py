@@ -55,6 +55,18 @@ def application_index(*, application: Application) -> None:
     )
 
 
+def applications_index_new(*, applications: list[Application]) -> None:
+    """Write the blind-index digests of applications just created, in bulk (a batch import)."""
+    LookupDigest.objects.bulk_create(
+        [
+            LookupDigest(application=application, digest=d)
+            for application in applications
+            for d in application_digests(application)
+        ],
+        batch_size=1000,
+    )
+
+
 @transaction.atomic
 def application_transition(
     *, application: Application, to: Stage | str, actor: StaffUser, reason: str = ""

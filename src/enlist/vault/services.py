@@ -24,16 +24,29 @@ from enlist.vault.models import DataKey, Destruction
 ROTATE_BATCH_SIZE = 200
 
 
-def data_key_create() -> DataKey:
-    """A fresh data key, stored wrapped by the active KEK; its cipher is ready on the instance."""
+def _data_key_new() -> DataKey:
+    """An unsaved fresh data key, wrapped by the active KEK, its cipher ready on the instance
+    (no need to unwrap what we just made)."""
     key = new_data_key()
     key_id = uuid.uuid4()
     wrapped = key_encryption_keys().wrap(key, key_id=key_id.bytes)
-    data_key = DataKey.objects.create(
-        id=key_id, wrapped=wrapped.wrapped, kek_version=wrapped.version
-    )
-    data_key.__dict__["_cipher"] = DataKeyCipher(key)  # no need to unwrap what we just made
+    data_key = DataKey(id=key_id, wrapped=wrapped.wrapped, kek_version=wrapped.version)
+    data_key.__dict__["_cipher"] = DataKeyCipher(key)
     return data_key
+
+
+def data_key_create() -> DataKey:
+    """A fresh data key, stored wrapped by the active KEK; its cipher ready on the instance."""
+    data_key = _data_key_new()
+    data_key.save(force_insert=True)
+    return data_key
+
+
+def data_keys_create(count: int) -> list[DataKey]:
+    """``count`` fresh data keys in one bulk insert (a batch import: one key per volunteer)."""
+    data_keys = [_data_key_new() for _ in range(count)]
+    DataKey.objects.bulk_create(data_keys, batch_size=500)
+    return data_keys
 
 
 def data_key_destroy(*, data_key: DataKey, destruction: Destruction) -> bool:
