@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import datetime
 import gc
 import os
 import random
@@ -48,8 +49,8 @@ HEADERS = [
     "nationality", "residence_country", "email", "phone", "passport_number", "languages",
     "military_experience.years",
 ]  # fmt: skip
-# The hostile generator's repeats spread over stored cases and the file: a fifth of the people
-# in the file applied before (some typed differently), others appear twice in the file.
+# The hostile generator's repeats (a person applying again, typed differently) fall on both
+# sides: some rows of the file repeat a stored case, others another row of the file.
 NATIVE = re.compile(r"[^\x00-\u024f]")  # a name not in Latin script
 
 
@@ -78,19 +79,43 @@ def _setup() -> None:
     )  # fmt: skip
 
 
+_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d %b %Y", "%m/%d/%Y", "%d/%m/%Y", "%Y%m%d")
+
+
+def _iso_date(text: str) -> str:
+    """A mission clerk's date as the intake contract reads it (the generator writes dates
+    in the ways people do; a spreadsheet column is one format, usually ISO or European)."""
+    for form in _DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text.strip(), form).date().isoformat()  # noqa: DTZ007
+        except ValueError:
+            continue
+    return text
+
+
+def _iso_country(text: str) -> str:
+    from enlist.matching.synthetic_hostile import _COUNTRIES
+
+    for country in _COUNTRIES:
+        if text in country.names:
+            return country.code
+    return text
+
+
 def _rows(columns: dict[str, list[str]], rng: random.Random) -> list[dict[str, str]]:
     """Hostile generator columns as spreadsheet rows: names in their script go to the
-    native columns (with a romanised copy where the generator gave one), a tenth of the rows
-    spoilt on purpose (impossible dates, unknown countries, no email)."""
+    native columns (with a romanised copy), dates and countries as a clerk's column would
+    hold them, and one row in twenty spoilt on purpose (impossible dates, unknown countries,
+    no email) beside what the generator's own mess makes the contract refuse."""
     rows = []
     for k in range(len(columns["id"])):
         given, family = columns["given_name"][k], columns["family_name"][k]
         row = {
             "given_name": given, "family_name": family,
             "given_name_native": "", "family_name_native": "",
-            "date_of_birth": columns["date_of_birth"][k],
-            "nationality": columns["nationality"][k],
-            "residence_country": columns["nationality"][k],
+            "date_of_birth": _iso_date(columns["date_of_birth"][k]),
+            "nationality": _iso_country(columns["nationality"][k]),
+            "residence_country": _iso_country(columns["nationality"][k]),
             "email": columns["email"][k] or f"volunteer{k}@example.org",
             "phone": columns["phone"][k], "passport_number": columns["passport_number"][k],
             "languages": rng.choice(["en", "uk", "en, uk", "pl", "ka"]),
@@ -101,44 +126,41 @@ def _rows(columns: dict[str, list[str]], rng: random.Random) -> list[dict[str, s
             row["given_name"] = anyascii(given) or given
             row["family_name"] = anyascii(family) or family
         spoil = rng.random()
-        if spoil < 0.04:
+        if spoil < 0.02:
             row["date_of_birth"] = "31.02.1990"
-        elif spoil < 0.07:
+        elif spoil < 0.04:
             row["nationality"] = "Atlantis"
-        elif spoil < 0.10:
+        elif spoil < 0.05:
             row["email"] = ""
         rows.append(row)
     return rows
 
 
+def _write(rows: list[dict[str, str]], name: str) -> Path:
+    path = Path(tempfile.mkdtemp()) / name
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(HEADERS)
+        for row in rows:
+            writer.writerow([row[h] for h in HEADERS])
+    return path
+
+
 def _store(rows: list[dict[str, str]]) -> tuple[int, float]:
-    """The stored cases, through the bulk intake path (keys, sealing, digests, matching)."""
-    from enlist.cases.models import Channel
-    from enlist.errors import InvalidInput
-    from enlist.intake.schemas import parse_application_data
-    from enlist.intake.services import BatchItem, applications_submit_batch, intake_context
+    """The stored cases, through the same bulk intake path (keys, sealing, digests, matching)."""
+    from enlist.intake.imports import spreadsheet_import
     from enlist.missions.models import Mission
 
-    mission = Mission.objects.get()
-    context = intake_context()
-    items = []
-    for k, row in enumerate(rows):
-        data = {h: v for h, v in row.items() if "." not in h and v != ""}
-        data["languages"] = [x.strip() for x in row["languages"].split(",")]
-        data["military_experience"] = {"years": row["military_experience.years"]}
-        data.update(mission=mission.code, consent=True, legal_advisory_acknowledged=True)
-        try:
-            parsed = parse_application_data(data, context=context)
-        except InvalidInput:
-            continue
-        items.append(BatchItem(data=parsed, idempotency_key=f"bench-{k}", body=b""))
-    start = time.perf_counter()
-    cache: dict = {}
-    for at in tqdm(range(0, len(items), 1000), desc="storing", file=sys.stderr, leave=False):
-        applications_submit_batch(
-            items=items[at : at + 1000], channel=Channel.WEB, mission=mission, match_cache=cache
+    path = _write(rows, "stored.csv")
+    with tqdm(total=len(rows), desc="storing", unit="row", file=sys.stderr, leave=False) as bar:
+        start = time.perf_counter()
+        report = spreadsheet_import(
+            path=path,
+            mission=Mission.objects.get(),
+            actor=None,
+            progress=lambda r: bar.update(r.done - bar.n),
         )
-    return len(items), time.perf_counter() - start
+    return report.imported, time.perf_counter() - start
 
 
 def _peak_reset() -> None:
@@ -163,12 +185,7 @@ def bench_import(stored: int, rows: int, seed: int) -> list[tuple[str, str, str]
     rng = random.Random(seed)
     everyone = _rows(generate_hostile(stored + rows, seed), rng)
     stored_count, stored_s = _store(everyone[:stored])
-    path = Path(tempfile.mkdtemp()) / "sheet.csv"
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(HEADERS)
-        for row in everyone[stored:]:
-            writer.writerow([row[h] for h in HEADERS])
+    path = _write(everyone[stored:], "sheet.csv")
     native = sum(1 for row in everyone[stored:] if row["given_name_native"])
     pairs_before = MatchCandidate.objects.count()
     gc.collect()

@@ -40,6 +40,7 @@ from enlist.audit.chain import (
     verify_chain,
 )
 from enlist.audit.models import AuditAction, AuditEntry, AuditHead, AuditSubject
+from enlist.core.bulk import rows_insert, values_insert
 
 try:  # POSIX: concurrent writers of the checkpoint file take turns
     import fcntl
@@ -191,15 +192,20 @@ def audit_records(items: Sequence[AuditItem]) -> list[AuditEntry]:
         if len(entries) == 1:
             entries[0].save(force_insert=True)
         else:
-            AuditEntry.objects.bulk_create(entries, batch_size=500)
+            rows_insert(AuditEntry, entries)
+            first = entries[0].sequence
+            ids = dict(
+                AuditEntry.objects.filter(
+                    sequence__gte=first, sequence__lte=head_sequence
+                ).values_list("sequence", "id")
+            )
+            for entry in entries:
+                entry.pk = ids[entry.sequence]
         if subjects:
-            AuditSubject.objects.bulk_create(
-                [
-                    AuditSubject(entry=entries[k], application_id=s)
-                    for k, found in subjects
-                    for s in sorted(found)
-                ],
-                batch_size=500,
+            values_insert(
+                AuditSubject,
+                ["entry_id", "application_id"],
+                ((entries[k].pk, s) for k, found in subjects for s in sorted(found)),
             )
         with connection.cursor() as cursor:
             cursor.execute(_HEAD_MOVE, [head_sequence, head_hash, AuditHead.ONE])

@@ -27,6 +27,7 @@ from enlist.cases.models import (
     Verification,
 )
 from enlist.cases.workflow import Stage, check_transition
+from enlist.core.bulk import values_insert
 from enlist.errors import FieldError, InvalidInput, NotPermitted
 from enlist.vault.keyring import blind_indexer
 
@@ -57,13 +58,10 @@ def application_index(*, application: Application) -> None:
 
 def applications_index_new(*, applications: list[Application]) -> None:
     """Write the blind-index digests of applications just created, in bulk (a batch import)."""
-    LookupDigest.objects.bulk_create(
-        [
-            LookupDigest(application=application, digest=d)
-            for application in applications
-            for d in application_digests(application)
-        ],
-        batch_size=1000,
+    values_insert(
+        LookupDigest,
+        ["application_id", "digest"],
+        ((a.pk, d) for a in applications for d in application_digests(a)),
     )
 
 

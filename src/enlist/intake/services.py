@@ -21,6 +21,7 @@ from enlist.cases.models import Application, Channel, LookupDigest, StageChange
 from enlist.cases.reference import new_reference
 from enlist.cases.services import application_index, applications_index_new
 from enlist.cases.workflow import Stage
+from enlist.core.bulk import rows_insert
 from enlist.errors import FieldError, IdempotencyKeyReused, InvalidInput, NotPermitted
 from enlist.intake.models import IdempotencyRecord
 from enlist.intake.schemas import ApplicationIn, IntakeContext
@@ -367,14 +368,14 @@ def applications_submit_batch(
         )
         by_key = dict(zip(fresh, created, strict=True))
         result.flagged = _match_new(created, match_cache)
-        IdempotencyRecord.objects.bulk_create(
+        rows_insert(
+            IdempotencyRecord,
             [
                 IdempotencyRecord(
                     key_digest=key_digest, body_digest=keyed[k][1], application=by_key[key_digest]
                 )
                 for key_digest, k in fresh.items()
             ],
-            batch_size=500,
         )
         for handler in _arrival_handlers:
             for application in created:
@@ -411,11 +412,9 @@ def _create_many(
             items, data_keys_create(len(items)), _unused_references(len(items)), strict=True
         )
     ]
-    Application.objects.bulk_create(applications, batch_size=500)
+    rows_insert(Application, applications)
     applications_index_new(applications=applications)
-    StageChange.objects.bulk_create(
-        [_first_history(a, actor) for a in applications], batch_size=500
-    )
+    rows_insert(StageChange, [_first_history(a, actor) for a in applications])
     return applications
 
 

@@ -46,7 +46,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -56,6 +56,7 @@ from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
 from enlist.cases.identifiers import application_terms
 from enlist.cases.models import Application, LookupDigest
+from enlist.core.bulk import values_insert
 from enlist.errors import Conflict, NotPermitted
 from enlist.matching.compare import FIELD_INDEX, FIELDS
 from enlist.matching.engine import score_pairs
@@ -403,12 +404,27 @@ def _holders(
     """Application ids per digest, for the usable digests (blocks over MAX_BLOCK dropped)."""
     ordered = sorted(digests)
     found: dict[bytes, list[uuid.UUID]] = {}
-    for start in range(0, len(ordered), DIGEST_CHUNK):
-        chunk = ordered[start : start + DIGEST_CHUNK]
-        for digest, application_id in model.objects.filter(digest__in=chunk).values_list(
-            "digest", "application_id"
-        ):
-            found.setdefault(bytes(digest), []).append(application_id)
+    # By hand: the ORM prepares each of the hundreds of thousands of parameters and converts
+    # each id through its field; here a digest is bytes and an id one UUID() call.
+    meta = model._meta
+    connection = connections[DEFAULT_DB_ALIAS]
+    quote = connection.ops.quote_name
+    as_uuid = meta.get_field("application").target_field.to_python
+    with connection.cursor() as cursor:
+        for start in range(0, len(ordered), DIGEST_CHUNK):
+            chunk = ordered[start : start + DIGEST_CHUNK]
+            cursor.execute(
+                "SELECT {}, {} FROM {} WHERE {} IN ({})".format(  # noqa: S608  # nosec B608  # names from model metadata, values bound
+                    quote("digest"),
+                    quote("application_id"),
+                    quote(meta.db_table),
+                    quote("digest"),
+                    ", ".join(["%s"] * len(chunk)),
+                ),
+                chunk,
+            )
+            for digest, application_id in cursor.fetchall():
+                found.setdefault(bytes(digest), []).append(as_uuid(application_id))
     return {d: ids for d, ids in found.items() if len(ids) <= MAX_BLOCK}
 
 
@@ -433,9 +449,10 @@ def applications_match_new(
     records = {a.pk: application_records(a) for a in live}
     digests = {a.pk: match_digests(records[a.pk]) for a in live}
     exact = {a.pk: _exact_digests(a) for a in live}
-    MatchKey.objects.bulk_create(
-        [MatchKey(application_id=i, digest=d) for i, found in digests.items() for d in found],
-        batch_size=1000,
+    values_insert(
+        MatchKey,
+        ["application_id", "digest"],
+        ((i, d) for i, found in digests.items() for d in found),
     )
     key_holders = _holders(MatchKey, {d for found in digests.values() for d in found})
     exact_holders = _holders(LookupDigest, {d for found in exact.values() for d in found})

@@ -17,6 +17,7 @@ from django.db.models import Count
 from django.utils import timezone
 from tqdm import tqdm
 
+from enlist.core.bulk import rows_insert
 from enlist.vault.envelope import DataKeyCipher, WrappedKey, new_data_key, rewrap
 from enlist.vault.keyring import key_encryption_keys
 from enlist.vault.models import DataKey, Destruction
@@ -45,7 +46,7 @@ def data_key_create() -> DataKey:
 def data_keys_create(count: int) -> list[DataKey]:
     """``count`` fresh data keys in one bulk insert (a batch import: one key per volunteer)."""
     data_keys = [_data_key_new() for _ in range(count)]
-    DataKey.objects.bulk_create(data_keys, batch_size=500)
+    rows_insert(DataKey, data_keys)
     return data_keys
 
 
