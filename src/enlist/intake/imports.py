@@ -109,7 +109,7 @@ def mission_mapping(mission: Mission) -> dict[str, str]:
 @transaction.atomic
 def import_mapping_save(*, mission: Mission, columns: dict[str, str], actor: StaffUser) -> None:
     """Save a mission's column mapping (header → intake field); each field at most once."""
-    _check_actor(actor, mission)
+    import_actor_check(actor, mission)
     errors = [
         FieldError(f"columns.{header}", f"Unknown field: choose one of {', '.join(FIELDS)}.")
         for header, name in columns.items()
@@ -132,7 +132,7 @@ def import_mapping_save(*, mission: Mission, columns: dict[str, str], actor: Sta
     )
 
 
-def _check_actor(actor: StaffUser | None, mission: Mission) -> None:
+def import_actor_check(actor: StaffUser | None, mission: Mission) -> None:
     if actor is None:
         return  # the operator at the command line
     if actor.staff_role not in CONTACT_ROLES:
@@ -178,7 +178,7 @@ def spreadsheet_import(
     Raises SheetError for a file that cannot be read as a whole (nothing imported).
     `actor` None: the operator at the command line (audited as "system").
     """
-    _check_actor(actor, mission)
+    import_actor_check(actor, mission)
     columns = mapping if mapping is not None else mission_mapping(mission)
     sheet = read_sheet(path, mapping=columns, content=content)
     report = ImportReport(
@@ -315,6 +315,7 @@ def _write_rejects(report: ImportReport) -> None:
 __all__ = [
     "ImportReport",
     "SheetError",
+    "import_actor_check",
     "import_mapping_save",
     "rejects_path_for",
     "spreadsheet_import",
