@@ -146,21 +146,21 @@ def _write(rows: list[dict[str, str]], name: str) -> Path:
     return path
 
 
-def _store(rows: list[dict[str, str]]) -> tuple[int, float]:
+def _store(rows: list[dict[str, str]]) -> tuple[int, float, float]:
     """The stored cases, through the same bulk intake path (keys, sealing, digests, matching)."""
     from enlist.intake.imports import spreadsheet_import
     from enlist.missions.models import Mission
 
     path = _write(rows, "stored.csv")
     with tqdm(total=len(rows), desc="storing", unit="row", file=sys.stderr, leave=False) as bar:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         report = spreadsheet_import(
             path=path,
             mission=Mission.objects.get(),
             actor=None,
             progress=lambda r: bar.update(r.done - bar.n),
         )
-    return report.imported, time.perf_counter() - start
+    return report.imported, time.perf_counter() - start, time.process_time() - cpu
 
 
 def _peak_reset() -> None:
@@ -184,7 +184,7 @@ def bench_import(stored: int, rows: int, seed: int) -> list[tuple[str, str, str]
 
     rng = random.Random(seed)
     everyone = _rows(generate_hostile(stored + rows, seed), rng)
-    stored_count, stored_s = _store(everyone[:stored])
+    stored_count, stored_s, stored_cpu = _store(everyone[:stored])
     path = _write(everyone[stored:], "sheet.csv")
     native = sum(1 for row in everyone[stored:] if row["given_name_native"])
     pairs_before = MatchCandidate.objects.count()
@@ -192,22 +192,24 @@ def bench_import(stored: int, rows: int, seed: int) -> list[tuple[str, str, str]
     _peak_reset()
     load = os.getloadavg()
     with tqdm(total=rows, desc="importing", unit="row", file=sys.stderr, leave=False) as bar:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         report = spreadsheet_import(
             path=path,
             mission=Mission.objects.get(),
             actor=None,
             progress=lambda r: bar.update(r.done - bar.n),
         )
-        import_s = time.perf_counter() - start
+        import_s, import_cpu = time.perf_counter() - start, time.process_time() - cpu
     peak = _peak_mib()
     found = MatchCandidate.objects.count() - pairs_before
     assert Application.objects.count() == stored_count + report.imported
     return [
         ("stored cases (bulk intake path, matched as they were stored)", f"{stored_count}",
-         f"{stored_s:.1f} s ({stored_count / stored_s:.0f}/s)"),
+         f"{stored_s:.1f} s wall, {stored_cpu:.1f} s CPU ({stored_count / stored_cpu:.0f}/s)"),
         ("import (CSV, hostile) against them: wall", f"{report.rows} rows",
          f"{import_s:.1f} s ({report.rows / import_s:.0f} rows/s)"),
+        ("  CPU time of the import (this process; wall on an idle core)", "",
+         f"{import_cpu:.1f} s ({report.rows / import_cpu:.0f} rows/s)"),
         ("  rows with a name in another script", "", f"{native}"),
         ("  imported / rejected", "", f"{report.imported} / {len(report.rejected)}"),
         ("  probable duplicates: flagged for review / linked automatically", "",
@@ -215,8 +217,9 @@ def bench_import(stored: int, rows: int, seed: int) -> list[tuple[str, str, str]
         ("  peak resident memory during the import", "", f"{peak:.0f} MiB"),
         ("  load average at the start (1, 5, 15 min)", "",
          f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f}"),
-        ("  target: 100,000 rows against 100,000 stored", "",
-         f"{'met' if rows >= 100_000 and import_s < 120 else 'not met'} (< 120 s)"),
+        ("  target: 100,000 rows against 100,000 stored in < 120 s (wall / CPU)", "",
+         f"{'met' if rows >= 100_000 and import_s < 120 else 'not met'} / "
+         f"{'met' if rows >= 100_000 and import_cpu < 120 else 'not met'}"),
     ]  # fmt: skip
 
 
@@ -235,7 +238,7 @@ def bench_mail(mails: int, seed: int) -> list[tuple[str, str, str]]:
     latencies = []
     try:
         client = smtplib.SMTP("127.0.0.1", port)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         for n in range(mails):
             msg = EmailMessage()
             msg["From"] = f"Volunteer {n} <v{n}@example.org>"
@@ -250,7 +253,7 @@ def bench_mail(mails: int, seed: int) -> list[tuple[str, str, str]]:
             t0 = time.perf_counter()
             client.sendmail(f"v{n}@example.org", ["in@b.test"], raw)
             latencies.append(time.perf_counter() - t0)
-        total = time.perf_counter() - start
+        total, total_cpu = time.perf_counter() - start, time.process_time() - cpu
         client.quit()
     finally:
         controller.stop()
@@ -260,7 +263,8 @@ def bench_mail(mails: int, seed: int) -> list[tuple[str, str, str]]:
     stored = InboundMessage.objects.count()
     return [
         ("mail through the SMTP listener", f"{mails} messages",
-         f"{total:.1f} s ({mails / total:.1f} msg/s)"),
+         f"{total:.1f} s ({mails / total:.1f} msg/s; CPU {total_cpu:.1f} s, "
+         f"{mails / total_cpu:.1f} msg/s)"),
         ("  per message p50 / p99 (DATA → 250, stored and sealed)", "",
          f"{p50 * 1000:.0f} ms / {p99 * 1000:.0f} ms"),
         ("  stored", "", f"{stored} of {mails}"),
