@@ -28,6 +28,7 @@ from enlist.jobs.models import Job
 from enlist.matching.models import MatchCandidate, MatchKey, MatchStatus, PersonLink
 from enlist.matching.services import application_match, applications_rematch
 from enlist.vault.keyring import blind_indexer
+from tests.audit.conftest import _own_checkpoint_file  # noqa: F401  # own checkpoint file
 from tests.factories import application_payload
 
 HEADERS = [

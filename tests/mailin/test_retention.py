@@ -17,6 +17,7 @@ from enlist.mailin.models import InboundMessage, MailAttachment, MailDraft
 from enlist.mailin.retention import drafts_due_for_shredding, drafts_retention_run
 from enlist.mailin.services import drafts_complete_by_form
 from enlist.vault.models import DataKey
+from tests.audit.conftest import _own_checkpoint_file  # noqa: F401  # own checkpoint file
 from tests.factories import application_payload
 from tests.mailin.test_pages import draft  # noqa: F401  # the fixture
 
