@@ -280,3 +280,13 @@ def test_matching_one_application_after_the_batch_sees_the_imported_rows(tmp_pat
     spreadsheet_import(path=sheet(tmp_path, [NEW_A]), mission=vilnius, actor=None)
     later = submit(vilnius, NEW_B)
     assert application_match(application=later)  # the imported row's keys are stored
+
+
+def test_the_command_shows_rows_rejected_and_flagged_on_its_progress_bar(
+    tmp_path, vilnius, stored, capsys
+):
+    path = sheet(tmp_path, [RETYPED, NEW_A, {**STRANGER, "date_of_birth": "31.02.1990"}])
+    call_command("import", str(path), "--mission", "lt-vilnius", "--progress", stdout=io.StringIO())
+    bar = capsys.readouterr().err
+    assert "Importing" in bar and "3/3" in bar
+    assert "rejected=1" in bar and "flagged=1" in bar
