@@ -104,3 +104,25 @@ def test_finished_runs_are_crypto_shredded_after_the_keep_period(
     assert not any(os.path.exists(p) for p in paths)  # noqa: PTH110
     assert AuditEntry.objects.filter(action=AuditAction.ERASE, target_id=str(run.pk)).count() == 1
     assert Application.objects.count() == 3  # the imported cases follow their own retention
+
+
+def test_a_long_import_renews_its_jobs_lease_as_it_goes(queued, monkeypatch):
+    from enlist.intake import import_runs
+    from enlist.jobs.worker import Worker
+
+    renewed: list[datetime.datetime] = []
+    real = import_runs.job_lease_extend
+
+    def spy() -> None:
+        real()
+        renewed.append(Job.objects.get(kind="intake.import").leased_until)
+
+    monkeypatch.setattr(import_runs, "job_lease_extend", spy)
+    # Claimed 500 s ago: its lease has 100 s left when the import starts.
+    job = Worker(name="w", schedule=False).claim(
+        now=timezone.now() - datetime.timedelta(seconds=500)
+    )
+    first_lease = job.leased_until
+    Worker(name="w", schedule=False).run(job)
+    assert renewed
+    assert all(lease > first_lease + datetime.timedelta(seconds=300) for lease in renewed)

@@ -33,7 +33,7 @@ from enlist.audit.services import audit_record
 from enlist.errors import FieldError, InvalidInput, NotFound
 from enlist.intake.imports import ImportReport, SheetError, import_actor_check, spreadsheet_import
 from enlist.intake.models import ImportRun, ImportStatus
-from enlist.jobs.services import job_enqueue
+from enlist.jobs.services import job_enqueue, job_lease_extend
 from enlist.missions.models import Mission
 from enlist.vault.models import Destruction
 from enlist.vault.services import data_key_create, data_key_destroy
@@ -78,8 +78,10 @@ def import_run_start(
 
 
 def _save_progress(run: ImportRun, report: ImportReport) -> None:
-    # A plain UPDATE, committed at once outside an all-or-nothing import's transaction when
-    # there is none: the page reads these numbers while the import goes on.
+    # A plain UPDATE after each chunk (committed at once, except inside an all-or-nothing
+    # import's one transaction): the page reads these numbers while the import goes on. The
+    # job's lease is renewed with it: a long import is never claimed by a second worker.
+    job_lease_extend()
     ImportRun.objects.filter(pk=run.pk).update(
         rows=report.rows,
         done=report.done,
