@@ -118,11 +118,10 @@ def test_a_long_import_renews_its_jobs_lease_as_it_goes(queued, monkeypatch):
         renewed.append(Job.objects.get(kind="intake.import").leased_until)
 
     monkeypatch.setattr(import_runs, "job_lease_extend", spy)
-    # Claimed 500 s ago: its lease has 100 s left when the import starts.
-    job = Worker(name="w", schedule=False).claim(
-        now=timezone.now() - datetime.timedelta(seconds=500)
-    )
-    first_lease = job.leased_until
+    job = Worker(name="w", schedule=False).claim()
+    # As if claimed 500 s ago: its lease has 100 s left when the import starts.
+    first_lease = timezone.now() + datetime.timedelta(seconds=100)
+    Job.objects.filter(pk=job.pk).update(leased_until=first_lease)
     Worker(name="w", schedule=False).run(job)
     assert renewed
     assert all(lease > first_lease + datetime.timedelta(seconds=300) for lease in renewed)
