@@ -459,3 +459,12 @@ ENLIST_MAIL_MAX_BYTES = env_int("ENLIST_MAIL_MAX_BYTES", 10 * 1024 * 1024, minim
 ENLIST_MAIL_LISTEN = env_str("ENLIST_MAIL_LISTEN", "127.0.0.1:8025")
 # Largest spreadsheet `enlist import` and the staff import page accept.
 ENLIST_IMPORT_MAX_BYTES = env_int("ENLIST_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+# Uploads on the staff import page larger than this run in the worker, with a progress page;
+# smaller ones are checked or imported within the request.
+ENLIST_IMPORT_INLINE_BYTES = env_int("ENLIST_IMPORT_INLINE_BYTES", 256 * 1024, minimum=0)
+# A finished import run's sealed upload, rejects file and problems are crypto-shredded after
+# this many days (the imported cases are not: they follow the cases' own retention).
+ENLIST_IMPORT_RUN_KEEP_DAYS = env_int("ENLIST_IMPORT_RUN_KEEP_DAYS", 14, minimum=0)
+# A mail draft never completed into an application is crypto-shredded this many days after
+# its last message (the volunteer may write again; a new draft starts then).
+ENLIST_DRAFT_RETENTION_DAYS = env_int("ENLIST_DRAFT_RETENTION_DAYS", 90, minimum=1)

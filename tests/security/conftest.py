@@ -253,6 +253,12 @@ def _other_apps(world: World, oslo: Any) -> None:
     from enlist.mailin.models import MailDraft
 
     world.objects["draft_id"] = MailDraft.objects.filter(mission=case.mission).first().pk
+    # an import run of Oslo's (the worker's import page): 404 to Vilnius
+    from enlist.intake.import_runs import import_run_start
+
+    world.objects["run_id"] = import_run_start(
+        actor=users["clerk_oslo"], mission=case.mission, content=b"given_name\n", suffix=".csv"
+    ).pk
     # an Oslo interview, packet or case named on a Vilnius page would be a leak as well
     world.secrets += (str(interview.pk), str(packet.packet.pk), str(pair.pk))
     world.secrets += tuple(str(c.pk) for c in world.high_risk_elsewhere)

@@ -56,7 +56,15 @@ SIGN_IN = "/staff/login/"
 # Object parameters: their value is an object of Oslo, which Vilnius staff must never reach.
 # (A duplicate pair is HQ's only, but it is two cases, of Oslo here: Vilnius gets 404.)
 OBJECT_PARAMETERS = frozenset(
-    {"application_id", "document_id", "interview_id", "packet_id", "candidate_id", "draft_id"}
+    {
+        "application_id",
+        "document_id",
+        "interview_id",
+        "packet_id",
+        "candidate_id",
+        "draft_id",
+        "run_id",
+    }
 )
 # HQ-wide objects (travel's meeting points, routes, checklist lines): no mission owns them, so
 # scope is the role: anyone but HQ (and the admin's own pages) is refused, 403 or 404.
@@ -88,6 +96,7 @@ PARAMETERS: dict[str, Any] = {
     "item_id": lambda w, r: w.objects["item_id"],  # a line of the travel checklist
     "candidate_id": lambda w, r: w.objects["candidate_id"],  # two Oslo cases in travel
     "draft_id": lambda w, r: w.objects["draft_id"],  # a mail draft at Oslo
+    "run_id": lambda w, r: w.objects["run_id"],  # an import run of an Oslo clerk
     # public: the signed subject-access link of the Oslo case
     "token": lambda w, r: link_token("subject-access", {"a": str(w.oslo_case.pk)}),
     # public reference API: a country code

@@ -183,6 +183,10 @@ def _sealed_values_wipe(*, data_key_id: int) -> None:
     transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
 
 
+# For other apps' own sealed records (an import run's files): the same wipe, by key.
+sealed_values_wipe = _sealed_values_wipe
+
+
 def _forget_plaintext(application: Application) -> None:
     # The caller's instance may hold values read before: drop them, so nothing is shown again.
     for model_field in Application._meta.concrete_fields:

@@ -27,6 +27,7 @@ from enlist.cases.models import (
     Verification,
 )
 from enlist.cases.workflow import Stage, check_transition
+from enlist.core.bulk import values_insert
 from enlist.errors import FieldError, InvalidInput, NotPermitted
 from enlist.vault.keyring import blind_indexer
 
@@ -61,6 +62,15 @@ def application_index(
         digests = application_digests(application)
     LookupDigest.objects.bulk_create(
         LookupDigest(application=application, digest=d) for d in digests
+    )
+
+
+def applications_index_new(*, applications: list[Application]) -> None:
+    """Write the blind-index digests of applications just created, in bulk (a batch import)."""
+    values_insert(
+        LookupDigest,
+        ["application_id", "digest"],
+        ((a.pk, d) for a in applications for d in application_digests(a)),
     )
 
 

@@ -8,6 +8,17 @@ urlpatterns = [
     path("cases/new/", views.case_record, name="case-record"),
     path("cases/new/check/", views.case_record_check, name="case-record-check"),
     path("cases/import/", import_views.import_page, name="case-import"),
+    path("cases/import/<uuid:run_id>/", import_views.import_run_page, name="case-import-run"),
+    path(
+        "cases/import/<uuid:run_id>/status",
+        import_views.import_run_status,
+        name="case-import-run-status",
+    ),
+    path(
+        "cases/import/<uuid:run_id>/rejects.csv",
+        import_views.import_run_rejects_download,
+        name="case-import-run-rejects",
+    ),
     path("cases/<uuid:application_id>/", views.case_detail_page, name="case-detail"),
     path("cases/<uuid:application_id>/transition/", views.case_transition, name="case-transition"),
     path("cases/<uuid:application_id>/consent/", views.case_consent, name="case-consent"),

@@ -1,24 +1,33 @@
 """The staff import page: upload a spreadsheet, see the mapping and a dry run's report per
-row and field, then import. The same service as `enlist import` (``intake/imports.py``)."""
+row and field, then import. The same service as `enlist import` (``intake/imports.py``).
+
+A file over ``ENLIST_IMPORT_INLINE_BYTES`` runs in the worker (``intake/import_runs.py``):
+the page then redirects to the run's page, which shows its progress and, once finished, the
+result and the rejects file."""
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from enlist.accounts.roles import CONTACT_ROLES
-from enlist.errors import EnlistError
+from enlist.errors import EnlistError, NotFound
+from enlist.intake.import_runs import import_run_access, import_run_rejects, import_run_start
 from enlist.intake.imports import SheetError, import_mapping_save, spreadsheet_import
+from enlist.intake.models import ImportRun
 from enlist.intake.spreadsheet import FIELDS
 from enlist.missions.models import Mission
+
+REFRESH_SECONDS = 3  # how often the progress page asks again (meta refresh or fetch)
 
 
 class ImportForm(forms.Form):
@@ -62,6 +71,19 @@ def import_page(request: HttpRequest) -> HttpResponse:
             error = _("The file is larger than the import limit.")
         elif suffix not in (".csv", ".xlsx"):
             error = _("Import a .csv or .xlsx file.")
+        elif upload.size > settings.ENLIST_IMPORT_INLINE_BYTES:
+            # A large file: sealed and imported by the worker, with a progress page.
+            try:
+                run = import_run_start(
+                    actor=user, mission=mission, content=upload.read(), suffix=suffix,
+                    dry_run=form.cleaned_data["dry_run"],
+                    all_or_nothing=form.cleaned_data["all_or_nothing"],
+                    mapping=_posted_mapping(request),
+                )  # fmt: skip
+            except EnlistError as exc:
+                error = "; ".join(e.message for e in exc.errors)
+            else:
+                return redirect("case-import-run", run_id=run.pk)
         else:
             # The upload lives in a private temporary directory only while it is read.
             with tempfile.TemporaryDirectory() as directory:
@@ -69,11 +91,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
                 with path.open("wb") as out:
                     for chunk in upload.chunks():
                         out.write(chunk)
-                mapping = {
-                    request.POST.get(f"header_{i}", ""): request.POST.get(f"map_{i}", "")
-                    for i in range(200)
-                    if request.POST.get(f"map_{i}")
-                } or None
+                mapping = _posted_mapping(request)
                 try:
                     if mapping and form.cleaned_data["save_mapping"]:
                         import_mapping_save(mission=mission, columns=mapping, actor=user)
@@ -94,5 +112,73 @@ def import_page(request: HttpRequest) -> HttpResponse:
     response = render(
         request, "intake/import.html", {"form": form, "report": report, "error": error}
     )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _posted_mapping(request: HttpRequest) -> dict[str, str] | None:
+    return {
+        request.POST.get(f"header_{i}", ""): request.POST.get(f"map_{i}", "")
+        for i in range(200)
+        if request.POST.get(f"map_{i}")
+    } or None
+
+
+def _run_for(request: HttpRequest, run_id: Any) -> ImportRun:
+    try:
+        return import_run_access(user=request.user, run_id=run_id)
+    except NotFound:
+        raise Http404() from None
+
+
+def _status(run: ImportRun) -> dict[str, Any]:
+    return {
+        "status": run.status,
+        "finished": run.finished,
+        "rows": run.rows,
+        "done": run.done,
+        "percent": run.percent,
+        "imported": run.imported,
+        "already_imported": run.already_imported,
+        "rejected": run.rejected,
+        "flagged": run.flagged,
+    }
+
+
+@login_required
+@require_http_methods(["GET"])
+def import_run_page(request: HttpRequest, run_id: Any) -> HttpResponse:
+    """A worker's import: progress while it runs (refreshing itself), then the result."""
+    run = _run_for(request, run_id)
+    problems = run.problems if run.finished and run.problems else []
+    response = render(
+        request,
+        "intake/import_run.html",
+        {"run": run, "problems": problems, "refresh_seconds": REFRESH_SECONDS},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET"])
+def import_run_status(request: HttpRequest, run_id: Any) -> JsonResponse:
+    """The numbers of the progress page, for its script (counts only: nothing personal)."""
+    response = JsonResponse(_status(_run_for(request, run_id)))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET"])
+def import_run_rejects_download(request: HttpRequest, run_id: Any) -> HttpResponse:
+    """The rejects file: exactly the bad rows with their numbers and reasons. Audited."""
+    run = _run_for(request, run_id)
+    try:
+        content = import_run_rejects(run=run, actor=request.user)
+    except NotFound:
+        raise Http404() from None
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="rejects.csv"'
     response["Cache-Control"] = "no-store"
     return response

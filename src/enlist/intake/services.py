@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -15,23 +16,30 @@ from django.utils import timezone
 from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import CONTACT_ROLES
 from enlist.audit.models import AuditAction
-from enlist.audit.services import audit_record
+from enlist.audit.services import AuditItem, audit_record, audit_records
 from enlist.cases.models import Application, Channel, LookupDigest, StageChange
 from enlist.cases.reference import new_reference
-from enlist.cases.services import application_digests, application_index
+from enlist.cases.services import application_digests, application_index, applications_index_new
 from enlist.cases.workflow import Stage
+from enlist.core.bulk import rows_insert
 from enlist.errors import FieldError, IdempotencyKeyReused, InvalidInput, NotPermitted
 from enlist.intake.models import IdempotencyRecord
 from enlist.intake.schemas import ApplicationIn, IntakeContext
-from enlist.matching.services import application_match_on_arrival
+from enlist.matching.services import (
+    RecordCache,
+    application_match_on_arrival,
+    applications_match_new,
+)
 from enlist.missions.models import Country, Mission
 from enlist.vault.keyring import blind_indexer
 from enlist.vault.models import DataKey
 from enlist.vault.normalise import normalise_reference
-from enlist.vault.services import data_key_new
+from enlist.vault.services import data_key_new, data_keys_create
 
 # Consent as the channel gives it: the public form and API (the volunteer ticks it), a clerk
 # reading the wording out on the phone or at the desk, or "to be confirmed" (mail, import).
+logger = logging.getLogger(__name__)
+
 CONSENT_CONFIRMED = "confirmed"
 CONSENT_TO_BE_CONFIRMED = "to_be_confirmed"
 
@@ -120,29 +128,56 @@ class Submission:
 
 
 def _unused_reference() -> str:
+    return _unused_references(1)[0]
+
+
+def _unused_references(count: int) -> list[str]:
+    """`count` distinct new references that no stored application has (one query per few
+    hundred, however many are asked for)."""
     indexer = blind_indexer()
-    while True:
-        reference = new_reference()
-        digest = indexer.digest("reference", normalise_reference(reference))
-        if not LookupDigest.objects.filter(digest=digest).exists():
-            return reference
+    chosen: dict[bytes, str] = {}
+    while len(chosen) < count:
+        drawn: dict[bytes, str] = {}
+        while len(chosen) + len(drawn) < count:
+            reference = new_reference()
+            digest = indexer.digest("reference", normalise_reference(reference))
+            if digest not in chosen:
+                drawn[digest] = reference
+        taken: set[bytes] = set()
+        digests = list(drawn)
+        for start in range(0, len(digests), _LOOKUP_CHUNK):
+            taken.update(
+                bytes(d)
+                for d in LookupDigest.objects.filter(
+                    digest__in=digests[start : start + _LOOKUP_CHUNK]
+                ).values_list("digest", flat=True)
+            )
+        chosen |= {d: r for d, r in drawn.items() if d not in taken}
+    return list(chosen.values())
+
+
+_LOOKUP_CHUNK = 500  # values per IN (...) look-up (SQLite allows 999 parameters)
 
 
 def _replay(*, key_digest: bytes, body_digest: bytes) -> Application | None:
-    record = (
-        IdempotencyRecord.objects.select_related("application")
-        .filter(key_digest=key_digest)
-        .first()
-    )
-    if record is None:
-        return None
-    if record.application.is_erased:
-        # Erasure keeps the key's digest and drops the body's: a retry (however old) gets
-        # the erased case back, never a second application.
-        return record.application
-    if bytes(record.body_digest) != body_digest:
-        raise IdempotencyKeyReused()
-    return record.application
+    return _replays({key_digest: body_digest}).get(key_digest)
+
+
+def _replays(bodies: dict[bytes, bytes]) -> dict[bytes, Application]:
+    """The first application of each key digest already used (key digest → body digest)."""
+    found: dict[bytes, Application] = {}
+    keys = list(bodies)
+    for start in range(0, len(keys), _LOOKUP_CHUNK):
+        for record in IdempotencyRecord.objects.select_related("application").filter(
+            key_digest__in=keys[start : start + _LOOKUP_CHUNK]
+        ):
+            key = bytes(record.key_digest)
+            # Erasure keeps the key's digest and drops the body's: a retry (however old)
+            # gets the erased case back, never a second application.
+            if not record.application.is_erased and bytes(record.body_digest) != bodies[key]:
+                raise IdempotencyKeyReused()
+            found[key] = record.application
+    return found
 
 
 def application_submit(
@@ -170,13 +205,7 @@ def application_submit(
     was already sealed with (its messages stay readable with the case, and are erased with
     it). `import_row`: the spreadsheet row of an imported case.
     """
-    if actor is not None and actor.staff_role not in CONTACT_ROLES:
-        raise NotPermitted("This role may not record applications.")
-    if actor is not None and actor.mission_id is not None and data.mission != actor.mission.code:
-        # Mission staff work within their mission: a case they record elsewhere they could not see.
-        raise InvalidInput(
-            [FieldError("mission", "Record applications for your own mission only.")]
-        )
+    _check_recorder(actor, data.mission)
     indexer = blind_indexer()
     key_digest = body_digest = None
     if idempotency_key is not None:
@@ -208,7 +237,6 @@ def application_submit(
                 application=application,
                 digests=digests,
                 new_key=data_key is None,
-                channel=channel,
                 actor=actor,
                 mission=data.mission,
                 idempotency=idempotency,
@@ -224,12 +252,21 @@ def application_submit(
     return Submission(application, created=True)
 
 
+def _check_recorder(actor: StaffUser | None, mission: str) -> None:
+    if actor is not None and actor.staff_role not in CONTACT_ROLES:
+        raise NotPermitted("This role may not record applications.")
+    if actor is not None and actor.mission_id is not None and mission != actor.mission.code:
+        # Mission staff work within their mission: a case they record elsewhere they could not see.
+        raise InvalidInput(
+            [FieldError("mission", "Record applications for your own mission only.")]
+        )
+
+
 def _create(
     *,
     application: Application,
     digests: list[bytes],
     new_key: bool,
-    channel: Channel,
     actor: StaffUser | None,
     mission: str,
     idempotency: IdempotencyRecord | None,
@@ -242,26 +279,160 @@ def _create(
     application_index(application=application, digests=digests, new=True)
     # Every channel arrives here: its matching is queued with it (the worker flags duplicates).
     application_match_on_arrival(application=application)
-    StageChange.objects.create(
-        application=application,
-        from_stage="",
-        to_stage=Stage.SUBMITTED,
-        actor=actor,
-        actor_role=actor.role if actor else _anonymous_role(channel),
-        at=application.submitted_at,
-    )
+    _first_history(application, actor).save(force_insert=True)
     for handler in _arrival_handlers:
         handler(application)
     if idempotency is not None:
         idempotency.application = application
         idempotency.save(force_insert=True)
-    audit_record(
+    audit_records([_creation_audit(application, actor, mission)])
+
+
+def _first_history(application: Application, actor: StaffUser | None) -> StageChange:
+    return StageChange(
+        application=application,
+        from_stage="",
+        to_stage=Stage.SUBMITTED,
         actor=actor,
-        actor_role=None if actor else _anonymous_role(channel),
+        actor_role=actor.role if actor else _anonymous_role(application.channel),
+        at=application.submitted_at,
+    )
+
+
+def _creation_audit(application: Application, actor: StaffUser | None, mission: str) -> AuditItem:
+    return AuditItem(
+        actor=actor,
+        actor_role=None if actor else _anonymous_role(application.channel),
         action=AuditAction.CREATE,
         target=application,
         detail=_creation_detail(application, mission),
     )
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One application of a batch: validated input, its idempotency key and the body the
+    key stands for, and (imports) its spreadsheet row."""
+
+    data: ApplicationIn
+    idempotency_key: str
+    body: bytes
+    import_row: int | None = None
+
+
+@dataclass
+class BatchSubmission:
+    submissions: list[Submission] = field(default_factory=list)  # in the items' order
+    flagged: int = 0  # probable duplicates flagged for HQ's review (open pairs created)
+
+
+def applications_submit_batch(
+    *,
+    items: list[BatchItem],
+    channel: Channel,
+    mission: Mission,
+    actor: StaffUser | None = None,
+    consent: Consent | None = None,
+    match_cache: RecordCache | None = None,
+) -> BatchSubmission:
+    """``application_submit`` for many applications of one mission at once: the same rows
+    for each (its own data key, the application sealed with it, its digests, the duplicate
+    check, its first history entry, the idempotency record, the arrival handlers and one
+    audit entry per case, chained), written with bulk inserts in one transaction.
+
+    An item whose key was used before (or earlier in the batch) is a retry: the first
+    application is returned, ``created`` False; the same key with another body raises
+    IdempotencyKeyReused. The duplicate check runs the batch matching
+    (``matching.services.applications_match_new``) in a savepoint: a failure is logged and
+    never loses the applications (``enlist matching rematch`` catches up), as on arrival.
+    """
+    _check_recorder(actor, mission.code)
+    if any(item.data.mission != mission.code for item in items):
+        raise InvalidInput([FieldError("mission", f"Every application is for {mission.code}.")])
+    indexer = blind_indexer()
+    keyed = [
+        (
+            indexer.digest("idempotency-key", item.idempotency_key),
+            indexer.digest("idempotency-body", item.body.hex()),
+        )
+        for item in items
+    ]
+    result = BatchSubmission()
+    with transaction.atomic():
+        replayed = _replays(dict(reversed(keyed)))
+        fresh: dict[bytes, int] = {}
+        for k, (key_digest, body_digest) in enumerate(keyed):
+            if key_digest in fresh and keyed[fresh[key_digest]][1] != body_digest:
+                raise IdempotencyKeyReused()
+            if key_digest in replayed or key_digest in fresh:
+                continue
+            fresh[key_digest] = k
+        created = _create_many(
+            items=[items[k] for k in fresh.values()],
+            channel=channel,
+            mission=mission,
+            actor=actor,
+            consent=consent or Consent(confirmed=True),
+        )
+        by_key = dict(zip(fresh, created, strict=True))
+        result.flagged = _match_new(created, match_cache)
+        rows_insert(
+            IdempotencyRecord,
+            [
+                IdempotencyRecord(
+                    key_digest=key_digest, body_digest=keyed[k][1], application=by_key[key_digest]
+                )
+                for key_digest, k in fresh.items()
+            ],
+        )
+        for handler in _arrival_handlers:
+            for application in created:
+                handler(application)
+        audit_records([_creation_audit(a, actor, mission.code) for a in created])
+    for k, (key_digest, _) in enumerate(keyed):
+        application = by_key.get(key_digest) or replayed[key_digest]
+        result.submissions.append(Submission(application, created=fresh.get(key_digest) == k))
+    return result
+
+
+def _create_many(
+    *,
+    items: list[BatchItem],
+    channel: Channel,
+    mission: Mission,
+    actor: StaffUser | None,
+    consent: Consent,
+) -> list[Application]:
+    now = timezone.now()
+    applications = [
+        application_build(
+            data=item.data,
+            channel=channel,
+            actor=actor,
+            at=now,
+            consent=consent,
+            data_key=data_key,
+            import_row=item.import_row,
+            reference=reference,
+            mission=mission,
+        )
+        for item, data_key, reference in zip(
+            items, data_keys_create(len(items)), _unused_references(len(items)), strict=True
+        )
+    ]
+    rows_insert(Application, applications)
+    applications_index_new(applications=applications)
+    rows_insert(StageChange, [_first_history(a, actor) for a in applications])
+    return applications
+
+
+def _match_new(applications: list[Application], cache: RecordCache | None) -> int:
+    try:
+        with transaction.atomic():
+            return len(applications_match_new(applications=applications, cache=cache))
+    except Exception:
+        logger.exception("batch matching failed for %d new applications", len(applications))
+        return 0
 
 
 def _anonymous_role(channel: Channel) -> str:

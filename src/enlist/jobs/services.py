@@ -108,3 +108,18 @@ def jobs_purge(*, now: datetime.datetime | None = None) -> int:
     deleted, _ = Job.objects.filter(status=JobStatus.DONE, finished_at__lt=before).delete()
     SentMark.objects.filter(sent_at__lt=before).delete()
     return deleted
+
+
+def job_lease_extend() -> None:
+    """Renew the lease of the job this code runs in, by ``ENLIST_JOB_LEASE_SECONDS`` from
+    now: a long handler (a large import) calls it as it makes progress, so no other worker
+    claims the job while this one is alive. Outside the worker it does nothing."""
+    from enlist.jobs.worker import current_job_id
+
+    job_id = current_job_id()
+    if job_id is None:
+        return
+    lease = datetime.timedelta(seconds=settings.ENLIST_JOB_LEASE_SECONDS)
+    Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
+        leased_until=timezone.now() + lease
+    )

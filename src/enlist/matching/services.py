@@ -49,7 +49,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -60,6 +60,7 @@ from enlist.audit.services import audit_record
 from enlist.cases.identifiers import application_terms
 from enlist.cases.models import Application, LookupDigest
 from enlist.cases.need_to_know import REASON_MAX_LENGTH, REASON_MIN_LENGTH
+from enlist.core.bulk import values_insert
 from enlist.errors import Conflict, FieldError, InvalidInput, NotPermitted
 from enlist.jobs.services import job_enqueue
 from enlist.matching.compare import FIELD_INDEX, FIELDS
@@ -439,6 +440,148 @@ def application_match_arrived(*, application_id: uuid.UUID | str) -> list[MatchC
             return []
         _keys_write(application.pk, digests)
         return _flag(application.pk, scored, version)
+
+
+DIGEST_CHUNK = 500  # digests per look-up query (SQLite allows 999 parameters)
+
+
+def _holders(
+    model: type[MatchKey] | type[LookupDigest], digests: set[bytes]
+) -> dict[bytes, list[uuid.UUID]]:
+    """Application ids per digest, for the usable digests (blocks over MAX_BLOCK dropped)."""
+    ordered = sorted(digests)
+    found: dict[bytes, list[uuid.UUID]] = {}
+    # By hand: the ORM prepares each of the hundreds of thousands of parameters and converts
+    # each id through its field; here a digest is bytes and an id one UUID() call.
+    meta = model._meta
+    connection = connections[DEFAULT_DB_ALIAS]
+    quote = connection.ops.quote_name
+    as_uuid = meta.get_field("application").target_field.to_python
+    with connection.cursor() as cursor:
+        for start in range(0, len(ordered), DIGEST_CHUNK):
+            chunk = ordered[start : start + DIGEST_CHUNK]
+            cursor.execute(
+                "SELECT {}, {} FROM {} WHERE {} IN ({})".format(  # noqa: S608  # nosec B608  # names from model metadata, values bound
+                    quote("digest"),
+                    quote("application_id"),
+                    quote(meta.db_table),
+                    quote("digest"),
+                    ", ".join(["%s"] * len(chunk)),
+                ),
+                chunk,
+            )
+            for digest, application_id in cursor.fetchall():
+                found.setdefault(bytes(digest), []).append(as_uuid(application_id))
+    return {d: ids for d, ids in found.items() if len(ids) <= MAX_BLOCK}
+
+
+def applications_match_new(
+    *, applications: Sequence[Application], cache: RecordCache | None = None
+) -> list[MatchCandidate]:
+    """Match applications just created (a batch import's chunk) against every stored
+    application and each other, in bulk; flag probable duplicates as ``application_match``.
+
+    The same blocking digests (written here for the new applications), candidate ranking and
+    bound, scoring (``engine.score_pairs``, Latin with Latin and native with native, the best
+    kept), threshold and automatic links as matching one application on arrival, but with one
+    digest look-up per few hundred digests and one scoring call for the whole chunk instead
+    of a round of queries and a scoring call per application. Block sizes count every holder,
+    the other new applications included. `cache` keeps decrypted records between chunks
+    (the new applications' are added to it, from the values already in memory). Runs in the
+    caller's transaction; returns the open pairs it created.
+    """
+    live = [a for a in applications if not a.is_erased]
+    if not live:
+        return []
+    records = {a.pk: application_records(a) for a in live}
+    digests = {a.pk: match_digests(records[a.pk]) for a in live}
+    exact = {a.pk: _exact_digests(a) for a in live}
+    values_insert(
+        MatchKey,
+        ["application_id", "digest"],
+        ((i, d) for i, found in digests.items() for d in found),
+    )
+    key_holders = _holders(MatchKey, {d for found in digests.values() for d in found})
+    exact_holders = _holders(LookupDigest, {d for found in exact.values() for d in found})
+    limit = settings.ENLIST_MATCH_MAX_CANDIDATES
+    pairs: set[tuple[uuid.UUID, uuid.UUID]] = set()
+    for application in live:
+        rank: Counter[uuid.UUID] = Counter()
+        for digest in exact[application.pk]:
+            for found in exact_holders.get(digest, ()):
+                rank[found] += EXACT_RANK
+        for digest in digests[application.pk]:
+            for found in key_holders.get(digest, ()):
+                rank[found] += 1
+        rank.pop(application.pk, None)
+        ordered = sorted(rank.items(), key=lambda item: (-item[1], str(item[0])))
+        pairs.update((application.pk, found) for found, _ in ordered[:limit])
+    # A pair of two new applications is scored once, whichever side found it.
+    new_ids = set(records)
+    pairs = {(a, b) if b not in new_ids or str(a) < str(b) else (b, a) for a, b in pairs}
+    stored = sorted({b for _, b in pairs} - new_ids, key=str)
+    others: RecordCache = {}
+    for start in range(0, len(stored), DIGEST_CHUNK):
+        others |= _records_of(stored[start : start + DIGEST_CHUNK], cache)
+    if cache is not None:
+        cache.update(records)
+    known = records | others
+    listed: list[Record] = []
+    position: dict[str, int] = {}
+
+    def at(record: Record) -> int:
+        if record.id not in position:
+            position[record.id] = len(listed)
+            listed.append(record)
+        return position[record.id]
+
+    index_pairs: list[tuple[int, int]] = []
+    owners: list[tuple[uuid.UUID, uuid.UUID]] = []
+    for a, b in sorted(pairs, key=lambda pair: (str(pair[0]), str(pair[1]))):
+        if b not in known:
+            continue  # erased since it was stored
+        left, right = known[a], known[b]
+        for k in range(min(len(left), len(right))):
+            index_pairs.append((at(left[k]), at(right[k])))
+            owners.append((a, b))
+    if not index_pairs:
+        return []
+    version, model = model_in_use()
+    best: dict[tuple[uuid.UUID, uuid.UUID], ScoredPair] = {}
+    for owner, pair in zip(owners, score_pairs(listed, index_pairs, model=model), strict=True):
+        if owner not in best or pair.probability > best[owner].probability:
+            best[owner] = pair
+    threshold = match_threshold()
+    probable = {_ordered(*owner): p for owner, p in best.items() if p.probability >= threshold}
+    if not probable:
+        return []
+    lefts = sorted({left for left, _ in probable}, key=str)
+    existing = {
+        pair
+        for start in range(0, len(lefts), DIGEST_CHUNK)
+        for pair in MatchCandidate.objects.filter(
+            left_id__in=lefts[start : start + DIGEST_CHUNK]
+        ).values_list("left_id", "right_id")
+    }
+    created = [
+        MatchCandidate(
+            left_id=left,
+            right_id=right,
+            probability=pair.probability,
+            evidence=evidence_of(pair),
+            model_version=version,
+        )
+        for (left, right), pair in sorted(probable.items(), key=lambda item: str(item[0]))
+        if (left, right) not in existing
+    ]
+    MatchCandidate.objects.bulk_create(created, batch_size=500)
+    flagged = []
+    for candidate in created:
+        if is_certain(probable[(candidate.left_id, candidate.right_id)]):
+            _auto_link(candidate)
+        else:
+            flagged.append(candidate)
+    return flagged
 
 
 def applications_rematch(*, progress: Callable[[int], None] | None = None) -> tuple[int, int]:

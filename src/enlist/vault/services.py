@@ -17,6 +17,7 @@ from django.db.models import Count
 from django.utils import timezone
 from tqdm import tqdm
 
+from enlist.core.bulk import rows_insert
 from enlist.vault.envelope import DataKeyCipher, WrappedKey, new_data_key, rewrap
 from enlist.vault.keyring import key_encryption_keys
 from enlist.vault.models import DataKey, Destruction
@@ -41,6 +42,13 @@ def data_key_new() -> DataKey:
     data_key = DataKey(id=key_id, wrapped=wrapped.wrapped, kek_version=wrapped.version)
     data_key.__dict__["_cipher"] = DataKeyCipher(key)  # no need to unwrap what we just made
     return data_key
+
+
+def data_keys_create(count: int) -> list[DataKey]:
+    """``count`` fresh data keys in one bulk insert (a batch import: one key per volunteer)."""
+    data_keys = [data_key_new() for _ in range(count)]
+    rows_insert(DataKey, data_keys)
+    return data_keys
 
 
 def data_key_destroy(*, data_key: DataKey, destruction: Destruction) -> bool:

@@ -10,7 +10,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from enlist.intake.imports import SheetError, rejects_path_for, spreadsheet_import
+from enlist.intake.imports import (
+    ImportReport,
+    SheetError,
+    rejects_path_for,
+    spreadsheet_import,
+)
 from enlist.missions.models import Mission
 
 
@@ -57,6 +62,7 @@ class Command(BaseCommand):
         progress = options["progress"]
         with tqdm(
             unit="row",
+            total=None,
             desc="Importing" if not options["dry_run"] else "Checking",
             file=sys.stderr,
             disable=None if progress is None else not progress,
@@ -70,7 +76,7 @@ class Command(BaseCommand):
                     dry_run=options["dry_run"],
                     all_or_nothing=options["all_or_nothing"],
                     rejects_path=rejects_path_for(path),
-                    progress=bar.update,
+                    progress=lambda report: _advance(bar, report),
                 )
             except SheetError as exc:
                 raise CommandError(f"file: {exc}") from None
@@ -96,3 +102,9 @@ class Command(BaseCommand):
             out.write(f"Rejected rows written to {report.rejects_path}")
         if report.rejected and (report.aborted or report.dry_run):
             sys.exit(1)
+
+
+def _advance(bar: tqdm, report: ImportReport) -> None:
+    bar.total = report.rows
+    bar.set_postfix(rejected=len(report.rejected), flagged=report.flagged, refresh=False)
+    bar.update(report.done - bar.n)
