@@ -239,27 +239,27 @@ def _create(
         from_stage="",
         to_stage=Stage.SUBMITTED,
         actor=actor,
-        actor_role=actor.role if actor else _anonymous_role(channel),
+        actor_role=actor.role if actor else submitter_role(channel),
         at=application.submitted_at,
     )
     for handler in _arrival_handlers:
         handler(application)
     audit_record(
         actor=actor,
-        actor_role=None if actor else _anonymous_role(channel),
+        actor_role=None if actor else submitter_role(channel),
         action=AuditAction.CREATE,
         target=application,
-        detail=_creation_detail(application, data.mission),
+        detail=creation_detail(application, data.mission),
     )
     return application
 
 
-def _anonymous_role(channel: Channel) -> str:
+def submitter_role(channel: Channel) -> str:
     # No staff member: the volunteer themselves, or the operator's import at the command line.
     return "system" if channel == Channel.IMPORT else "applicant"
 
 
-def _creation_detail(application: Application, mission: str) -> dict[str, object]:
+def creation_detail(application: Application, mission: str) -> dict[str, object]:
     detail: dict[str, object] = {
         "channel": str(application.channel),
         "mission": mission,

@@ -24,15 +24,22 @@ from enlist.vault.models import DataKey, Destruction
 ROTATE_BATCH_SIZE = 200
 
 
-def data_key_create() -> DataKey:
-    """A fresh data key, stored wrapped by the active KEK; its cipher is ready on the instance."""
+def data_key_new() -> DataKey:
+    """A fresh data key wrapped by the active KEK, not yet saved; its cipher is ready on the
+    instance. Bulk writers (the demo's million) save many at once; others use
+    ``data_key_create``."""
     key = new_data_key()
     key_id = uuid.uuid4()
     wrapped = key_encryption_keys().wrap(key, key_id=key_id.bytes)
-    data_key = DataKey.objects.create(
-        id=key_id, wrapped=wrapped.wrapped, kek_version=wrapped.version
-    )
+    data_key = DataKey(id=key_id, wrapped=wrapped.wrapped, kek_version=wrapped.version)
     data_key.__dict__["_cipher"] = DataKeyCipher(key)  # no need to unwrap what we just made
+    return data_key
+
+
+def data_key_create() -> DataKey:
+    """A fresh data key, stored wrapped by the active KEK; its cipher is ready on the instance."""
+    data_key = data_key_new()
+    data_key.save(force_insert=True)
     return data_key
 
 
