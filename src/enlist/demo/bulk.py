@@ -28,15 +28,19 @@ digests and blocking keys, hashing 3-6 audit entries, and writing about 30 rows.
 from __future__ import annotations
 
 import datetime
+import multiprocessing
+import os
 import sys
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from queue import Empty
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -45,7 +49,7 @@ from enlist.accounts.roles import Role
 from enlist.audit.chain import GENESIS, Entry, entry_hash, entry_subjects
 from enlist.audit.models import AuditAction, AuditEntry, AuditHead, AuditSubject
 from enlist.cases.models import Application, Channel, LookupDigest, StageChange
-from enlist.cases.reference import new_reference
+from enlist.cases.reference import ALPHABET, new_reference
 from enlist.cases.services import application_digests
 from enlist.cases.workflow import Stage
 from enlist.demo.plan import ApplicationPlan
@@ -79,11 +83,30 @@ class StaffPicker:
 class _Act:
     """An audit entry before it is numbered and chained."""
 
-    actor: StaffUser | None
+    actor_id: int | None
+    actor_username: str
     actor_role: str
     action: str
     target_id: str
     detail: dict[str, Any]
+
+    @classmethod
+    def by(cls, actor: StaffUser | None, role: str, action: str, target: str, detail: dict) -> _Act:
+        if actor is None:
+            return cls(None, "", role, action, target, detail)
+        return cls(actor.pk, actor.username[:150], role, action, target, detail)
+
+
+@dataclass
+class _Change:
+    """A ``StageChange`` row before writing (no model instance: a case has up to ten)."""
+
+    from_stage: str
+    to_stage: str
+    actor: StaffUser | None
+    actor_role: str
+    reason: str | None
+    at: datetime.datetime
 
 
 @dataclass
@@ -94,7 +117,7 @@ class CaseRows:
     application: Application
     digests: list[bytes]
     match_keys: list[bytes]
-    changes: list[StageChange]
+    changes: list[_Change]
     acts: list[_Act]
 
 
@@ -109,15 +132,22 @@ class BulkReport:
 
 
 class References:
-    """Fresh references never given before in this build (nor stored before it)."""
+    """Fresh references, none given twice in this build.
 
-    def __init__(self, taken: Iterable[str] = ()) -> None:
-        self._taken = set(taken)
+    With several workers, worker w of n only gives references whose first character is
+    the w-th of every n in the alphabet: no two workers can give the same one, and each is
+    as random as ``new_reference`` makes it.
+    """
+
+    def __init__(self, *, partition: tuple[int, int] = (0, 1)) -> None:
+        self._taken: set[str] = set()
+        worker, workers = partition
+        self._first = frozenset(ALPHABET[worker::workers])
 
     def new(self) -> str:
         while True:
             reference = new_reference()
-            if reference not in self._taken:
+            if reference[3] in self._first and reference not in self._taken:
                 self._taken.add(reference)
                 return reference
 
@@ -152,45 +182,22 @@ def case_rows(
     )
     role = recorder.role if recorder else submitter_role(channel)
     target = str(application.pk)
-    changes = [
-        StageChange(
-            application=application,
-            from_stage="",
-            to_stage=Stage.SUBMITTED,
-            actor=recorder,
-            actor_role=role,
-            at=application.submitted_at,
-        )
-    ]
+    changes = [_Change("", Stage.SUBMITTED.value, recorder, role, None, application.submitted_at)]
     acts = [
-        _Act(
-            recorder,
-            role,
-            AuditAction.CREATE,
-            target,
-            creation_detail(application, plan.mission),
+        _Act.by(
+            recorder, role, AuditAction.CREATE, target, creation_detail(application, plan.mission)
         )
     ]
     current = Stage.SUBMITTED
     for step in plan.steps:
         actor = staff(step.role, plan.mission, step.pick)
         reason = step.reason.strip() or None
-        changes.append(
-            StageChange(
-                application=application,
-                from_stage=current.value,
-                to_stage=step.to.value,
-                actor=actor,
-                actor_role=actor.role,
-                reason=reason,
-                at=step.at,
-            )
-        )
+        changes.append(_Change(current.value, step.to.value, actor, actor.role, reason, step.at))
         detail: dict[str, Any] = {"from": current.value, "to": step.to.value}
         detail["reason_given"] = reason is not None
         if step.to == Stage.ARRIVED and step.role == Role.HQ:
             detail["override"] = True  # HQ records an arrival by the workflow's override row
-        acts.append(_Act(actor, actor.role, AuditAction.TRANSITION, target, detail))
+        acts.append(_Act.by(actor, actor.role, AuditAction.TRANSITION, target, detail))
         application.held_from = current.value if step.to == Stage.ON_HOLD else ""
         application.stage = step.to.value
         application.stage_changed_at = step.at
@@ -219,9 +226,11 @@ class _Table:
         self.columns = [f.column for f in self.fields]
         self.name = model._meta.db_table
 
-    def values(self, instance: models.Model) -> list[Any]:
+    def values(self, instance: models.Model, db: BaseDatabaseWrapper) -> list[Any]:
         """The column values as ``bulk_create`` would send them (sealing included)."""
-        return [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in self.fields]
+        values = [f.get_db_prep_save(f.pre_save(instance, True), db) for f in self.fields]
+        # Binary columns come as memoryviews, which neither pickle (to the writer) nor copy.
+        return [bytes(v) if isinstance(v, memoryview) else v for v in values]
 
     def write(self, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
@@ -244,23 +253,48 @@ class _Table:
             cursor.executemany(sql, rows)
 
 
-def _json(value: dict[str, Any]) -> Any:
-    """A JSONField value as the backend takes it (what ``JSONField.get_db_prep_save`` does)."""
-    return AuditEntry._meta.get_field("detail").get_db_prep_save(value, connection)
+class _Values:
+    """Python values as the backend takes them (what the fields' ``get_db_prep_save`` do),
+    for the columns written without a model instance."""
 
+    def __init__(self, db: BaseDatabaseWrapper) -> None:
+        self.db = db
+        self.postgres = db.vendor == "postgresql"
+        self._detail = AuditEntry._meta.get_field("detail")
+        self._reason = StageChange._meta.get_field("reason")
 
-def _uuid(value: uuid.UUID) -> Any:
-    return value if connection.vendor == "postgresql" else value.hex
+    def json(self, value: dict[str, Any]) -> Any:
+        return self._detail.get_db_prep_save(value, self.db)
 
+    def uuid(self, value: uuid.UUID) -> Any:
+        return value if self.postgres else value.hex
 
-def _time(value: datetime.datetime) -> Any:
-    return connection.ops.adapt_datetimefield_value(value)
+    def time(self, value: datetime.datetime) -> Any:
+        return self.db.ops.adapt_datetimefield_value(value)
+
+    def change(self, application: Application, change: _Change) -> list[Any]:
+        uid = uuid.uuid4()
+        reason = None
+        if change.reason is not None:
+            sealed = self._reason.seal_for(application.data_key.cipher(), str(uid), change.reason)
+            reason = sealed.token
+        return [
+            self.uuid(application.pk),
+            self.uuid(uid),
+            change.from_stage,
+            change.to_stage,
+            change.actor.pk if change.actor else None,
+            change.actor_role,
+            reason,
+            self.time(change.at),
+        ]
 
 
 class _Chain:
     """Numbers, links and hashes audit entries in order from the current head."""
 
-    def __init__(self) -> None:
+    def __init__(self, values: _Values) -> None:
+        self.values = values
         head = AuditHead.objects.filter(pk=AuditHead.ONE).values_list("sequence", "hash").first()
         self.sequence, self.hash = head or (0, GENESIS)
         last_id = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
@@ -272,8 +306,7 @@ class _Chain:
         entries, subjects = [], []
         for act in acts:
             self.sequence += 1
-            actor_id = act.actor.pk if act.actor else None
-            username = act.actor.username[:150] if act.actor else ""
+            actor_id, username = act.actor_id, act.actor_username
             content = Entry(
                 sequence=self.sequence,
                 at=at,
@@ -290,14 +323,14 @@ class _Chain:
                 [
                     self.next_id,
                     self.sequence,
-                    _time(at),
+                    self.values.time(at),
                     actor_id,
                     username,
                     act.actor_role,
                     content.action,
                     "application",
                     act.target_id,
-                    _json(act.detail),
+                    self.values.json(act.detail),
                     self.hash,
                     digest,
                 ]
@@ -307,7 +340,7 @@ class _Chain:
                     target_type="application", target_id=act.target_id, detail=act.detail
                 )
             ):
-                subjects.append([self.next_id, _uuid(uuid.UUID(subject))])
+                subjects.append([self.next_id, self.values.uuid(uuid.UUID(subject))])
             self.hash = digest
             self.next_id += 1
             # Entries get distinct, increasing times, as one writer after another would.
@@ -326,10 +359,31 @@ _AUDIT_COLUMNS = [
 ]  # fmt: skip
 
 
-class _Writer:
+@dataclass
+class ChunkRows:
+    """The rows of a chunk of cases, ready to write (plain values: they cross processes)."""
+
+    data_keys: list[list[Any]] = field(default_factory=list)
+    applications: list[list[Any]] = field(default_factory=list)
+    changes: list[list[Any]] = field(default_factory=list)
+    digests: list[list[Any]] = field(default_factory=list)
+    match_keys: list[list[Any]] = field(default_factory=list)
+    acts: list[_Act] = field(default_factory=list)
+    stages: Counter[str] = field(default_factory=Counter)
+    channels: Counter[str] = field(default_factory=Counter)
+    nationalities: Counter[str] = field(default_factory=Counter)
+
+    def __len__(self) -> int:
+        return len(self.applications)
+
+
+class _Tables:
     def __init__(self) -> None:
         from enlist.vault.models import DataKey
 
+        # The connection itself: the module-level proxy costs a thread-local look-up per use.
+        self.db = connections[DEFAULT_DB_ALIAS]
+        self.values = _Values(self.db)
         self.data_keys = _Table(DataKey)
         self.applications = _Table(Application)
         self.changes = _Table(StageChange, with_pk=False)
@@ -338,53 +392,66 @@ class _Writer:
         self.audit = _Table(AuditEntry)
         self.subjects = _Table(AuditSubject, with_pk=False)
         assert self.audit.columns == _AUDIT_COLUMNS  # noqa: S101  # nosec B101  # the chain's row layout
-        self.chain = _Chain()
+        assert self.changes.columns == [  # noqa: S101  # nosec B101  # _Values.change's layout
+            "application_id", "uid", "from_stage", "to_stage", "actor_id", "actor_role",
+            "reason", "at",
+        ]  # fmt: skip
 
-    def write(self, cases: Sequence[CaseRows]) -> int:
-        key_rows, application_rows, change_rows, digest_rows, match_rows = [], [], [], [], []
-        acts: list[_Act] = []
+    def rows(self, cases: Sequence[CaseRows]) -> ChunkRows:
+        """Seal and convert a chunk of cases (the CPU-heavy half, run by the workers)."""
+        out = ChunkRows()
         for case in cases:
-            key_rows.append(self.data_keys.values(case.data_key))
-            application_rows.append(self.applications.values(case.application))
-            pk = _uuid(case.application.pk)
-            digest_rows.extend([pk, d] for d in case.digests)
-            match_rows.extend([pk, d] for d in case.match_keys)
-            change_rows.extend(self.changes.values(change) for change in case.changes)
-            acts.extend(case.acts)
-        entries, subjects = self.chain.rows(acts, timezone.now())
-        with transaction.atomic():
-            self.data_keys.write(key_rows)
-            self.applications.write(application_rows)
-            self.changes.write(change_rows)
-            self.digests.write(digest_rows)
-            self.match_keys.write(match_rows)
-            self.audit.write(entries)
-            self.subjects.write(subjects)
-            self.chain.move_head()
-        return (
-            sum(
-                map(
-                    len,
-                    (key_rows, application_rows, change_rows, digest_rows, match_rows),
-                )
-            )
-            + len(entries)
-            + len(subjects)
-        )
+            application = case.application
+            out.data_keys.append(self.data_keys.values(case.data_key, self.db))
+            out.applications.append(self.applications.values(application, self.db))
+            pk = self.values.uuid(application.pk)
+            out.digests.extend([pk, d] for d in case.digests)
+            out.match_keys.extend([pk, d] for d in case.match_keys)
+            out.changes.extend(self.values.change(application, c) for c in case.changes)
+            out.acts.extend(case.acts)
+            out.stages[application.stage] += 1
+            out.channels[application.channel] += 1
+            out.nationalities[application.nationality_id] += 1
+        return out
 
-    def finish(self) -> None:
-        if connection.vendor == "postgresql":
-            # Rows written with explicit ids (audit entries): move the id sequences past them.
-            statements = connection.ops.sequence_reset_sql(
-                _NoStyle(), [AuditEntry, AuditSubject, StageChange, LookupDigest, MatchKey]
-            )
-            with connection.cursor() as cursor:
-                for sql in statements:
-                    cursor.execute(sql)
-                cursor.execute("ANALYZE")
-        else:
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+
+class _Writer:
+    """Writes chunks in order, chaining their audit entries from the current head."""
+
+    def __init__(self, tables: _Tables) -> None:
+        self.tables = tables
+        self.chain = _Chain(tables.values)
+
+    def write(self, chunk: ChunkRows) -> int:
+        tables = self.tables
+        entries, subjects = self.chain.rows(chunk.acts, timezone.now())
+        with transaction.atomic():
+            tables.data_keys.write(chunk.data_keys)
+            tables.applications.write(chunk.applications)
+            tables.changes.write(chunk.changes)
+            tables.digests.write(chunk.digests)
+            tables.match_keys.write(chunk.match_keys)
+            tables.audit.write(entries)
+            tables.subjects.write(subjects)
+            self.chain.move_head()
+        written = (chunk.data_keys, chunk.applications, chunk.changes, chunk.digests)
+        return sum(map(len, written)) + len(chunk.match_keys) + len(entries) + len(subjects)
+
+
+def _finish() -> None:
+    """After the last chunk: id sequences past the rows written with ids, fresh statistics."""
+    if connection.vendor == "postgresql":
+        # Rows written with explicit ids (audit entries): move the id sequences past them.
+        statements = connection.ops.sequence_reset_sql(
+            _NoStyle(), [AuditEntry, AuditSubject, StageChange, LookupDigest, MatchKey]
+        )
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+            cursor.execute("ANALYZE")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 class _NoStyle:
@@ -405,26 +472,132 @@ def _chunks(plans: Iterable[ApplicationPlan], size: int) -> Iterator[list[Applic
         yield chunk
 
 
+PlanSource = Callable[[int, int], Iterable[ApplicationPlan]]
+
+
+@dataclass(frozen=True)
+class _Job:
+    plans: PlanSource
+    workers: int
+    staff: StaffPicker
+    today: datetime.date
+    chunk_size: int
+
+
+def _chunk_rows(job: _Job, worker: int, share: int) -> Iterator[ChunkRows]:
+    """Worker `worker`'s applications (`share` of them), chunk by chunk, sealed and indexed."""
+    missions = {m.code: m for m in Mission.objects.all()}
+    references = References(partition=(worker, job.workers))
+    context = intake_context(today=job.today)
+    tables = _Tables()
+    for chunk in _chunks(job.plans(worker, share), job.chunk_size):
+        cases = [
+            case_rows(
+                plan, staff=job.staff, missions=missions, references=references, context=context
+            )
+            for plan in chunk
+        ]
+        yield tables.rows(cases)
+
+
+def _work(job: _Job, worker: int, share: int, queue: multiprocessing.Queue) -> None:
+    """A worker process: builds its chunks and hands them to the writer, then None."""
+    connections.close_all()  # never use the parent's connection
+    try:
+        for rows in _chunk_rows(job, worker, share):
+            queue.put(rows)
+    except BaseException as exc:
+        queue.put(_Failed(f"{type(exc).__name__}: {exc}"))
+        raise
+    finally:
+        connections.close_all()
+    queue.put(None)
+
+
+@dataclass(frozen=True)
+class _Failed:
+    error: str
+
+
+def _shares(count: int, workers: int) -> list[int]:
+    return [count // workers + (1 if w < count % workers else 0) for w in range(workers)]
+
+
+def _from_workers(job: _Job, count: int) -> Iterator[ChunkRows]:
+    """Chunks from `job.workers` processes, taken in turn (each worker's order kept)."""
+    context = multiprocessing.get_context("fork")
+    connections.close_all()  # a forked child must not share the parent's connection
+    queues = [context.Queue(maxsize=3) for _ in range(job.workers)]
+    processes = [
+        context.Process(target=_work, args=(job, w, share, queues[w]), daemon=True)
+        for w, share in enumerate(_shares(count, job.workers))
+    ]
+    for process in processes:
+        process.start()
+    try:
+        running = list(range(job.workers))
+        while running:
+            for w in list(running):
+                rows = _next(queues[w], processes[w])
+                if rows is None:
+                    running.remove(w)
+                elif isinstance(rows, _Failed):
+                    raise RuntimeError(f"bulk worker {w} failed: {rows.error}")
+                else:
+                    yield rows
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+            process.join(timeout=10)
+
+
+def _next(queue: multiprocessing.Queue, process: multiprocessing.process.BaseProcess) -> Any:
+    """The worker's next chunk; a worker that died without a word fails the build."""
+    while True:
+        try:
+            return queue.get(timeout=5)
+        except Empty:
+            if not process.is_alive():
+                return _Failed(f"exited with code {process.exitcode}")
+
+
+def default_workers(count: int) -> int:
+    """Two processes build rows while this one writes, when there is enough work: on two
+    cores the build is CPU-bound in Python, and the writer's share is about a fifth."""
+    cores = os.cpu_count() or 1
+    return 1 if count < 20_000 or cores < 2 else min(cores, 4)
+
+
 def applications_bulk_create(
-    plans: Iterable[ApplicationPlan],
+    plans: PlanSource,
     *,
     count: int,
     staff: StaffPicker,
     today: datetime.date,
     progress: bool | None = None,
     chunk_size: int = CHUNK,
+    workers: int = 1,
 ) -> BulkReport:
-    """Write the planned applications with everything the services would have stored.
+    """Write `count` planned applications with everything the services would have stored.
+
+    `plans(worker, share)` gives worker number `worker` its `share` of the applications
+    (with one worker: ``plans(0, count)``, all of them). With more than one worker, that many
+    processes (forked) build and seal rows while this one writes them; a worker's own
+    generator draws its people, so the same seed gives another (as realistic) demo.
 
     One transaction per chunk: an interrupted build leaves whole cases only, and a reader is
     blocked for one chunk's write at most. `progress` None shows a bar on stderr when it is
     a terminal.
     """
     started = time.perf_counter()
-    missions = {m.code: m for m in Mission.objects.all()}
-    references = References()
-    context = intake_context(today=today)
-    writer = _Writer()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            # A 1 GiB page cache for this connection: the digest indexes take random inserts.
+            cursor.execute("PRAGMA cache_size = -1048576")
+    job = _Job(plans=plans, workers=workers, staff=staff, today=today, chunk_size=chunk_size)
+    source = _chunk_rows(job, 0, count) if workers == 1 else _from_workers(job, count)
+    writer = _Writer(_Tables())
     report = BulkReport()
     with tqdm(
         total=count,
@@ -435,21 +608,14 @@ def applications_bulk_create(
         leave=False,
         smoothing=0.05,
     ) as bar:
-        for chunk in _chunks(plans, chunk_size):
-            cases = [
-                case_rows(
-                    plan, staff=staff, missions=missions, references=references, context=context
-                )
-                for plan in chunk
-            ]
-            report.rows += writer.write(cases)
-            for case in cases:
-                report.stages[case.application.stage] += 1
-                report.channels[case.application.channel] += 1
-                report.nationalities[case.application.nationality_id] += 1
-            report.applications += len(cases)
-            bar.update(len(cases))
-    writer.finish()
+        for rows in source:
+            report.rows += writer.write(rows)
+            report.stages.update(rows.stages)
+            report.channels.update(rows.channels)
+            report.nationalities.update(rows.nationalities)
+            report.applications += len(rows)
+            bar.update(len(rows))
+    _finish()
     report.seconds = time.perf_counter() - started
     return report
 

@@ -48,7 +48,7 @@ from enlist.accounts.totp import base32_secret, hex_key
 from enlist.audit.services import audit_checkpoint
 from enlist.cases.models import Application, Channel, Document, StageChange
 from enlist.cases.services import application_transition, document_add, document_verify
-from enlist.demo.bulk import StaffPicker, applications_bulk_create
+from enlist.demo.bulk import StaffPicker, applications_bulk_create, default_workers
 from enlist.demo.plan import HOME_MISSION, MISSIONS, ApplicationPlan, Planner, plan_demo
 from enlist.demo.prerequisites import prepare_move
 from enlist.intake.schemas import ApplicationIn
@@ -455,6 +455,7 @@ def demo_build(
     now: datetime.datetime | None = None,
     progress: bool | None = None,
     bulk: bool = False,
+    workers: int | None = None,
 ) -> BuildReport:
     """Build the demo into an empty database and write its logins file.
 
@@ -464,6 +465,7 @@ def demo_build(
     `bulk` (``enlist demo --size N``): the applications are written in bulk by
     ``enlist.demo.bulk`` (a million in minutes) instead of one by one through the services;
     they carry no documents, verdicts, visa records, unit assignments or travel packets.
+    `workers`: processes building rows (None: ``bulk.default_workers``).
     """
     if demo_state() != DemoState.EMPTY:
         raise DemoRefused("The database is not empty: the demo is only built into an empty one.")
@@ -481,11 +483,12 @@ def demo_build(
     if bulk:
         documents = 0
         written = applications_bulk_create(
-            Planner(seed=seed, now=now).stream(applications, remembered=REMEMBERED),
+            functools.partial(_bulk_plans, seed=seed, now=now),
             count=applications,
             staff=StaffPicker(staff.pick),
             today=now.date(),
             progress=progress,
+            workers=default_workers(applications) if workers is None else workers,
         )
         with transaction.atomic():
             demo_interviews_setup()
@@ -544,6 +547,13 @@ def demo_build(
         channels=_counts("channel"),
         nationalities=_counts("nationality_id"),
     )
+
+
+def _bulk_plans(
+    worker: int, share: int, *, seed: int, now: datetime.datetime
+) -> Iterator[ApplicationPlan]:
+    """Worker `worker`'s applications: its own generator (worker 0 draws the seed's plan)."""
+    return Planner(seed=seed + worker, now=now).stream(share, remembered=REMEMBERED)
 
 
 def _aggregates_rebuild(*, progress: bool | None) -> None:
