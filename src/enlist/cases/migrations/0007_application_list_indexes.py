@@ -5,33 +5,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0006_transfer'),
-        ('missions', '0002_seed_countries'),
-        ('vault', '0001_initial'),
+        ("cases", "0006_transfer"),
+        ("missions", "0002_seed_countries"),
+        ("vault", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['-submitted_at', 'id'], name='application_newest'),
+            model_name="application",
+            index=models.Index(fields=["-submitted_at", "id"], name="application_newest"),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['mission', '-submitted_at', 'id'], name='application_mission_newest'),
+            model_name="application",
+            index=models.Index(
+                fields=["mission", "-submitted_at", "id"], name="application_mission_newest"
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['stage', '-submitted_at', 'id'], name='application_stage_newest'),
+            model_name="application",
+            index=models.Index(
+                fields=["stage", "-submitted_at", "id"], name="application_stage_newest"
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['nationality', '-submitted_at', 'id'], name='application_nation_newest'),
+            model_name="application",
+            index=models.Index(
+                fields=["nationality", "-submitted_at", "id"], name="application_nation_newest"
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['mission', 'nationality', '-submitted_at'], name='application_mission_nation'),
+            model_name="application",
+            index=models.Index(
+                fields=["mission", "nationality", "-submitted_at"],
+                name="application_mission_nation",
+            ),
         ),
+        # Fresh planner statistics, or SQLite may keep joining from the missions table and
+        # sorting every case instead of reading the new indexes in order.
+        migrations.RunSQL("ANALYZE cases_application", reverse_sql=migrations.RunSQL.noop),
     ]
