@@ -258,7 +258,7 @@ def _client(user: object | None) -> object:
 def _rows_of(response: object) -> int | str:
     context = getattr(response, "context", None)
     if context is not None:
-        for key in ("rows", "entries", "pairs", "items"):
+        for key in ("rows", "entries", "pairs", "items", "page", "week", "packets"):
             try:
                 value = context[key]
             except KeyError:
@@ -308,6 +308,10 @@ def _pages(args: argparse.Namespace, built: dict) -> None:
     from enlist.accounts.services import staff_token_create
     from enlist.cases.models import Application
 
+    from django.test.utils import setup_test_environment
+
+    # The test client then keeps each response's template context: the "rows" column.
+    setup_test_environment()
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     users = _users()
     samples = _samples()
