@@ -304,11 +304,10 @@ def main() -> None:
 
 def _pages(args: argparse.Namespace, built: dict) -> None:
     from django.conf import settings
+    from django.test.utils import setup_test_environment
 
     from enlist.accounts.services import staff_token_create
     from enlist.cases.models import Application
-
-    from django.test.utils import setup_test_environment
 
     # The test client then keeps each response's template context: the "rows" column.
     setup_test_environment()
