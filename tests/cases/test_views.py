@@ -245,20 +245,64 @@ def test_search_stays_within_the_clerks_mission(client, clerk_vilnius, oslo):
     assert listed(response) == set()
 
 
-def test_list_is_paginated_by_25(client, hq, vilnius):
+def _pager_link(response, label: str) -> str | None:
+    found = re.search(rf'<a href="\?([^"]*)">{label}</a>', response.content.decode())
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def test_list_is_paged_by_25_with_cursors(client, hq, vilnius):
     cases = [ApplicationFactory(mission=vilnius) for _ in range(30)]
     everyone = {c.reference for c in cases}
     logged_in(client, hq)
 
     first = client.get("/staff/")
-    second = client.get("/staff/", {"page": "2"})
+    second = client.get(f"/staff/?{_pager_link(first, 'Next')}")
+    back = client.get(f"/staff/?{_pager_link(second, 'Previous')}")
 
     assert len(listed(first)) == 25
     assert len(listed(second)) == 5
     assert listed(first) | listed(second) == everyone
-    assert "Page 1 of 2" in first.content.decode()
-    assert '<a href="?page=2">Next</a>' in first.content.decode()
-    assert "Page 2 of 2" in second.content.decode()
+    assert listed(back) == listed(first)
+    assert "Page 1" in first.content.decode()
+    assert "Page 2" in second.content.decode()
+    assert _pager_link(second, "Next") is None
+    assert _pager_link(first, "Previous") is None
+    assert "30 cases" in first.content.decode()
+
+
+def test_pages_never_skip_or_repeat_cases_submitted_at_the_same_instant(client, hq, vilnius):
+    cases = [ApplicationFactory(mission=vilnius) for _ in range(60)]
+    Application.objects.update(submitted_at=timezone.now() - timedelta(days=1))
+    logged_in(client, hq)
+    seen: list[set[str]] = []
+    query = ""
+    while query is not None:
+        response = client.get(f"/staff/?{query}")
+        seen.append(listed(response))
+        query = _pager_link(response, "Next")
+
+    assert [len(page) for page in seen] == [25, 25, 10]
+    assert set().union(*seen) == {c.reference for c in cases}
+
+
+def test_a_list_over_the_cap_says_more_than(client, hq, vilnius, monkeypatch):
+    monkeypatch.setattr("enlist.cases.selectors.COUNT_CAP", 3)
+    for _ in range(5):
+        ApplicationFactory(mission=vilnius)
+
+    response = logged_in(client, hq).get("/staff/")
+
+    assert "More than 3 cases" in response.content.decode()
+
+
+def test_a_cursor_that_is_not_one_is_a_clear_error(client, hq, vilnius):
+    ApplicationFactory(mission=vilnius)
+
+    response = logged_in(client, hq).get("/staff/", {"after": "not-a-cursor"})
+
+    assert response.status_code == 200
+    assert "Not a page of this list." in response.content.decode()
+    assert len(listed(response)) == 1
 
 
 def test_pagination_links_keep_the_filters(client, hq, vilnius):
@@ -267,7 +311,7 @@ def test_pagination_links_keep_the_filters(client, hq, vilnius):
 
     response = logged_in(client, hq).get("/staff/", {"stage": "screening"})
 
-    assert '<a href="?stage=screening&amp;page=2">Next</a>' in response.content.decode()
+    assert _pager_link(response, "Next").startswith("stage=screening&after=a")
 
 
 # session, user, the session's OTP device, the user's mission (page header), count, one page of

@@ -143,6 +143,23 @@ class Application(models.Model):
             ),
             # case list filtered by days waiting (stage_changed_at range)
             models.Index(fields=["stage", "stage_changed_at"], name="application_stage_waiting"),
+            # The case list's keyset pages (cases/selectors.py: application_page) read one
+            # index range in list order, newest first with the id as tie-break:
+            # HQ's whole list (and the days-waiting filter, read in this order)
+            models.Index(fields=["-submitted_at", "id"], name="application_newest"),
+            # a mission's list (every mission role's scope)
+            models.Index(
+                fields=["mission", "-submitted_at", "id"], name="application_mission_newest"
+            ),
+            # HQ's list by stage, by nationality; a mission's by nationality
+            models.Index(fields=["stage", "-submitted_at", "id"], name="application_stage_newest"),
+            models.Index(
+                fields=["nationality", "-submitted_at", "id"], name="application_nation_newest"
+            ),
+            models.Index(
+                fields=["mission", "nationality", "-submitted_at"],
+                name="application_mission_nation",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
     Http404,
@@ -41,14 +40,16 @@ from enlist.cases.presentation import case_detail, case_summary, reads_full_case
 from enlist.cases.selectors import (
     WAITING_DAYS_MAX,
     CaseFilters,
+    CasePage,
     application_list,
+    application_page,
     application_search,
 )
 from enlist.cases.services import application_transition, document_add, document_verify
 from enlist.cases.templatetags.cases_extras import stage_label
 from enlist.cases.transfer_views import transfer_missions
 from enlist.cases.workflow import Stage
-from enlist.core.bounds import int_from_text
+from enlist.core.bounds import PAGE_MAX, int_from_text
 from enlist.errors import EnlistError, InvalidInput, NotFound, NotPermitted, StepUpRequired
 from enlist.intake.checks import contact_check
 from enlist.intake.forms import ApplicationForm
@@ -71,6 +72,16 @@ def _list_error(exc: InvalidInput) -> str:
     return " ".join(
         f"{labels[e.field]}: {e.message}" if e.field in labels else e.message for e in exc.errors
     )
+
+
+def _page_number(request: HttpRequest) -> int:
+    """The page number the pager carries beside its cursor (shown, and audited)."""
+    try:
+        return int_from_text(
+            request.GET.get("page") or "1", field="page", minimum=2, maximum=PAGE_MAX
+        )
+    except InvalidInput:
+        return 1
 
 
 def _filters(request: HttpRequest) -> CaseFilters:
@@ -104,12 +115,23 @@ def case_list(request: HttpRequest) -> HttpResponse:
         error = _list_error(exc)
         filters = CaseFilters()
         queryset = application_list(user=user, filters=filters)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    if request.method == "POST" and error is None:
+        found = list(queryset)  # a search: at most SEARCH_LIMIT, shown on one page
+        page = CasePage(found[:PAGE_SIZE], len(found), False, None, None)
+    else:
+        try:
+            page = application_page(queryset, cursor=request.GET.get("after"), size=PAGE_SIZE)
+        except InvalidInput as exc:
+            error = _list_error(exc)
+            page = application_page(queryset, cursor=None, size=PAGE_SIZE)
+    number = _page_number(request) if page.previous else 1
     params = request.GET.copy()
-    params.pop("page", None)
+    for name in ("page", "after"):
+        params.pop(name, None)
     context: dict[str, Any] = {
         "page": page,
-        "rows": [case_summary(a, role=role) for a in page.object_list],
+        "number": number,
+        "rows": [case_summary(a, role=role) for a in page.rows],
         "full": sees_full_case(role),
         "no_cases_role": role in NO_CASE_ROLES,
         "can_record": role in CONTACT_ROLES,
@@ -125,8 +147,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     audit_cases_shown(
         actor=user,
         ids=[row["id"] for row in context["rows"]],
-        count=page.paginator.count,
-        page=page.number,
+        count=page.count,
+        page=number,
         via="web",
         search=searched,
         filters=None if searched else vars(filters),

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -44,9 +45,11 @@ from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import Role
 from enlist.accounts.services import staff_add, totp_device_add_confirmed
 from enlist.accounts.totp import base32_secret, hex_key
+from enlist.audit.services import audit_checkpoint
 from enlist.cases.models import Application, Channel, Document, StageChange
 from enlist.cases.services import application_transition, document_add, document_verify
-from enlist.demo.plan import HOME_MISSION, MISSIONS, ApplicationPlan, plan_demo
+from enlist.demo.bulk import StaffPicker, applications_bulk_create, default_workers
+from enlist.demo.plan import HOME_MISSION, MISSIONS, ApplicationPlan, Planner, plan_demo
 from enlist.demo.prerequisites import prepare_move
 from enlist.intake.schemas import ApplicationIn
 from enlist.intake.services import application_submit, intake_context
@@ -56,6 +59,8 @@ from enlist.travel.seed import travel_seed
 from enlist.travel.services import packets_deferred, packets_regenerate
 
 BATCH_SIZE = 250  # applications per transaction
+# A bulk build's repeat applications come from the last this many people (memory stays flat).
+REMEMBERED = 50_000
 
 # The accounts printed for people trying the demo, in the order they are shown.
 LOGINS: tuple[tuple[str, Role, str | None], ...] = (
@@ -114,6 +119,7 @@ class BuildReport:
     stages: Counter[str] = field(default_factory=Counter)
     channels: Counter[str] = field(default_factory=Counter)
     nationalities: Counter[str] = field(default_factory=Counter)
+    rows: int = 0  # rows written by the bulk build (0: built through the services)
 
 
 # --------------------------------------------------------------------------------------------
@@ -448,11 +454,18 @@ def demo_build(
     logins_file: Path,
     now: datetime.datetime | None = None,
     progress: bool | None = None,
+    bulk: bool = False,
+    workers: int | None = None,
 ) -> BuildReport:
     """Build the demo into an empty database and write its logins file.
 
     `progress` None shows a progress bar on stderr when it is a terminal. Raises DemoRefused
     when the database is not empty, so real data is never mixed with the demo's.
+
+    `bulk` (``enlist demo --size N``): the applications are written in bulk by
+    ``enlist.demo.bulk`` (a million in minutes) instead of one by one through the services;
+    they carry no documents, verdicts, visa records, unit assignments or travel packets.
+    `workers`: processes building rows (None: ``bulk.default_workers``).
     """
     if demo_state() != DemoState.EMPTY:
         raise DemoRefused("The database is not empty: the demo is only built into an empty one.")
@@ -467,6 +480,36 @@ def demo_build(
         staff = _staff_create(logins)
         # Cases entering travel get their packet: a meeting point valid over the whole story.
         travel_seed(today=now.date() - datetime.timedelta(days=365))
+    if bulk:
+        documents = 0
+        written = applications_bulk_create(
+            functools.partial(_bulk_plans, seed=seed, now=now),
+            count=applications,
+            staff=StaffPicker(staff.pick),
+            today=now.date(),
+            progress=progress,
+            workers=default_workers(applications) if workers is None else workers,
+        )
+        with transaction.atomic():
+            demo_interviews_setup()
+        _aggregates_rebuild(progress=progress)
+        logins_write(logins_file, logins)
+        with transaction.atomic():
+            for login in logins:
+                if login.username in FINAL_LOGINS:
+                    _login_create(login)
+        audit_checkpoint()  # pins the chain the bulk writer built (no worker runs meanwhile)
+        return BuildReport(
+            applications=written.applications,
+            documents=0,
+            seconds=time.perf_counter() - started,
+            missions=Mission.objects.count(),
+            staff=StaffUser.objects.count(),
+            stages=written.stages,
+            channels=written.channels,
+            nationalities=written.nationalities,
+            rows=written.rows,
+        )
     plans = plan_demo(count=applications, seed=seed, now=now)
     files = {"application/pdf": specimen_pdf(), "image/png": specimen_png()}
     documents = 0
@@ -504,6 +547,23 @@ def demo_build(
         channels=_counts("channel"),
         nationalities=_counts("nationality_id"),
     )
+
+
+def _bulk_plans(
+    worker: int, share: int, *, seed: int, now: datetime.datetime
+) -> Iterator[ApplicationPlan]:
+    """Worker `worker`'s applications: its own generator (worker 0 draws the seed's plan)."""
+    return Planner(seed=seed + worker, now=now).stream(share, remembered=REMEMBERED)
+
+
+def _aggregates_rebuild(*, progress: bool | None) -> None:
+    """Bring the reports app's pre-aggregated tables up to the cases just written in bulk
+    (the services keep them current one case at a time; the bulk writer bypasses them)."""
+    if not apps.is_installed("enlist.reports"):
+        return
+    from enlist.reports.services import pipeline_aggregates_rebuild
+
+    pipeline_aggregates_rebuild(progress=progress)
 
 
 def _counts(column: str) -> Counter[str]:

@@ -21,7 +21,7 @@ import functools
 import random
 import string
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -319,6 +319,7 @@ class ApplicationPlan:
     steps: tuple[StepPlan, ...]
     documents: tuple[DocumentPlan, ...]
     pick: int
+    repeat: bool = False  # the same person applying again (a planted duplicate)
 
     @property
     def final_stage(self) -> Stage:
@@ -721,64 +722,83 @@ class Planner:
         }
 
     def plan(self, count: int) -> list[ApplicationPlan]:
+        plans = list(self.stream(count))
+        plans.sort(key=lambda p: p.submitted_at)
+        return plans
+
+    def stream(self, count: int, *, remembered: int | None = None) -> Iterator[ApplicationPlan]:
+        """The same applications as `plan`, one at a time and in drawing order (not sorted).
+
+        `remembered` bounds how many earlier people a repeat application may be drawn from
+        (None: all of them), so that a million-application build keeps memory flat; the
+        planted repeats then come back within the last `remembered` applications.
+        """
         rng = self.rng
         nationalities = sorted(NATIONALITY_WEIGHTS)
         rng.shuffle(nationalities)
         channels = list(CHANNEL_WEIGHTS)
-        plans: list[ApplicationPlan] = []
         people: list[tuple[_Person, str]] = []
         for i in range(count):
-            forced = COVERAGE[i] if i < len(COVERAGE) else None
-            channel = channels[i % len(channels)] if i < len(channels) else None
-            channel = channel or _weighted(rng, CHANNEL_WEIGHTS)
-            submitted = self._submitted_at(early=forced is not None)
-            repeat = i >= 100 and rng.random() < 0.015
-            if repeat:
-                person, earlier_mission = rng.choice(people)
-                mission = self._mission(person.residence, avoid=earlier_mission)
-                intent = "duplicate" if rng.random() < 0.5 else _weighted(rng, INTENTS)
-                # Its own generator: the rest of the plan stays as it was before retyping.
-                typed_as = retyped(person, random.Random(self.seed * 100_003 + i))  # nosec B311  # seeded demo data, not a secret
+            yield self._one(i, nationalities, channels, people)
+            if remembered is not None and len(people) > 2 * remembered:
+                del people[:-remembered]
+
+    def _one(
+        self,
+        i: int,
+        nationalities: Sequence[str],
+        channels: Sequence[str],
+        people: list[tuple[_Person, str]],
+    ) -> ApplicationPlan:
+        rng = self.rng
+        forced = COVERAGE[i] if i < len(COVERAGE) else None
+        channel = channels[i % len(channels)] if i < len(channels) else None
+        channel = channel or _weighted(rng, CHANNEL_WEIGHTS)
+        submitted = self._submitted_at(early=forced is not None)
+        repeat = i >= 100 and rng.random() < 0.015
+        if repeat:
+            person, earlier_mission = rng.choice(people)
+            mission = self._mission(person.residence, avoid=earlier_mission)
+            intent = "duplicate" if rng.random() < 0.5 else _weighted(rng, INTENTS)
+            # Its own generator: the rest of the plan stays as it was before retyping.
+            typed_as = retyped(person, random.Random(self.seed * 100_003 + i))  # nosec B311  # seeded demo data, not a secret
+        else:
+            if i < len(nationalities):
+                nationality = nationalities[i]
             else:
-                if i < len(nationalities):
-                    nationality = nationalities[i]
-                else:
-                    nationality = _weighted(rng, NATIONALITY_WEIGHTS)
-                out_of_range = forced == "rejected_screening" if forced else rng.random() < 0.025
-                inexperienced = forced == "referred" if forced else rng.random() < 0.08
-                person = self.person(
-                    nationality,
-                    submitted.date(),
-                    out_of_range=out_of_range,
-                    inexperienced=inexperienced,
-                )
-                mission = self._mission(person.residence)
-                if forced:
-                    intent = forced
-                elif out_of_range:
-                    intent = "rejected_screening" if rng.random() < 0.9 else "withdrawn"
-                elif inexperienced:
-                    intent = "referred" if rng.random() < 0.85 else "withdrawn"
-                else:
-                    intent = _weighted(rng, INTENTS)
-            if channel in CLERK_CHANNELS:
-                submitted = self._office_hours(submitted, self.zones[mission.code])
-                submitted = min(submitted, self.now - datetime.timedelta(minutes=30))
-            people.append((person, mission.code))
-            steps = self._steps(intent, person, mission, submitted)
-            plans.append(
-                ApplicationPlan(
-                    data=self._body(typed_as if repeat else person, mission, channel),
-                    mission=mission.code,
-                    channel=channel,
-                    submitted_at=submitted,
-                    steps=steps,
-                    documents=self._documents(person, channel, submitted, steps),
-                    pick=rng.randrange(1000),
-                )
+                nationality = _weighted(rng, NATIONALITY_WEIGHTS)
+            out_of_range = forced == "rejected_screening" if forced else rng.random() < 0.025
+            inexperienced = forced == "referred" if forced else rng.random() < 0.08
+            person = self.person(
+                nationality,
+                submitted.date(),
+                out_of_range=out_of_range,
+                inexperienced=inexperienced,
             )
-        plans.sort(key=lambda p: p.submitted_at)
-        return plans
+            mission = self._mission(person.residence)
+            if forced:
+                intent = forced
+            elif out_of_range:
+                intent = "rejected_screening" if rng.random() < 0.9 else "withdrawn"
+            elif inexperienced:
+                intent = "referred" if rng.random() < 0.85 else "withdrawn"
+            else:
+                intent = _weighted(rng, INTENTS)
+        if channel in CLERK_CHANNELS:
+            submitted = self._office_hours(submitted, self.zones[mission.code])
+            submitted = min(submitted, self.now - datetime.timedelta(minutes=30))
+        people.append((person, mission.code))
+        steps = self._steps(intent, person, mission, submitted)
+        return ApplicationPlan(
+            data=self._body(typed_as if repeat else person, mission, channel),
+            mission=mission.code,
+            channel=channel,
+            submitted_at=submitted,
+            steps=steps,
+            documents=self._documents(person, channel, submitted, steps),
+            pick=rng.randrange(1000),
+            repeat=repeat,
+        )
 
 
 def _respelt_given(name: str, rng: random.Random) -> str | None:

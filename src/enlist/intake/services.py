@@ -294,7 +294,7 @@ def _first_history(application: Application, actor: StaffUser | None) -> StageCh
         from_stage="",
         to_stage=Stage.SUBMITTED,
         actor=actor,
-        actor_role=actor.role if actor else _anonymous_role(application.channel),
+        actor_role=actor.role if actor else submitter_role(application.channel),
         at=application.submitted_at,
     )
 
@@ -302,10 +302,10 @@ def _first_history(application: Application, actor: StaffUser | None) -> StageCh
 def _creation_audit(application: Application, actor: StaffUser | None, mission: str) -> AuditItem:
     return AuditItem(
         actor=actor,
-        actor_role=None if actor else _anonymous_role(application.channel),
+        actor_role=None if actor else submitter_role(application.channel),
         action=AuditAction.CREATE,
         target=application,
-        detail=_creation_detail(application, mission),
+        detail=creation_detail(application, mission),
     )
 
 
@@ -435,12 +435,12 @@ def _match_new(applications: list[Application], cache: RecordCache | None) -> in
         return 0
 
 
-def _anonymous_role(channel: Channel) -> str:
+def submitter_role(channel: Channel) -> str:
     # No staff member: the volunteer themselves, or the operator's import at the command line.
     return "system" if channel == Channel.IMPORT else "applicant"
 
 
-def _creation_detail(application: Application, mission: str) -> dict[str, object]:
+def creation_detail(application: Application, mission: str) -> dict[str, object]:
     detail: dict[str, object] = {
         "channel": str(application.channel),
         "mission": mission,

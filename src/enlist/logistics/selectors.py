@@ -88,8 +88,15 @@ def _preferences(ids: list[Any]) -> dict[str, str]:
 ENGINE_FIELDS = ("nationality", "languages", "military_experience")
 
 
+# One batch of suggestions covers the volunteers waiting longest; the rest follow as those
+# are placed. Unbounded, the page, the confirmation and each case's suggestion solved one
+# assignment problem over every arrival (tens of thousands at a million applications).
+AWAITING_BATCH = 200
+
+
 def awaiting_assignment(*, engine_only: bool = False) -> list[Application]:
-    """Arrived volunteers with no unit yet, oldest arrival first (HQ's assignment page).
+    """The AWAITING_BATCH arrived volunteers with no unit yet who arrived first (HQ's
+    assignment page, the batch every suggestion is made in).
 
     `engine_only`: for the engine alone (it opens only languages and military experience;
     sealed fields open on first access), without the joins the page needs.
@@ -103,7 +110,7 @@ def awaiting_assignment(*, engine_only: bool = False) -> list[Application]:
         queryset = queryset.only(*ENGINE_FIELDS, "stage_changed_at", "data_key")
     else:
         queryset = queryset.select_related("mission", "nationality")
-    return list(queryset)
+    return list(queryset[:AWAITING_BATCH])
 
 
 def pending_suggestions(applications: list[Application] | None = None) -> dict[str, Suggestion]:

@@ -16,7 +16,12 @@ from enlist.cases.access import access_application
 from enlist.cases.presentation import case_summary
 from enlist.errors import EnlistError, NotFound
 from enlist.logistics.presentation import suggestion_out
-from enlist.logistics.selectors import awaiting_assignment, pending_suggestions, units_overview
+from enlist.logistics.selectors import (
+    AWAITING_BATCH,
+    awaiting_assignment,
+    pending_suggestions,
+    units_overview,
+)
 from enlist.logistics.services import unit_assign, unit_preference_record, units_assign_suggested
 
 
@@ -50,7 +55,9 @@ def unit_assignments(request: HttpRequest) -> HttpResponse:
     audit_cases_shown(
         actor=request.user, ids=[r["id"] for r in rows], count=len(rows), page=1, via="web"
     )
-    return render(request, "logistics/assignments.html", {"rows": rows, "units": units})
+    context = {"rows": rows, "units": units, "batch": AWAITING_BATCH}
+    context["more_waiting"] = len(rows) == AWAITING_BATCH
+    return render(request, "logistics/assignments.html", context)
 
 
 def _list_name(application, *, role) -> str:

@@ -6,6 +6,7 @@ import functools
 import gettext
 
 import pycountry
+from django.db.models import Exists, OuterRef
 from django.utils.translation import get_language
 
 from enlist.missions.models import Country
@@ -39,6 +40,10 @@ def country_choices(
     """(code, name) for every country (or those with applications), sorted as the reader sees."""
     countries = Country.objects.all()
     if with_applications:
-        countries = countries.filter(applications__isnull=False).distinct()
+        # One index probe per country (EXISTS on the nationality index), not a DISTINCT over
+        # every application: the case list renders this filter on each page.
+        from enlist.cases.models import Application
+
+        countries = countries.filter(Exists(Application.objects.filter(nationality=OuterRef("pk"))))
     names = [(c.code, country_name(c, language)) for c in countries]
     return sorted(names, key=lambda pair: pair[1].casefold())

@@ -169,8 +169,14 @@ class EncryptedField(models.BinaryField):
         return field_context(field=self.label, row=binding_of(type(instance)).row_id(instance))
 
     def seal(self, instance: models.Model, value: Any) -> Sealed:
-        cipher = binding_of(type(instance)).cipher(instance)
-        return Sealed(cipher.seal(_encode(self.kind, value), context=self._context(instance)))
+        binding = binding_of(type(instance))
+        return self.seal_for(binding.cipher(instance), binding.row_id(instance), value)
+
+    def seal_for(self, cipher: DataKeyCipher, row: str, value: Any) -> Sealed:
+        """`value` sealed for row `row` of this column without a model instance (bulk
+        writers); exactly what ``seal`` stores for an instance whose row id is `row`."""
+        context = field_context(field=self.label, row=row)
+        return Sealed(cipher.seal(_encode(self.kind, value), context=context))
 
     def open(self, instance: models.Model, sealed: Sealed) -> Any:
         cipher = binding_of(type(instance)).cipher(instance)
