@@ -161,6 +161,7 @@ def _mount() -> None:
     from enlist.logistics.api import router as logistics_router
     from enlist.matching.api import router as matching_router
     from enlist.missions.api import router as missions_router
+    from enlist.reports.api import router as reports_router
     from enlist.travel.api import router as travel_router
     from enlist.visas.api import router as visas_router
 
@@ -171,6 +172,7 @@ def _mount() -> None:
     api.add_router("/", interviews_router)
     api.add_router("/", travel_router)
     api.add_router("/", matching_router)
+    api.add_router("/", reports_router)
 
 
 _mount()
