@@ -22,15 +22,14 @@ from enlist.cases.services import application_transition
 from enlist.cases.transfer import application_transfer
 from enlist.cases.workflow import TRANSITIONS
 from enlist.errors import EnlistError
-from enlist.intake.schemas import ApplicationIn
-from enlist.intake.services import application_submit
 from enlist.reports import selectors
 from enlist.reports.models import PipelineCount
 from enlist.reports.selectors import ReportFilters
 from enlist.reports.services import pipeline_aggregates_rebuild
 from enlist.reports.targets import SERVICE_TARGET_DAYS
 from tests.conftest import examples
-from tests.factories import MissionFactory, StaffFactory, application_payload
+from tests.factories import MissionFactory, StaffFactory
+from tests.reports.helpers import submit_case
 
 START = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
 NATIONALITIES = ["LT", "NO", "BY", "US"]
@@ -46,11 +45,7 @@ def _stored() -> Counter:
     )
 
 
-def _submit(mission, nationality, channel, at):
-    data = ApplicationIn.model_validate(
-        application_payload(mission=mission.code, nationality=nationality), strict=False
-    )
-    return application_submit(data=data, channel=channel, submitted_at=at).application
+_submit = submit_case
 
 
 def _move(application, choice, hq):

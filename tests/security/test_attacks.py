@@ -56,7 +56,15 @@ SIGN_IN = "/staff/login/"
 # Object parameters: their value is an object of Oslo, which Vilnius staff must never reach.
 # (A duplicate pair is HQ's only, but it is two cases, of Oslo here: Vilnius gets 404.)
 OBJECT_PARAMETERS = frozenset(
-    {"application_id", "document_id", "interview_id", "packet_id", "candidate_id", "draft_id"}
+    {
+        "application_id",
+        "document_id",
+        "interview_id",
+        "packet_id",
+        "candidate_id",
+        "draft_id",
+        "mission_code",  # a mission's reports: its own staff and HQ only
+    }
 )
 # HQ-wide objects (travel's meeting points, routes, checklist lines): no mission owns them, so
 # scope is the role: anyone but HQ (and the admin's own pages) is refused, 403 or 404.
@@ -90,6 +98,8 @@ PARAMETERS: dict[str, Any] = {
     "draft_id": lambda w, r: w.objects["draft_id"],  # a mail draft at Oslo
     # public: the signed subject-access link of the Oslo case
     "token": lambda w, r: link_token("subject-access", {"a": str(w.oslo_case.pk)}),
+    # the reports of the Oslo mission
+    "mission_code": lambda w, r: w.oslo_case.mission.code,
     # public reference API: a country code
     "code": lambda w, r: "NO",
     # the admin (no missions: checked by role)

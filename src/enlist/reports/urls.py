@@ -1,15 +1,23 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from enlist.reports import views
 
 urlpatterns = [
     path("", views.reports_home, name="reports"),
-    re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.reports_export, name="reports-export"),
-    path("mission/<slug:code>/", views.reports_mission, name="reports-mission"),
-    re_path(
-        r"^mission/(?P<code>[-a-zA-Z0-9_]+)/export\.(?P<fmt>csv|xlsx)$",
+    path("export.csv", views.reports_export, {"fmt": "csv"}, name="reports-csv"),
+    path("export.xlsx", views.reports_export, {"fmt": "xlsx"}, name="reports-xlsx"),
+    path("mission/<slug:mission_code>/", views.reports_mission, name="reports-mission"),
+    path(
+        "mission/<slug:mission_code>/export.csv",
         views.reports_mission_export,
-        name="reports-mission-export",
+        {"fmt": "csv"},
+        name="reports-mission-csv",
+    ),
+    path(
+        "mission/<slug:mission_code>/export.xlsx",
+        views.reports_mission_export,
+        {"fmt": "xlsx"},
+        name="reports-mission-xlsx",
     ),
 ]
 

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from enlist.accounts.roles import MISSION_ROLES, Role
 from enlist.audit.models import AuditAction
@@ -72,18 +73,20 @@ def _page(request: HttpRequest, mission: Mission | None) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def reports_home(request: HttpRequest) -> HttpResponse:
     role = request.user.staff_role
     if role == Role.HQ:
         return _page(request, None)
     if role in MISSION_ROLES and request.user.mission_id:
-        return redirect("reports-mission", code=request.user.mission.code)
+        return redirect("reports-mission", mission_code=request.user.mission.code)
     raise Http404()
 
 
 @login_required
-def reports_mission(request: HttpRequest, code: str) -> HttpResponse:
-    return _page(request, _mission_in_scope(request, code))
+@require_GET
+def reports_mission(request: HttpRequest, mission_code: str) -> HttpResponse:
+    return _page(request, _mission_in_scope(request, mission_code))
 
 
 def _export(request: HttpRequest, mission: Mission | None, fmt: str) -> HttpResponse:
@@ -127,6 +130,7 @@ def _export(request: HttpRequest, mission: Mission | None, fmt: str) -> HttpResp
 
 
 @login_required
+@require_GET
 def reports_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.user.staff_role != Role.HQ:
         raise Http404()
@@ -134,10 +138,12 @@ def reports_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @login_required
-def reports_mission_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
-    return _export(request, _mission_in_scope(request, code), fmt)
+@require_GET
+def reports_mission_export(request: HttpRequest, mission_code: str, fmt: str) -> HttpResponse:
+    return _export(request, _mission_in_scope(request, mission_code), fmt)
 
 
+@require_GET
 def public_statistics(request: HttpRequest) -> HttpResponse:
     """The public page: the stored snapshot and how it was made safe to publish."""
     from enlist.reports import charts
