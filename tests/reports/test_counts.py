@@ -39,7 +39,7 @@ CHANNELS = [Channel.WEB, Channel.PHONE, Channel.EMAIL, Channel.WALK_IN]
 def _stored() -> Counter:
     return Counter(
         {
-            (r.measure, r.day, r.mission_id, r.nationality_id, r.dimension, r.days): r.count
+            (r.measure, r.day, r.mission_id, r.nationality, r.dimension, r.days): r.count
             for r in PipelineCount.objects.all()
         }
     )

@@ -16,24 +16,31 @@ class PipelineCount(models.Model):
     cases by ``pipeline_aggregates_rebuild``."""
 
     measure = models.CharField(max_length=10)
+    # Plain columns, not foreign keys: 0 and "" stand for every mission and every nationality
+    # (the levels in ``tallies.py``), and the rows are derived: a rebuild makes them again.
+    mission_id = models.IntegerField()
+    nationality = models.CharField(max_length=2)
     day = models.DateField()
-    mission = models.ForeignKey("missions.Mission", on_delete=models.PROTECT, related_name="+")
-    nationality = models.ForeignKey("missions.Country", on_delete=models.PROTECT, related_name="+")
     dimension = models.CharField(max_length=40)
     days = models.PositiveIntegerField(default=0)
     count = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
-            # the upsert's conflict target; also HQ's dashboard reads (measure, day range)
+            # The upsert's conflict target, and every read of one level (mission,
+            # nationality): a measure's dimensions over a range of days.
             models.UniqueConstraint(
-                fields=["measure", "day", "mission", "nationality", "dimension", "days"],
+                fields=["measure", "mission_id", "nationality", "dimension", "day", "days"],
                 name="pipelinecount_cell",
             )
         ]
         indexes = [
-            # a mission's view: one measure of one mission over a period
-            models.Index(fields=["measure", "mission", "day"], name="pipelinecount_mission"),
+            # a breakdown by mission (HQ's "cases by mission", the queues): every mission's
+            # rows of one nationality level, without reading the per-nationality rows
+            models.Index(
+                fields=["measure", "nationality", "mission_id", "dimension", "day"],
+                name="pipelinecount_by_mission",
+            )
         ]
 
     def __str__(self) -> str:

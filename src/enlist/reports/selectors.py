@@ -40,14 +40,31 @@ class ReportFilters:
     nationality: str | None = None
 
 
-def _counts(measure: str, filters: ReportFilters, *, period: bool = True) -> QuerySet:
+def _counts(
+    measure: str,
+    filters: ReportFilters,
+    *,
+    period: bool = True,
+    per_mission: bool = False,
+    per_nationality: bool = False,
+) -> QuerySet:
+    """The rows of one measure at the level the filters ask for (``tallies.py``: a filter
+    or a breakdown reads the level of that mission or nationality, else the level of all)."""
     rows = PipelineCount.objects.filter(measure=measure)
     if period:
         rows = rows.filter(day__gte=filters.start, day__lte=filters.end)
     if filters.mission_id is not None:
         rows = rows.filter(mission_id=filters.mission_id)
+    elif per_mission:
+        rows = rows.filter(mission_id__gt=tallies.ALL_MISSIONS)  # a range: the index serves it
+    else:
+        rows = rows.filter(mission_id=tallies.ALL_MISSIONS)
     if filters.nationality:
-        rows = rows.filter(nationality_id=filters.nationality)
+        rows = rows.filter(nationality=filters.nationality)
+    elif per_nationality:
+        rows = rows.filter(nationality__gt=tallies.ALL_NATIONALITIES)
+    else:
+        rows = rows.filter(nationality=tallies.ALL_NATIONALITIES)
     return rows
 
 
@@ -73,11 +90,15 @@ def funnel(filters: ReportFilters) -> Counter:
 
 
 def by_nationality(filters: ReportFilters) -> Counter:
-    return Counter(dict(_sum_by(_counts(tallies.INTAKE, filters), "nationality_id")))
+    """Applications submitted in the period, by nationality (the "reached submitted" count:
+    one row per day, not one per channel)."""
+    rows = _counts(tallies.REACHED, filters, per_nationality=True).filter(dimension="submitted")
+    return Counter(dict(_sum_by(rows, "nationality")))
 
 
 def by_mission(filters: ReportFilters) -> Counter:
-    return Counter(dict(_sum_by(_counts(tallies.INTAKE, filters), "mission_id")))
+    rows = _counts(tallies.REACHED, filters, per_mission=True).filter(dimension="submitted")
+    return Counter(dict(_sum_by(rows, "mission_id")))
 
 
 @dataclass(frozen=True)
@@ -116,22 +137,22 @@ def queues_over_target(
 ) -> dict[int, dict[str, Queue]]:
     """Per mission and stage with a target: cases in the stage now, and those in it for more
     than the target's days (whatever the period: this is the queue as it stands today)."""
-    rows = _counts(tallies.CURRENT, filters, period=False).filter(
+    rows = _counts(tallies.CURRENT, filters, period=False, per_mission=True).filter(
         dimension__in=list(SERVICE_TARGET_DAYS)
     )
-    waiting: dict[int, Counter] = defaultdict(Counter)
-    over: dict[int, Counter] = defaultdict(Counter)
-    for mission_id, stage, entered, n in _sum_by(rows, "mission_id", "dimension", "day"):
-        waiting[mission_id][stage] += n
-        if (today - entered).days > SERVICE_TARGET_DAYS[stage]:
-            over[mission_id][stage] += n
-    return {
-        mission_id: {
-            stage: Queue(waiting=stages[stage], over_target=over[mission_id][stage])
-            for stage in SERVICE_TARGET_DAYS
-        }
-        for mission_id, stages in waiting.items()
-    }
+    # entered before the cutoff: in the stage for more than its target's days today
+    late = Q()
+    for stage, days in SERVICE_TARGET_DAYS.items():
+        late |= Q(dimension=stage, day__lt=today - datetime.timedelta(days=days))
+    queues: dict[int, dict[str, Queue]] = {}
+    for mission_id, stage, waiting, over in (
+        rows.values_list("mission_id", "dimension")
+        .annotate(waiting=Sum("count"), over=Sum("count", filter=late))
+        .order_by()
+    ):
+        stages = queues.setdefault(mission_id, {s: Queue(0, 0) for s in SERVICE_TARGET_DAYS})
+        stages[stage] = Queue(waiting=waiting, over_target=over or 0)
+    return queues
 
 
 def closures(filters: ReportFilters) -> Counter:

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]  # (cases done, cases in all)
 
 _TABLE = PipelineCount._meta.db_table
-_COLUMNS = "measure, day, mission_id, nationality_id, dimension, days"
+_COLUMNS = "measure, day, mission_id, nationality, dimension, days"
 # One statement for both databases (SQLite ≥ 3.24 and PostgreSQL): add to a cell, creating it.
 _UPSERT = (
     f"INSERT INTO {_TABLE} ({_COLUMNS}, count) VALUES (%s, %s, %s, %s, %s, %s, %s) "  # noqa: S608  # nosec B608  # table name from model metadata, values bound
@@ -47,7 +47,7 @@ _UPSERT = (
 )
 _DROP_EMPTY = (
     f"DELETE FROM {_TABLE} WHERE count = 0 AND measure = %s AND day = %s AND mission_id = %s "  # noqa: S608  # nosec B608  # table name from model metadata, values bound
-    "AND nationality_id = %s AND dimension = %s AND days = %s"
+    "AND nationality = %s AND dimension = %s AND days = %s"
 )
 REBUILD_CHUNK = 5_000
 
@@ -201,7 +201,7 @@ def pipeline_aggregates_rebuild(progress: Progress | None = None) -> int:
                 measure=measure,
                 day=day,
                 mission_id=mission_id,
-                nationality_id=nationality,
+                nationality=nationality,
                 dimension=dimension,
                 days=days,
                 count=n,
@@ -224,18 +224,18 @@ def pipeline_aggregates_rebuild(progress: Progress | None = None) -> int:
 # --- public statistics ----------------------------------------------------------------------
 
 
-def _sums(measure: str, group: str) -> Iterable[tuple]:
-    return (
-        PipelineCount.objects.filter(measure=measure)
-        .values_list(group)
-        .annotate(n=Sum("count"))
-        .order_by()
-    )
+def _sums(measure: str, group: str, *, per_nationality: bool = False) -> Iterable[tuple]:
+    rows = PipelineCount.objects.filter(measure=measure, mission_id=tallies.ALL_MISSIONS)
+    if per_nationality:
+        rows = rows.filter(nationality__gt=tallies.ALL_NATIONALITIES)
+    else:
+        rows = rows.filter(nationality=tallies.ALL_NATIONALITIES)
+    return rows.values_list(group).annotate(n=Sum("count")).order_by()
 
 
 def public_figures(*, today: datetime.date, policy: Policy | None = None) -> dict:
     """The disclosure-controlled public figures as they stand now, ready to store."""
-    by_nationality = dict(_sums(tallies.INTAKE, "nationality_id"))
+    by_nationality = dict(_sums(tallies.INTAKE, "nationality", per_nationality=True))
     by_stage = dict(_sums(tallies.CURRENT, "dimension"))
     by_week: Counter = Counter()
     for day, n in _sums(tallies.INTAKE, "day"):

@@ -18,6 +18,11 @@ Measures (days are UTC dates):
   ``"<from>><to>:<by>"``, by being ``applicant`` or ``staff``.
 
 A case's counts belong to the mission it is at now: a transfer moves them all.
+
+Each count is kept at four levels, so that a page reads only the rows of the level it shows
+(HQ's whole picture reads a few thousand rows however many cases there are): per mission and
+nationality, per mission (nationality ``ALL_NATIONALITIES``), per nationality (mission
+``ALL_MISSIONS``) and in all.
 """
 
 from __future__ import annotations
@@ -57,6 +62,8 @@ class CaseFacts:
 
 # (measure, day, mission id, nationality, dimension, days)
 Key = tuple[str, datetime.date, int, str, str, int]
+ALL_MISSIONS = 0  # no mission has this id (ids start at 1)
+ALL_NATIONALITIES = ""
 
 
 def utc_day(moment: datetime.datetime) -> datetime.date:
@@ -83,7 +90,7 @@ def contribution(case: CaseFacts) -> Counter[Key]:
     counts: Counter[Key] = Counter()
     counts[(INTAKE, submitted, m, n, case.channel, 0)] += 1
     if not case.history:
-        return counts
+        return _with_levels(counts)
     for stage in {move.stage for move in case.history}:
         counts[(REACHED, submitted, m, n, stage, 0)] += 1
     for before, after in zip(case.history, case.history[1:], strict=False):
@@ -94,7 +101,16 @@ def contribution(case: CaseFacts) -> Counter[Key]:
             counts[(CLOSURE, ended, m, n, dimension, 0)] += 1
     last = case.history[-1]
     counts[(CURRENT, utc_day(last.at), m, n, last.stage, 0)] += 1
-    return counts
+    return _with_levels(counts)
+
+
+def _with_levels(counts: Counter[Key]) -> Counter[Key]:
+    levels: Counter[Key] = Counter()
+    for (measure, day, m, n, dimension, days), count in counts.items():
+        for mission in (m, ALL_MISSIONS):
+            for nationality in (n, ALL_NATIONALITIES):
+                levels[(measure, day, mission, nationality, dimension, days)] += count
+    return levels
 
 
 def change(before: CaseFacts | None, after: CaseFacts) -> Counter[Key]:
