@@ -262,3 +262,17 @@ def test_rebuild_command_counts_cases_stored_without_history(vilnius, capsys):
     everything = ReportFilters(start=START.date(), end=START.date() + datetime.timedelta(days=9))
     assert selectors.funnel(everything) == Counter({"submitted": 1, "interview": 1})
     assert selectors.stage_durations(everything)["submitted"].median == 2
+
+
+def test_counts_roll_back_with_the_change_they_count(vilnius, hq):
+    case = _submit(vilnius, "LT", Channel.WEB, START)
+    before = _stored()
+
+    class Undone(Exception):
+        pass
+
+    with pytest.raises(Undone), transaction.atomic():
+        application_transition(application=case, to="screening", actor=hq)
+        assert _stored() != before  # counted in the move's own transaction
+        raise Undone
+    assert _stored() == before

@@ -184,3 +184,21 @@ def test_the_navigation_links_the_reports(signed_in, hq, clerk_vilnius, receptio
     assert 'href="/staff/reports/"' in signed_in(hq).get("/staff/").content.decode()
     assert 'href="/staff/reports/"' in signed_in(clerk_vilnius).get("/staff/").content.decode()
     assert 'href="/staff/reports/"' not in signed_in(reception).get("/staff/").content.decode()
+
+
+def test_the_dashboard_asks_as_many_queries_for_many_cases_as_for_few(
+    signed_in, hq, vilnius, oslo, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(hq)
+    submit_case(vilnius)
+    client.get("/staff/reports/")  # warm: sessions, snapshot of reference data
+    with CaptureQueriesContext(connection) as few:
+        client.get("/staff/reports/")
+    for n in range(12):
+        case = submit_case(oslo if n % 2 else vilnius, nationality="NO" if n % 3 else "LT")
+        application_transition(application=case, to="screening", actor=hq)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get("/staff/reports/").status_code == 200
