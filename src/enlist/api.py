@@ -29,6 +29,7 @@ from enlist.interviews.api import router as interviews_router
 from enlist.logistics.api import router as logistics_router
 from enlist.matching.api import router as matching_router
 from enlist.missions.api import router as missions_router
+from enlist.reports.api import router as reports_router
 from enlist.travel.api import router as travel_router
 from enlist.visas.api import router as visas_router
 
@@ -160,5 +161,6 @@ for router in (
     interviews_router,
     travel_router,
     matching_router,
+    reports_router,
 ):
     api.add_router("/", router)

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "enlist.visas",
     "enlist.travel",
     "enlist.mailin",
+    "enlist.reports",
     "enlist.jobs",
 ]
 

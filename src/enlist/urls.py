@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from enlist.api import api
 from enlist.core import views as core_views
+from enlist.reports import urls as reports_urls
 from enlist.travel import urls as travel_urls
 
 urlpatterns = [
@@ -22,5 +23,7 @@ urlpatterns = [
     path("staff/duplicates/", include("enlist.matching.urls")),  # HQ's review queue
     path("staff/mail/", include("enlist.mailin.urls")),  # mail drafts to complete
     path("audit/", include("enlist.audit.urls")),
+    path("staff/reports/", include("enlist.reports.urls")),  # HQ's dashboard, a mission's view
+    path("statistics/", include(reports_urls.public_urlpatterns)),  # public, from the snapshot
     path("", include("enlist.intake.urls")),
 ]

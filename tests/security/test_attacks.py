@@ -64,6 +64,7 @@ OBJECT_PARAMETERS = frozenset(
         "candidate_id",
         "draft_id",
         "run_id",
+        "mission_code",  # a mission's reports: its own staff and HQ only
     }
 )
 # HQ-wide objects (travel's meeting points, routes, checklist lines): no mission owns them, so
@@ -99,6 +100,8 @@ PARAMETERS: dict[str, Any] = {
     "run_id": lambda w, r: w.objects["run_id"],  # an import run of an Oslo clerk
     # public: the signed subject-access link of the Oslo case
     "token": lambda w, r: link_token("subject-access", {"a": str(w.oslo_case.pk)}),
+    # the reports of the Oslo mission
+    "mission_code": lambda w, r: w.oslo_case.mission.code,
     # public reference API: a country code
     "code": lambda w, r: "NO",
     # the admin (no missions: checked by role)

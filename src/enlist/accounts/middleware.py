@@ -49,6 +49,7 @@ PUBLIC_URL_NAMES = frozenset(
         "healthz",  # the load balancer's probes (core/views.py): no data, no session
         "readyz",
         "apply",
+        "public-statistics",  # disclosure-controlled figures from the daily snapshot
         "apply-done",
         "subject-access",  # an applicant asks for a copy of their data (intake/subject_access.py)
         "subject-access-download",  # ... and downloads it by the signed link

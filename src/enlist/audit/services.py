@@ -15,7 +15,7 @@ import logging
 import os
 import sys
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -219,7 +219,32 @@ def audit_records(items: Sequence[AuditItem]) -> list[AuditEntry]:
                 payload={"size": size, "head": digest},
                 dedupe_key=f"audit.checkpoint:{size}:{digest[:16]}",
             )
+        for entry in entries:
+            for listener in _entry_listeners:
+                listener(entry)
     return entries
+
+
+# Apps that keep something derived from what happens (the reports' counts) follow the trail
+# instead of being called from every service: every change is recorded here, once.
+EntryListener = Callable[[AuditEntry], None]
+_entry_listeners: list[EntryListener] = []
+
+
+def register_entry_listener(listener: EntryListener) -> None:
+    """Call `listener(entry)` after every entry is appended, in the entry's transaction and
+    with the head still locked: what it writes commits or rolls back with the change, and
+    listeners see changes one at a time, in the trail's order. A listener that raises undoes
+    the change; it must be quick (it runs for every entry: filter on ``entry.action`` first).
+    Registered once (``ready()`` may run more than once in tests)."""
+    if listener not in _entry_listeners:
+        _entry_listeners.append(listener)
+
+
+def audit_serialise() -> None:
+    """Take the trail's head lock for the rest of the transaction: no audited change commits
+    until it ends (a rebuild of derived counts runs under it)."""
+    _locked_head()
 
 
 # The head is read and moved by hand: these two statements run on every page view, and the
