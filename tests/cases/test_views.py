@@ -323,8 +323,8 @@ def test_detail_shows_screening_recommendation_and_history(client, clerk_vilnius
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<h2>Screening recommendation: needs_documents</h2>" in html
-    assert '<li class="good">6 year(s) of military service.</li>' in html
+    assert "<h2>Screening recommendation: Needs verified military documents</h2>" in html
+    assert '<li class="good">6 years of military service.</li>' in html
     assert '<li class="bad">No verified military document yet.</li>' in html
     assert "<td>— → Submitted</td>" in html
     assert '<span class="muted">applicant</span>' in html

@@ -13,8 +13,10 @@ Guarantees:
   (``required``: the public side, emails and documents in every language; the staff side
   only where ``STAFF_LANGUAGES`` says).
 
-Run it as ``python -m enlist.core.catalogs compile`` (the setup does) or
-``python -m enlist.core.catalogs missing [LANG ...]`` (what is left to translate, by file).
+Run it as ``python -m enlist.core.catalogs compile`` (the setup does). After
+``makemessages``: ``clear-fuzzy`` (drop msgmerge's guesses on messages a language need not
+translate), ``missing [LANG ...] [--ids | --json]`` (what is left, by file; ``--json`` writes
+a skeleton) and ``fill LANG FILE.json`` (write the translations in).
 """
 
 from __future__ import annotations
@@ -174,9 +176,11 @@ def format_po(entries: Iterable[Entry]) -> str:
     """A .po text for `entries` (the inverse of ``parse_po``; ``makemessages`` re-wraps it)."""
     blocks = []
     for e in entries:
-        lines = list(e.comments)
+        # GNU order: comments and references, then flags, then the previous msgid (#|).
+        lines = [c for c in e.comments if not c.startswith("#|")]
         if e.flags:
             lines.append("#, " + ", ".join(sorted(e.flags)))
+        lines.extend(c for c in e.comments if c.startswith("#|"))
         if e.msgctxt is not None:
             lines.append(f"msgctxt {_quoted(e.msgctxt)}")
         lines.append(f"msgid {_quoted(e.msgid)}")
@@ -212,9 +216,26 @@ def fill(language: str, translations: dict[str, str | list[str]], root: Path = L
                 raise CatalogError(f"{language}: {e.msgid!r} needs {PLURALS[language]} forms")
             e.msgstr = dict(enumerate(forms))
         e.flags.discard("fuzzy")
+        e.comments = [c for c in e.comments if not c.startswith("#|")]  # the guess's source
         filled += 1
     path.write_text(format_po(entries), "utf-8")
     return filled
+
+
+def fuzzy_clear(language: str, root: Path = LOCALE_ROOT) -> int:
+    """Empty msgmerge's fuzzy guesses on the messages `language` does not have to translate
+    (the staff side outside STAFF_LANGUAGES): a guess is never shown, and a stale one would
+    mislead the next translator. Required messages keep theirs, for a translator to check."""
+    entries = read_catalog(language, root)
+    cleared = 0
+    for e in entries:
+        if not e.is_header and "fuzzy" in e.flags and not required(e, language):
+            e.flags.discard("fuzzy")
+            e.msgstr = dict.fromkeys(e.msgstr, "")
+            e.comments = [c for c in e.comments if not c.startswith("#|")]
+            cleared += 1
+    (root / language / "LC_MESSAGES" / f"{DOMAIN}.po").write_text(format_po(entries), "utf-8")
+    return cleared
 
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
@@ -321,7 +342,13 @@ def main(argv: list[str] | None = None) -> int:
     apply = commands.add_parser("fill", help="write translations from a JSON file into a catalog")
     apply.add_argument("language")
     apply.add_argument("file", type=Path, help='{"msgid": "translation" or [plural forms]}')
+    tidy = commands.add_parser("clear-fuzzy", help="drop fuzzy guesses nobody has to check")
+    tidy.add_argument("language", nargs="*", help="languages (default: all)")
     args = parser.parse_args(argv)
+    if args.command == "clear-fuzzy":
+        for language in args.language or languages():
+            print(f"{language}: {fuzzy_clear(language)} cleared", file=sys.stderr)
+        return 0
     if args.command == "fill":
         translations = json.loads(args.file.read_text("utf-8"))
         print(f"{args.language}: {fill(args.language, translations)} filled", file=sys.stderr)

@@ -156,6 +156,7 @@ def application_submit(
     consent: Consent | None = None,
     data_key: DataKey | None = None,
     import_row: int | None = None,
+    language: str = "",
 ) -> Submission:
     """Create an application from validated input, with its digests and first history entry.
 
@@ -168,7 +169,10 @@ def application_submit(
     phone or walk-in contact passes ``Consent(confirmed=True, recorded_by=clerk)``; mail
     drafts and imported rows ``Consent.to_be_confirmed()``. `data_key`: the key a mail draft
     was already sealed with (its messages stay readable with the case, and are erased with
-    it). `import_row`: the spreadsheet row of an imported case.
+    it). `import_row`: the spreadsheet row of an imported case. `language`: the interface
+    language the volunteer wrote in (the form's page, a mail draft's detected language); blank
+    when unknown, and then their emails and documents follow the languages they speak
+    (`cases/languages.py: application_language`).
     """
     if actor is not None and actor.staff_role not in CONTACT_ROLES:
         raise NotPermitted("This role may not record applications.")
@@ -195,6 +199,7 @@ def application_submit(
                 consent=consent or Consent(confirmed=True),
                 data_key=data_key,
                 import_row=import_row,
+                language=language,
             )
             if key_digest is not None:
                 IdempotencyRecord.objects.create(
@@ -220,6 +225,7 @@ def _create(
     consent: Consent,
     data_key: DataKey | None,
     import_row: int | None,
+    language: str = "",
 ) -> Application:
     application = application_build(
         data=data,
@@ -230,6 +236,7 @@ def _create(
         data_key=data_key or data_key_create(),
         import_row=import_row,
     )
+    application.language = language if language in dict(settings.LANGUAGES) else ""
     application.save(force_insert=True)
     application_index(application=application)
     # Every channel arrives here: probable duplicates are flagged before the submit returns.
