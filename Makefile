@@ -20,23 +20,22 @@ $(VENV)/.runtime: requirements.lock pyproject.toml | $(BIN)/python
 	bash scripts/system-libraries.sh
 	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
-	$(BIN)/python -m enlist.core.catalogs compile
 	touch $@
 
 $(VENV)/.dev: requirements-dev.lock pyproject.toml | $(BIN)/python
 	bash scripts/system-libraries.sh
 	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	$(BIN)/pip install --quiet --no-deps -e .
-	$(BIN)/python -m enlist.core.catalogs compile
 	touch $(VENV)/.runtime $@
 
 # The translation catalogs (.mo) are built here, never committed: after a pull that changed
-# a .po, `make setup` recompiles it (only the ones that changed).
+# a .po, `make setup` recompiles it (only the ones that changed). Plain Python, standard
+# library only: no GNU gettext, and no installed package needed.
 setup: $(VENV)/.runtime catalogs
 setup-dev: $(VENV)/.dev catalogs
 
 catalogs: | $(BIN)/python
-	$(BIN)/python -m enlist.core.catalogs compile
+	PYTHONPATH=src $(BIN)/python -m enlist.core.catalogs compile
 
 # Regenerate the lock files after changing dependencies in pyproject.toml.
 lock: | $(BIN)/python

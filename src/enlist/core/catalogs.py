@@ -51,6 +51,7 @@ PUBLIC_SOURCES = (
     "settings.py",
     "missions/*",
     "intake/forms.py",
+    "intake/schemas.py",  # the form's error messages
     "intake/views.py",
     "intake/subject_access*.py",
     "intake/templates/intake/[!i]*",  # every intake page but the staff's import page

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from enlist.cases.models import Channel, DocumentKind
@@ -153,5 +154,6 @@ class ApplicationForm(forms.Form):
             for error in exc.errors:
                 name = _FORM_FIELD.get(error.field or "", error.field or "")
                 name = name.split("[")[0]
-                self.add_error(name if name in self.fields else None, error.message)
+                # The contract's own messages are catalog entries; pydantic's stay English.
+                self.add_error(name if name in self.fields else None, gettext(error.message))
             return None
