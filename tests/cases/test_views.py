@@ -536,7 +536,7 @@ def test_verifying_a_document_records_who_verified_it(client, clerk_vilnius, vil
     assert document.verified_by == clerk_vilnius
     assert document.verified_at is not None
     page = client.get(f"/staff/cases/{vilnius_case.pk}/").content.decode()
-    assert 'verified <span class="muted">(clerk-vilnius, ' in page
+    assert 'Verified <span class="muted">(clerk-vilnius, ' in page
 
 
 # --- reception ----------------------------------------------------------------------------
