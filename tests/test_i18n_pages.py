@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 import pytest
 from django.core import mail
 from django.test import Client
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from enlist.core.catalogs import PLURALS, read_catalog
 from enlist.intake.subject_access import subject_access_send
@@ -317,7 +317,16 @@ def test_travel_packet_email_page_and_pdf_show_no_untranslated_string(
     html = Client().get(packet_link(packet).removeprefix("http://testserver")).content.decode()
     assert f'<html lang="{language}">' in html
     assert untranslated(visible(html), public_sources[language]) == []
-    assert untranslated(pdf_text(packet), public_sources[language]) == []
+    text = " ".join(pdf_text(packet).split())
+    assert untranslated(text, public_sources[language]) == []
+    with translation.override(language):
+        heading = translation.gettext("Travel instructions")
+        arrival = formats.date_format(packet.arrival_from, "DATE_FORMAT")
+    # The font has the script's letters (Georgian included), and dates read as the locale
+    # writes them (17 березня 2027 р., 17 de marzo de 2027, …), on the page and on paper.
+    assert heading in text
+    assert arrival in text
+    assert arrival in visible(html)
 
 
 # ---------------------------------------------------------------------------- staff, in uk
@@ -371,14 +380,23 @@ def test_mission_staff_pages_in_ukrainian_show_no_untranslated_string(
     assert "walk_in" not in case_page and "lt-vilnius" not in case_page
 
 
-def test_hq_and_auditor_pages_in_ukrainian_show_no_untranslated_string(
-    signed_in, countries, vilnius, hq, uk_sources
+def test_hq_reception_and_auditor_pages_in_ukrainian_show_no_untranslated_string(
+    signed_in, countries, vilnius, hq, reception, uk_sources
 ):
-    ApplicationFactory(mission=vilnius, stage="arrived")
+    arrived = ApplicationFactory(mission=vilnius, stage="arrived")
     auditor = StaffFactory(username="auditor", role="auditor", mission=None)
     pages = _staff_pages(
-        signed_in(hq), ["/staff/", "/staff/units/", "/staff/travel/", "/staff/duplicates/"]
+        signed_in(hq),
+        [
+            "/staff/",
+            f"/staff/cases/{arrived.pk}/",
+            "/staff/units/",
+            "/staff/travel/",
+            "/staff/duplicates/",
+            "/staff/visas/checklists/",
+        ],
     )
+    pages |= _staff_pages(signed_in(reception), ["/staff/checkin/"])
     pages |= _staff_pages(signed_in(auditor), ["/audit/", "/audit/alerts/"])
     found = {url: untranslated(visible(html), uk_sources) for url, html in pages.items()}
     assert {url: msgids for url, msgids in found.items() if msgids} == {}
