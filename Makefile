@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup setup-dev lock lint bench mutation
+.PHONY: run test setup setup-dev catalogs lock lint bench mutation
 
 run: setup
 	$(BIN)/enlist demo
@@ -28,8 +28,14 @@ $(VENV)/.dev: requirements-dev.lock pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(VENV)/.runtime $@
 
-setup: $(VENV)/.runtime
-setup-dev: $(VENV)/.dev
+# The translation catalogs (.mo) are built here, never committed: after a pull that changed
+# a .po, `make setup` recompiles it (only the ones that changed). Plain Python, standard
+# library only: no GNU gettext, and no installed package needed.
+setup: $(VENV)/.runtime catalogs
+setup-dev: $(VENV)/.dev catalogs
+
+catalogs: | $(BIN)/python
+	PYTHONPATH=src $(BIN)/python -m enlist.core.catalogs compile
 
 # Regenerate the lock files after changing dependencies in pyproject.toml.
 lock: | $(BIN)/python

@@ -2,8 +2,10 @@
 # Usage: scripts/system-libraries.sh
 #
 # Makes sure the system libraries that PyPI wheels cannot bring are present: WeasyPrint (the
-# travel instructions PDF) loads Pango and HarfBuzz at import time, and needs a font with
-# Cyrillic letters for the Ukrainian packet. On a machine that has them this does nothing; on
+# travel instructions PDF) loads Pango and HarfBuzz at import time, and needs a font with the
+# letters of every packet language: DejaVu Sans (fonts-dejavu-core) covers Latin with its
+# Polish, Portuguese and French accents, Cyrillic and Georgian (Mkhedruli). The catalogs are
+# compiled in pure Python (enlist.core.catalogs), so GNU gettext is not needed. On a machine that has them this does nothing; on
 # a Debian/Ubuntu machine without them it installs the Debian packages when run as root, and
 # otherwise stops with the apt-get line to run.
 set -euo pipefail
@@ -18,7 +20,9 @@ missing=()
 have_library 'libpango-1.0.so.0' || missing+=(libpango-1.0-0)
 have_library 'libpangoft2-1.0.so.0' || missing+=(libpangoft2-1.0-0)
 have_library 'libharfbuzz-subset.so.0' || missing+=(libharfbuzz-subset0)
-{ command -v fc-list >/dev/null 2>&1 && fc-list | grep -qi dejavu; } || missing+=(fonts-dejavu-core)
+# Georgian is the rarest script of the packet languages: a DejaVu Sans that has it has them all.
+{ command -v fc-list >/dev/null 2>&1 && fc-list :lang=ka family | grep -q 'DejaVu Sans'; } \
+    || missing+=(fonts-dejavu-core)
 
 if ((${#missing[@]} == 0)); then
     exit 0

@@ -12,6 +12,9 @@ $BIN/ruff format --check src tests benchmarks
 echo "== security lint (bandit, fails on high severity)" >&2
 $BIN/bandit -q -c pyproject.toml -r src --severity-level high
 
+echo "== translation catalogs (compiled from the .po files)" >&2
+$BIN/python -m enlist.core.catalogs compile
+
 echo "== types (mypy, strict on the pure engines)" >&2
 $BIN/mypy
 

@@ -37,6 +37,7 @@ from enlist.accounts.middleware import SESSION_LAST_SEEN, SESSION_STARTED
 from enlist.accounts.models import SealedTotpDevice
 from enlist.accounts.services import totp_device_add_confirmed
 from enlist.accounts.step_up import SECOND_FACTOR_AT
+from enlist.core.catalogs import compile_catalogs
 from enlist.missions.models import Country
 from enlist.missions.seed import country_rows
 from enlist.vault.keyring import reset_caches
@@ -69,6 +70,9 @@ DATABASE_MARKERS = {"postgres_only": "postgresql", "sqlite_only": "sqlite"}
 
 
 def pytest_configure(config):
+    # The .mo files are built, not committed: a checkout tested without `make setup-dev`
+    # (another worktree, a fresh clone) still reads its current .po files.
+    compile_catalogs()
     config.addinivalue_line(
         "markers",
         "postgres_only(reason): the test's point needs PostgreSQL; skipped, by name, on SQLite",

@@ -1,27 +1,31 @@
-"""The Ukrainian and Spanish catalogs: complete, compiled from the current .po, and used by
-the pages.
+"""The catalogs: the public side, every email and document in all seven languages, the
+staff side in Ukrainian too; compiled by the setup (never committed); and used by the pages.
 
-The .po is parsed here in plain Python (no polib, no GNU gettext), because the compiled .mo
-is committed precisely so that a machine without gettext still shows Ukrainian.
+The .po files are read by `enlist.core.catalogs` in plain Python (no polib, no GNU gettext),
+the same reader that compiles them: `python -m enlist.core.catalogs missing` lists what a
+catalog still owes. The pages, emails and PDFs themselves are checked in
+tests/test_i18n_pages.py.
 """
 
 from __future__ import annotations
 
-import ast
 import gettext
 import re
-from dataclasses import dataclass, field
+import subprocess
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.utils import translation
 
+from enlist.core import catalogs
+from enlist.core.catalogs import PLURALS, Entry, placeholders, read_catalog
+
 LOCALE_ROOT = Path(settings.LOCALE_PATHS[0])
-PO_PATH = LOCALE_ROOT / "uk" / "LC_MESSAGES" / "django.po"  # named in parse errors
-# Every catalog and its number of plural forms (Ukrainian: 1 / 2–4 / 5+; Spanish: 1 / other).
-CATALOGS = {"uk": 3, "es": 2}
-TEMPLATE_ROOT = Path(settings.LOCALE_PATHS[0]).parent
+TEMPLATE_ROOT = LOCALE_ROOT.parent
+# Every language of the interface but English (the source), and its number of plural forms.
+CATALOGS = PLURALS
+REPOSITORY = TEMPLATE_ROOT.parent.parent
 
 # Translations this file checks on the pages (copied from django.po on purpose).
 UK_APPLY_AS_VOLUNTEER = "Подати заяву добровольця"
@@ -29,68 +33,6 @@ UK_START_APPLICATION = "Розпочати заповнення заяви"
 UK_STAFF_SIGN_IN = "Вхід для працівників"
 UK_STEP_1 = "Крок 1 з 3: Ваше громадянство"
 UK_CONTINUE = "Продовжити"
-
-PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
-
-
-@dataclass
-class Entry:
-    msgid: str = ""
-    msgctxt: str | None = None
-    msgid_plural: str | None = None
-    msgstr: dict[int, str] = field(default_factory=dict)  # index 0 for a singular entry
-    flags: set[str] = field(default_factory=set)
-
-    @property
-    def key(self) -> str:
-        """The key GNUTranslations uses in its catalog (context joined by EOT)."""
-        return f"{self.msgctxt}\x04{self.msgid}" if self.msgctxt is not None else self.msgid
-
-
-def parse_po(text: str) -> list[Entry]:
-    """Active (non-obsolete) entries of a .po file, header included (msgid "")."""
-    entries: list[Entry] = []
-    current: Entry | None = None
-    target: tuple[str, int] | None = None
-    flags: set[str] = set()
-    for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        if not line or line.startswith("#~"):  # blank, or an obsolete entry
-            continue
-        if line.startswith("#"):
-            if line.startswith("#,"):
-                flags.update(flag.strip() for flag in line[2:].split(","))
-            continue
-        keyword = re.match(r"(msgctxt|msgid_plural|msgid|msgstr)(?:\[(\d+)\])?\s+", line)
-        if keyword:
-            name, index = keyword.group(1), int(keyword.group(2) or 0)
-            if name == "msgctxt" or (name == "msgid" and (current is None or current.msgstr)):
-                current = Entry(flags=flags)
-                entries.append(current)
-                flags = set()
-            if current is None:
-                raise AssertionError(f"{PO_PATH.name}:{number}: {name} before msgid")
-            target = (name, index)
-            if name == "msgctxt":
-                current.msgctxt = ""
-            elif name == "msgid_plural":
-                current.msgid_plural = ""
-            elif name == "msgstr":
-                current.msgstr[index] = ""
-            line = line[keyword.end() :]
-        if current is None or target is None or not line.startswith('"'):
-            raise AssertionError(f"{PO_PATH.name}:{number}: unexpected line {raw!r}")
-        piece = ast.literal_eval(line)  # C-style escapes: \n, \", \\
-        name, index = target
-        if name == "msgctxt":
-            current.msgctxt = (current.msgctxt or "") + piece
-        elif name == "msgid":
-            current.msgid += piece
-        elif name == "msgid_plural":
-            current.msgid_plural = (current.msgid_plural or "") + piece
-        else:
-            current.msgstr[index] += piece
-    return entries
 
 
 @pytest.fixture(scope="module", params=sorted(CATALOGS))
@@ -100,12 +42,12 @@ def language(request) -> str:
 
 @pytest.fixture(scope="module")
 def po_entries(language) -> list[Entry]:
-    return parse_po((LOCALE_ROOT / language / "LC_MESSAGES" / "django.po").read_text("utf-8"))
+    return read_catalog(language)
 
 
 @pytest.fixture(scope="module")
 def messages(po_entries) -> list[Entry]:
-    return [e for e in po_entries if e.msgid or e.msgctxt is not None]
+    return [e for e in po_entries if not e.is_header]
 
 
 @pytest.fixture(autouse=True)
@@ -117,8 +59,13 @@ def _english_afterwards():
 # ---------------------------------------------------------------------------- the catalog
 
 
+def test_every_interface_language_has_a_catalog():
+    assert set(CATALOGS) == {code for code, _name in settings.LANGUAGES} - {"en"}
+    assert catalogs.languages() == sorted(CATALOGS)
+
+
 def test_header_declares_the_language_utf8_and_its_plural_forms(po_entries, language):
-    header = next(e for e in po_entries if not e.msgid and e.msgctxt is None)
+    header = next(e for e in po_entries if e.is_header)
     assert "fuzzy" not in header.flags
     fields = dict(line.split(": ", 1) for line in header.msgstr[0].splitlines() if ": " in line)
     assert fields["Language"] == language
@@ -126,56 +73,113 @@ def test_header_declares_the_language_utf8_and_its_plural_forms(po_entries, lang
     assert fields["Plural-Forms"].startswith(f"nplurals={CATALOGS[language]};")
 
 
-def test_every_message_is_translated_and_none_is_fuzzy(messages, language):
-    assert len(messages) > 100
-    fuzzy = [e.msgid for e in messages if "fuzzy" in e.flags]
-    assert fuzzy == []
-    plural = list(range(CATALOGS[language]))
-    untranslated = [
-        e.msgid
-        for e in messages
-        if sorted(e.msgstr) != (plural if e.msgid_plural is not None else [0])
-        or not all(s.strip() for s in e.msgstr.values())
-    ]
-    assert untranslated == []
+def test_every_required_message_is_translated_and_none_is_fuzzy(language):
+    """The public side, emails and documents in every language; the staff side in uk."""
+    owed = [(sorted(set(e.references)), e.msgid) for e in catalogs.missing(language)]
+    assert owed == []
+
+
+def test_the_public_side_is_most_of_what_a_volunteer_reads(messages, language):
+    """The public selection is not accidentally empty: the form, the advisories, the emails
+    and the packet are in it, the staff pages are not."""
+    public = {e.msgid for e in messages if e.is_public}
+    assert len(public) > 200
+    for msgid in (
+        "Step 1 of 3: your nationality",  # the form
+        "Belarus persecutes any attempt to assist Ukraine. Applying may put you and your "
+        "family at risk: think about who can see your messages and devices.",  # advisory
+        "Your appointment",  # the invitation email
+        "Travel instructions",  # the packet PDF
+        "This link has expired. Ask for a new one.",  # subject access
+        "Embassy of Ukraine in %(country)s",  # mission names
+    ):
+        assert msgid in public
+    assert "Audit trail" not in public
+    if language != "uk":
+        # Staff pages stay English outside Ukrainian: no half-translated staff side.
+        staff_only = [e for e in messages if not e.is_public]
+        assert staff_only
+
+
+def test_a_fuzzy_or_empty_translation_counts_as_missing(tmp_path):
+    po = tmp_path / "xx" / "LC_MESSAGES" / "django.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(
+        'msgid ""\nmsgstr "Language: xx\\n"\n\n'
+        '#: intake/forms.py:1\n#, fuzzy\nmsgid "Continue"\nmsgstr "Weiter"\n\n'
+        '#: intake/views.py:2\nmsgid "Apply"\nmsgstr ""\n\n'
+        '#: cases/views.py:3\nmsgid "Cases"\nmsgstr ""\n',
+        "utf-8",
+    )
+    catalogs.PLURALS["xx"] = 2
+    try:
+        assert [e.msgid for e in catalogs.missing("xx", tmp_path)] == ["Continue", "Apply"]
+    finally:
+        del catalogs.PLURALS["xx"]
 
 
 def test_the_catalogs_hold_the_same_messages():
-    """Spanish is as complete as Ukrainian: every msgid of one is in the other."""
-    ids = {
-        code: {
-            e.key
-            for e in parse_po((LOCALE_ROOT / code / "LC_MESSAGES" / "django.po").read_text("utf-8"))
-        }
-        for code in CATALOGS
-    }
-    assert ids["es"] == ids["uk"]
+    """Every catalog knows every message (makemessages ran for all of them)."""
+    keys = {code: {e.key for e in read_catalog(code)} for code in CATALOGS}
+    for code in CATALOGS:
+        assert keys[code] == keys["uk"], code
 
 
 def test_translations_keep_the_placeholders(messages):
     wrong = []
     for e in messages:
-        expected = set(PLACEHOLDER.findall(e.msgid)) | set(
-            PLACEHOLDER.findall(e.msgid_plural or "")
-        )
+        expected = placeholders(e.msgid) | placeholders(e.msgid_plural or "")
         for msgstr in e.msgstr.values():
-            if set(PLACEHOLDER.findall(msgstr)) != expected:
+            if msgstr and placeholders(msgstr) != expected:
                 wrong.append((e.msgid, msgstr))
     assert wrong == []
 
 
 def test_compiled_mo_matches_the_po(messages, language):
-    """The committed .mo holds exactly the .po's translations (re-run compilemessages)."""
+    """The .mo the setup compiled holds exactly the .po's translations."""
     with (LOCALE_ROOT / language / "LC_MESSAGES" / "django.mo").open("rb") as fp:
         catalog = gettext.GNUTranslations(fp)._catalog
     expected: dict[object, str] = {}
     for e in messages:
+        if "fuzzy" in e.flags or not any(e.msgstr.values()):
+            continue
         if e.msgid_plural is None:
             expected[e.key] = e.msgstr[0]
         else:
             expected.update({(e.key, i): s for i, s in e.msgstr.items()})
     compiled = {k: v for k, v in catalog.items() if k != ""}
     assert compiled == expected
+
+
+def test_compiling_rewrites_only_a_changed_catalog(tmp_path):
+    target = tmp_path / "uk" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    (target / "django.po").write_bytes((LOCALE_ROOT / "uk/LC_MESSAGES/django.po").read_bytes())
+    assert catalogs.compile_catalogs(tmp_path) == [target / "django.mo"]
+    assert catalogs.compile_catalogs(tmp_path) == []  # up to date
+    with (target / "django.mo").open("rb") as fp:
+        assert gettext.GNUTranslations(fp).gettext("Continue") == UK_CONTINUE
+
+
+def test_compiled_catalogs_are_not_committed():
+    if not (REPOSITORY / ".git").exists():
+        pytest.skip("not a git checkout")
+    tracked = subprocess.run(  # noqa: S603 (fixed arguments)
+        ["git", "ls-files", "*.mo"],  # noqa: S607
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert tracked == ""
+    assert "*.mo" in (REPOSITORY / ".gitignore").read_text().splitlines()
+
+
+def test_the_writer_reads_back_what_it_wrote(po_entries):
+    again = catalogs.parse_po(catalogs.format_po(po_entries))
+    assert [(e.key, e.msgid_plural, e.msgstr, e.flags) for e in again] == [
+        (e.key, e.msgid_plural, e.msgstr, e.flags) for e in po_entries
+    ]
 
 
 def test_template_strings_are_in_the_catalog(messages):
@@ -219,6 +223,26 @@ def test_plural_forms_follow_spanish_grammar(n, expected):
     singular, plural = "%(counter)s case", "%(counter)s cases"
     with translation.override("es"):
         assert translation.ngettext(singular, plural, n) % {"counter": n} == expected
+
+
+# The plural form index each language's grammar gives (CLDR: one / few / many, or one / other;
+# French counts 0 and 1 as singular).
+PLURAL_INDEX = {
+    "pl": {1: 0, 2: 1, 4: 1, 5: 2, 12: 2, 14: 2, 22: 1, 25: 2, 112: 2, 122: 1},
+    "uk": {1: 0, 2: 1, 5: 2, 11: 2, 21: 0, 22: 1},
+    "ka": {0: 1, 1: 0, 2: 1, 5: 1},
+    "pt": {0: 1, 1: 0, 2: 1},
+    "fr": {0: 0, 1: 0, 2: 1, 10: 1},
+    "es": {0: 1, 1: 0, 2: 1},
+}
+
+
+@pytest.mark.parametrize("code", sorted(PLURAL_INDEX))
+def test_plural_forms_header_follows_the_grammar(code):
+    header = next(e for e in read_catalog(code) if e.is_header).msgstr[0]
+    expression = re.search(r"plural=(.*?);?$", header, re.M).group(1)
+    rule = gettext.c2py(expression)
+    assert {n: rule(n) for n in PLURAL_INDEX[code]} == PLURAL_INDEX[code]
 
 
 # ---------------------------------------------------------------------------- the pages

@@ -176,7 +176,15 @@ LOGIN_REDIRECT_URL = "case-list"
 LOGOUT_REDIRECT_URL = "staff-login"
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("uk", _("Ukrainian")), ("es", _("Spanish"))]
+LANGUAGES = [
+    ("en", _("English")),
+    ("uk", _("Ukrainian")),
+    ("es", _("Spanish")),
+    ("pl", _("Polish")),
+    ("ka", _("Georgian")),
+    ("pt", _("Portuguese")),
+    ("fr", _("French")),
+]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -76,7 +76,16 @@ def test_the_trail_is_listed_newest_first_with_who_what_and_detail(as_auditor, v
     assert sequences[0] == last().sequence
     assert "created" in body
     assert f'href="/audit/cases/{vilnius_case.pk}/"' in body
-    assert "&quot;channel&quot;: &quot;web&quot;" in body
+    # The detail in words, with labels: never raw JSON or codes.
+    assert "<dt>channel</dt><dd>Web form</dd>" in body
+    assert "&quot;" not in body.split("<tbody>")[1]
+
+
+def test_the_trail_reads_in_ukrainian_with_labels_not_codes(as_auditor, vilnius_case):
+    body = as_auditor.get("/audit/", headers={"accept-language": "uk"}).content.decode()
+
+    assert "<dt>канал</dt><dd>Вебформа</dd>" in body
+    assert "Web form" not in body
 
 
 def test_filter_by_action(as_auditor, clerk_vilnius, vilnius_case):

@@ -367,8 +367,8 @@ def test_detail_shows_screening_recommendation_and_history(client, clerk_vilnius
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<h2>Screening recommendation: needs_documents</h2>" in html
-    assert '<li class="good">6 year(s) of military service.</li>' in html
+    assert "<h2>Screening recommendation: Needs verified military documents</h2>" in html
+    assert '<li class="good">6 years of military service.</li>' in html
     assert '<li class="bad">No verified military document yet.</li>' in html
     assert "<td>— → Submitted</td>" in html
     assert '<span class="muted">applicant</span>' in html
@@ -580,7 +580,7 @@ def test_verifying_a_document_records_who_verified_it(client, clerk_vilnius, vil
     assert document.verified_by == clerk_vilnius
     assert document.verified_at is not None
     page = client.get(f"/staff/cases/{vilnius_case.pk}/").content.decode()
-    assert 'verified <span class="muted">(clerk-vilnius, ' in page
+    assert 'Verified <span class="muted">(clerk-vilnius, ' in page
 
 
 # --- reception ----------------------------------------------------------------------------

@@ -5,6 +5,12 @@ from __future__ import annotations
 from enum import StrEnum
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a label for the translation catalogs (makemessages knows this name); pages
+    translate it when they show it (`cases/labels.py: role_label`)."""
+    return message
+
+
 class Role(StrEnum):
     CLERK = "clerk"
     ATTACHE = "attache"
@@ -20,13 +26,13 @@ class Role(StrEnum):
 
 
 ROLE_LABELS = {
-    Role.CLERK: "Clerk",
-    Role.ATTACHE: "Defence Attaché",
-    Role.CONSUL: "Consul",
-    Role.RECEPTION: "Reception (meeting point)",
-    Role.HQ: "Headquarters",
-    Role.AUDITOR: "Auditor",
-    Role.ADMIN: "Administrator",
+    Role.CLERK: gettext_noop("Clerk"),
+    Role.ATTACHE: gettext_noop("Defence Attaché"),
+    Role.CONSUL: gettext_noop("Consul"),
+    Role.RECEPTION: gettext_noop("Reception (meeting point)"),
+    Role.HQ: gettext_noop("Headquarters"),
+    Role.AUDITOR: gettext_noop("Auditor"),
+    Role.ADMIN: gettext_noop("Administrator"),
 }
 
 # Staff of these roles work at one mission and see only its cases.

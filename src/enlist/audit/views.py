@@ -7,7 +7,6 @@ non-personal detail; never a case's contents.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable
 from functools import wraps
@@ -24,9 +23,11 @@ from enlist.accounts.roles import Role
 from enlist.audit.access import view_limits
 from enlist.audit.chain import utc_iso
 from enlist.audit.models import AccessGrant, AuditAction, AuditEntry, AuditHead, ViewAlert
+from enlist.audit.presentation import VIA_LABELS, detail_items
 from enlist.audit.selectors import EntryFilters, application_id_for_reference, audit_entries
 from enlist.audit.services import audit_cases_shown
 from enlist.errors import InvalidInput
+from enlist.missions.models import Mission
 
 PAGE_SIZE = 50
 
@@ -42,7 +43,7 @@ def auditor_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     return wrapped
 
 
-def _row(entry: AuditEntry) -> dict[str, Any]:
+def _row(entry: AuditEntry, missions: dict[str, Mission]) -> dict[str, Any]:
     return {
         "sequence": entry.sequence,
         "at": utc_iso(entry.at),
@@ -52,8 +53,11 @@ def _row(entry: AuditEntry) -> dict[str, Any]:
         "action_label": AuditAction(entry.action).label,
         "target_type": entry.target_type,
         "target_id": entry.target_id,
-        "detail": json.dumps(entry.detail, sort_keys=True, ensure_ascii=False),
+        "detail": detail_items(entry.detail or {}, missions=missions),
     }
+
+
+MISSION_KEYS = ("mission", "from_mission", "to_mission")
 
 
 @auditor_only
@@ -89,13 +93,22 @@ def entries_page(request: HttpRequest, application_id: uuid.UUID | None = None) 
                     "at": utc_iso(grant.granted_at),
                     "actor": grant.user.username,
                     "role": grant.user.role,
-                    "via": grant.via,
+                    "via": str(VIA_LABELS.get(grant.via, grant.via)),
                     "reason": None if erased else grant.reason,
                 }
             )
+    entries_shown = list(page.object_list)
+    codes = {
+        entry.detail[key]
+        for entry in entries_shown
+        for key in MISSION_KEYS
+        if isinstance((entry.detail or {}).get(key), str)
+    }
+    # One read for the missions a page names, not one per entry.
+    missions = Mission.objects.in_bulk(codes, field_name="code") if codes else {}
     context = {
         "page": page,
-        "rows": [_row(entry) for entry in page.object_list],
+        "rows": [_row(entry, missions) for entry in entries_shown],
         "filters": filters,
         "case_id": application_id,
         "error": error,

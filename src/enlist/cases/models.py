@@ -82,6 +82,9 @@ class Application(models.Model):
         "missions.Country", on_delete=models.PROTECT, related_name="applications"
     )
     channel = models.CharField(max_length=10, choices=Channel.choices)
+    # The interface language the volunteer wrote in (one of settings.LANGUAGES), blank when
+    # unknown: their emails, pages and documents follow it (cases/languages.py).
+    language = models.CharField(max_length=8, blank=True, default="")
     stage = models.CharField(max_length=12, choices=STAGE_CHOICES, default=Stage.SUBMITTED)
     held_from = models.CharField(max_length=12, choices=STAGE_CHOICES, blank=True)
     submitted_at = models.DateTimeField(default=timezone.now)

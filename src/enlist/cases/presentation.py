@@ -196,7 +196,12 @@ def case_detail(application: Application, *, user: StaffUser) -> dict[str, Any]:
             "outcome": recommendation.outcome.value,
             "priority": recommendation.priority,
             "reasons": [
-                {"code": r.code, "message": r.message, "favourable": r.favourable}
+                {
+                    "code": r.code,
+                    "message": r.message,
+                    "favourable": r.favourable,
+                    "values": r.values,
+                }
                 for r in recommendation.reasons
             ],
         },

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 MIN_AGE = 18
@@ -43,9 +43,13 @@ class ScreeningInput:
 
 @dataclass(frozen=True)
 class Reason:
+    """`message` is the English sentence (API, logs of decisions); `values` are the facts it
+    states, so that a page can say it in the reader's language (`cases/labels.py`)."""
+
     code: str
     message: str
     favourable: bool
+    values: dict[str, object] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,12 @@ def screen(facts: ScreeningInput) -> Recommendation:
     age = age_on(facts.date_of_birth, facts.applied_on)
     age_ok = MIN_AGE <= age <= MAX_AGE
     reasons.append(
-        Reason("age", f"Aged {age} at application (accepted: {MIN_AGE}–{MAX_AGE}).", age_ok)
+        Reason(
+            "age",
+            f"Aged {age} at application (accepted: {MIN_AGE}–{MAX_AGE}).",
+            age_ok,
+            {"age": age, "min": MIN_AGE, "max": MAX_AGE},
+        )
     )
 
     experienced = facts.years_of_service >= MIN_YEARS_OF_SERVICE
@@ -75,14 +84,23 @@ def screen(facts: ScreeningInput) -> Recommendation:
             f"{facts.years_of_service} year(s) of military service"
             + ("." if experienced else f" (at least {MIN_YEARS_OF_SERVICE} needed)."),
             experienced,
+            {
+                "years": facts.years_of_service,
+                "needed": None if experienced else MIN_YEARS_OF_SERVICE,
+            },
         )
     )
     if facts.combat_deployments > 0:
         reasons.append(
-            Reason("combat", f"{facts.combat_deployments} combat deployment(s): preferred.", True)
+            Reason(
+                "combat",
+                f"{facts.combat_deployments} combat deployment(s): preferred.",
+                True,
+                {"count": facts.combat_deployments},
+            )
         )
     else:
-        reasons.append(Reason("combat", "No combat deployment.", False))
+        reasons.append(Reason("combat", "No combat deployment.", False, {"count": 0}))
     if facts.peacekeeping:
         reasons.append(Reason("peacekeeping", "Served in peacekeeping.", True))
 
@@ -90,7 +108,9 @@ def screen(facts: ScreeningInput) -> Recommendation:
         {d.kind for d in facts.documents if d.verified and d.kind in MILITARY_DOCUMENT_KINDS}
     )
     if verified:
-        reasons.append(Reason("documents", "Verified: " + ", ".join(verified) + ".", True))
+        reasons.append(
+            Reason("documents", "Verified: " + ", ".join(verified) + ".", True, {"kinds": verified})
+        )
     else:
         reasons.append(Reason("documents", "No verified military document yet.", False))
 

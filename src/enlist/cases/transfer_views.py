@@ -17,6 +17,7 @@ from enlist.cases.models import Application
 from enlist.cases.transfer import application_transfer
 from enlist.errors import EnlistError, NotFound, NotPermitted
 from enlist.missions.models import Mission
+from enlist.missions.names import mission_name
 
 
 def transfer_missions(*, user: object, application: Application) -> list[tuple[str, str]]:
@@ -24,7 +25,7 @@ def transfer_missions(*, user: object, application: Application) -> list[tuple[s
     if getattr(user, "role", None) != Role.HQ or application.is_erased or not application.is_open:
         return []
     missions = Mission.objects.filter(is_active=True).exclude(pk=application.mission_id)
-    return list(missions.order_by("code").values_list("code", "name"))
+    return [(m.code, mission_name(m)) for m in missions.order_by("code")]
 
 
 @login_required

@@ -33,6 +33,7 @@ from enlist.audit.access import (
 )
 from enlist.audit.services import audit_case_view, audit_cases_shown, audit_document_view
 from enlist.cases.access import access_application, application_to_read
+from enlist.cases.labels import stage_label
 from enlist.cases.models import Channel, DocumentKind, Verification
 from enlist.cases.need_to_know import REASON_MAX_LENGTH
 from enlist.cases.page_access import blocked_response, case_page_refusal
@@ -46,7 +47,6 @@ from enlist.cases.selectors import (
     application_search,
 )
 from enlist.cases.services import application_transition, document_add, document_verify
-from enlist.cases.templatetags.cases_extras import stage_label
 from enlist.cases.transfer_views import transfer_missions
 from enlist.cases.workflow import Stage
 from enlist.core.bounds import PAGE_MAX, int_from_text
@@ -61,7 +61,7 @@ from enlist.intake.services import (
     intake_context,
 )
 from enlist.missions.models import Mission
-from enlist.missions.names import country_choices
+from enlist.missions.names import country_choices, mission_name
 
 PAGE_SIZE = 25
 
@@ -131,7 +131,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "page": page,
         "number": number,
-        "rows": [case_summary(a, role=role) for a in page.rows],
+        "rows": [
+            case_summary(a, role=role) | {"mission_name": mission_name(a.mission)}
+            for a in page.rows
+        ],
         "full": sees_full_case(role),
         "no_cases_role": role in NO_CASE_ROLES,
         "can_record": role in CONTACT_ROLES,

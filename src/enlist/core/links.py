@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.utils.translation import gettext as _
 
 from enlist.errors import EnlistError
 
@@ -33,13 +34,14 @@ def link_token(purpose: str, value: Any) -> str:
 
 
 def link_value(purpose: str, token: str, *, max_age: timedelta) -> Any:
-    """The value inside `token`, or LinkExpired / LinkInvalid with a message for the reader."""
+    """The value inside `token`, or LinkExpired / LinkInvalid with a message for the reader
+    (in the active language: the page shows it)."""
     try:
         return signing.loads(token, salt=f"enlist.links.{purpose}", max_age=max_age)
     except signing.SignatureExpired:
-        raise LinkExpired("This link has expired. Ask for a new one.") from None
+        raise LinkExpired(_("This link has expired. Ask for a new one.")) from None
     except signing.BadSignature:
-        raise LinkInvalid("This link is not valid. Check that it was copied whole.") from None
+        raise LinkInvalid(_("This link is not valid. Check that it was copied whole.")) from None
 
 
 def public_url(path: str) -> str:

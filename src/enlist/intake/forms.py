@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from enlist.cases.models import Channel, DocumentKind
 from enlist.errors import InvalidInput
 from enlist.intake.schemas import ApplicationIn, IntakeContext, parse_application_data
-from enlist.missions.models import Mission
-from enlist.missions.names import country_choices
+from enlist.missions.names import country_choices, mission_choices
 
 # Where a contract field's error shows on the form.
 _FORM_FIELD = {
@@ -105,10 +105,7 @@ class ApplicationForm(forms.Form):
         countries = [("", "—"), *country_choices()]
         self.fields["nationality"].choices = countries
         self.fields["residence_country"].choices = countries
-        self.fields["mission"].choices = [
-            ("", "—"),
-            *((m.code, f"{m.name} ({m.city})") for m in Mission.objects.filter(is_active=True)),
-        ]
+        self.fields["mission"].choices = [("", "—"), *mission_choices()]
         if staff:
             self.fields["channel"] = forms.ChoiceField(
                 label=_("How the volunteer contacted us"),
@@ -157,5 +154,6 @@ class ApplicationForm(forms.Form):
             for error in exc.errors:
                 name = _FORM_FIELD.get(error.field or "", error.field or "")
                 name = name.split("[")[0]
-                self.add_error(name if name in self.fields else None, error.message)
+                # The contract's own messages are catalog entries; pydantic's stay English.
+                self.add_error(name if name in self.fields else None, gettext(error.message))
             return None

@@ -29,6 +29,14 @@ from pydantic_core import PydanticCustomError
 
 from enlist.errors import FieldError, InvalidInput
 
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for the translation catalogs (makemessages knows the name); the API
+    answers in English, the public form shows the message in the reader's language
+    (`intake/forms.py`). No Django here."""
+    return message
+
+
 NAME_MAX = 100
 OLDEST_BIRTH_YEAR = 1900
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -36,7 +44,9 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 def _no_control_characters(value: str) -> str:
     if _CONTROL.search(value):
-        raise PydanticCustomError("control_characters", "Must not contain control characters.")
+        raise PydanticCustomError(
+            "control_characters", gettext_noop("Must not contain control characters.")
+        )
     return value
 
 
@@ -112,9 +122,13 @@ class ApplicationIn(BaseModel):
     def _plausible_birth_date(cls, value: datetime.date, info: ValidationInfo) -> datetime.date:
         context: IntakeContext | None = info.context
         if context is not None and value > context.today:
-            raise PydanticCustomError("future_date", "The date of birth is in the future.")
+            raise PydanticCustomError(
+                "future_date", gettext_noop("The date of birth is in the future.")
+            )
         if value.year < OLDEST_BIRTH_YEAR:
-            raise PydanticCustomError("implausible_date", "The date of birth is not plausible.")
+            raise PydanticCustomError(
+                "implausible_date", gettext_noop("The date of birth is not plausible.")
+            )
         return value
 
     @field_validator("nationality", "residence_country")
@@ -122,7 +136,7 @@ class ApplicationIn(BaseModel):
     def _known_country(cls, value: str, info: ValidationInfo) -> str:
         context: IntakeContext | None = info.context
         if context is not None and value not in context.countries:
-            raise PydanticCustomError("unknown_country", "Unknown country code.")
+            raise PydanticCustomError("unknown_country", gettext_noop("Unknown country code."))
         return value
 
     @field_validator("mission")
@@ -130,14 +144,16 @@ class ApplicationIn(BaseModel):
     def _known_mission(cls, value: str, info: ValidationInfo) -> str:
         context: IntakeContext | None = info.context
         if context is not None and value not in context.missions:
-            raise PydanticCustomError("unknown_mission", "Unknown mission code.")
+            raise PydanticCustomError("unknown_mission", gettext_noop("Unknown mission code."))
         return value
 
     @field_validator("consent")
     @classmethod
     def _consented(cls, value: bool) -> bool:
         if value is not True:
-            raise PydanticCustomError("consent", "Consent is required to process the application.")
+            raise PydanticCustomError(
+                "consent", gettext_noop("Consent is required to process the application.")
+            )
         return value
 
     @field_validator("legal_advisory_acknowledged")
@@ -145,7 +161,8 @@ class ApplicationIn(BaseModel):
     def _acknowledged(cls, value: bool) -> bool:
         if value is not True:
             raise PydanticCustomError(
-                "advisory", "The legal advisory for your country must be acknowledged."
+                "advisory",
+                gettext_noop("The legal advisory for your country must be acknowledged."),
             )
         return value
 
@@ -165,7 +182,9 @@ class ApplicationIn(BaseModel):
         except phonenumbers.NumberParseException:
             parsed = None
         if parsed is None or not phonenumbers.is_possible_number(parsed):
-            raise PydanticCustomError("phone", "Not a phone number (include the country code).")
+            raise PydanticCustomError(
+                "phone", gettext_noop("Not a phone number (include the country code).")
+            )
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
@@ -180,23 +199,25 @@ def _field_name(loc: tuple[Any, ...]) -> str:
 
 
 _PATTERN_HINTS = {
-    "nationality": "Use a two-letter ISO 3166-1 country code, such as CA.",
-    "residence_country": "Use a two-letter ISO 3166-1 country code, such as CA.",
-    "languages": "Use ISO 639-1 language codes, such as en or uk.",
-    "passport_number": "Use only letters, digits, spaces and hyphens.",
+    "nationality": gettext_noop("Use a two-letter ISO 3166-1 country code, such as CA."),
+    "residence_country": gettext_noop("Use a two-letter ISO 3166-1 country code, such as CA."),
+    "languages": gettext_noop("Use ISO 639-1 language codes, such as en or uk."),
+    "passport_number": gettext_noop("Use only letters, digits, spaces and hyphens."),
 }
 
 
 def _message(error: dict[str, Any]) -> str:
     message = str(error["msg"])
     if error["type"] == "string_pattern_mismatch":
-        return _PATTERN_HINTS.get(str(error["loc"][0]), "The value has the wrong format.")
+        return _PATTERN_HINTS.get(
+            str(error["loc"][0]), gettext_noop("The value has the wrong format.")
+        )
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
     if error["type"] == "missing":
-        return "This field is required."
+        return gettext_noop("This field is required.")
     if error["type"] == "extra_forbidden":
-        return "Unknown field."
+        return gettext_noop("Unknown field.")
     return message if message.endswith(".") else message + "."
 
 

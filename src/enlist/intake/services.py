@@ -191,6 +191,7 @@ def application_submit(
     consent: Consent | None = None,
     data_key: DataKey | None = None,
     import_row: int | None = None,
+    language: str = "",
 ) -> Submission:
     """Create an application from validated input, with its digests and first history entry.
 
@@ -203,7 +204,10 @@ def application_submit(
     phone or walk-in contact passes ``Consent(confirmed=True, recorded_by=clerk)``; mail
     drafts and imported rows ``Consent.to_be_confirmed()``. `data_key`: the key a mail draft
     was already sealed with (its messages stay readable with the case, and are erased with
-    it). `import_row`: the spreadsheet row of an imported case.
+    it). `import_row`: the spreadsheet row of an imported case. `language`: the interface
+    language the volunteer wrote in (the form's page, a mail draft's detected language); blank
+    when unknown, and then their emails and documents follow the languages they speak
+    (`cases/languages.py: application_language`).
     """
     _check_recorder(actor, data.mission)
     indexer = blind_indexer()
@@ -227,6 +231,7 @@ def application_submit(
         data_key=data_key or data_key_new(),
         import_row=import_row,
     )
+    application.language = language if language in dict(settings.LANGUAGES) else ""
     digests = application_digests(application)
     idempotency = None
     if key_digest is not None and body_digest is not None:

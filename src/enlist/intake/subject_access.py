@@ -141,7 +141,7 @@ def subject_access_export(*, token: str) -> dict[str, Any]:
         .first()
     )
     if application is None:
-        raise LinkInvalid("This link is not valid. Check that it was copied whole.")
+        raise LinkInvalid(_("This link is not valid. Check that it was copied whole."))
     audit_record(
         actor=None,
         action=AuditAction.SUBJECT_ACCESS,

@@ -12,6 +12,7 @@ import uuid
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -21,7 +22,7 @@ from enlist.errors import EnlistError
 from enlist.intake.forms import ApplicationForm
 from enlist.intake.services import application_submit, intake_context
 from enlist.missions.models import Country
-from enlist.missions.names import country_choices, country_name
+from enlist.missions.names import advisory_text, country_choices, country_name
 
 _RECEIPT_SESSION_KEY = "enlist_receipt"
 
@@ -59,6 +60,7 @@ def _render_form(
         "form": form,
         "country": country,
         "country_name": country_name(country),
+        "advisory_text": advisory_text(country),
         "submission_key": submission_key,
     }
     return render(request, "intake/apply.html", context, status=status)
@@ -84,7 +86,11 @@ def _submit(request: HttpRequest) -> HttpResponse:
     try:
         with transaction.atomic():
             submission = application_submit(
-                data=data, channel=Channel.WEB, idempotency_key=f"web:{submission_key}", body=body
+                data=data,
+                channel=Channel.WEB,
+                idempotency_key=f"web:{submission_key}",
+                body=body,
+                language=translation.get_language() or "",
             )
             if upload and submission.created:
                 document_add(

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from enlist.cases.languages import application_language
 from enlist.core.links import link_token, public_url
 from enlist.interviews.ics import IcsEvent, ics_cancel, ics_request
 from enlist.interviews.models import Interview
@@ -40,15 +41,6 @@ def applicant_link(interview: Interview) -> str:
     token = link_token(LINK_PURPOSE, str(interview.pk))
     # In the query string: the request log writes paths only, so the token stays out of it.
     return public_url(f"{reverse('interview-invitation')}?{urlencode({'t': token})}")
-
-
-def applicant_language(languages: list[str] | None) -> str:
-    """The first of the applicant's languages the interface is translated into, else English."""
-    available = {code for code, _name in settings.LANGUAGES}
-    for code in languages or []:
-        if code in available:
-            return code
-    return settings.LANGUAGE_CODE.split("-")[0]
 
 
 def _organizer() -> tuple[str, str]:
@@ -94,7 +86,7 @@ def _applicant_message(interview: Interview, *, kind: str) -> EmailMessage | Non
     if application.is_erased or not application.email:
         return None
     link = applicant_link(interview)
-    with translation.override(applicant_language(application.languages)):
+    with translation.override(application_language(application)):
         if kind == "cancel":
             subject = _("Your appointment has been cancelled")
             body = _(

@@ -25,13 +25,14 @@ from enlist.accounts.roles import MISSION_ROLES, Role
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_cases_shown, audit_record
 from enlist.cases.access import access_application
+from enlist.cases.languages import application_language
 from enlist.cases.page_access import case_page_refusal
 from enlist.cases.workflow import Stage
 from enlist.core.bounds import ID_MAX, int_from_text
 from enlist.core.links import LinkInvalid, link_value
 from enlist.errors import EnlistError, FieldError, InvalidInput, NotFound, NotPermitted
 from enlist.interviews import services
-from enlist.interviews.invitations import LINK_MAX_AGE, LINK_PURPOSE, applicant_language
+from enlist.interviews.invitations import LINK_MAX_AGE, LINK_PURPOSE
 from enlist.interviews.models import (
     AvailabilityException,
     Confidence,
@@ -388,7 +389,7 @@ def invitation(request: HttpRequest) -> HttpResponse:
     language = translation.get_language()
     if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
         # No language chosen on this browser: the one the invitation was written in.
-        language = applicant_language(application.languages)
+        language = application_language(application)
     context = {
         "interview": interview_summary(interview),
         "status": interview.status,

@@ -96,23 +96,43 @@ def html_to_text(html: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+# Languages an acknowledgement can be written in (settings.LANGUAGES; kept here, no Django).
+MAIL_LANGUAGES = ("en", "uk", "es", "pl", "ka", "pt", "fr")
+# Short words each Latin-script language uses constantly, and the others rarely.
+_COMMON_WORDS = {
+    "en": {"hello", "i", "the", "and", "to", "want", "my", "am", "of", "thank", "you", "with",
+           "would", "like"},
+    "es": {"hola", "quiero", "el", "la", "de", "que", "y", "por", "para", "soy", "gracias",
+           "una", "mi", "con"},
+    "pl": {"dzień", "dobry", "chcę", "jestem", "się", "nie", "jak", "dziękuję", "i", "w",
+           "na", "mam", "z", "do"},
+    "pt": {"olá", "quero", "o", "a", "de", "que", "e", "para", "sou", "obrigado", "obrigada",
+           "uma", "meu", "com", "não"},
+    "fr": {"bonjour", "je", "veux", "le", "la", "de", "et", "pour", "suis", "merci", "une",
+           "mon", "avec", "vous"},
+}  # fmt: skip
+_MARKS = {"pl": "ąćęłńśźż", "pt": "ãõç", "fr": "èêàçœù", "es": "ñ¿¡"}
+
+
 def guess_language(message: Message, text: str) -> str:
-    """en, uk or es (the languages acknowledgements are written in), or "" when unsure."""
+    """One of MAIL_LANGUAGES (those acknowledgements are written in), or "" when unsure."""
     declared = str(message.get("Content-Language", "")).strip().lower()[:2]
-    if declared in ("en", "uk", "es"):
+    if declared in MAIL_LANGUAGES:
         return declared
     sample = text[:4000].lower()
+    if re.search(r"[ა-ჰ]", sample):
+        return "ka"
     if re.search(r"[а-яіїєґ]", sample):
         return "uk" if re.search(r"[іїєґ]", sample) or not re.search(r"[ыэъё]", sample) else ""
-    words = re.findall(r"[a-záéíóúñü]+", sample)
-    spanish = sum(w in {"hola", "quiero", "el", "la", "de", "que", "y", "por", "para", "soy",
-                        "gracias", "una", "mi", "con"} for w in words)  # fmt: skip
-    english = sum(w in {"hello", "i", "the", "and", "to", "want", "my", "am", "of", "thank",
-                        "you", "with", "would", "like"} for w in words)  # fmt: skip
-    if spanish > english and spanish >= 2:
-        return "es"
-    if english >= 2:
-        return "en"
+    words = re.findall(r"[^\W\d_]+", sample)
+    scores = {
+        code: sum(w in common for w in words) + 2 * any(m in sample for m in _MARKS.get(code, ""))
+        for code, common in _COMMON_WORDS.items()
+    }
+    best = max(scores, key=lambda code: (scores[code], code == "en"))
+    runner_up = max(score for code, score in scores.items() if code != best)
+    if scores[best] >= 2 and scores[best] > runner_up:
+        return best
     return ""
 
 

@@ -70,7 +70,7 @@ from enlist.vault.keyring import blind_indexer
 from enlist.vault.normalise import normalise_email
 from enlist.vault.services import data_key_create
 
-ACK_LANGUAGES = ("en", "uk", "es")
+ACK_LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 
 
 @dataclass(frozen=True)
@@ -300,6 +300,7 @@ def draft_complete(*, draft: MailDraft, data: ApplicationIn, actor: StaffUser) -
         actor=actor,
         consent=Consent.to_be_confirmed(),
         data_key=locked.data_key,
+        language=locked.language,
     ).application
     for attachment in locked.attachments.filter(document__isnull=True):
         with attachment.file.open("rb") as f:

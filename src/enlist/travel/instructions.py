@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import qrcode
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
+from enlist.cases.languages import application_language
 from enlist.cases.models import Application
 from enlist.travel.models import ChecklistItem, ChecklistKind, TravelPacket
 
@@ -29,12 +29,8 @@ PDF_CSS = Path(__file__).parent / "templates" / "travel" / "packet_pdf.css"
 
 
 def packet_language(application: Application) -> str:
-    """The first of the volunteer's languages that the interface is translated into."""
-    available = [code for code, _name in settings.LANGUAGES]
-    for code in application.languages or []:
-        if code in available:
-            return code
-    return settings.LANGUAGE_CODE
+    """The packet is written in the volunteer's language (`cases/languages.py`)."""
+    return application_language(application)
 
 
 def item_text(item: ChecklistItem, language: str) -> str:

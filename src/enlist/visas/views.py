@@ -17,6 +17,7 @@ from enlist.cases.access import access_application
 from enlist.cases.page_access import case_page_refusal
 from enlist.core.bounds import ID_MAX, int_from_text
 from enlist.errors import EnlistError, InvalidInput, NotFound, NotPermitted
+from enlist.missions.names import mission_name
 from enlist.visas.forms import visa_arguments
 from enlist.visas.models import VisaStatus, VisaType
 from enlist.visas.selectors import checklist_items, checklist_items_all, visa_detail
@@ -115,7 +116,7 @@ def visa_checklists(request: HttpRequest) -> HttpResponse:
             "id": item.pk,
             "visa_type": VisaType(item.visa_type).label,
             "label": item.label,
-            "mission": item.mission.code if item.mission_id else None,
+            "mission": mission_name(item.mission) if item.mission_id else None,
             "can_retire": user.mission_id is None or item.mission_id == user.mission_id,
         }
         for item in items

@@ -1,21 +1,19 @@
-"""Display helpers for case pages: stage and transition labels in the reader's language."""
+"""Display helpers for case pages: codes shown as labels in the reader's language
+(`{{ case.stage|stage_label }}`: "interview" → "Interview" or "Співбесіда"); the labels
+themselves live in `cases/labels.py`."""
 
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import gettext
 
-from enlist.cases.workflow import STAGE_LABELS, Stage
+from enlist.cases import labels
 
 register = template.Library()
 
-
-@register.filter
-def stage_label(value: str | None) -> str:
-    """`{{ case.stage|stage_label }}`: "interview" → "Interview" (or "Співбесіда")."""
-    if not value:
-        return ""
-    try:
-        return gettext(STAGE_LABELS[Stage(value)])
-    except ValueError:
-        return value
+register.filter("stage_label", labels.stage_label)
+register.filter("channel_label", labels.channel_label)
+register.filter("role_label", labels.role_label)
+register.filter("outcome_label", labels.outcome_label)
+register.filter("reason_text", labels.reason_text)
+register.filter("document_kind_label", labels.document_kind_label)
+register.filter("verification_label", labels.verification_label)

@@ -1,0 +1,402 @@
+"""No untranslated string where a translation exists: every public page, every email to a
+volunteer and the travel packet PDF (its text, read back with pypdf) in each of the six
+translated languages, and the staff pages in Ukrainian.
+
+What counts as untranslated: the English text of a catalog message (each literal piece
+between its placeholders, at least four characters long) found, as whole words, in what a
+reader sees (text and the attributes read aloud), when the catalog translates it into
+something else. The language switcher is left out: it names every language in its own
+language on purpose. A message whose translation keeps the English word (a city, "API")
+cannot be told apart and is skipped; proper names and references never are catalog text.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import formats, timezone, translation
+
+from enlist.core.catalogs import PLURALS, read_catalog
+from enlist.intake.subject_access import subject_access_send
+from enlist.interviews.invitations import (
+    applicant_link,
+    send_cancellation,
+    send_invitation,
+    send_reminder,
+)
+from enlist.missions.names import mission_name
+from enlist.missions.seed import ADVISORIES
+from enlist.travel.services import packet_link
+from tests.factories import ApplicationFactory, StaffFactory
+from tests.interviews.helpers import interview_for
+from tests.travel.conftest import meeting_point, new_packet, pdf_text  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = sorted(PLURALS)
+# Catalog words that are also proper names on every page: the product is called Enlist (the
+# staff's "Enlist" button, arrived → enlisted, is a catalog message of the same spelling).
+PROPER_NAMES = {"Enlist"}
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%%|\{\{?\s*\w+\s*\}?\}")
+# Countries whose advisory is its own text, and one that gets the default advisory.
+ADVISORY_COUNTRIES = [*sorted(ADVISORIES), "FR"]
+
+
+class _VisibleText(HTMLParser):
+    """The text a reader sees or hears: text nodes and the attributes screen readers read,
+    outside scripts, styles and the language switcher."""
+
+    READ_ATTRIBUTES = ("title", "alt", "placeholder", "aria-label")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0  # depth inside a skipped element
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if (
+            self._skip
+            or tag in ("script", "style")
+            or "lang" in (values.get("class") or "").split()
+        ):
+            self._skip += 1
+            return
+        self.parts.extend(v for k, v in attrs if k in self.READ_ATTRIBUTES and v)
+        if tag == "input" and values.get("type") in ("submit", "button") and values.get("value"):
+            self.parts.append(values["value"])
+
+    def handle_endtag(self, tag):
+        if self._skip:
+            self._skip -= 1
+
+    def handle_startendtag(self, tag, attrs):
+        if not self._skip:
+            self.handle_starttag(tag, attrs)
+            if self._skip:
+                self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def visible(html: str) -> str:
+    parser = _VisibleText()
+    parser.feed(html)
+    return " ".join(" ".join(parser.parts).split())
+
+
+def _pieces(text: str) -> list[str]:
+    return [
+        " ".join(piece.split())
+        for piece in PLACEHOLDER.split(text)
+        if len(piece.strip()) >= 4 and re.search(r"[A-Za-z]{3}", piece)
+    ]
+
+
+def english_sources(language: str, *, staff: bool) -> dict[str, str]:
+    """English piece → its msgid, for every message `language` translates into other words
+    (the public ones; with `staff`, every message)."""
+    sources: dict[str, str] = {}
+    for e in read_catalog(language):
+        if e.is_header or not (staff or e.is_public) or not any(e.msgstr.values()):
+            continue
+        if e.msgctxt == "city":  # a proper name, also in HQ's own texts (route advice)
+            continue
+        translations = " ".join(" ".join(s.split()) for s in e.msgstr.values())
+        for english in filter(None, (e.msgid, e.msgid_plural)):
+            for piece in _pieces(english):
+                if piece not in translations and piece not in PROPER_NAMES:
+                    sources[piece] = e.msgid
+    return sources
+
+
+def untranslated(text: str, sources: dict[str, str]) -> list[str]:
+    flat = " ".join(text.split())
+    return sorted(
+        {
+            msgid
+            for piece, msgid in sources.items()
+            if re.search(rf"(?<![\w]){re.escape(piece)}(?![\w])", flat)
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def public_sources():
+    return {code: english_sources(code, staff=False) for code in LANGUAGES}
+
+
+def reader(language: str) -> Client:
+    client = Client(headers={"accept-language": language})
+    return client
+
+
+def _page(client: Client, method: str, url: str, data=None) -> str:
+    response = getattr(client, method)(url, data or {})
+    assert response.status_code in (200, 410, 422), (url, response.status_code)
+    return response.content.decode()
+
+
+def public_pages(client: Client, *, mission_code: str) -> dict[str, str]:
+    """Every public page a volunteer meets, as HTML, read by `client`."""
+    pages = {
+        "home": _page(client, "get", "/"),
+        "choose country": _page(client, "get", "/apply/"),
+        "subject access": _page(client, "get", "/my-data/"),
+        "subject access sent": _page(
+            client, "post", "/my-data/", {"reference": "IL-0000-00", "email": "a@example.org"}
+        ),
+        "subject access link": _page(client, "get", "/my-data/not-a-token/"),
+        "appointment link": _page(client, "get", "/appointment/?t=not-a-token"),
+        "packet link": _page(client, "get", "/travel/?t=not-a-token"),
+    }
+    for code in ADVISORY_COUNTRIES:
+        pages[f"advisory {code}"] = _page(
+            client, "post", "/apply/", {"step": "country", "nationality": code}
+        )
+    pages["form with errors"] = _page(
+        client, "post", "/apply/", {"step": "submit", "nationality": "CA", "submission_key": "k"}
+    )
+    return pages
+
+
+def _apply(client: Client, *, mission_code: str) -> str:
+    """Submits a valid form and follows to the confirmation page."""
+    data = {
+        "step": "submit",
+        "nationality": "CA",
+        "submission_key": "a" * 32,
+        "given_name": "Oleksandr",
+        "family_name": "Kovalenko",
+        "date_of_birth": "1990-04-17",
+        "residence_country": "CA",
+        "email": "o.kovalenko@example.org",
+        "mission": mission_code,
+        "years": "6",
+        "combat_deployments": "1",
+        "consent": "on",
+        "legal_advisory_acknowledged": "on",
+    }
+    response = client.post("/apply/", data, follow=True)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+# ---------------------------------------------------------------------------- the detector
+
+
+def test_the_check_finds_english_on_an_english_page(countries, vilnius, public_sources):
+    """The detector is not blind: the English pages are full of the pieces it looks for."""
+    pages = public_pages(reader("en"), mission_code=vilnius.code)
+    found = untranslated(" ".join(visible(html) for html in pages.values()), public_sources["uk"])
+    assert len(found) > 40
+    assert "Step 1 of 3: your nationality" in found
+
+
+def test_the_check_ignores_the_language_switcher_and_hidden_code():
+    html = (
+        '<form class="lang"><option>English</option></form><script>Continue</script>'
+        '<p>Продовжити</p><input type="submit" value="Submit application">'
+    )
+    sources = {"English": "English", "Continue": "Continue", "Submit application": "x"}
+    assert untranslated(visible(html), sources) == ["x"]
+
+
+# ---------------------------------------------------------------------------- public pages
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_public_pages_show_no_untranslated_string(language, countries, vilnius, public_sources):
+    client = reader(language)
+    pages = public_pages(client, mission_code=vilnius.code)
+    pages["application received"] = _apply(client, mission_code=vilnius.code)
+    found = {
+        name: untranslated(visible(html), public_sources[language]) for name, html in pages.items()
+    }
+    assert {name: msgids for name, msgids in found.items() if msgids} == {}
+    for name, html in pages.items():
+        assert f'<html lang="{language}">' in html, name
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_advisory_is_in_the_readers_language(language, countries):
+    html = reader(language).post("/apply/", {"step": "country", "nationality": "BY"})
+    english = ADVISORIES["BY"][1]
+    assert english not in html.content.decode()
+    assert "Belarus" not in visible(html.content.decode())
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_application_remembers_the_language_it_was_written_in(language, countries, vilnius):
+    from enlist.cases.models import Application
+
+    _apply(reader(language), mission_code=vilnius.code)
+    assert Application.objects.get().language == language
+
+
+def test_the_switcher_offers_all_seven_languages_each_in_its_own_name(db):
+    html = Client().get("/").content.decode()
+    for code, name in [
+        ("en", "English"),
+        ("uk", "Українська"),
+        ("es", "español"),
+        ("pl", "polski"),
+        ("ka", "ქართული"),
+        ("pt", "Português"),
+        ("fr", "français"),
+    ]:
+        assert f'<option value="{code}" lang="{code}"' in html
+        assert name.casefold() in html.casefold()
+
+
+# ---------------------------------------------------------------------------- emails, packet
+
+
+def _volunteer(mission, language, **fields):
+    return ApplicationFactory(mission=mission, languages=["de", language], **fields)
+
+
+def _message_text(message) -> str:
+    parts = [message.subject, message.body]
+    for alternative, _mimetype in getattr(message, "alternatives", []):
+        parts.append(visible(alternative))
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_emails_to_the_volunteer_show_no_untranslated_string(
+    language, vilnius, attache_vilnius, consul_vilnius, public_sources
+):
+    application = _volunteer(vilnius, language, stage="interview")
+    start = timezone.now() + datetime.timedelta(days=3)
+    interview = interview_for(application, attache_vilnius, consul_vilnius, start=start)
+    send_invitation(interview.pk)
+    send_reminder(interview.pk)
+    send_cancellation(interview.pk)
+    subject_access_send(application_id=str(application.pk), language=language)
+    to_volunteer = [m for m in mail.outbox if m.to == [application.email]]
+    assert len(to_volunteer) == 4
+    found = {
+        m.subject: untranslated(_message_text(m), public_sources[language]) for m in to_volunteer
+    }
+    assert {s: msgids for s, msgids in found.items() if msgids} == {}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_appointment_page_is_in_the_volunteers_language(
+    language, vilnius, attache_vilnius, consul_vilnius, public_sources
+):
+    application = _volunteer(vilnius, language, stage="interview")
+    start = timezone.now() + datetime.timedelta(days=3)
+    interview = interview_for(application, attache_vilnius, consul_vilnius, start=start)
+    link = applicant_link(interview).removeprefix("http://testserver")
+    html = Client().get(link).content.decode()  # no Accept-Language: the case's language
+    assert f'<html lang="{language}">' in html
+    assert untranslated(visible(html), public_sources[language]) == []
+    assert mission_name(vilnius, language) in visible(html)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_travel_packet_email_page_and_pdf_show_no_untranslated_string(
+    language,
+    new_packet,  # noqa: F811 (the fixture imported above)
+    public_sources,
+):
+    made = new_packet(languages=[language, "en"])
+    packet = made.packet
+    assert packet.language == language
+    (message,) = [m for m in mail.outbox if m.to == [packet.application.email]]
+    assert untranslated(_message_text(message), public_sources[language]) == []
+    html = Client().get(packet_link(packet).removeprefix("http://testserver")).content.decode()
+    assert f'<html lang="{language}">' in html
+    assert untranslated(visible(html), public_sources[language]) == []
+    text = " ".join(pdf_text(packet).split())
+    assert untranslated(text, public_sources[language]) == []
+    with translation.override(language):
+        heading = translation.gettext("Travel instructions")
+        arrival = formats.date_format(packet.arrival_from, "DATE_FORMAT")
+    # The font has the script's letters (Georgian included), and dates read as the locale
+    # writes them (17 березня 2027 р., 17 de marzo de 2027, …), on the page and on paper.
+    assert heading in text
+    assert arrival in text
+    assert arrival in visible(html)
+
+
+# ---------------------------------------------------------------------------- staff, in uk
+
+
+@pytest.fixture
+def uk_sources():
+    return english_sources("uk", staff=True)
+
+
+def _staff_pages(client: Client, urls: list[str]) -> dict[str, str]:
+    pages = {}
+    for url in urls:
+        response = client.get(url, headers={"accept-language": "uk"})
+        assert response.status_code == 200, (url, response.status_code)
+        pages[url] = response.content.decode()
+    return pages
+
+
+def test_staff_sign_in_is_in_ukrainian(db, uk_sources):
+    html = Client().get("/staff/login/", headers={"accept-language": "uk"}).content.decode()
+    assert untranslated(visible(html), uk_sources) == []
+
+
+def test_mission_staff_pages_in_ukrainian_show_no_untranslated_string(
+    signed_in, countries, vilnius, clerk_vilnius, consul_vilnius, uk_sources
+):
+    case = ApplicationFactory(mission=vilnius, stage="screening", channel="walk_in")
+    pages = {}
+    for user, urls in [
+        (
+            clerk_vilnius,
+            ["/staff/", f"/staff/cases/{case.pk}/", "/staff/cases/new/", "/staff/mail/"],
+        ),
+        (
+            consul_vilnius,
+            [
+                "/staff/interviews/",
+                "/staff/interviews/queue/",
+                "/staff/interviews/availability/",
+                f"/staff/cases/{case.pk}/visa/",
+                "/staff/visas/checklists/",
+                "/staff/account/security/",
+            ],
+        ),
+    ]:
+        pages |= _staff_pages(signed_in(user), urls)
+    found = {url: untranslated(visible(html), uk_sources) for url, html in pages.items()}
+    assert {url: msgids for url, msgids in found.items() if msgids} == {}
+    case_page = visible(pages[f"/staff/cases/{case.pk}/"])
+    assert "walk_in" not in case_page and "lt-vilnius" not in case_page
+
+
+def test_hq_reception_and_auditor_pages_in_ukrainian_show_no_untranslated_string(
+    signed_in, countries, vilnius, hq, reception, uk_sources
+):
+    arrived = ApplicationFactory(mission=vilnius, stage="arrived")
+    auditor = StaffFactory(username="auditor", role="auditor", mission=None)
+    pages = _staff_pages(
+        signed_in(hq),
+        [
+            "/staff/",
+            f"/staff/cases/{arrived.pk}/",
+            "/staff/units/",
+            "/staff/travel/",
+            "/staff/duplicates/",
+            "/staff/visas/checklists/",
+        ],
+    )
+    pages |= _staff_pages(signed_in(reception), ["/staff/checkin/"])
+    pages |= _staff_pages(signed_in(auditor), ["/audit/", "/audit/alerts/"])
+    found = {url: untranslated(visible(html), uk_sources) for url, html in pages.items()}
+    assert {url: msgids for url, msgids in found.items() if msgids} == {}
