@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "enlist.travel",
     "enlist.mailin",
     "enlist.jobs",
+    "enlist.workspace",  # each role's start page (/staff/): reads every app, above them all
 ]
 
 MIDDLEWARE = [
@@ -99,6 +100,8 @@ MIDDLEWARE = [
     # The staff session rules (idle timeout, second factor on every non-public page).
     "enlist.accounts.middleware.SessionTimeoutMiddleware",
     "enlist.accounts.middleware.StaffAccessMiddleware",
+    # Domain errors out of pages (NotFound, NotPermitted) → the styled 404/403, mapped once.
+    "enlist.core.error_pages.DomainErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into its 429 page
 ]
@@ -160,7 +163,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "staff-login"
-LOGIN_REDIRECT_URL = "case-list"
+LOGIN_REDIRECT_URL = "staff-home"
 LOGOUT_REDIRECT_URL = "staff-login"
 
 LANGUAGE_CODE = "en"

@@ -4,7 +4,7 @@ from enlist.cases import erasure_views, transfer_views, views
 from enlist.intake import import_views
 
 urlpatterns = [
-    path("", views.case_list, name="case-list"),
+    path("cases/", views.case_list, name="case-list"),
     path("cases/new/", views.case_record, name="case-record"),
     path("cases/new/check/", views.case_record_check, name="case-record-check"),
     path("cases/import/", import_views.import_page, name="case-import"),

@@ -15,7 +15,6 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseForbidden,
     JsonResponse,
 )
 from django.shortcuts import redirect, render
@@ -49,6 +48,7 @@ from enlist.cases.templatetags.cases_extras import stage_label
 from enlist.cases.transfer_views import transfer_missions
 from enlist.cases.workflow import Stage
 from enlist.core.bounds import int_from_text
+from enlist.core.error_pages import SHOWN_INLINE
 from enlist.errors import EnlistError, InvalidInput, NotFound, NotPermitted, StepUpRequired
 from enlist.intake.checks import contact_check
 from enlist.intake.forms import ApplicationForm
@@ -135,10 +135,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 def _case_or_404(request: HttpRequest, application_id: uuid.UUID):
-    try:
-        return access_application(user=request.user, application_id=application_id)
-    except NotFound:
-        raise Http404 from None
+    return access_application(user=request.user, application_id=application_id)
 
 
 @login_required
@@ -146,10 +143,7 @@ def _case_or_404(request: HttpRequest, application_id: uuid.UUID):
 def case_detail_page(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     """One case. Outside the user's normal flow (need-to-know) it first asks why: the form
     posts the reason here, which records it and holds a grant in the session for a while."""
-    try:
-        application = application_to_read(user=request.user, application_id=application_id)
-    except NotFound:
-        raise Http404 from None
+    application = application_to_read(user=request.user, application_id=application_id)
     if request.method == "POST":
         return _give_reason(request, application)
     try:
@@ -157,7 +151,7 @@ def case_detail_page(request: HttpRequest, application_id: uuid.UUID) -> HttpRes
             user=request.user, application=application, via="web", session=request.session
         )
     except ViewsBlocked:
-        return blocked_response()
+        return blocked_response(request)
     except StepUpRequired:
         return step_up_redirect(request)
     except ReasonRequired:
@@ -223,9 +217,7 @@ def case_transition(request: HttpRequest, application_id: uuid.UUID) -> HttpResp
             actor=request.user,
             reason=request.POST.get("reason", ""),
         )
-    except NotPermitted as exc:
-        return HttpResponseForbidden(exc.message)
-    except EnlistError as exc:
+    except SHOWN_INLINE as exc:
         _report(request, exc)
     else:
         messages.success(
@@ -248,9 +240,7 @@ def case_consent(request: HttpRequest, application_id: uuid.UUID) -> HttpRespons
             actor=request.user,
             channel=Channel(channel) if channel in Channel.values else channel,
         )
-    except NotPermitted as exc:
-        return HttpResponseForbidden(exc.message)
-    except EnlistError as exc:
+    except SHOWN_INLINE as exc:
         _report(request, exc)
     else:
         messages.success(request, _("Consent recorded."))
@@ -280,9 +270,7 @@ def case_document_upload(request: HttpRequest, application_id: uuid.UUID) -> Htt
             upload=upload,
             actor=request.user,
         )
-    except NotPermitted as exc:
-        return HttpResponseForbidden(exc.message)
-    except EnlistError as exc:
+    except SHOWN_INLINE as exc:
         _report(request, exc)
     else:
         messages.success(request, _("Document uploaded."))
@@ -309,9 +297,7 @@ def case_document_verify(
         document_verify(
             document=document, verification=request.POST.get("verification", ""), actor=request.user
         )
-    except NotPermitted as exc:
-        return HttpResponseForbidden(exc.message)
-    except EnlistError as exc:
+    except SHOWN_INLINE as exc:
         _report(request, exc)
     return _after_action(application_id)
 
@@ -351,7 +337,7 @@ def case_record_check(request: HttpRequest) -> HttpResponse:
 def case_record(request: HttpRequest) -> HttpResponse:
     """A clerk records a volunteer who phoned, wrote or walked in."""
     if request.user.staff_role not in CONTACT_ROLES:
-        return HttpResponseForbidden(_("Your role does not record applications."))
+        raise NotPermitted(_("Your role does not record applications."))
     initial = {"mission": request.user.mission.code} if request.user.mission_id else {}
     form = ApplicationForm(request.POST or None, request.FILES or None, staff=True, initial=initial)
     if request.method == "POST":

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -28,8 +28,9 @@ from enlist.cases.access import access_application
 from enlist.cases.page_access import case_page_refusal
 from enlist.cases.workflow import Stage
 from enlist.core.bounds import ID_MAX, int_from_text
+from enlist.core.error_pages import SHOWN_INLINE
 from enlist.core.links import LinkInvalid, link_value
-from enlist.errors import EnlistError, FieldError, InvalidInput, NotFound, NotPermitted
+from enlist.errors import EnlistError, FieldError, InvalidInput
 from enlist.interviews import services
 from enlist.interviews.invitations import LINK_MAX_AGE, LINK_PURPOSE, applicant_language
 from enlist.interviews.models import (
@@ -210,11 +211,7 @@ def availability(request: HttpRequest) -> HttpResponse:
                 if exception is None:
                     raise Http404
                 services.availability_exception_remove(exception=exception, actor=user)
-        except NotPermitted as exc:
-            return HttpResponseForbidden(exc.message)
-        except NotFound:
-            raise Http404 from None
-        except EnlistError as exc:
+        except SHOWN_INLINE as exc:
             messages.error(request, exc.messages)
         else:
             messages.success(request, _("Availability saved."))
@@ -242,10 +239,7 @@ def availability(request: HttpRequest) -> HttpResponse:
 
 
 def _case_or_404(request: HttpRequest, application_id: uuid.UUID):
-    try:
-        application = access_application(user=request.user, application_id=application_id)
-    except NotFound:
-        raise Http404 from None
+    application = access_application(user=request.user, application_id=application_id)
     if request.user.staff_role not in (Role.CLERK, Role.ATTACHE, Role.CONSUL, Role.HQ):
         raise Http404
     return application
@@ -306,9 +300,7 @@ def verdict(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
             recommend=post.get("recommend") == "yes",
             notes=post.get("notes", ""),
         )
-    except NotPermitted as exc:
-        return HttpResponseForbidden(exc.message)
-    except EnlistError as exc:
+    except SHOWN_INLINE as exc:
         messages.error(request, exc.messages)
     else:
         messages.success(request, _("Verdict recorded."))
@@ -318,15 +310,10 @@ def verdict(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 def no_show(request: HttpRequest, interview_id: uuid.UUID) -> HttpResponse:
-    try:
-        interview = access_interview(user=request.user, interview_id=interview_id)
-    except NotFound:
-        raise Http404 from None
+    interview = access_interview(user=request.user, interview_id=interview_id)
     try:
         services.interview_no_show(interview=interview, actor=request.user)
-    except NotPermitted as exc:
-        return HttpResponseForbidden(exc.message)
-    except EnlistError as exc:
+    except SHOWN_INLINE as exc:
         messages.error(request, exc.messages)
     else:
         messages.success(request, _("No-show recorded."))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,23 +14,21 @@ from enlist.accounts.roles import Role
 from enlist.audit.services import audit_cases_shown
 from enlist.cases.access import access_application
 from enlist.cases.presentation import case_summary
-from enlist.errors import EnlistError, NotFound
+from enlist.core.error_pages import SHOWN_INLINE
+from enlist.errors import NotPermitted
 from enlist.logistics.presentation import suggestion_out
 from enlist.logistics.selectors import awaiting_assignment, pending_suggestions, units_overview
 from enlist.logistics.services import unit_assign, unit_preference_record, units_assign_suggested
 
 
-def _hq_only(request: HttpRequest) -> HttpResponse | None:
+def _hq_only(request: HttpRequest) -> None:
     if request.user.staff_role != Role.HQ:
-        return HttpResponseForbidden(_("Only HQ assigns volunteers to units."))
-    return None
+        raise NotPermitted(_("Only HQ assigns volunteers to units."))
 
 
 @login_required
 def unit_assignments(request: HttpRequest) -> HttpResponse:
-    refused = _hq_only(request)
-    if refused:
-        return refused
+    _hq_only(request)
     applications = awaiting_assignment()
     suggestions = pending_suggestions(applications)
     rows = [
@@ -59,10 +57,7 @@ def _list_name(application, *, role) -> str:
 
 
 def _case(request: HttpRequest, application_id):
-    try:
-        return access_application(user=request.user, application_id=application_id)
-    except NotFound:
-        raise Http404 from None
+    return access_application(user=request.user, application_id=application_id)
 
 
 def _back(request: HttpRequest, application_id) -> HttpResponse:
@@ -76,9 +71,7 @@ def _back(request: HttpRequest, application_id) -> HttpResponse:
 def unit_assign_view(request: HttpRequest, application_id) -> HttpResponse:
     # scope first: a case outside it is not found (404), whatever the role
     application = _case(request, application_id)
-    refused = _hq_only(request)
-    if refused:
-        return refused
+    _hq_only(request)
     try:
         assignment = unit_assign(
             application=application,
@@ -86,7 +79,7 @@ def unit_assign_view(request: HttpRequest, application_id) -> HttpResponse:
             actor=request.user,
             reason=request.POST.get("reason", ""),
         )
-    except EnlistError as exc:
+    except SHOWN_INLINE as exc:
         messages.error(request, exc.messages)
     else:
         messages.success(request, _("Assigned to %(unit)s.") % {"unit": assignment.unit.name})
@@ -98,14 +91,12 @@ def unit_assign_view(request: HttpRequest, application_id) -> HttpResponse:
 def unit_preference_view(request: HttpRequest, application_id) -> HttpResponse:
     # scope first: a case outside it is not found (404), whatever the role
     application = _case(request, application_id)
-    refused = _hq_only(request)
-    if refused:
-        return refused
+    _hq_only(request)
     try:
         unit_preference_record(
             application=application, unit_code=request.POST.get("unit", ""), actor=request.user
         )
-    except EnlistError as exc:
+    except SHOWN_INLINE as exc:
         messages.error(request, exc.messages)
     else:
         messages.success(request, _("Preference recorded."))
@@ -115,16 +106,14 @@ def unit_preference_view(request: HttpRequest, application_id) -> HttpResponse:
 @login_required
 @require_POST
 def unit_assign_all(request: HttpRequest) -> HttpResponse:
-    refused = _hq_only(request)
-    if refused:
-        return refused
+    _hq_only(request)
     ids = [value for value in request.POST.getlist("ids") if value]
     if not ids:
         messages.error(request, _("No volunteer was chosen: nothing was assigned."))
         return redirect("unit-assignments")
     try:
         done = units_assign_suggested(actor=request.user, application_ids=ids)
-    except EnlistError as exc:
+    except SHOWN_INLINE as exc:
         messages.error(request, exc.messages)
     else:
         messages.success(request, _("%(count)d volunteers assigned.") % {"count": len(done)})

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from enlist.accounts.roles import CONTACT_ROLES
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
-from enlist.errors import EnlistError, NotFound
+from enlist.errors import EnlistError
 from enlist.intake.forms import ApplicationForm
 from enlist.intake.services import intake_context
 from enlist.mailin.models import DraftStatus, MailDraft
@@ -73,10 +73,7 @@ def draft_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def draft_page(request: HttpRequest, draft_id: str) -> HttpResponse:
     _scoped(request)
-    try:
-        draft = draft_access(user=request.user, draft_id=draft_id)
-    except NotFound:
-        raise Http404() from None
+    draft = draft_access(user=request.user, draft_id=draft_id)
     messages = list(draft.messages.prefetch_related("attachments").all())
     first = messages[0] if messages else None
     name = ""

@@ -7,7 +7,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,8 @@ from enlist.audit.services import audit_record
 from enlist.cases.access import access_application
 from enlist.cases.page_access import case_page_refusal
 from enlist.core.bounds import ID_MAX, int_from_text
-from enlist.errors import EnlistError, InvalidInput, NotFound, NotPermitted
+from enlist.core.error_pages import SHOWN_INLINE
+from enlist.errors import InvalidInput, NotFound, NotPermitted
 from enlist.visas.forms import visa_arguments
 from enlist.visas.models import VisaStatus, VisaType
 from enlist.visas.selectors import checklist_items, checklist_items_all, visa_detail
@@ -47,9 +48,7 @@ def case_visa(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     if request.method == "POST":
         try:
             visa_update(application=application, actor=request.user, **visa_arguments(request.POST))
-        except NotPermitted as exc:
-            return HttpResponseForbidden(exc.message)
-        except EnlistError as exc:
+        except SHOWN_INLINE as exc:
             messages.error(request, exc.messages)
         else:
             messages.success(request, _("Visa recorded."))
@@ -83,7 +82,7 @@ def visa_checklists(request: HttpRequest) -> HttpResponse:
     """The required documents per visa type: the consul's for their mission, HQ's for all."""
     user = request.user
     if user.staff_role not in VISA_EDIT_ROLES:
-        return HttpResponseForbidden(_("Only the consul or HQ keep the visa checklists."))
+        raise NotPermitted(_("Only the consul or HQ keep the visa checklists."))
     if request.method == "POST":
         try:
             if request.POST.get("retire"):
@@ -105,7 +104,7 @@ def visa_checklists(request: HttpRequest) -> HttpResponse:
                 messages.error(request, _("Unknown checklist item."))
             else:
                 messages.error(request, exc.messages)
-        except EnlistError as exc:
+        except SHOWN_INLINE as exc:
             messages.error(request, exc.messages)
         return redirect("visa-checklists")
     # A consul sees their mission's items and HQ's; HQ sees every mission's.
