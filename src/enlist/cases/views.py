@@ -34,7 +34,6 @@ from enlist.audit.access import (
 from enlist.audit.services import audit_case_view, audit_cases_shown, audit_document_view
 from enlist.cases.access import access_application, application_to_read
 from enlist.cases.models import Channel, DocumentKind, Verification
-from enlist.cases.need_to_know import REASON_MAX_LENGTH
 from enlist.cases.page_access import blocked_response, case_page_refusal
 from enlist.cases.presentation import case_detail, case_summary, reads_full_case, sees_full_case
 from enlist.cases.selectors import (
@@ -47,7 +46,7 @@ from enlist.cases.services import application_transition, document_add, document
 from enlist.cases.templatetags.cases_extras import stage_label
 from enlist.cases.transfer_views import transfer_missions
 from enlist.cases.workflow import Stage
-from enlist.core.bounds import int_from_text
+from enlist.core.bounds import REASON_MAX_LENGTH, int_from_text
 from enlist.core.error_pages import SHOWN_INLINE
 from enlist.errors import EnlistError, InvalidInput, NotFound, NotPermitted, StepUpRequired
 from enlist.intake.checks import contact_check
