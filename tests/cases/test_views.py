@@ -258,7 +258,7 @@ def test_list_is_paginated_by_25(client, hq, vilnius):
     assert len(listed(second)) == 5
     assert listed(first) | listed(second) == everyone
     assert "Page 1 of 2" in first.content.decode()
-    assert '<a href="?page=2">Next</a>' in first.content.decode()
+    assert '<a rel="next" id="page-next" href="?page=2">Next</a>' in first.content.decode()
     assert "Page 2 of 2" in second.content.decode()
 
 
@@ -268,7 +268,10 @@ def test_pagination_links_keep_the_filters(client, hq, vilnius):
 
     response = logged_in(client, hq).get("/staff/cases/", {"stage": "screening"})
 
-    assert '<a href="?stage=screening&amp;page=2">Next</a>' in response.content.decode()
+    assert (
+        '<a rel="next" id="page-next" href="?stage=screening&amp;page=2">Next</a>'
+        in response.content.decode()
+    )
 
 
 # session, user, the session's OTP device, the user's mission (page header), count, one page of

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +21,8 @@ from enlist.logistics.presentation import suggestion_out
 from enlist.logistics.selectors import awaiting_assignment, pending_suggestions, units_overview
 from enlist.logistics.services import unit_assign, unit_preference_record, units_assign_suggested
 
+PAGE_SIZE = 50
+
 
 def _hq_only(request: HttpRequest) -> None:
     if request.user.staff_role != Role.HQ:
@@ -30,7 +33,9 @@ def _hq_only(request: HttpRequest) -> None:
 def unit_assignments(request: HttpRequest) -> HttpResponse:
     _hq_only(request)
     applications = awaiting_assignment()
+    # Suggested over the whole queue (places are shared), shown a page at a time.
     suggestions = pending_suggestions(applications)
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
             "id": str(a.pk),
@@ -42,13 +47,18 @@ def unit_assignments(request: HttpRequest) -> HttpResponse:
             "specialties": (a.military_experience or {}).get("specialties") or [],
             "suggestion": suggestion_out(suggestions[str(a.pk)]),
         }
-        for a in applications
+        for a in page.object_list
     ]
     units = units_overview()
     audit_cases_shown(
-        actor=request.user, ids=[r["id"] for r in rows], count=len(rows), page=1, via="web"
+        actor=request.user,
+        ids=[r["id"] for r in rows],
+        count=page.paginator.count,
+        page=page.number,
+        via="web",
     )
-    return render(request, "logistics/assignments.html", {"rows": rows, "units": units})
+    context = {"rows": rows, "page": page, "units": units}
+    return render(request, "logistics/assignments.html", context)
 
 
 def _list_name(application, *, role) -> str:

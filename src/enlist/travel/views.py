@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -39,6 +40,8 @@ from enlist.travel.services import (
     route_advice_save,
 )
 
+PACKET_PAGE_SIZE = 50
+
 
 def _hq_only(request: HttpRequest) -> None:
     if request.user.staff_role != Role.HQ:
@@ -60,7 +63,10 @@ def travel_overview(request: HttpRequest) -> HttpResponse:
         "routes": RouteAdvice.objects.select_related("country"),
         "items": ChecklistItem.objects.all(),
         "packets": selectors.packet_counts(today=today),
-        "current_packets": selectors.packets_current(),
+        # Every case in travel has a packet: paged, as any list that grows with the cases.
+        "page": Paginator(selectors.packets_current(), PACKET_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        ),
     }
     return render(request, "travel/overview.html", context)
 
