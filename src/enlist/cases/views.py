@@ -33,6 +33,7 @@ from enlist.audit.access import (
 )
 from enlist.audit.services import audit_case_view, audit_cases_shown, audit_document_view
 from enlist.cases.access import access_application, application_to_read
+from enlist.cases.bulk import BulkAction, applications_bulk_transition, bulk_ids, bulk_target
 from enlist.cases.models import Channel, DocumentKind, Verification
 from enlist.cases.page_access import blocked_response, case_page_refusal
 from enlist.cases.presentation import case_detail, case_summary, reads_full_case, sees_full_case
@@ -119,6 +120,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "stages": [s.value for s in Stage],
         "missions": Mission.objects.all() if user.mission_id is None else [],
         "countries": country_choices(with_applications=True),
+        # bulk actions (cases/bulk.py): any stage the table has, held or sent to interview
+        "bulk_stages": [s.value for s in Stage if s != Stage.SUBMITTED],
+        "bulk_actions": BulkAction,
     }
     searched = request.method == "POST" and error is None
     audit_cases_shown(
@@ -225,6 +229,38 @@ def case_transition(request: HttpRequest, application_id: uuid.UUID) -> HttpResp
     if not access_application_or_none(request, application_id):
         return redirect("case-list")  # e.g. reception after check-in still sees it; others may not
     return _after_action(application_id)
+
+
+@login_required
+@require_POST
+def case_bulk(request: HttpRequest) -> HttpResponse:
+    """Selected cases of the list → one move each (cases/bulk.py), then what happened to
+    each: moved, or refused with the reason."""
+    if request.user.staff_role in NO_CASE_ROLES:
+        raise NotPermitted(_("Your role does not give access to case contents."))
+    try:
+        ids = bulk_ids(request.POST.getlist("ids"))
+        target = bulk_target(request.POST.get("action", ""), request.POST.get("to", ""))
+    except InvalidInput as exc:
+        messages.error(request, exc.messages)
+        return redirect("case-list")
+    outcomes = applications_bulk_transition(
+        actor=request.user, ids=ids, to=target, reason=request.POST.get("reason", "")
+    )
+    moved = [o for o in outcomes if o.moved]
+    context = {
+        "target": target,
+        "moved": moved,
+        "refused": [o for o in outcomes if not o.moved],
+        "back": request.POST.get("back", "") if url_is_local(request) else "",
+    }
+    return render(request, "cases/bulk_result.html", context)
+
+
+def url_is_local(request: HttpRequest) -> bool:
+    """The list's own query string, to return to the same filters (never another site)."""
+    back = request.POST.get("back", "")
+    return back.startswith("?") and "//" not in back
 
 
 @login_required
