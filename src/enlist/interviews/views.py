@@ -52,6 +52,7 @@ from enlist.interviews.selectors import (
     waiting_queue,
     week_start,
 )
+from enlist.interviews.week_grid import week_grid
 from enlist.missions.models import Mission
 
 WEEKDAYS = [
@@ -97,10 +98,32 @@ def calendar(request: HttpRequest) -> HttpResponse:
         chosen = timezone.now().astimezone(zone).date()
     monday = week_start(chosen)
     days = mission_week(mission=mission, monday=monday)
+    panel = sorted({a["who"] for day in days for a in day.availability})
+    # One interviewer's week: the interviews they sit on and their own hours.
+    interviewer = request.GET.get("interviewer", "")
+    if interviewer not in panel:
+        interviewer = ""
+    interviews = [
+        i
+        for day in days
+        for i in day.interviews
+        if not interviewer or interviewer in (i["attache"], i["consul"])
+    ]
+    windows = [
+        a for day in days for a in day.availability if not interviewer or a["who"] == interviewer
+    ]
     context = {
         "mission": mission,
         "missions": _missions_for(request.user),
         "days": days,
+        "grid": week_grid(
+            days=[day.date for day in days],
+            interviews=[dict(i, start=i["local_start"], end=i["local_end"]) for i in interviews],
+            availability=windows,
+        ),
+        "panel": panel,
+        "interviewer": interviewer,
+        "interview_count": len(interviews),
         "monday": monday,
         "previous": monday - datetime.timedelta(days=7),
         "next": monday + datetime.timedelta(days=7),
