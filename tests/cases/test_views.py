@@ -275,8 +275,8 @@ def test_pagination_links_keep_the_filters(client, hq, vilnius):
 
 
 # session, user, the session's OTP device, the user's mission (page header), count, one page of
-# cases, countries filter
-LIST_PAGE_QUERIES = 7 + 4  # + the page's audit entry: head lock, entry, index, head
+# cases, countries filter, the user's saved filters
+LIST_PAGE_QUERIES = 8 + 4  # + the page's audit entry: head lock, entry, index, head
 
 
 def test_list_page_query_count_does_not_grow_with_rows(

@@ -7,6 +7,7 @@ urlpatterns = [
     path("cases/", views.case_list, name="case-list"),
     path("cases/new/", views.case_record, name="case-record"),
     path("cases/bulk/", views.case_bulk, name="case-bulk"),
+    path("cases/filters/", views.case_filter_save, name="case-filters"),
     path("cases/new/check/", views.case_record_check, name="case-record-check"),
     path("cases/import/", import_views.import_page, name="case-import"),
     path("cases/<uuid:application_id>/", views.case_detail_page, name="case-detail"),

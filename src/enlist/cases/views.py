@@ -37,6 +37,11 @@ from enlist.cases.bulk import BulkAction, applications_bulk_transition, bulk_ids
 from enlist.cases.models import Channel, DocumentKind, Verification
 from enlist.cases.page_access import blocked_response, case_page_refusal
 from enlist.cases.presentation import case_detail, case_summary, reads_full_case, sees_full_case
+from enlist.cases.saved_filters import (
+    saved_filter_delete,
+    saved_filter_query,
+    saved_filter_save,
+)
 from enlist.cases.selectors import (
     WAITING_DAYS_MAX,
     CaseFilters,
@@ -47,7 +52,7 @@ from enlist.cases.services import application_transition, document_add, document
 from enlist.cases.templatetags.cases_extras import stage_label
 from enlist.cases.transfer_views import transfer_missions
 from enlist.cases.workflow import Stage
-from enlist.core.bounds import REASON_MAX_LENGTH, int_from_text
+from enlist.core.bounds import ID_MAX, REASON_MAX_LENGTH, int_from_text
 from enlist.core.error_pages import SHOWN_INLINE
 from enlist.errors import EnlistError, InvalidInput, NotFound, NotPermitted, StepUpRequired
 from enlist.intake.checks import contact_check
@@ -73,13 +78,14 @@ def _list_error(exc: InvalidInput) -> str:
     )
 
 
-def _filters(request: HttpRequest) -> CaseFilters:
-    """The list's filters from the query string; InvalidInput naming a bad number."""
-    waiting_days = request.GET.get("waiting_days") or None
+def _filters(values: Any) -> CaseFilters:
+    """The list's filters from the query string (or a form repeating it); InvalidInput
+    naming a bad number."""
+    waiting_days = values.get("waiting_days") or None
     return CaseFilters(
-        stage=request.GET.get("stage") or None,
-        mission=request.GET.get("mission") or None,
-        nationality=request.GET.get("nationality") or None,
+        stage=values.get("stage") or None,
+        mission=values.get("mission") or None,
+        nationality=values.get("nationality") or None,
         waiting_days=None
         if waiting_days is None
         else int_from_text(waiting_days, field="waiting_days", minimum=0, maximum=WAITING_DAYS_MAX),
@@ -93,7 +99,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     query = ""
     error = None
     try:
-        filters = _filters(request)
+        filters = _filters(request.GET)
         if request.method == "POST":
             # Search terms are names and passport numbers: they come in the body, never the URL.
             query = request.POST.get("q", "").strip()
@@ -123,6 +129,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         # bulk actions (cases/bulk.py): any stage the table has, held or sent to interview
         "bulk_stages": [s.value for s in Stage if s != Stage.SUBMITTED],
         "bulk_actions": BulkAction,
+        "saved_filters": [
+            (saved, saved_filter_query(saved)) for saved in request.user.saved_filters.all()
+        ],
     }
     searched = request.method == "POST" and error is None
     audit_cases_shown(
@@ -229,6 +238,31 @@ def case_transition(request: HttpRequest, application_id: uuid.UUID) -> HttpResp
     if not access_application_or_none(request, application_id):
         return redirect("case-list")  # e.g. reception after check-in still sees it; others may not
     return _after_action(application_id)
+
+
+@login_required
+@require_POST
+def case_filter_save(request: HttpRequest) -> HttpResponse:
+    """Save the list's current filters under a name (or delete a saved one)."""
+    if request.user.staff_role in NO_CASE_ROLES:
+        raise NotPermitted(_("Your role does not give access to case contents."))
+    try:
+        if delete := request.POST.get("delete"):
+            saved_filter_delete(
+                user=request.user,
+                filter_id=int_from_text(delete, field="delete", minimum=1, maximum=ID_MAX),
+            )
+            messages.success(request, _("Saved filter deleted."))
+            return redirect("case-list")
+        saved = saved_filter_save(
+            user=request.user, name=request.POST.get("name", ""), filters=_filters(request.POST)
+        )
+    except InvalidInput as exc:
+        messages.error(request, exc.messages)
+        return redirect("case-list")
+    messages.success(request, _("Filter saved."))
+    query = saved_filter_query(saved)
+    return redirect(f"{reverse('case-list')}?{query}" if query else reverse("case-list"))
 
 
 @login_required
