@@ -50,3 +50,16 @@ def test_the_units_queue_is_paged_and_audits_only_the_page(client, hq, vilnius, 
     entries = AuditEntry.objects.filter(actor=hq, action="view_list").order_by("sequence")
     assert [len(e.detail["ids"]) for e in entries] == [1, 1]
     assert [e.detail["count"] for e in entries] == [2, 2]
+
+
+def test_the_interview_queue_is_paged(client, clerk_vilnius, vilnius, monkeypatch):
+    monkeypatch.setattr("enlist.interviews.views.QUEUE_PAGE_SIZE", 1)
+    waiting = [ApplicationFactory(mission=vilnius, stage="interview") for _ in range(2)]
+    sign_in(client, clerk_vilnius)
+
+    first = client.get("/staff/interviews/queue/").content.decode()
+    second = client.get(f"/staff/interviews/queue/{_next(first)}").content.decode()
+
+    assert sum(str(a.pk) in first for a in waiting) == 1
+    assert sum(str(a.pk) in second for a in waiting) == 1
+    assert _next(second) is None

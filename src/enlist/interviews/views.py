@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -131,22 +132,33 @@ def calendar(request: HttpRequest) -> HttpResponse:
     return render(request, "interviews/calendar.html", context)
 
 
+QUEUE_PAGE_SIZE = 50
+
+
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     mission = _staff_mission(request)
-    entries = waiting_queue(user=request.user, mission=mission, now=timezone.now())
+    waiting = waiting_queue(user=request.user, mission=mission, now=timezone.now())
+    page = Paginator(waiting, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    entries = list(page.object_list)
     audit_cases_shown(
         actor=request.user,
         ids=[e.application.pk for e in entries],
-        count=len(entries),
-        page=1,
+        count=len(waiting),
+        page=page.number,
         via="web",
         filters={"mission": mission.code, "stage": Stage.INTERVIEW.value},
     )
     return render(
         request,
         "interviews/queue.html",
-        {"mission": mission, "missions": _missions_for(request.user), "entries": entries},
+        {
+            "mission": mission,
+            "missions": _missions_for(request.user),
+            "entries": entries,
+            "page": page,
+            "querystring": f"mission={mission.code}" if request.user.mission_id is None else "",
+        },
     )
 
 

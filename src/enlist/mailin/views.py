@@ -6,6 +6,7 @@ from email.utils import parseaddr
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -58,15 +59,23 @@ def draft_list(request: HttpRequest) -> HttpResponse:
     )
     if request.user.mission_id is not None:
         drafts = drafts.filter(mission_id=request.user.mission_id)
-    shown = list(drafts.order_by("status", "-created_at")[:PAGE_SIZE])
+    page = Paginator(drafts.order_by("status", "-created_at", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    shown = list(page.object_list)
     if shown:
         audit_record(
             actor=request.user,
             action=AuditAction.VIEW_LIST,
             target=None,
-            detail={"via": "web", "change": "mail_drafts", "count": len(shown), "page": 1},
+            detail={
+                "via": "web",
+                "change": "mail_drafts",
+                "count": len(shown),
+                "page": page.number,
+            },
         )
-    return render(request, "mailin/draft_list.html", {"drafts": shown})
+    return render(request, "mailin/draft_list.html", {"drafts": shown, "page": page})
 
 
 @login_required
