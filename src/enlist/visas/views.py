@@ -17,7 +17,7 @@ from enlist.cases.access import access_application
 from enlist.cases.page_access import case_page_refusal
 from enlist.core.bounds import ID_MAX, int_from_text
 from enlist.core.error_pages import SHOWN_INLINE
-from enlist.errors import InvalidInput, NotFound, NotPermitted
+from enlist.errors import InvalidInput, NotPermitted
 from enlist.visas.forms import visa_arguments
 from enlist.visas.models import VisaStatus, VisaType
 from enlist.visas.selectors import checklist_items, checklist_items_all, visa_detail
@@ -35,11 +35,11 @@ VISA_PERSONAL_FIELDS = ["visa.number", "visa.consular_notes"]
 
 @login_required
 def case_visa(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    application = access_application(user=request.user, application_id=application_id)
     try:
-        application = access_application(user=request.user, application_id=application_id)
         visa_check_read(request.user)
-    except (NotFound, NotPermitted):
-        raise Http404 from None
+    except NotPermitted:
+        raise Http404 from None  # a role that reads no visa is not told this page exists
     if application.is_erased:
         raise Http404
     # Need-to-know: the visa number and consular notes are personal.
