@@ -164,6 +164,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "staff-login"
 LOGIN_REDIRECT_URL = "staff-home"
+# A refused form in the site's layout, with a way back (core/error_pages.py).
+CSRF_FAILURE_VIEW = "enlist.core.error_pages.csrf_failure"
 LOGOUT_REDIRECT_URL = "staff-login"
 
 LANGUAGE_CODE = "en"

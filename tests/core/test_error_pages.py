@@ -90,6 +90,18 @@ def test_error_pages_speak_the_users_language(client, db):
     assert "Сторінку не знайдено" in html
 
 
+def test_a_form_without_its_csrf_token_gets_the_styled_403_saying_what_to_do(db):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/my-data/", {"reference": "x"})
+
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert '<h1 id="error-title">Not allowed</h1>' in html
+    assert "reload the page and try again" in html
+    assert 'id="error-back"' in html
+
+
 def test_the_api_keeps_its_json_errors(client, db):
     response = client.get("/api/v1/applications/00000000-0000-0000-0000-000000000000")
 

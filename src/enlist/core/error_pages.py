@@ -90,6 +90,16 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return error_page(request, 403, detail=detail)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form without a valid CSRF token (settings.CSRF_FAILURE_VIEW): the styled 403, saying
+    what to do; Django's reason is for developers and stays out of the page."""
+    detail = _(
+        "The form could not be checked (CSRF): it was open too long, or it came from another "
+        "site. Go back, reload the page and try again."
+    )
+    return error_page(request, 403, detail=detail)
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return error_page(request, 404)
 
