@@ -2,31 +2,48 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
+# `make run PORT=8001 HOST=0.0.0.0`: where the demo listens.
+PORT ?= 8000
+HOST ?= 127.0.0.1
 
-.PHONY: run test setup setup-dev catalogs lock lint bench mutation
+.PHONY: run codes test setup setup-dev catalogs lock lint bench mutation
 
 run: setup
-	$(BIN)/enlist demo
+	$(BIN)/enlist demo --host $(HOST) --port $(PORT)
+
+# The current six-digit code of each demo login (for signing in without an authenticator app).
+codes: setup
+	$(BIN)/enlist demo --codes
 
 test: setup-dev
 	bash scripts/test.sh
 
+# Each step says what it does: without a terminal pip's own progress shows nothing for minutes.
 $(BIN)/python:
+	@echo "setup: creating $(VENV) with $(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 
 # A stamp per lock file: re-install only when the lock changes.
 $(VENV)/.runtime: requirements.lock pyproject.toml | $(BIN)/python
+	@echo "setup: system libraries (Pango, fonts)"
 	bash scripts/system-libraries.sh
+	@echo "setup: installing the pinned dependencies (requirements.lock)"
 	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	@echo "setup: installing enlist itself"
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
+	@echo "setup: done"
 
 $(VENV)/.dev: requirements-dev.lock pyproject.toml | $(BIN)/python
+	@echo "setup: system libraries (Pango, fonts)"
 	bash scripts/system-libraries.sh
+	@echo "setup: installing the pinned dependencies and test tools (requirements-dev.lock)"
 	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	@echo "setup: installing enlist itself"
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(VENV)/.runtime $@
+	@echo "setup: done"
 
 # The translation catalogs (.mo) are built here, never committed: after a pull that changed
 # a .po, `make setup` recompiles it (only the ones that changed). Plain Python, standard

@@ -32,7 +32,10 @@ def test_readme_starts_with_make_run_and_make_test():
     text = readme()
 
     assert text.startswith("# Enlist\n")
-    assert first_code_block(text) == ["make run", "make test"]
+    assert first_code_block(text) == ["make run", "make codes", "make test"]
+    # a five-line "try it": the commands and what to do between them
+    block = re.search(r"^```[^\n]*\n(.*?)^```", text, re.DOTALL | re.MULTILINE).group(1)
+    assert len(block.splitlines()) == 5
     # ...and before any section: they are the first thing a reader meets.
     sections = [match.start() for match in re.finditer(r"^## ", text, re.MULTILINE)]
     assert all(text.index("```") < start for start in sections)
@@ -50,3 +53,30 @@ def test_readme_documents_every_enlist_command():
 
     assert {"serve", "staff"} <= set(commands)
     assert [name for name in commands if f"enlist {name}" not in readme()] == []
+
+
+# A path README names: a file or folder of the repository (`docs/adr/`, `scripts/test.sh`).
+_PATH = re.compile(
+    r"`((?:\.?[\w.-]+/)*[\w.-]+\.(?:md|py|sh|toml|lock|js|css|html)|[\w.-]+/(?:[\w.-]+/)*)`"
+)
+
+
+def test_readme_refers_only_to_files_in_the_repository():
+    root = README.parent
+    named = {match.group(1) for match in _PATH.finditer(readme())}
+    # URL paths (`/staff/…`) and paths on the operator's machine are not repository files.
+    in_repo = {
+        path
+        for path in named
+        if not path.startswith(("/", "api/", "staff/", "var/", "etc/", "opt/", ".venv/"))
+    }
+
+    assert "DESIGN.md" not in readme()
+    assert in_repo, "the pattern found no path at all"
+    # A bare file name ("each app's `jobs.py`") names a file some package holds.
+    missing = [
+        path
+        for path in in_repo
+        if not (root / path).exists() and ("/" in path or not any(root.glob(f"src/**/{path}")))
+    ]
+    assert sorted(missing) == []

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "enlist.mailin",
     "enlist.reports",
     "enlist.jobs",
+    "enlist.workspace",  # each role's start page (/staff/): reads every app, above them all
 ]
 
 MIDDLEWARE = [
@@ -100,6 +101,8 @@ MIDDLEWARE = [
     # The staff session rules (idle timeout, second factor on every non-public page).
     "enlist.accounts.middleware.SessionTimeoutMiddleware",
     "enlist.accounts.middleware.StaffAccessMiddleware",
+    # Domain errors out of pages (NotFound, NotPermitted) → the styled 404/403, mapped once.
+    "enlist.core.error_pages.DomainErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into its 429 page
 ]
@@ -172,7 +175,9 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "staff-login"
-LOGIN_REDIRECT_URL = "case-list"
+LOGIN_REDIRECT_URL = "staff-home"
+# A refused form in the site's layout, with a way back (core/error_pages.py).
+CSRF_FAILURE_VIEW = "enlist.core.error_pages.csrf_failure"
 LOGOUT_REDIRECT_URL = "staff-login"
 
 LANGUAGE_CODE = "en"

@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("enlist.accounts.urls")),  # sign-in (password, then TOTP code)
+    path("staff/", include("enlist.workspace.urls")),  # each role's start page
     path("staff/", include("enlist.cases.urls")),
     path("staff/", include("enlist.visas.urls")),
     path("staff/", include("enlist.logistics.urls")),
@@ -27,3 +28,9 @@ urlpatterns = [
     path("statistics/", include(reports_urls.public_urlpatterns)),  # public, from the snapshot
     path("", include("enlist.intake.urls")),
 ]
+
+# Every error status in the site's layout, translated, with a way back (core/error_pages.py).
+handler400 = "enlist.core.error_pages.bad_request"
+handler403 = "enlist.core.error_pages.permission_denied"
+handler404 = "enlist.core.error_pages.page_not_found"
+handler500 = "enlist.core.error_pages.server_error"

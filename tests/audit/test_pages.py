@@ -200,7 +200,10 @@ def test_the_trail_is_paginated_keeping_the_filters(as_auditor, db):
 
     assert len(shown(first)) == 50
     assert len(shown(second)) == 10
-    assert '<a href="?action=search&amp;page=2">Next</a>' in first.content.decode()
+    assert (
+        '<a rel="next" id="page-next" href="?action=search&amp;page=2">Next</a>'
+        in first.content.decode()
+    )
     assert set(shown(first)).isdisjoint(shown(second))
 
 

@@ -8,6 +8,7 @@ their own rolled-back transaction.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime
 import io
 import os
@@ -52,8 +53,11 @@ EXAMPLE_DOMAINS = {"example.com", "example.org", "example.net", "mail.example", 
 
 
 class Demo:
-    def __init__(self, *, output: str, logins_file: Path, uploads: Path) -> None:
+    def __init__(
+        self, *, output: str, logins_file: Path, uploads: Path, progress: str = ""
+    ) -> None:
         self.output = output
+        self.progress = progress  # stderr, which is not a terminal here
         self.logins_file = logins_file
         self.uploads = uploads
 
@@ -88,9 +92,15 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         for name, value in keys.items():  # the per-test key directories then do not matter
             patch.setenv(name, value)
         reset_caches()
-        out = io.StringIO()
-        call_command("demo", "--no-serve", "--applications", str(SIZE), stdout=out)
-        yield Demo(output=out.getvalue(), logins_file=root / "demo-logins.txt", uploads=uploads)
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stderr(err):
+            call_command("demo", "--no-serve", "--applications", str(SIZE), stdout=out)
+        yield Demo(
+            output=out.getvalue(),
+            logins_file=root / "demo-logins.txt",
+            uploads=uploads,
+            progress=err.getvalue(),
+        )
         transaction.set_rollback(True)
     reset_caches()
 
@@ -173,18 +183,36 @@ def test_every_case_past_the_interview_has_both_recommending_verdicts(demo):
 
 
 @pytest.mark.django_db
-def test_the_demo_missions_are_ready_to_schedule_interviews(demo):
+def test_the_demo_books_its_waiting_interviews_with_the_scheduler(demo):
     from enlist.interviews.booking import interviews_schedule
-    from enlist.interviews.models import Interview
+    from enlist.interviews.models import ACTIVE_STATUSES, Interview
 
     home = Mission.objects.get(code="lt-vilnius")
     assert home.interview_settings.length_minutes == 45
     assert {v.mode for v in home.venues.all()} == {"in_person", "video"}
-    waiting = Application.objects.filter(mission=home, stage="interview").count()
+    busiest = Counter(
+        Application.objects.filter(stage="interview").values_list("mission__code", flat=True)
+    ).most_common(1)
+    assert busiest, "the demo has no case waiting at interview"
+    home = Mission.objects.get(code=busiest[0][0])
+    waiting = Application.objects.filter(mission=home, stage="interview")
+    booked = Interview.objects.filter(application__in=waiting, status__in=ACTIVE_STATUSES)
+    # office hours for four weeks hold them all: every case at interview has its slot
+    assert waiting.count() > 0
+    assert booked.count() == waiting.count()
+    assert all(interview.mission_id == home.pk for interview in booked)
     (outcome,) = interviews_schedule(missions=[home], dry_run=True, time_limit=2.0)
-    assert len(outcome.result.new) + len(outcome.result.unbooked) == waiting
-    assert len(outcome.result.new) == waiting  # office hours for four weeks hold them all
-    assert not Interview.objects.exists()
+    assert len(outcome.result.new) == 0  # nothing left to book
+    total = Interview.objects.filter(status__in=ACTIVE_STATUSES).count()
+    assert f"Building the demo: interviews booked: {total}" in demo.progress
+
+
+def test_the_build_reports_each_step_without_a_terminal(demo):
+    lines = demo.progress.splitlines()
+
+    assert lines[0] == "Building the demo: missions, staff and the meeting point ready"
+    assert f"Building the demo: applications: {SIZE} of {SIZE}" in lines
+    assert lines[-1] == "Building the demo: travel packets made"
 
 
 @pytest.mark.django_db

@@ -281,7 +281,7 @@ def test_markup_in_names_is_stored_as_given_and_shown_escaped(client, vilnius, c
     assert detail.status_code == 200
     assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2
     assert "<script>alert" not in html
-    listing = client.get("/staff/").content.decode()
+    listing = client.get("/staff/cases/").content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in listing
     assert "<script>alert" not in listing
 

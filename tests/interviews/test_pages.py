@@ -49,8 +49,44 @@ def test_calendar_shows_the_week_in_mission_time(
     assert response.status_code == 200
     html = response.content.decode()
     assert "Week of 2027-07-12" in html
-    assert "09:00–12:00 attache-vilnius" in html
-    assert f'href="/staff/interviews/cases/{case.pk}/">10:30–11:15</a>' in html
+    grid = html[html.index('<table class="calendar week" id="week-grid">') :]
+    assert '<th scope="col" id="day-2027-07-12">Mon 12 Jul</th>' in grid
+    rows = {
+        m[0]: m[1] for m in re.findall(r'<tr><th scope="row">(\d\d:00)</th>(.*?)</tr>', grid, re.S)
+    }
+    monday = lambda hour: re.findall(r"<td[^>]*>(.*?)</td>", rows[hour], re.S)[0]  # noqa: E731
+    assert "free: attache-vilnius" in monday("09:00")
+    assert f'href="/staff/interviews/cases/{case.pk}/">10:30–11:15</a>' in monday("10:00")
+    assert "free:" not in monday("13:00")
+    assert "1 interview this week" in html
+
+
+def test_the_calendar_shows_one_interviewers_week(
+    signed_in, vilnius, attache_vilnius, consul_vilnius
+):
+    other = type(attache_vilnius).objects.create(
+        username="attache-two", role="attache", mission=vilnius
+    )
+    for member in (attache_vilnius, other):
+        WeeklyHours.objects.create(
+            mission=vilnius, staff=member, weekday=0, start=datetime.time(9), end=datetime.time(12)
+        )
+    mine = ApplicationFactory(mission=vilnius, stage="interview")
+    theirs = ApplicationFactory(mission=vilnius, stage="interview")
+    start = datetime.datetime(2027, 7, 12, 7, 30, tzinfo=datetime.UTC)
+    interview_for(mine, attache_vilnius, consul_vilnius, start=start)
+    interview_for(theirs, other, consul_vilnius, start=start)
+
+    html = (
+        signed_in(consul_vilnius)
+        .get("/staff/interviews/", {"week": "2027-07-12", "interviewer": "attache-two"})
+        .content.decode()
+    )
+
+    assert f"/staff/interviews/cases/{theirs.pk}/" in html
+    assert f"/staff/interviews/cases/{mine.pk}/" not in html
+    assert "free: attache-two" in html and "free: attache-vilnius" not in html
+    assert '<option value="attache-two" selected>' in html
 
 
 def test_hq_chooses_the_mission_and_others_cannot_see_calendars(

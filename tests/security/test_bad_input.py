@@ -47,7 +47,7 @@ def test_api_lists_refuse_a_page_out_of_range(api_as, hq, value):
 
 @pytest.mark.parametrize("value", ["1000000", "99999999999999999999999", "-3", "ten", "1e3"])
 def test_staff_list_page_names_waiting_days_out_of_range(client, hq, vilnius_case, value):
-    response = sign_in(client, hq).get("/staff/", {"waiting_days": value})
+    response = sign_in(client, hq).get("/staff/cases/", {"waiting_days": value})
     assert response.status_code == 200
     page = response.content.decode()
     assert "Waiting at least (days): Enter a" in page
@@ -146,6 +146,6 @@ def test_multipart_form_that_is_not_utf8_is_refused_and_nothing_created(vilnius)
 def test_staff_search_that_is_not_utf8_is_refused(client, clerk_vilnius, vilnius_case):
     sign_in(client, clerk_vilnius)
     response = client.post(
-        "/staff/", "q=Kov%E1lenko", content_type="application/x-www-form-urlencoded"
+        "/staff/cases/", "q=Kov%E1lenko", content_type="application/x-www-form-urlencoded"
     )
     assert response.status_code == 400

@@ -285,7 +285,7 @@ def test_erased_case_in_the_list_and_the_api(shreddable, vilnius, hq, client, ap
     other = ApplicationFactory(mission=vilnius, family_name="Stillhere")
     application_shred(application=shreddable, actor=None, now=NOW)
 
-    page = sign_in(client, hq).get("/staff/").content.decode()
+    page = sign_in(client, hq).get("/staff/cases/").content.decode()
     assert "Erased application" in page
     assert "Stillhere" in page
     assert "Shredded" not in page

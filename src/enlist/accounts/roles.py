@@ -1,4 +1,4 @@
-"""The staff roles of DESIGN.md and what each one's reach is. No Django here."""
+"""The staff roles (README: "Roles") and what each one's reach is. No Django here."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ session needs none: it can only make an account safer. Thin: the services do the
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from enlist.accounts.services import (
 )
 from enlist.accounts.step_up import step_up_required
 from enlist.accounts.views import challenge_issue, challenge_take, show_recovery_codes
-from enlist.errors import InvalidInput, NotFound
+from enlist.errors import InvalidInput
 
 
 @require_http_methods(["GET"])
@@ -87,12 +87,9 @@ def passkey_new(request: HttpRequest) -> HttpResponse:
 @step_up_required
 @require_POST
 def passkey_delete(request: HttpRequest) -> HttpResponse:
-    try:
-        passkey_remove(
-            user=request.user, actor=request.user, passkey_uid=request.POST.get("passkey", "")
-        )
-    except NotFound:
-        raise Http404 from None
+    passkey_remove(
+        user=request.user, actor=request.user, passkey_uid=request.POST.get("passkey", "")
+    )
     messages.success(request, _("The key was removed."))
     return redirect("account-security")
 
@@ -106,13 +103,10 @@ def recovery_codes_new(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def session_end(request: HttpRequest) -> HttpResponse:
-    try:
-        staff_session_end(
-            user=request.user,
-            session_uid=request.POST.get("session", ""),
-            current_key=request.session.session_key,
-        )
-    except NotFound:
-        raise Http404 from None
+    staff_session_end(
+        user=request.user,
+        session_uid=request.POST.get("session", ""),
+        current_key=request.session.session_key,
+    )
     messages.success(request, _("The session was ended."))
     return redirect("account-security")

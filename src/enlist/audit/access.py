@@ -36,7 +36,8 @@ from enlist.accounts.models import StaffUser
 from enlist.accounts.step_up import step_up_check
 from enlist.audit.models import AccessGrant, AlertLevel, AuditAction, CaseViewCount, ViewAlert
 from enlist.audit.services import SYSTEM, audit_record
-from enlist.cases.need_to_know import REASON_MAX_LENGTH, REASON_MIN_LENGTH, reason_required
+from enlist.cases.need_to_know import REASON_MIN_LENGTH, reason_required
+from enlist.core.bounds import reason_length_check
 from enlist.errors import EnlistError, FieldError, InvalidInput, NotFound, NotPermitted
 
 if TYPE_CHECKING:
@@ -169,6 +170,16 @@ def reason_from_request(request: HttpRequest) -> str:
     return unquote(request.headers.get(REASON_HEADER, "")).strip()
 
 
+def api_case_open(request: HttpRequest, *applications: Application, acting: bool = False) -> None:
+    """The need-to-know gate for an API read (every endpoint that shows a case's personal
+    data): the reason from the request's header, then ``case_open_check`` for each case."""
+    reason = reason_from_request(request)
+    for application in applications:
+        case_open_check(
+            user=request.user, application=application, via="api", reason=reason, acting=acting
+        )
+
+
 def grant_active(session: SessionBase | None, application_id: object) -> bool:
     if session is None:
         return False
@@ -193,8 +204,7 @@ def grant_open(
         raise InvalidInput(
             [FieldError("reason", f"Give a reason of at least {REASON_MIN_LENGTH} characters.")]
         )
-    if len(reason) > REASON_MAX_LENGTH:
-        raise InvalidInput([FieldError("reason", f"At most {REASON_MAX_LENGTH} characters.")])
+    reason_length_check(reason)
     minutes = settings.ENLIST_NEED_TO_KNOW_MINUTES
     with transaction.atomic():
         grant = AccessGrant(application=application, user=user, reason=reason, via=via)

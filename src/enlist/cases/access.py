@@ -1,6 +1,6 @@
 """The only door to applications: every list, detail, API endpoint and export comes here.
 
-Scope by role (DESIGN.md): mission staff see their mission's cases; reception sees cases in
+Scope by role (README: "Roles"): mission staff see their mission's cases; reception sees cases in
 travel or arrived; HQ sees all; auditors and admins list no cases. An auditor may read one
 case (``application_to_read``), read-only and only after giving a reason (need-to-know:
 ``audit/access.py``). A case outside the

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from enlist.accounts.auth import StaffTokenAuth
-from enlist.audit.access import case_open_check, reason_from_request
+from enlist.audit.access import api_case_open
 from enlist.audit.services import audit_case_view, audit_cases_shown
 from enlist.cases.access import access_application, application_to_read
 from enlist.cases.models import Application, Transfer
@@ -218,13 +218,7 @@ NEED_TO_KNOW = (
 
 
 def _open(request: HttpRequest, application: Application, *, acting: bool = False) -> None:
-    case_open_check(
-        user=request.user,
-        application=application,
-        via="api",
-        reason=reason_from_request(request),
-        acting=acting,
-    )
+    api_case_open(request, application, acting=acting)
 
 
 # Before /applications/{application_id}: its path would otherwise take /applications/transfers.

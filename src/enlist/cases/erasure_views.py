@@ -6,7 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,24 +14,19 @@ from django.views.decorators.http import require_POST
 from enlist.accounts.step_up import step_up_required
 from enlist.cases.access import access_application
 from enlist.cases.erasure import application_shred
-from enlist.errors import EnlistError, NotFound, NotPermitted
+from enlist.core.error_pages import SHOWN_INLINE
 
 
 @login_required
 @step_up_required  # a fresh second factor: back to the case page, then erase again
 @require_POST
 def case_erase(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
-    try:
-        application = access_application(user=request.user, application_id=application_id)
-    except NotFound:
-        raise Http404 from None
+    application = access_application(user=request.user, application_id=application_id)
     try:
         application_shred(
             application=application, actor=request.user, reason=request.POST.get("reason", "")
         )
-    except NotPermitted as exc:
-        return HttpResponseForbidden(exc.message)
-    except EnlistError as exc:
+    except SHOWN_INLINE as exc:
         messages.error(request, exc.messages)
     else:
         messages.success(request, _("The applicant's personal data was erased."))

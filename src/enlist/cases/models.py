@@ -326,3 +326,27 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"transfer {self.pk}"
+
+
+class SavedFilter(models.Model):
+    """A staff member's named filter of the case list (stage, mission, nationality, days
+    waiting). Only those filters: a search term (a name, a passport) is never saved."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters"
+    )
+    name = models.CharField(max_length=60)
+    stage = models.CharField(max_length=12, blank=True)
+    mission = models.CharField(max_length=40, blank=True)
+    nationality = models.CharField(max_length=2, blank=True)
+    waiting_days = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="savedfilter_user_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"saved filter {self.pk}"

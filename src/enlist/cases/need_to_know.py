@@ -15,7 +15,6 @@ from enlist.accounts.roles import Role
 from enlist.cases.workflow import TRANSITIONS, Stage
 
 REASON_MIN_LENGTH = 10
-REASON_MAX_LENGTH = 500
 
 
 def hq_only_stages() -> frozenset[Stage]:

@@ -8,7 +8,7 @@ prosecuted-country case first sends them to the step-up page and back.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,16 +16,16 @@ from django.utils.translation import gettext as _
 from enlist.accounts.step_up import step_up_redirect
 from enlist.audit.access import ReasonRequired, ViewsBlocked, case_open_check
 from enlist.cases.models import Application
+from enlist.core.error_pages import error_page
 from enlist.errors import StepUpRequired
 
 
-def blocked_response() -> HttpResponse:
-    return HttpResponseForbidden(
-        _(
-            "You opened unusually many cases in the last hour. Opening cases is blocked "
-            "until an administrator clears it."
-        )
+def blocked_response(request: HttpRequest) -> HttpResponse:
+    detail = _(
+        "You opened unusually many cases in the last hour. Opening cases is blocked "
+        "until an administrator clears it."
     )
+    return error_page(request, 403, detail=detail)
 
 
 def case_page_refusal(request: HttpRequest, application: Application) -> HttpResponse | None:
@@ -35,7 +35,7 @@ def case_page_refusal(request: HttpRequest, application: Application) -> HttpRes
             user=request.user, application=application, via="web", session=request.session
         )
     except ViewsBlocked:
-        return blocked_response()
+        return blocked_response(request)
     except StepUpRequired:
         return step_up_redirect(request)  # a prosecuted-country case: a fresh second factor
     except ReasonRequired:

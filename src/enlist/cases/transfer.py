@@ -31,7 +31,7 @@ from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
 from enlist.cases.hooks import transferred
 from enlist.cases.models import Application, Transfer
-from enlist.cases.workflow import REASON_MAX_LENGTH
+from enlist.core.bounds import reason_length_check
 from enlist.errors import Conflict, FieldError, InvalidInput, NotPermitted
 from enlist.missions.models import Mission
 
@@ -47,8 +47,7 @@ def _clean_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput([FieldError("reason", "Give the reason for the transfer.")])
-    if len(reason) > REASON_MAX_LENGTH:
-        raise InvalidInput([FieldError("reason", f"At most {REASON_MAX_LENGTH} characters.")])
+    reason_length_check(reason)
     return reason
 
 

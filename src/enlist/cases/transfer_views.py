@@ -6,7 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +15,7 @@ from enlist.accounts.roles import Role
 from enlist.cases.access import access_application
 from enlist.cases.models import Application
 from enlist.cases.transfer import application_transfer
-from enlist.errors import EnlistError, NotFound, NotPermitted
+from enlist.core.error_pages import SHOWN_INLINE
 from enlist.missions.models import Mission
 from enlist.missions.names import mission_name
 
@@ -31,10 +31,7 @@ def transfer_missions(*, user: object, application: Application) -> list[tuple[s
 @login_required
 @require_POST
 def case_transfer(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
-    try:
-        application = access_application(user=request.user, application_id=application_id)
-    except NotFound:
-        raise Http404 from None
+    application = access_application(user=request.user, application_id=application_id)
     try:
         transfer = application_transfer(
             application=application,
@@ -42,9 +39,7 @@ def case_transfer(request: HttpRequest, application_id: uuid.UUID) -> HttpRespon
             actor=request.user,
             reason=request.POST.get("reason", ""),
         )
-    except NotPermitted as exc:
-        return HttpResponseForbidden(exc.message)
-    except EnlistError as exc:
+    except SHOWN_INLINE as exc:
         messages.error(request, exc.messages)
     else:
         messages.success(

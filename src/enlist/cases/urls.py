@@ -4,8 +4,10 @@ from enlist.cases import erasure_views, transfer_views, views
 from enlist.intake import import_views
 
 urlpatterns = [
-    path("", views.case_list, name="case-list"),
+    path("cases/", views.case_list, name="case-list"),
     path("cases/new/", views.case_record, name="case-record"),
+    path("cases/bulk/", views.case_bulk, name="case-bulk"),
+    path("cases/filters/", views.case_filter_save, name="case-filters"),
     path("cases/new/check/", views.case_record_check, name="case-record-check"),
     path("cases/import/", import_views.import_page, name="case-import"),
     path("cases/import/<uuid:run_id>/", import_views.import_run_page, name="case-import-run"),

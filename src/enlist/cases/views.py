@@ -14,7 +14,6 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseForbidden,
     JsonResponse,
 )
 from django.shortcuts import redirect, render
@@ -33,11 +32,16 @@ from enlist.audit.access import (
 )
 from enlist.audit.services import audit_case_view, audit_cases_shown, audit_document_view
 from enlist.cases.access import access_application, application_to_read
+from enlist.cases.bulk import BulkAction, applications_bulk_transition, bulk_ids, bulk_target
 from enlist.cases.labels import stage_label
 from enlist.cases.models import Channel, DocumentKind, Verification
-from enlist.cases.need_to_know import REASON_MAX_LENGTH
 from enlist.cases.page_access import blocked_response, case_page_refusal
 from enlist.cases.presentation import case_detail, case_summary, reads_full_case, sees_full_case
+from enlist.cases.saved_filters import (
+    saved_filter_delete,
+    saved_filter_query,
+    saved_filter_save,
+)
 from enlist.cases.selectors import (
     WAITING_DAYS_MAX,
     CaseFilters,
@@ -49,7 +53,8 @@ from enlist.cases.selectors import (
 from enlist.cases.services import application_transition, document_add, document_verify
 from enlist.cases.transfer_views import transfer_missions
 from enlist.cases.workflow import Stage
-from enlist.core.bounds import PAGE_MAX, int_from_text
+from enlist.core.bounds import ID_MAX, PAGE_MAX, REASON_MAX_LENGTH, int_from_text
+from enlist.core.error_pages import SHOWN_INLINE
 from enlist.errors import EnlistError, InvalidInput, NotFound, NotPermitted, StepUpRequired
 from enlist.intake.checks import contact_check
 from enlist.intake.forms import ApplicationForm
@@ -84,13 +89,14 @@ def _page_number(request: HttpRequest) -> int:
         return 1
 
 
-def _filters(request: HttpRequest) -> CaseFilters:
-    """The list's filters from the query string; InvalidInput naming a bad number."""
-    waiting_days = request.GET.get("waiting_days") or None
+def _filters(values: Any) -> CaseFilters:
+    """The list's filters from the query string (or a form repeating it); InvalidInput
+    naming a bad number."""
+    waiting_days = values.get("waiting_days") or None
     return CaseFilters(
-        stage=request.GET.get("stage") or None,
-        mission=request.GET.get("mission") or None,
-        nationality=request.GET.get("nationality") or None,
+        stage=values.get("stage") or None,
+        mission=values.get("mission") or None,
+        nationality=values.get("nationality") or None,
         waiting_days=None
         if waiting_days is None
         else int_from_text(waiting_days, field="waiting_days", minimum=0, maximum=WAITING_DAYS_MAX),
@@ -104,7 +110,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     query = ""
     error = None
     try:
-        filters = _filters(request)
+        filters = _filters(request.GET)
         if request.method == "POST":
             # Search terms are names and passport numbers: they come in the body, never the URL.
             query = request.POST.get("q", "").strip()
@@ -145,6 +151,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "stages": [s.value for s in Stage],
         "missions": Mission.objects.all() if user.mission_id is None else [],
         "countries": country_choices(with_applications=True),
+        # bulk actions (cases/bulk.py): any stage the table has, held or sent to interview
+        "bulk_stages": [s.value for s in Stage if s != Stage.SUBMITTED],
+        "bulk_actions": BulkAction,
+        "saved_filters": [
+            (saved, saved_filter_query(saved)) for saved in request.user.saved_filters.all()
+        ],
     }
     searched = request.method == "POST" and error is None
     audit_cases_shown(
@@ -160,10 +172,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 def _case_or_404(request: HttpRequest, application_id: uuid.UUID):
-    try:
-        return access_application(user=request.user, application_id=application_id)
-    except NotFound:
-        raise Http404 from None
+    return access_application(user=request.user, application_id=application_id)
 
 
 @login_required
@@ -171,10 +180,7 @@ def _case_or_404(request: HttpRequest, application_id: uuid.UUID):
 def case_detail_page(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     """One case. Outside the user's normal flow (need-to-know) it first asks why: the form
     posts the reason here, which records it and holds a grant in the session for a while."""
-    try:
-        application = application_to_read(user=request.user, application_id=application_id)
-    except NotFound:
-        raise Http404 from None
+    application = application_to_read(user=request.user, application_id=application_id)
     if request.method == "POST":
         return _give_reason(request, application)
     try:
@@ -182,7 +188,7 @@ def case_detail_page(request: HttpRequest, application_id: uuid.UUID) -> HttpRes
             user=request.user, application=application, via="web", session=request.session
         )
     except ViewsBlocked:
-        return blocked_response()
+        return blocked_response(request)
     except StepUpRequired:
         return step_up_redirect(request)
     except ReasonRequired:
@@ -248,9 +254,7 @@ def case_transition(request: HttpRequest, application_id: uuid.UUID) -> HttpResp
             actor=request.user,
             reason=request.POST.get("reason", ""),
         )
-    except NotPermitted as exc:
-        return HttpResponseForbidden(exc.message)
-    except EnlistError as exc:
+    except SHOWN_INLINE as exc:
         _report(request, exc)
     else:
         messages.success(
@@ -259,6 +263,63 @@ def case_transition(request: HttpRequest, application_id: uuid.UUID) -> HttpResp
     if not access_application_or_none(request, application_id):
         return redirect("case-list")  # e.g. reception after check-in still sees it; others may not
     return _after_action(application_id)
+
+
+@login_required
+@require_POST
+def case_filter_save(request: HttpRequest) -> HttpResponse:
+    """Save the list's current filters under a name (or delete a saved one)."""
+    if request.user.staff_role in NO_CASE_ROLES:
+        raise NotPermitted(_("Your role does not give access to case contents."))
+    try:
+        if delete := request.POST.get("delete"):
+            saved_filter_delete(
+                user=request.user,
+                filter_id=int_from_text(delete, field="delete", minimum=1, maximum=ID_MAX),
+            )
+            messages.success(request, _("Saved filter deleted."))
+            return redirect("case-list")
+        saved = saved_filter_save(
+            user=request.user, name=request.POST.get("name", ""), filters=_filters(request.POST)
+        )
+    except InvalidInput as exc:
+        messages.error(request, exc.messages)
+        return redirect("case-list")
+    messages.success(request, _("Filter saved."))
+    query = saved_filter_query(saved)
+    return redirect(f"{reverse('case-list')}?{query}" if query else reverse("case-list"))
+
+
+@login_required
+@require_POST
+def case_bulk(request: HttpRequest) -> HttpResponse:
+    """Selected cases of the list → one move each (cases/bulk.py), then what happened to
+    each: moved, or refused with the reason."""
+    if request.user.staff_role in NO_CASE_ROLES:
+        raise NotPermitted(_("Your role does not give access to case contents."))
+    try:
+        ids = bulk_ids(request.POST.getlist("ids"))
+        target = bulk_target(request.POST.get("action", ""), request.POST.get("to", ""))
+    except InvalidInput as exc:
+        messages.error(request, exc.messages)
+        return redirect("case-list")
+    outcomes = applications_bulk_transition(
+        actor=request.user, ids=ids, to=target, reason=request.POST.get("reason", "")
+    )
+    moved = [o for o in outcomes if o.moved]
+    context = {
+        "target": target,
+        "moved": moved,
+        "refused": [o for o in outcomes if not o.moved],
+        "back": request.POST.get("back", "") if url_is_local(request) else "",
+    }
+    return render(request, "cases/bulk_result.html", context)
+
+
+def url_is_local(request: HttpRequest) -> bool:
+    """The list's own query string, to return to the same filters (never another site)."""
+    back = request.POST.get("back", "")
+    return back.startswith("?") and "//" not in back
 
 
 @login_required
@@ -273,9 +334,7 @@ def case_consent(request: HttpRequest, application_id: uuid.UUID) -> HttpRespons
             actor=request.user,
             channel=Channel(channel) if channel in Channel.values else channel,
         )
-    except NotPermitted as exc:
-        return HttpResponseForbidden(exc.message)
-    except EnlistError as exc:
+    except SHOWN_INLINE as exc:
         _report(request, exc)
     else:
         messages.success(request, _("Consent recorded."))
@@ -305,9 +364,7 @@ def case_document_upload(request: HttpRequest, application_id: uuid.UUID) -> Htt
             upload=upload,
             actor=request.user,
         )
-    except NotPermitted as exc:
-        return HttpResponseForbidden(exc.message)
-    except EnlistError as exc:
+    except SHOWN_INLINE as exc:
         _report(request, exc)
     else:
         messages.success(request, _("Document uploaded."))
@@ -334,9 +391,7 @@ def case_document_verify(
         document_verify(
             document=document, verification=request.POST.get("verification", ""), actor=request.user
         )
-    except NotPermitted as exc:
-        return HttpResponseForbidden(exc.message)
-    except EnlistError as exc:
+    except SHOWN_INLINE as exc:
         _report(request, exc)
     return _after_action(application_id)
 
@@ -376,7 +431,7 @@ def case_record_check(request: HttpRequest) -> HttpResponse:
 def case_record(request: HttpRequest) -> HttpResponse:
     """A clerk records a volunteer who phoned, wrote or walked in."""
     if request.user.staff_role not in CONTACT_ROLES:
-        return HttpResponseForbidden(_("Your role does not record applications."))
+        raise NotPermitted(_("Your role does not record applications."))
     initial = {"mission": request.user.mission.code} if request.user.mission_id else {}
     form = ApplicationForm(request.POST or None, request.FILES or None, staff=True, initial=initial)
     if request.method == "POST":

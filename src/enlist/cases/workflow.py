@@ -26,9 +26,10 @@ from enum import StrEnum
 from typing import Any
 
 from enlist.accounts.roles import Role
+from enlist.core.bounds import REASON_MAX_LENGTH, reason_length_check
 from enlist.errors import FieldError, InvalidInput, NotPermitted, TransitionNotAllowed
 
-REASON_MAX_LENGTH = 2000
+__all__ = ["REASON_MAX_LENGTH"]  # one length for every reason (core/bounds.py)
 
 
 def _(text: str) -> str:
@@ -271,8 +272,7 @@ def check_transition(
     mine = [rule for rule in rules if role in rule.roles]
     if not mine:
         raise NotPermitted(f"The role '{role}' may not move an application to '{target}'.")
-    if len(reason) > REASON_MAX_LENGTH:
-        raise InvalidInput([FieldError("reason", f"At most {REASON_MAX_LENGTH} characters.")])
+    reason_length_check(reason)
     reason_missing = False
     first_failure: str | None = None
     for rule in mine:

@@ -18,6 +18,18 @@ ID_MAX = 2**63 - 1
 PAGE_MAX = 100_000
 # The longest a text may be to be read as an integer (ids have at most 19 digits).
 _DIGITS_MAX = 20
+# The longest reason staff may give, for anything that asks for one: a move (withdrawn,
+# rejected, an override), a transfer, a unit override, opening a case outside one's flow. One
+# length, so a reason written for one form fits every other; long enough for a paragraph a
+# rejection may need. Reasons are sealed (EncryptedField, no column length): changing it
+# needs no migration.
+REASON_MAX_LENGTH = 2000
+
+
+def reason_length_check(reason: str) -> None:
+    """InvalidInput naming ``reason`` when it is longer than ``REASON_MAX_LENGTH``."""
+    if len(reason) > REASON_MAX_LENGTH:
+        raise InvalidInput([FieldError("reason", f"At most {REASON_MAX_LENGTH} characters.")])
 
 
 def int_from_text(value: str | None, *, field: str, minimum: int, maximum: int) -> int:

@@ -53,7 +53,7 @@ from enlist.demo.plan import HOME_MISSION, MISSIONS, ApplicationPlan, Planner, p
 from enlist.demo.prerequisites import prepare_move
 from enlist.intake.schemas import ApplicationIn
 from enlist.intake.services import application_submit, intake_context
-from enlist.interviews.demo import demo_interviews_setup
+from enlist.interviews.demo import demo_interviews_book, demo_interviews_setup
 from enlist.missions.models import Mission
 from enlist.travel.seed import travel_seed
 from enlist.travel.services import packets_deferred, packets_regenerate
@@ -469,6 +469,9 @@ def demo_build(
     """
     if demo_state() != DemoState.EMPTY:
         raise DemoRefused("The database is not empty: the demo is only built into an empty one.")
+    # Without a terminal (CI, a pipe, an IDE) a bar shows nothing: one line per step instead.
+    lines = progress is not False and not sys.stderr.isatty()
+    step = functools.partial(_step_line, enabled=lines)
     started = time.perf_counter()
     now = now or timezone.now()
     logins = [
@@ -480,6 +483,7 @@ def demo_build(
         staff = _staff_create(logins)
         # Cases entering travel get their packet: a meeting point valid over the whole story.
         travel_seed(today=now.date() - datetime.timedelta(days=365))
+    step("missions, staff and the meeting point ready")
     if bulk:
         documents = 0
         written = applications_bulk_create(
@@ -512,7 +516,7 @@ def demo_build(
         )
     plans = plan_demo(count=applications, seed=seed, now=now)
     files = {"application/pdf": specimen_pdf(), "image/png": specimen_png()}
-    documents = 0
+    documents = done = 0
     with (
         tqdm(
             total=len(plans),
@@ -528,9 +532,15 @@ def demo_build(
             with transaction.atomic():
                 documents += _carry_out(batch, staff, files, now.date())
             bar.update(len(batch))
+            done += len(batch)
+            step(f"applications: {done} of {len(plans)}")
     with transaction.atomic():  # rooms, video links and office hours: ready to schedule
         demo_interviews_setup()
+    # The cases waiting at interview get slots from the real scheduler: calendars are not empty.
+    booked = demo_interviews_book(now=now)
+    step(f"interviews booked: {booked}")
     packets_regenerate(actor=staff.pick(Role.HQ, HOME_MISSION, 0))
+    step("travel packets made")
     # The logins file first, then the accounts that mark the build finished.
     logins_write(logins_file, logins)
     with transaction.atomic():
@@ -564,6 +574,12 @@ def _aggregates_rebuild(*, progress: bool | None) -> None:
     from enlist.reports.services import pipeline_aggregates_rebuild
 
     pipeline_aggregates_rebuild(progress=progress)
+
+
+def _step_line(message: str, *, enabled: bool) -> None:
+    if enabled:
+        sys.stderr.write(f"Building the demo: {message}\n")
+        sys.stderr.flush()
 
 
 def _counts(column: str) -> Counter[str]:

@@ -1,4 +1,4 @@
-"""POST /api/v1/applications: the public intake contract of DESIGN.md.
+"""POST /api/v1/applications: the public intake contract (README: "API").
 
 The body is read here, not by ninja, because the contract fixes answers ninja would not
 give: the raw bytes are kept for idempotency, and a 422 lists every bad field at once,

@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 
 from enlist.accounts.auth import StaffTokenAuth
 from enlist.accounts.roles import FULL_CASE_ROLES
-from enlist.audit.access import case_open_check, reason_from_request
+from enlist.audit.access import api_case_open
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
 from enlist.cases.access import access_application
@@ -110,9 +110,7 @@ def _full_case_reader(request: HttpRequest, application_id: str):
 def get_case_interviews(request: HttpRequest, application_id: str) -> dict[str, Any]:
     application = _full_case_reader(request, application_id)
     # Need-to-know (audit/access.py): verdicts and notes are the case's personal data.
-    case_open_check(
-        user=request.user, application=application, via="api", reason=reason_from_request(request)
-    )
+    api_case_open(request, application)
     body = {
         "interviews": case_interviews(application=application),
         "verdicts": case_verdicts(application=application),

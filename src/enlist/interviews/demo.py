@@ -1,5 +1,6 @@
 """What the demo gives every mission so that interviews can be booked at once: the default
-settings, a room and a video link, and office hours for each attaché and consul."""
+settings, a room and a video link, and office hours for each attaché and consul; then the
+bookings themselves, made by the real scheduler."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime
 
 from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import Role
+from enlist.interviews.booking import interviews_schedule
 from enlist.interviews.models import InterviewSettings, Venue, WeeklyHours
 from enlist.missions.models import Mission
 
@@ -30,3 +32,22 @@ def demo_interviews_setup() -> None:
         for day in range(5)
         for s, e in OFFICE_HOURS
     )
+
+
+# Per mission: the demo's missions are small, and a slot plan good enough for a demo is found
+# well within this (the scheduler keeps its best plan at the limit).
+DEMO_TIME_LIMIT_SECONDS = 1.0
+
+
+def demo_interviews_book(*, now: datetime.datetime) -> int:
+    """Book the cases waiting at interview with the scheduler `enlist interviews schedule`
+    uses (invitations queued for the worker as usual); returns how many were booked."""
+    waiting = (
+        Mission.objects.filter(is_active=True, applications__stage="interview")
+        .distinct()
+        .order_by("code")
+    )
+    outcomes = interviews_schedule(
+        missions=list(waiting), now=now, time_limit=DEMO_TIME_LIMIT_SECONDS
+    )
+    return sum(len(outcome.result.new) for outcome in outcomes)

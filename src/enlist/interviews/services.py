@@ -23,7 +23,8 @@ from enlist.audit.models import AuditAction
 from enlist.audit.services import APPLICANT, audit_record
 from enlist.cases.hooks import stage_entered
 from enlist.cases.models import Application, StageChange
-from enlist.cases.workflow import REASON_MAX_LENGTH, Stage, find_rule, roles_for
+from enlist.cases.workflow import Stage, find_rule, roles_for
+from enlist.core.bounds import REASON_MAX_LENGTH
 from enlist.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
 from enlist.interviews.models import (
     ACTIVE_STATUSES,

@@ -12,7 +12,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -29,8 +30,9 @@ from enlist.cases.languages import application_language
 from enlist.cases.page_access import case_page_refusal
 from enlist.cases.workflow import Stage
 from enlist.core.bounds import ID_MAX, int_from_text
+from enlist.core.error_pages import SHOWN_INLINE
 from enlist.core.links import LinkInvalid, link_value
-from enlist.errors import EnlistError, FieldError, InvalidInput, NotFound, NotPermitted
+from enlist.errors import EnlistError, FieldError, InvalidInput
 from enlist.interviews import services
 from enlist.interviews.invitations import LINK_MAX_AGE, LINK_PURPOSE
 from enlist.interviews.models import (
@@ -52,6 +54,7 @@ from enlist.interviews.selectors import (
     waiting_queue,
     week_start,
 )
+from enlist.interviews.week_grid import week_grid
 from enlist.missions.models import Mission
 
 WEEKDAYS = [
@@ -97,10 +100,32 @@ def calendar(request: HttpRequest) -> HttpResponse:
         chosen = timezone.now().astimezone(zone).date()
     monday = week_start(chosen)
     days = mission_week(mission=mission, monday=monday)
+    panel = sorted({a["who"] for day in days for a in day.availability})
+    # One interviewer's week: the interviews they sit on and their own hours.
+    interviewer = request.GET.get("interviewer", "")
+    if interviewer not in panel:
+        interviewer = ""
+    interviews = [
+        i
+        for day in days
+        for i in day.interviews
+        if not interviewer or interviewer in (i["attache"], i["consul"])
+    ]
+    windows = [
+        a for day in days for a in day.availability if not interviewer or a["who"] == interviewer
+    ]
     context = {
         "mission": mission,
         "missions": _missions_for(request.user),
         "days": days,
+        "grid": week_grid(
+            days=[day.date for day in days],
+            interviews=[dict(i, start=i["local_start"], end=i["local_end"]) for i in interviews],
+            availability=windows,
+        ),
+        "panel": panel,
+        "interviewer": interviewer,
+        "interview_count": len(interviews),
         "monday": monday,
         "previous": monday - datetime.timedelta(days=7),
         "next": monday + datetime.timedelta(days=7),
@@ -108,22 +133,33 @@ def calendar(request: HttpRequest) -> HttpResponse:
     return render(request, "interviews/calendar.html", context)
 
 
+QUEUE_PAGE_SIZE = 50
+
+
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     mission = _staff_mission(request)
-    entries = waiting_queue(user=request.user, mission=mission, now=timezone.now())
+    waiting = waiting_queue(user=request.user, mission=mission, now=timezone.now())
+    page = Paginator(waiting, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    entries = list(page.object_list)
     audit_cases_shown(
         actor=request.user,
         ids=[e.application.pk for e in entries],
-        count=len(entries),
-        page=1,
+        count=len(waiting),
+        page=page.number,
         via="web",
         filters={"mission": mission.code, "stage": Stage.INTERVIEW.value},
     )
     return render(
         request,
         "interviews/queue.html",
-        {"mission": mission, "missions": _missions_for(request.user), "entries": entries},
+        {
+            "mission": mission,
+            "missions": _missions_for(request.user),
+            "entries": entries,
+            "page": page,
+            "querystring": f"mission={mission.code}" if request.user.mission_id is None else "",
+        },
     )
 
 
@@ -211,11 +247,7 @@ def availability(request: HttpRequest) -> HttpResponse:
                 if exception is None:
                     raise Http404
                 services.availability_exception_remove(exception=exception, actor=user)
-        except NotPermitted as exc:
-            return HttpResponseForbidden(exc.message)
-        except NotFound:
-            raise Http404 from None
-        except EnlistError as exc:
+        except SHOWN_INLINE as exc:
             messages.error(request, exc.messages)
         else:
             messages.success(request, _("Availability saved."))
@@ -243,10 +275,7 @@ def availability(request: HttpRequest) -> HttpResponse:
 
 
 def _case_or_404(request: HttpRequest, application_id: uuid.UUID):
-    try:
-        application = access_application(user=request.user, application_id=application_id)
-    except NotFound:
-        raise Http404 from None
+    application = access_application(user=request.user, application_id=application_id)
     if request.user.staff_role not in (Role.CLERK, Role.ATTACHE, Role.CONSUL, Role.HQ):
         raise Http404
     return application
@@ -309,9 +338,7 @@ def verdict(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
                 notes=post.get("notes", ""),
             ),
         )
-    except NotPermitted as exc:
-        return HttpResponseForbidden(exc.message)
-    except EnlistError as exc:
+    except SHOWN_INLINE as exc:
         messages.error(request, exc.messages)
     else:
         messages.success(request, _("Verdict recorded."))
@@ -321,15 +348,10 @@ def verdict(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 def no_show(request: HttpRequest, interview_id: uuid.UUID) -> HttpResponse:
-    try:
-        interview = access_interview(user=request.user, interview_id=interview_id)
-    except NotFound:
-        raise Http404 from None
+    interview = access_interview(user=request.user, interview_id=interview_id)
     try:
         services.interview_no_show(interview=interview, actor=request.user)
-    except NotPermitted as exc:
-        return HttpResponseForbidden(exc.message)
-    except EnlistError as exc:
+    except SHOWN_INLINE as exc:
         messages.error(request, exc.messages)
     else:
         messages.success(request, _("No-show recorded."))

@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema
 
 from enlist.accounts.auth import StaffTokenAuth
 from enlist.accounts.roles import Role
-from enlist.audit.access import case_open_check, reason_from_request
+from enlist.audit.access import api_case_open
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_cases_shown, audit_record
 from enlist.cases.access import access_application
@@ -193,9 +193,7 @@ def _case_unit(request: HttpRequest, application: Any) -> dict[str, Any]:
 def get_case_unit(request: HttpRequest, application_id: str) -> dict[str, Any]:
     application = access_application(user=request.user, application_id=application_id)
     # Need-to-know (audit/access.py): an override's reason is free text about the person.
-    case_open_check(
-        user=request.user, application=application, via="api", reason=reason_from_request(request)
-    )
+    api_case_open(request, application)
     return _case_unit(request, application)
 
 

@@ -20,6 +20,7 @@ from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
 from enlist.cases.models import Application
 from enlist.cases.workflow import Stage
+from enlist.core.bounds import reason_length_check
 from enlist.errors import Conflict, FieldError, InvalidInput, NotPermitted
 from enlist.logistics.assignment import Suggestion
 from enlist.logistics.models import Unit, UnitAssignment, UnitPreference
@@ -29,8 +30,6 @@ from enlist.logistics.selectors import (
     places_taken,
     suggestion_for,
 )
-
-REASON_MAX_LENGTH = 2000
 
 
 def _check_hq(actor: StaffUser) -> None:
@@ -74,8 +73,7 @@ def _assign(
         raise Conflict("Only a volunteer who has arrived is assigned to a unit.", field="unit")
     reason = reason.strip()
     overridden = unit.code != suggestion.unit
-    if len(reason) > REASON_MAX_LENGTH:
-        raise InvalidInput([FieldError("reason", f"At most {REASON_MAX_LENGTH} characters.")])
+    reason_length_check(reason)
     if overridden and not reason:
         suggested = suggestion.unit or "none"
         raise InvalidInput(

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,7 +15,8 @@ from enlist.accounts.roles import Role
 from enlist.audit.services import audit_cases_shown
 from enlist.cases.access import access_application
 from enlist.cases.presentation import case_summary
-from enlist.errors import EnlistError, NotFound
+from enlist.core.error_pages import SHOWN_INLINE
+from enlist.errors import NotPermitted
 from enlist.logistics.presentation import suggestion_out
 from enlist.logistics.selectors import (
     AWAITING_BATCH,
@@ -24,20 +26,21 @@ from enlist.logistics.selectors import (
 )
 from enlist.logistics.services import unit_assign, unit_preference_record, units_assign_suggested
 
+PAGE_SIZE = 50
 
-def _hq_only(request: HttpRequest) -> HttpResponse | None:
+
+def _hq_only(request: HttpRequest) -> None:
     if request.user.staff_role != Role.HQ:
-        return HttpResponseForbidden(_("Only HQ assigns volunteers to units."))
-    return None
+        raise NotPermitted(_("Only HQ assigns volunteers to units."))
 
 
 @login_required
 def unit_assignments(request: HttpRequest) -> HttpResponse:
-    refused = _hq_only(request)
-    if refused:
-        return refused
+    _hq_only(request)
     applications = awaiting_assignment()
+    # Suggested over the whole queue (places are shared), shown a page at a time.
     suggestions = pending_suggestions(applications)
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
             "id": str(a.pk),
@@ -49,14 +52,18 @@ def unit_assignments(request: HttpRequest) -> HttpResponse:
             "specialties": (a.military_experience or {}).get("specialties") or [],
             "suggestion": suggestion_out(suggestions[str(a.pk)]),
         }
-        for a in applications
+        for a in page.object_list
     ]
     units = units_overview()
     audit_cases_shown(
-        actor=request.user, ids=[r["id"] for r in rows], count=len(rows), page=1, via="web"
+        actor=request.user,
+        ids=[r["id"] for r in rows],
+        count=page.paginator.count,
+        page=page.number,
+        via="web",
     )
-    context = {"rows": rows, "units": units, "batch": AWAITING_BATCH}
-    context["more_waiting"] = len(rows) == AWAITING_BATCH
+    context = {"rows": rows, "page": page, "units": units, "batch": AWAITING_BATCH}
+    context["more_waiting"] = len(applications) == AWAITING_BATCH
     return render(request, "logistics/assignments.html", context)
 
 
@@ -66,10 +73,7 @@ def _list_name(application, *, role) -> str:
 
 
 def _case(request: HttpRequest, application_id):
-    try:
-        return access_application(user=request.user, application_id=application_id)
-    except NotFound:
-        raise Http404 from None
+    return access_application(user=request.user, application_id=application_id)
 
 
 def _back(request: HttpRequest, application_id) -> HttpResponse:
@@ -83,9 +87,7 @@ def _back(request: HttpRequest, application_id) -> HttpResponse:
 def unit_assign_view(request: HttpRequest, application_id) -> HttpResponse:
     # scope first: a case outside it is not found (404), whatever the role
     application = _case(request, application_id)
-    refused = _hq_only(request)
-    if refused:
-        return refused
+    _hq_only(request)
     try:
         assignment = unit_assign(
             application=application,
@@ -93,7 +95,7 @@ def unit_assign_view(request: HttpRequest, application_id) -> HttpResponse:
             actor=request.user,
             reason=request.POST.get("reason", ""),
         )
-    except EnlistError as exc:
+    except SHOWN_INLINE as exc:
         messages.error(request, exc.messages)
     else:
         messages.success(request, _("Assigned to %(unit)s.") % {"unit": assignment.unit.name})
@@ -105,14 +107,12 @@ def unit_assign_view(request: HttpRequest, application_id) -> HttpResponse:
 def unit_preference_view(request: HttpRequest, application_id) -> HttpResponse:
     # scope first: a case outside it is not found (404), whatever the role
     application = _case(request, application_id)
-    refused = _hq_only(request)
-    if refused:
-        return refused
+    _hq_only(request)
     try:
         unit_preference_record(
             application=application, unit_code=request.POST.get("unit", ""), actor=request.user
         )
-    except EnlistError as exc:
+    except SHOWN_INLINE as exc:
         messages.error(request, exc.messages)
     else:
         messages.success(request, _("Preference recorded."))
@@ -122,16 +122,14 @@ def unit_preference_view(request: HttpRequest, application_id) -> HttpResponse:
 @login_required
 @require_POST
 def unit_assign_all(request: HttpRequest) -> HttpResponse:
-    refused = _hq_only(request)
-    if refused:
-        return refused
+    _hq_only(request)
     ids = [value for value in request.POST.getlist("ids") if value]
     if not ids:
         messages.error(request, _("No volunteer was chosen: nothing was assigned."))
         return redirect("unit-assignments")
     try:
         done = units_assign_suggested(actor=request.user, application_ids=ids)
-    except EnlistError as exc:
+    except SHOWN_INLINE as exc:
         messages.error(request, exc.messages)
     else:
         messages.success(request, _("%(count)d volunteers assigned.") % {"count": len(done)})

@@ -6,6 +6,7 @@ from email.utils import parseaddr
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from enlist.accounts.roles import CONTACT_ROLES
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
-from enlist.errors import EnlistError, NotFound
+from enlist.errors import EnlistError
 from enlist.intake.forms import ApplicationForm
 from enlist.intake.services import intake_context
 from enlist.mailin.models import DraftStatus, MailDraft
@@ -58,25 +59,30 @@ def draft_list(request: HttpRequest) -> HttpResponse:
     )
     if request.user.mission_id is not None:
         drafts = drafts.filter(mission_id=request.user.mission_id)
-    shown = list(drafts.order_by("status", "-created_at")[:PAGE_SIZE])
+    page = Paginator(drafts.order_by("status", "-created_at", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    shown = list(page.object_list)
     if shown:
         audit_record(
             actor=request.user,
             action=AuditAction.VIEW_LIST,
             target=None,
-            detail={"via": "web", "change": "mail_drafts", "count": len(shown), "page": 1},
+            detail={
+                "via": "web",
+                "change": "mail_drafts",
+                "count": len(shown),
+                "page": page.number,
+            },
         )
-    return render(request, "mailin/draft_list.html", {"drafts": shown})
+    return render(request, "mailin/draft_list.html", {"drafts": shown, "page": page})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def draft_page(request: HttpRequest, draft_id: str) -> HttpResponse:
     _scoped(request)
-    try:
-        draft = draft_access(user=request.user, draft_id=draft_id)
-    except NotFound:
-        raise Http404() from None
+    draft = draft_access(user=request.user, draft_id=draft_id)
     messages = list(draft.messages.prefetch_related("attachments").all())
     first = messages[0] if messages else None
     name = ""

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from enlist.accounts.auth import StaffTokenAuth
-from enlist.audit.access import case_open_check, reason_from_request
+from enlist.audit.access import api_case_open
 from enlist.audit.services import audit_case_view, audit_cases_shown
 from enlist.cases.api import CaseDetailOut
 from enlist.core.bounds import PAGE_MAX
@@ -110,9 +110,7 @@ def get_pair(request: HttpRequest, candidate_id: str) -> dict[str, Any]:
     candidate = match_access(user=request.user, candidate_id=candidate_id)
     # Two cases opened (audit/access.py): blocked views refused (403), each view counted; an
     # open pair's cases are in HQ's flow (in_review_queue), a decided pair's need a reason.
-    reason = reason_from_request(request)
-    for application in (candidate.left, candidate.right):
-        case_open_check(user=request.user, application=application, via="api", reason=reason)
+    api_case_open(request, candidate.left, candidate.right)
     pair = pair_detail(candidate, user=request.user)
     pair.pop("rows")
     audit_case_view(actor=request.user, application=candidate.left, shown=pair["left_case"],

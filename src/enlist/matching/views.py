@@ -11,7 +11,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from enlist.audit.services import audit_case_view, audit_cases_shown
 from enlist.cases.page_access import case_page_refusal
-from enlist.errors import EnlistError, NotFound
+from enlist.errors import EnlistError
 from enlist.matching.models import MatchCandidate
 from enlist.matching.presentation import model_summary, pair_detail, queue_row
 from enlist.matching.selectors import match_access, match_links, match_queue
@@ -29,18 +29,12 @@ PAGE_SIZE = 25
 
 
 def _pair_or_404(request: HttpRequest, candidate_id: uuid.UUID) -> MatchCandidate:
-    try:
-        return match_access(user=request.user, candidate_id=candidate_id)
-    except NotFound:
-        raise Http404 from None
+    return match_access(user=request.user, candidate_id=candidate_id)
 
 
 @login_required
 def match_queue_page(request: HttpRequest) -> HttpResponse:
-    try:
-        queryset = match_queue(user=request.user)
-    except NotFound:
-        raise Http404 from None
+    queryset = match_queue(user=request.user)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [queue_row(c) for c in page.object_list]
     links = [queue_row(c) for c in match_links(user=request.user)] if page.number == 1 else []

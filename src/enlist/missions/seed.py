@@ -1,4 +1,4 @@
-"""Reference facts the system starts with (``shared/data/seed-facts.md``), kept as data.
+"""Reference facts the system starts with (public reporting of February–June 2022), kept as data.
 
 The advisory texts and unit names are catalog entries (`gettext_noop`): pages translate
 them by their English text (`missions/names.py: advisory_text`). Used by the initial data
@@ -12,7 +12,7 @@ from __future__ import annotations
 import pycountry
 from django.utils.translation import gettext_noop
 
-# What home governments said in 2022 about their citizens joining (seed-facts.md).
+# What home governments said in 2022 about their citizens joining (public reporting).
 ADVISORIES: dict[str, tuple[str, str]] = {
     "LV": (
         "permitted",
@@ -84,7 +84,7 @@ def country_rows() -> list[dict[str, str]]:
     return rows
 
 
-# National units inside the legion named in public reporting (seed-facts.md). Capacities are
+# National units inside the legion named in public reporting (2022). Capacities are
 # planning figures for the demo; HQ sets real ones in the admin.
 UNITS: list[dict[str, object]] = [
     {

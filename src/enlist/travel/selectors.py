@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from enlist.cases.models import Application
 from enlist.cases.workflow import Stage
@@ -36,12 +36,9 @@ def packet_counts(*, today: datetime.date) -> dict[str, int]:
     }
 
 
-PACKET_LIST_LIMIT = 100
-
-
-def packets_current(*, limit: int = PACKET_LIST_LIMIT) -> list[TravelPacket]:
+def packets_current() -> QuerySet[TravelPacket]:
     """The newest current packets of cases in travel, for HQ's table (ids and dates only)."""
-    return list(
+    return (
         TravelPacket.objects.filter(invalidated_at__isnull=True, application__stage=Stage.TRAVEL)
         .select_related("meeting_point")
         .only(
@@ -56,5 +53,5 @@ def packets_current(*, limit: int = PACKET_LIST_LIMIT) -> list[TravelPacket]:
             "meeting_point__name",
             "meeting_point__revision",
         )
-        .order_by("-created_at")[:limit]
+        .order_by("-created_at", "-pk")
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -21,7 +22,7 @@ from enlist.cases.access import access_application
 from enlist.cases.models import Document, DocumentKind
 from enlist.cases.workflow import Stage
 from enlist.core.links import LinkInvalid
-from enlist.errors import EnlistError, InvalidInput, NotFound
+from enlist.errors import EnlistError, InvalidInput
 from enlist.travel import selectors
 from enlist.travel.forms import ChecklistItemForm, MeetingPointForm, RouteAdviceForm
 from enlist.travel.instructions import packet_instructions
@@ -38,6 +39,8 @@ from enlist.travel.services import (
     packets_regenerate,
     route_advice_save,
 )
+
+PACKET_PAGE_SIZE = 50
 
 
 def _hq_only(request: HttpRequest) -> None:
@@ -60,7 +63,10 @@ def travel_overview(request: HttpRequest) -> HttpResponse:
         "routes": RouteAdvice.objects.select_related("country"),
         "items": ChecklistItem.objects.all(),
         "packets": selectors.packet_counts(today=today),
-        "current_packets": selectors.packets_current(),
+        # Every case in travel has a packet: paged, as any list that grows with the cases.
+        "page": Paginator(selectors.packets_current(), PACKET_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        ),
     }
     return render(request, "travel/overview.html", context)
 
@@ -187,10 +193,7 @@ def packets_regenerate_view(request: HttpRequest) -> HttpResponse:
 def packet_revoke_view(request: HttpRequest, packet_id: uuid.UUID) -> HttpResponse:
     _hq_only(request)
     packet = get_object_or_404(TravelPacket, pk=packet_id)
-    try:
-        access_application(user=request.user, application_id=packet.application_id)
-    except NotFound:
-        raise Http404 from None
+    access_application(user=request.user, application_id=packet.application_id)
     packet_link_revoke(packet=packet, actor=request.user)
     messages.success(request, _("The link to these instructions is closed."))
     return redirect("travel-overview")
@@ -256,10 +259,7 @@ def checkin_passport(request: HttpRequest, document_id: uuid.UUID) -> HttpRespon
     ).first()
     if document is None:
         raise Http404
-    try:
-        application = access_application(user=request.user, application_id=document.application_id)
-    except NotFound:
-        raise Http404 from None
+    application = access_application(user=request.user, application_id=document.application_id)
     if application.stage != Stage.TRAVEL:
         raise Http404
     audit_document_view(actor=request.user, document=document, via="web")

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from enlist.accounts.auth import StaffTokenAuth
-from enlist.audit.access import case_open_check, reason_from_request
+from enlist.audit.access import api_case_open
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
 from enlist.cases.access import access_application
@@ -91,9 +91,7 @@ def _shown(request: HttpRequest, application: Any) -> dict[str, Any]:
 def get_visa(request: HttpRequest, application_id: str) -> dict[str, Any]:
     application = _readable(request, application_id)
     # Need-to-know (audit/access.py): the number and consular notes are personal.
-    case_open_check(
-        user=request.user, application=application, via="api", reason=reason_from_request(request)
-    )
+    api_case_open(request, application)
     return _shown(request, application)
 
 
@@ -118,5 +116,5 @@ def put_visa(request: HttpRequest, application_id: str, payload: VisaIn) -> dict
     application = _readable(request, application_id)
     visa_update(application=application, actor=request.user, **payload.dict())
     # the update is its own recorded purpose: no reason asked, the view still counts
-    case_open_check(user=request.user, application=application, via="api", acting=True)
+    api_case_open(request, application, acting=True)
     return _shown(request, application)

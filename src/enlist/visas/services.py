@@ -1,6 +1,6 @@
 """Writes on visas: the record of a case, its checklist ticks, and the checklists themselves.
 
-Who may do what (DESIGN.md: the consul settles the visa): the consul of the case's mission and
+Who may do what (the consul settles the visa): the consul of the case's mission and
 HQ edit a visa; the mission's clerk and attaché read it (`VISA_READ_ROLES`); reception never
 sees it. Scope (which cases) is `cases.access`; callers pass a case they reached through it.
 """

@@ -7,7 +7,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,8 @@ from enlist.audit.services import audit_record
 from enlist.cases.access import access_application
 from enlist.cases.page_access import case_page_refusal
 from enlist.core.bounds import ID_MAX, int_from_text
-from enlist.errors import EnlistError, InvalidInput, NotFound, NotPermitted
+from enlist.core.error_pages import SHOWN_INLINE
+from enlist.errors import InvalidInput, NotPermitted
 from enlist.missions.names import mission_name
 from enlist.visas.forms import visa_arguments
 from enlist.visas.models import VisaStatus, VisaType
@@ -35,11 +36,11 @@ VISA_PERSONAL_FIELDS = ["visa.number", "visa.consular_notes"]
 
 @login_required
 def case_visa(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    application = access_application(user=request.user, application_id=application_id)
     try:
-        application = access_application(user=request.user, application_id=application_id)
         visa_check_read(request.user)
-    except (NotFound, NotPermitted):
-        raise Http404 from None
+    except NotPermitted:
+        raise Http404 from None  # a role that reads no visa is not told this page exists
     if application.is_erased:
         raise Http404
     # Need-to-know: the visa number and consular notes are personal.
@@ -48,9 +49,7 @@ def case_visa(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     if request.method == "POST":
         try:
             visa_update(application=application, actor=request.user, **visa_arguments(request.POST))
-        except NotPermitted as exc:
-            return HttpResponseForbidden(exc.message)
-        except EnlistError as exc:
+        except SHOWN_INLINE as exc:
             messages.error(request, exc.messages)
         else:
             messages.success(request, _("Visa recorded."))
@@ -84,7 +83,7 @@ def visa_checklists(request: HttpRequest) -> HttpResponse:
     """The required documents per visa type: the consul's for their mission, HQ's for all."""
     user = request.user
     if user.staff_role not in VISA_EDIT_ROLES:
-        return HttpResponseForbidden(_("Only the consul or HQ keep the visa checklists."))
+        raise NotPermitted(_("Only the consul or HQ keep the visa checklists."))
     if request.method == "POST":
         try:
             if request.POST.get("retire"):
@@ -106,7 +105,7 @@ def visa_checklists(request: HttpRequest) -> HttpResponse:
                 messages.error(request, _("Unknown checklist item."))
             else:
                 messages.error(request, exc.messages)
-        except EnlistError as exc:
+        except SHOWN_INLINE as exc:
             messages.error(request, exc.messages)
         return redirect("visa-checklists")
     # A consul sees their mission's items and HQ's; HQ sees every mission's.

@@ -1,4 +1,4 @@
-"""The national units named in public reporting (seed-facts.md)."""
+"""The national units named in public reporting (public reporting of February–June 2022)."""
 
 from django.db import migrations
 

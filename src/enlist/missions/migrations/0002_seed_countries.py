@@ -1,4 +1,4 @@
-"""Every ISO 3166-1 country with the legal advisory of seed-facts.md."""
+"""Every ISO 3166-1 country with the legal advisory its government gave in 2022 (missions/seed.py)."""
 
 from django.db import migrations
 

@@ -21,6 +21,7 @@ from gunicorn.app.base import BaseApplication
 
 from enlist.core.envtools import env_int
 from enlist.core.health import check_keys
+from enlist.core.ports import port_refusal
 
 
 def available_cores() -> int:
@@ -78,6 +79,8 @@ class Command(BaseCommand):
         threads = env_int("ENLIST_SERVE_THREADS", 1, minimum=1) if threads is None else threads
         if workers < 1 or threads < 1:
             raise CommandError("--workers and --threads must be at least 1.")
+        if refusal := port_refusal(host, port):
+            raise CommandError(refusal)  # one line, before "serving" and before migrating
         call_command("migrate", interactive=False, verbosity=0)
         if settings.PRODUCTION:
             call_command("collectstatic", interactive=False, verbosity=0)

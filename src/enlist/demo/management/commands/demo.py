@@ -21,6 +21,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
 from enlist.accounts.totp import STEP_SECONDS, current_code
+from enlist.core.ports import command_hint, port_refusal
 from enlist.demo.generator import (
     BuildReport,
     DemoRefused,
@@ -129,6 +130,8 @@ class Command(BaseCommand):
         if codes:
             self.stdout.write(_codes_table(demo_logins(logins_path)))
             return
+        if not no_serve and (refusal := port_refusal(host, port)):
+            raise CommandError(refusal)  # at once: not after building for a minute
         try:
             if reset:
                 deleted = database_reset(confirmed=yes)
@@ -138,8 +141,8 @@ class Command(BaseCommand):
             if state == DemoState.OTHER:
                 raise DemoRefused(
                     "This database holds data that is not a finished demo (real data, or a "
-                    "demo build that was interrupted). `enlist demo --reset` deletes it and "
-                    "builds the demo afresh."
+                    f"demo build that was interrupted). `{command_hint('demo', '--reset')}` "
+                    "deletes it and builds the demo afresh."
                 )
             if state == DemoState.EMPTY:
                 count = applications if size is None else size
@@ -157,7 +160,7 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(
                     "The demo database already exists: serving it as it is "
-                    "(`enlist demo --reset` rebuilds it)."
+                    f"(`{command_hint('demo', '--reset')}` rebuilds it)."
                 )
         except DemoRefused as exc:
             raise CommandError(str(exc)) from None
@@ -165,8 +168,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Passwords and TOTP secrets are kept in {logins_path} (readable by you only).\n"
             "Sign-in asks for a code after the password: add the login's TOTP secret to an "
-            "authenticator app,\nor run `enlist demo --codes` for the current codes (each "
-            "code signs in once)."
+            f"authenticator app,\nor run `{command_hint('demo', '--codes')}` (or `make codes`) "
+            "for the current codes (each code signs in once)."
         )
         if not no_serve:
             self.stdout.write(
@@ -269,7 +272,7 @@ def _logins_table(logins: list[Login], *, host: str, port: int) -> str:
     if any(login.password is None or login.totp_secret is None for login in logins):
         lines.append(
             "  (unknown: the logins file is missing or from an older demo; "
-            "`enlist demo --reset` rebuilds)"
+            f"`{command_hint('demo', '--reset')}` rebuilds)"
         )
     lines.append("")
     return "\n".join(line.rstrip() for line in lines)
