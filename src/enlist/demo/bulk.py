@@ -18,7 +18,7 @@ memory and written in one transaction, by ``executemany`` on SQLite and ``COPY``
 PostgreSQL, with the model layer (per-object ``save``, signals, savepoints) left out.
 Stage-entry side effects that make files or mail (travel packets, interview invitations) and
 the guards' facts (verdicts, visa records, unit assignments) are not made at this scale;
-see docs/adr/0016-demo-at-scale.md.
+see docs/adr/0017-demo-at-scale.md.
 
 Where the time goes (measured, per application): drawing the plan (names, phones, dates:
 about a third), validating it with the intake schema, sealing 12 values, 15-25 HMACs for

@@ -1,6 +1,6 @@
 """Reference data in the reader's language: country names (the ISO 3166-1 translations
 shipped with pycountry), mission and city names and the legal advisories (catalog entries,
-see docs/adr/0016-translated-reference-data.md)."""
+see docs/adr/0022-translated-reference-data.md)."""
 
 from __future__ import annotations
 

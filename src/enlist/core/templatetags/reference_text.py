@@ -1,6 +1,6 @@
 """`{{ unit.name|reference_text }}`: reference data seeded in English (units, checklists) in
 the reader's language when the catalogs have it; a text staff wrote themselves stays as
-written (see docs/adr/0016-translated-reference-data.md)."""
+written (see docs/adr/0022-translated-reference-data.md)."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0006_transfer"),
+        ("cases", "0007_application_list_indexes"),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0006_transfer"),
+        ("cases", "0008_application_language"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
