@@ -29,7 +29,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"cases"}),
     frozenset({"matching", "intake"}),
     frozenset({"interviews", "visas", "travel", "logistics", "mailin", "reports"}),
-    frozenset({"api", "demo"}),
+    frozenset({"api", "demo", "workspace"}),
     frozenset({"urls", "wsgi", "settings", "cli"}),
 )
 

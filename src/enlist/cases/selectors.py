@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from enlist.accounts.models import StaffUser
@@ -16,6 +16,7 @@ from enlist.cases.screening import DocumentFact, Recommendation, ScreeningInput,
 from enlist.cases.workflow import Stage
 from enlist.core.cursor import BadCursor, Cursor, cursor_parse
 from enlist.errors import FieldError, InvalidInput
+from enlist.missions.models import Country
 from enlist.vault.keyring import blind_indexer
 
 SEARCH_LIMIT = 100
@@ -157,3 +158,10 @@ def application_screening(*, application: Application) -> Recommendation:
             ],
         )
     )
+
+
+def countries_with_applications() -> QuerySet[Country]:
+    """The countries some application is from: one index probe per country (EXISTS on the
+    nationality index), not a DISTINCT over every application; the case list's nationality
+    filter offers them on each page."""
+    return Country.objects.filter(Exists(Application.objects.filter(nationality=OuterRef("pk"))))

@@ -49,6 +49,7 @@ from enlist.cases.selectors import (
     application_list,
     application_page,
     application_search,
+    countries_with_applications,
 )
 from enlist.cases.services import application_transition, document_add, document_verify
 from enlist.cases.transfer_views import transfer_missions
@@ -150,7 +151,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "querystring": params.urlencode(),
         "stages": [s.value for s in Stage],
         "missions": Mission.objects.all() if user.mission_id is None else [],
-        "countries": country_choices(with_applications=True),
+        "countries": country_choices(countries=countries_with_applications()),
         # bulk actions (cases/bulk.py): any stage the table has, held or sent to interview
         "bulk_stages": [s.value for s in Stage if s != Stage.SUBMITTED],
         "bulk_actions": BulkAction,

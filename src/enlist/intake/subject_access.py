@@ -35,9 +35,9 @@ from enlist.cases.reference import parse_reference
 from enlist.core.counters import counter_hit
 from enlist.core.links import LinkInvalid, link_token, link_value, public_url
 from enlist.errors import EnlistError
+from enlist.jobs.context import current_job_id
 from enlist.jobs.mail import mail_send_once
 from enlist.jobs.services import job_enqueue
-from enlist.jobs.worker import current_job_id
 from enlist.vault.keyring import blind_indexer
 from enlist.vault.normalise import normalise_email, normalise_reference
 

@@ -36,9 +36,9 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from enlist.core.mail import RecipientsPartlyRefused
+from enlist.jobs.context import current_job_id
 from enlist.jobs.errors import JobDeferred
 from enlist.jobs.models import SentMark
-from enlist.jobs.worker import current_job_id
 
 
 def message_id(key: str) -> str:

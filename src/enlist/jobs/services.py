@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from enlist.jobs.context import current_job_id
 from enlist.jobs.models import Job, JobStatus
 from enlist.jobs.registry import handler_for
 
@@ -114,8 +115,6 @@ def job_lease_extend() -> None:
     """Renew the lease of the job this code runs in, by ``ENLIST_JOB_LEASE_SECONDS`` from
     now: a long handler (a large import) calls it as it makes progress, so no other worker
     claims the job while this one is alive. Outside the worker it does nothing."""
-    from enlist.jobs.worker import current_job_id
-
     job_id = current_job_id()
     if job_id is None:
         return

@@ -36,7 +36,6 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Collection
-from contextvars import ContextVar
 from pathlib import Path
 
 from django.conf import settings
@@ -45,6 +44,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from enlist.jobs import registry
+from enlist.jobs.context import running_job
 from enlist.jobs.errors import JobDeferred
 from enlist.jobs.models import Job, JobStatus
 from enlist.jobs.services import job_enqueue
@@ -53,13 +53,6 @@ logger = logging.getLogger("enlist.jobs")
 
 BACKOFF_CAP = datetime.timedelta(hours=6)
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
-
-_current_job: ContextVar[int | None] = ContextVar("enlist_current_job", default=None)
-
-
-def current_job_id() -> int | None:
-    """The id of the job this code runs in (None outside the worker)."""
-    return _current_job.get()
 
 
 def backoff(attempt: int) -> datetime.timedelta:
@@ -170,7 +163,7 @@ class Worker:
         `now` (tests): the time the outcome is recorded at, which a retry counts from."""
         started = time.monotonic()
         handler = registry.handler_for(job.kind)
-        token = _current_job.set(job.pk)
+        token = running_job.set(job.pk)
         try:
             if handler is None:
                 raise LookupError(f"no handler for job kind {job.kind}")
@@ -182,7 +175,7 @@ class Worker:
             self._failed(job, exc, now=now or timezone.now())
             return False
         finally:
-            _current_job.reset(token)
+            running_job.reset(token)
         done = Job.objects.filter(pk=job.pk, claim=job.claim).update(
             status=JobStatus.DONE,
             leased_until=None,

@@ -59,13 +59,13 @@ from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
 from enlist.cases.identifiers import application_terms
 from enlist.cases.models import Application, LookupDigest
-from enlist.cases.need_to_know import REASON_MAX_LENGTH, REASON_MIN_LENGTH
+from enlist.cases.need_to_know import REASON_MIN_LENGTH
+from enlist.core.bounds import REASON_MAX_LENGTH
 from enlist.core.bulk import values_insert
 from enlist.errors import Conflict, FieldError, InvalidInput, NotPermitted
 from enlist.jobs.services import job_enqueue
 from enlist.matching.compare import FIELD_INDEX, FIELDS
 from enlist.matching.engine import applications_in_conflict, score_pairs
-from enlist.matching.jobs import MATCH_ON_ARRIVAL
 from enlist.matching.keys import blocking_terms
 from enlist.matching.models import (
     MatchCandidate,
@@ -402,6 +402,9 @@ def _match_scores(application: Application, cache: RecordCache | None) -> _Score
     ids = _candidate_ids(application.pk, digests, _exact_digests(application))
     version, model = model_in_use()
     return digests, version, _best_scores(records, _records_of(ids, cache), model)
+
+
+MATCH_ON_ARRIVAL = "matching.on_arrival"  # the job kind, run by matching/jobs.py
 
 
 def application_match_on_arrival(*, application: Application) -> None:

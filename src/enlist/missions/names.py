@@ -8,7 +8,7 @@ import functools
 import gettext as gnu_gettext
 
 import pycountry
-from django.db.models import Exists, OuterRef
+from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import get_language, gettext, pgettext, pgettext_lazy
 
@@ -45,16 +45,10 @@ def country_name_from_code(code: str, language: str | None = None, *, stored: st
 
 
 def country_choices(
-    language: str | None = None, *, with_applications: bool = False
+    language: str | None = None, *, countries: QuerySet[Country] | None = None
 ) -> list[tuple[str, str]]:
-    """(code, name) for every country (or those with applications), sorted as the reader sees."""
-    countries = Country.objects.all()
-    if with_applications:
-        # One index probe per country (EXISTS on the nationality index), not a DISTINCT over
-        # every application: the case list renders this filter on each page.
-        from enlist.cases.models import Application
-
-        countries = countries.filter(Exists(Application.objects.filter(nationality=OuterRef("pk"))))
+    """(code, name) for every country (or those of `countries`), sorted as the reader sees."""
+    countries = Country.objects.all() if countries is None else countries
     names = [(c.code, country_name(c, language)) for c in countries]
     return sorted(names, key=lambda pair: pair[1].casefold())
 
