@@ -289,6 +289,44 @@ def test_emails_to_the_volunteer_show_no_untranslated_string(
     assert {s: msgids for s, msgids in found.items() if msgids} == {}
 
 
+# A first mail in each language, as volunteers write them (the acknowledgement answers in it).
+FIRST_MAILS = {
+    "uk": "Доброго дня, я хочу приєднатися. Служив у війську шість років.",
+    "es": "Hola, quiero ser voluntario. Soy de México y tengo experiencia.",
+    "pl": "Dzień dobry, chcę się zgłosić. Jestem byłym żołnierzem.",
+    "ka": "გამარჯობა, მინდა მოხალისე ვიყო.",
+    "pt": "Olá, quero ser voluntário. Sou português e não tenho medo.",
+    "fr": "Bonjour, je veux me porter volontaire. Je suis ancien militaire.",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_mail_acknowledgement_answers_in_the_senders_language(
+    language, countries, vilnius, run_jobs, public_sources
+):
+    from enlist.mailin.models import Mailbox, MailDraft
+    from enlist.mailin.services import mail_receive
+
+    Mailbox.objects.create(mission=vilnius, address="vilnius@intake.example")
+    raw = (
+        "From: <volunteer@example.org>\r\nTo: vilnius@intake.example\r\n"
+        "Subject: \r\nMessage-ID: <m1@example.org>\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n" + FIRST_MAILS[language] + "\r\n"
+    ).encode()
+    mail_receive(
+        raw=raw,
+        recipients=["vilnius@intake.example"],
+        envelope_sender="volunteer@example.org",
+        via="smtp",
+    )
+    assert MailDraft.objects.get().language == language
+    run_jobs()
+    (answer,) = [m for m in mail.outbox if m.to == ["volunteer@example.org"]]
+    assert untranslated(_message_text(answer), public_sources[language]) == []
+    with translation.override(language):
+        assert answer.subject == translation.gettext("We have received your message")
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_appointment_page_is_in_the_volunteers_language(
     language, vilnius, attache_vilnius, consul_vilnius, public_sources
