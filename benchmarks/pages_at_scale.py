@@ -164,6 +164,7 @@ def _samples() -> dict[str, str]:
 def _requests(samples: dict[str, str]) -> list[tuple[str, str, str, str, dict | None]]:
     """(label, role, method, url, body) for every list page and filter."""
     pages: list[tuple[str, str, str, str, dict | None]] = []
+    deep = {"clerk": samples["deep_clerk"], "hq": samples["deep_hq"]}
     for role in ("clerk", "hq"):
         pages += [
             ("case list", role, "GET", "/staff/", None),
@@ -177,7 +178,7 @@ def _requests(samples: dict[str, str]) -> list[tuple[str, str, str, str, dict | 
                 None,
             ),  # fmt: skip
             ("case list: waiting > 14 days", role, "GET", "/staff/?waiting_days=14", None),
-            ("case list: page 40", role, "GET", f"/staff/?after={samples['deep_' + role]}&page=40", None),  # fmt: skip
+            ("case list: page 40", role, "GET", f"/staff/?after={deep[role]}&page=40", None),
         ]
     pages += [
         ("case list: mission", "hq", "GET", "/staff/?mission=us-new-york", None),
