@@ -141,7 +141,16 @@ def _samples() -> dict[str, str]:
             "nationality_id", flat=True
         )
     ).first()
+    from enlist.core.cursor import Cursor
+
+    def deep(queryset) -> str:
+        # The cursor the pager's Next link carries on page 40 (found once, by OFFSET, here).
+        row = queryset.order_by("-submitted_at", "pk").values_list("submitted_at", "pk")[974]
+        return Cursor(row[0], row[1]).token()
+
     return {
+        "deep_hq": deep(Application.objects.all()),
+        "deep_clerk": deep(Application.objects.filter(mission__code="lt-vilnius")),
         "reference": case.reference,
         "name": f"{case.given_name} {case.family_name}",
         "passport": case.passport_number,
@@ -155,6 +164,7 @@ def _samples() -> dict[str, str]:
 def _requests(samples: dict[str, str]) -> list[tuple[str, str, str, str, dict | None]]:
     """(label, role, method, url, body) for every list page and filter."""
     pages: list[tuple[str, str, str, str, dict | None]] = []
+    deep = {"clerk": samples["deep_clerk"], "hq": samples["deep_hq"]}
     for role in ("clerk", "hq"):
         pages += [
             ("case list", role, "GET", "/staff/", None),
@@ -168,7 +178,7 @@ def _requests(samples: dict[str, str]) -> list[tuple[str, str, str, str, dict | 
                 None,
             ),  # fmt: skip
             ("case list: waiting > 14 days", role, "GET", "/staff/?waiting_days=14", None),
-            ("case list: page 40", role, "GET", "/staff/?page=40", None),
+            ("case list: page 40", role, "GET", f"/staff/?after={deep[role]}&page=40", None),
         ]
     pages += [
         ("case list: mission", "hq", "GET", "/staff/?mission=us-new-york", None),
