@@ -142,7 +142,13 @@ def test_periodic_jobs_are_queued_once_per_slot_whatever_the_number_of_workers()
     first.enqueue_periodic(now=at)
     second.enqueue_periodic(now=at)
     kinds = sorted(Job.objects.values_list("kind", flat=True))
-    assert kinds == ["audit.checkpoint", "interviews.remind", "jobs.purge", "retention.run"]
+    assert kinds == [
+        "audit.checkpoint",
+        "interviews.remind",
+        "jobs.purge",
+        "reports.public_snapshot",
+        "retention.run",
+    ]
     remind = Job.objects.get(kind="interviews.remind")
     assert remind.run_after == datetime.datetime(2027, 1, 5, 10, 0, tzinfo=datetime.UTC)
     # The next hour: one more reminder run, the daily ones stay.
@@ -153,7 +159,7 @@ def test_periodic_jobs_are_queued_once_per_slot_whatever_the_number_of_workers()
 
 
 def test_the_periodic_jobs_run(run_jobs, settings):
-    assert run_jobs(schedule=True) == 4
+    assert run_jobs(schedule=True) == 5
     assert set(Job.objects.values_list("status", flat=True)) == {"done"}
     # The daily checkpoint was signed and appended.
     assert settings.ENLIST_AUDIT_CHECKPOINT_FILE.exists()
