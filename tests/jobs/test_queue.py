@@ -144,7 +144,7 @@ def test_periodic_jobs_are_queued_once_per_slot_whatever_the_number_of_workers()
     kinds = sorted(Job.objects.values_list("kind", flat=True))
     assert kinds == [
         "audit.checkpoint", "intake.import_runs_purge", "interviews.remind", "jobs.purge",
-        "mail.drafts_retention", "retention.run",
+        "mail.drafts_retention", "reports.public_snapshot", "retention.run",
     ]  # fmt: skip
     remind = Job.objects.get(kind="interviews.remind")
     assert remind.run_after == datetime.datetime(2027, 1, 5, 10, 0, tzinfo=datetime.UTC)
@@ -156,7 +156,7 @@ def test_periodic_jobs_are_queued_once_per_slot_whatever_the_number_of_workers()
 
 
 def test_the_periodic_jobs_run(run_jobs, settings):
-    assert run_jobs(schedule=True) == 6
+    assert run_jobs(schedule=True) == 7
     assert set(Job.objects.values_list("status", flat=True)) == {"done"}
     # The daily checkpoint was signed and appended.
     assert settings.ENLIST_AUDIT_CHECKPOINT_FILE.exists()

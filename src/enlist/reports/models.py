@@ -35,12 +35,17 @@ class PipelineCount(models.Model):
             )
         ]
         indexes = [
-            # a breakdown by mission (HQ's "cases by mission", the queues): every mission's
-            # rows of one nationality level, without reading the per-nationality rows
+            # a breakdown by mission (HQ's "cases by mission", the queues): one dimension's
+            # rows of every mission, without reading the other dimensions or nationalities
             models.Index(
-                fields=["measure", "nationality", "mission_id", "dimension", "day"],
+                fields=["measure", "nationality", "dimension", "mission_id", "day"],
                 name="pipelinecount_by_mission",
-            )
+            ),
+            # a breakdown by nationality ("cases by nationality"), the same way
+            models.Index(
+                fields=["measure", "mission_id", "dimension", "nationality", "day"],
+                name="pipelinecount_by_nationality",
+            ),
         ]
 
     def __str__(self) -> str:

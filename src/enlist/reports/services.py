@@ -50,6 +50,8 @@ _DROP_EMPTY = (
     "AND nationality = %s AND dimension = %s AND days = %s"
 )
 REBUILD_CHUNK = 5_000
+INSERT_BATCH = 10_000
+_INSERT = f"INSERT INTO {_TABLE} ({_COLUMNS}, count) VALUES (%s, %s, %s, %s, %s, %s, %s)"  # noqa: S608  # nosec B608  # table name from model metadata, values bound
 
 
 def _history(application_id) -> list[tallies.Move]:
@@ -195,22 +197,12 @@ def pipeline_aggregates_rebuild(progress: Progress | None = None) -> int:
     audit_serialise()
     counts = _all_contributions(progress)
     PipelineCount.objects.all().delete()
-    PipelineCount.objects.bulk_create(
-        (
-            PipelineCount(
-                measure=measure,
-                day=day,
-                mission_id=mission_id,
-                nationality=nationality,
-                dimension=dimension,
-                days=days,
-                count=n,
-            )
-            for (measure, day, mission_id, nationality, dimension, days), n in counts.items()
-            if n
-        ),
-        batch_size=2_000,
-    )
+    # Plain INSERTs in batches: a million cases make millions of rows, and model instances
+    # would cost more than the statements.
+    rows = [(*key, n) for key, n in counts.items() if n]
+    with connection.cursor() as cursor:
+        for first in range(0, len(rows), INSERT_BATCH):
+            cursor.executemany(_INSERT, rows[first : first + INSERT_BATCH])
     audit_record(
         actor=None,
         actor_role=SYSTEM,
