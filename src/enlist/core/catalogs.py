@@ -65,6 +65,8 @@ PUBLIC_SOURCES = (
     "travel/templates/travel/_instructions.html",
     "travel/templates/travel/packet_*",
     "cases/reference_messages.py",
+    "reports/public.py",  # the public statistics and their method
+    "reports/templates/reports/public.html",
 )
 
 
