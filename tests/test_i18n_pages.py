@@ -17,7 +17,6 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.core import mail
 from django.test import Client
 from django.utils import formats, timezone, translation
 
@@ -144,6 +143,12 @@ def _page(client: Client, method: str, url: str, data=None) -> str:
     return response.content.decode()
 
 
+def _not_found(client: Client) -> str:
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    return response.content.decode()
+
+
 def public_pages(client: Client, *, mission_code: str) -> dict[str, str]:
     """Every public page a volunteer meets, as HTML, read by `client`."""
     pages = {
@@ -156,6 +161,8 @@ def public_pages(client: Client, *, mission_code: str) -> dict[str, str]:
         "subject access link": _page(client, "get", "/my-data/not-a-token/"),
         "appointment link": _page(client, "get", "/appointment/?t=not-a-token"),
         "packet link": _page(client, "get", "/travel/?t=not-a-token"),
+        "public statistics": _page(client, "get", "/statistics/"),
+        "not found": _not_found(client),
     }
     for code in ADVISORY_COUNTRIES:
         pages[f"advisory {code}"] = _page(
@@ -264,15 +271,22 @@ def _volunteer(mission, language, **fields):
 
 
 def _message_text(message) -> str:
-    parts = [message.subject, message.body]
-    for alternative, _mimetype in getattr(message, "alternatives", []):
-        parts.append(visible(alternative))
+    """Subject and every text part of a message the test SMTP server received (HTML as a
+    reader sees it); attachments (the .ics, the PDF) are read elsewhere."""
+    parts = [str(message["Subject"])]
+    for part in message.walk():
+        if part.is_attachment() or part.get_content_maintype() != "text":
+            continue
+        if part.get_content_subtype() == "plain":
+            parts.append(part.get_content())
+        elif part.get_content_subtype() == "html":
+            parts.append(visible(part.get_content()))
     return "\n".join(parts)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_emails_to_the_volunteer_show_no_untranslated_string(
-    language, vilnius, attache_vilnius, consul_vilnius, public_sources
+    language, vilnius, attache_vilnius, consul_vilnius, public_sources, inbox
 ):
     application = _volunteer(vilnius, language, stage="interview")
     start = timezone.now() + datetime.timedelta(days=3)
@@ -281,10 +295,11 @@ def test_emails_to_the_volunteer_show_no_untranslated_string(
     send_reminder(interview.pk)
     send_cancellation(interview.pk)
     subject_access_send(application_id=str(application.pk), language=language)
-    to_volunteer = [m for m in mail.outbox if m.to == [application.email]]
+    to_volunteer = inbox.to(application.email)
     assert len(to_volunteer) == 4
     found = {
-        m.subject: untranslated(_message_text(m), public_sources[language]) for m in to_volunteer
+        str(m["Subject"]): untranslated(_message_text(m), public_sources[language])
+        for m in to_volunteer
     }
     assert {s: msgids for s, msgids in found.items() if msgids} == {}
 
@@ -302,7 +317,7 @@ FIRST_MAILS = {
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_mail_acknowledgement_answers_in_the_senders_language(
-    language, countries, vilnius, run_jobs, public_sources
+    language, countries, vilnius, run_jobs, public_sources, inbox
 ):
     from enlist.mailin.models import Mailbox, MailDraft
     from enlist.mailin.services import mail_receive
@@ -321,10 +336,10 @@ def test_the_mail_acknowledgement_answers_in_the_senders_language(
     )
     assert MailDraft.objects.get().language == language
     run_jobs()
-    (answer,) = [m for m in mail.outbox if m.to == ["volunteer@example.org"]]
+    (answer,) = inbox.to("volunteer@example.org")
     assert untranslated(_message_text(answer), public_sources[language]) == []
     with translation.override(language):
-        assert answer.subject == translation.gettext("We have received your message")
+        assert answer["Subject"].strip() == translation.gettext("We have received your message")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -346,11 +361,12 @@ def test_travel_packet_email_page_and_pdf_show_no_untranslated_string(
     language,
     new_packet,  # noqa: F811 (the fixture imported above)
     public_sources,
+    inbox,
 ):
     made = new_packet(languages=[language, "en"])
     packet = made.packet
     assert packet.language == language
-    (message,) = [m for m in mail.outbox if m.to == [packet.application.email]]
+    (message,) = inbox.to(packet.application.email)
     assert untranslated(_message_text(message), public_sources[language]) == []
     html = Client().get(packet_link(packet).removeprefix("http://testserver")).content.decode()
     assert f'<html lang="{language}">' in html

@@ -12,9 +12,9 @@ from django.utils import timezone
 from enlist.audit.models import AuditEntry
 from enlist.cases.models import Application
 from enlist.interviews.models import InterviewStatus
+from enlist.reports.targets import SERVICE_TARGET_DAYS, target_cutoff, waiting_days
 from enlist.travel.seed import travel_seed
 from enlist.travel.services import packet_create
-from enlist.workspace.targets import TARGET_DAYS, target_cutoff, waiting_days
 from tests.conftest import sign_in
 from tests.factories import ApplicationFactory, recommend_by_panel
 from tests.interviews.helpers import interview_for
@@ -111,7 +111,7 @@ def test_reception_sees_the_arrivals_expected_this_week(client, reception, vilni
 
 def test_hq_sees_the_pipeline_with_the_queues_over_target(client, hq, vilnius, oslo):
     late = ApplicationFactory(mission=vilnius, stage="screening")
-    _waiting_since(late, TARGET_DAYS["screening"] + 1)
+    _waiting_since(late, SERVICE_TARGET_DAYS["screening"] + 1)
     ApplicationFactory(mission=oslo, stage="screening")
     ApplicationFactory(mission=oslo)
 
@@ -121,7 +121,9 @@ def test_hq_sees_the_pipeline_with_the_queues_over_target(client, hq, vilnius, o
     row = pipeline[pipeline.index("?stage=screening") :]
     row = row[: row.index("</tr>")]
     assert "<td>2</td>" in row  # two in screening
-    assert f"?stage=screening&amp;waiting_days={TARGET_DAYS['screening']}" in row  # one late
+    assert (
+        f"?stage=screening&amp;waiting_days={SERVICE_TARGET_DAYS['screening']}" in row
+    )  # one late
     assert 'href="/staff/reports/"' in pipeline
     assert late.reference not in html  # HQ's page is counts: no case is shown, none recorded
     assert not AuditEntry.objects.filter(actor=hq, action="view_list").exists()
@@ -147,4 +149,4 @@ def test_admin_lands_on_administration_tasks(client, admin_user):
 def test_waiting_days_counts_whole_days(days, expected):
     now = datetime.datetime(2026, 3, 1, 12, tzinfo=datetime.UTC)
     assert waiting_days(now - datetime.timedelta(days=days, hours=1), now=now) == expected
-    assert target_cutoff("submitted", now=now) == now - datetime.timedelta(days=2)
+    assert target_cutoff("submitted", now=now) == now - datetime.timedelta(days=3)

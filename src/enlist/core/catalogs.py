@@ -66,6 +66,7 @@ PUBLIC_SOURCES = (
     "travel/templates/travel/packet_*",
     "cases/reference_messages.py",
     "reports/public.py",  # the public statistics and their method
+    "reports/views.py",  # (the public page's charts; the dashboard's words are staff text)
     "reports/templates/reports/public.html",
 )
 

@@ -20,6 +20,7 @@ from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
 from enlist.errors import InvalidInput
 from enlist.missions.models import Country, Mission
+from enlist.missions.names import country_name_from_code
 from enlist.reports.dashboard import dashboard_sections
 from enlist.reports.export import sections_csv, sections_xlsx
 from enlist.reports.filters import report_filters
@@ -150,9 +151,9 @@ def public_statistics(request: HttpRequest) -> HttpResponse:
 
     snapshot = public_snapshot_current()
     figures = snapshot.figures
-    names = dict(Country.objects.values_list("code", "name"))
+    # Country names in the reader's language (the stored name is the English one).
     nationality = sorted(
-        ((names.get(code, code), n) for code, n in figures["by_nationality"].items()),
+        ((country_name_from_code(code), n) for code, n in figures["by_nationality"].items()),
         key=lambda row: (row[1] is None, -(row[1] or 0), row[0]),
     )
     shown = [(label, n) for label, n in nationality if n is not None]

@@ -28,8 +28,8 @@ from enlist.jobs.selectors import dead_jobs
 from enlist.logistics.models import UnitAssignment
 from enlist.mailin.models import DraftStatus, MailDraft
 from enlist.matching.models import MatchCandidate, MatchStatus
+from enlist.reports.targets import SERVICE_TARGET_DAYS, target_cutoff
 from enlist.travel.models import TravelPacket
-from enlist.workspace.targets import TARGET_DAYS, target_cutoff
 
 FIRST_ITEMS = 5
 # Arrivals expected within this many days are reception's to prepare for.
@@ -159,7 +159,7 @@ def pipeline(*, user: StaffUser, now: datetime.datetime | None = None) -> list[S
     aggregate query over the user's scope."""
     now = now or timezone.now()
     aggregates = {}
-    for stage in TARGET_DAYS:
+    for stage in SERVICE_TARGET_DAYS:
         aggregates[f"{stage}__all"] = Count("pk", filter=Q(stage=stage))
         aggregates[f"{stage}__late"] = Count(
             "pk", filter=Q(stage=stage, stage_changed_at__lt=target_cutoff(stage, now=now))
@@ -172,7 +172,7 @@ def pipeline(*, user: StaffUser, now: datetime.datetime | None = None) -> list[S
             over_target=counts[f"{stage}__late"],
             target_days=days,
         )
-        for stage, days in TARGET_DAYS.items()
+        for stage, days in SERVICE_TARGET_DAYS.items()
     ]
 
 

@@ -20,9 +20,9 @@ from enlist.accounts.roles import Role
 from enlist.audit.services import audit_cases_shown
 from enlist.cases.presentation import case_summary
 from enlist.cases.workflow import Stage
+from enlist.reports.targets import waiting_days
 from enlist.workspace import selectors
 from enlist.workspace.selectors import Queue
-from enlist.workspace.targets import waiting_days
 
 # The queues that list cases, with their titles and the stage their full list filters on.
 CASE_QUEUE_TITLES = {
