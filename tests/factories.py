@@ -73,7 +73,7 @@ def matching_run() -> int:
     """Run the queued matching jobs (only those: other jobs stay queued for the test to run),
     through the worker's own code path. Returns how many ran."""
     from enlist.jobs.worker import Worker
-    from enlist.matching.jobs import MATCH_ON_ARRIVAL
+    from enlist.matching.services import MATCH_ON_ARRIVAL
 
     return Worker(name="test-matching", schedule=False, kinds={MATCH_ON_ARRIVAL}).run_burst()
 

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from enlist.jobs.registry import job_handler
+from enlist.matching.services import MATCH_ON_ARRIVAL, application_match_arrived
 
-MATCH_ON_ARRIVAL = "matching.on_arrival"  # queued by services.application_match_on_arrival
 
-
-@job_handler(MATCH_ON_ARRIVAL)
+@job_handler(MATCH_ON_ARRIVAL)  # queued by services.application_match_on_arrival
 def match_on_arrival(*, application: str) -> None:
-    from enlist.matching.services import application_match_arrived
-
     application_match_arrived(application_id=application)

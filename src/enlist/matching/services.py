@@ -61,7 +61,6 @@ from enlist.errors import Conflict, NotPermitted
 from enlist.jobs.services import job_enqueue
 from enlist.matching.compare import FIELD_INDEX, FIELDS
 from enlist.matching.engine import score_pairs
-from enlist.matching.jobs import MATCH_ON_ARRIVAL
 from enlist.matching.keys import blocking_terms
 from enlist.matching.models import (
     MatchCandidate,
@@ -393,6 +392,9 @@ def _match_scores(application: Application, cache: RecordCache | None) -> _Score
     ids = _candidate_ids(application.pk, digests, _exact_digests(application))
     version, model = model_in_use()
     return digests, version, _best_scores(records, _records_of(ids, cache), model)
+
+
+MATCH_ON_ARRIVAL = "matching.on_arrival"  # the job kind; its handler is in matching/jobs.py
 
 
 def application_match_on_arrival(*, application: Application) -> None:
