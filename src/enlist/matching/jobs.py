@@ -6,6 +6,6 @@ from enlist.jobs.registry import job_handler
 from enlist.matching.services import MATCH_ON_ARRIVAL, application_match_arrived
 
 
-@job_handler(MATCH_ON_ARRIVAL)
+@job_handler(MATCH_ON_ARRIVAL)  # queued by services.application_match_on_arrival
 def match_on_arrival(*, application: str) -> None:
     application_match_arrived(application_id=application)
