@@ -170,3 +170,56 @@ def test_a_base_that_rounds_the_threshold_down_is_refused():
         Policy(threshold=10, base=25)
     with pytest.raises(ValueError, match="base"):
         Policy(threshold=4, base=3)
+
+
+# --- the edges, pinned (each of these numbers and messages is part of the contract) ------
+
+
+def test_a_threshold_of_one_is_allowed_and_zero_is_refused_by_name():
+    assert Policy(threshold=1, base=1).threshold == 1
+    with pytest.raises(ValueError, match=r"^the threshold is at least 1$"):
+        Policy(threshold=0, base=1)
+
+
+def test_a_rounding_base_of_zero_is_refused_by_name():
+    with pytest.raises(ValueError, match=r"^the rounding base is at least 1$"):
+        Policy(threshold=10, base=0)
+
+
+def test_a_base_that_rounds_the_threshold_down_is_refused_by_name():
+    with pytest.raises(
+        ValueError, match=r"^the rounding base rounds the threshold down: choose another$"
+    ):
+        Policy(threshold=12, base=5)  # 12 would be published as 10
+
+
+def test_a_negative_count_is_refused_by_name():
+    with pytest.raises(ValueError, match=r"^a count is never negative$"):
+        round_to_base(-1, 5)
+    with pytest.raises(ValueError, match=r"^table 'stage' has a negative count$"):
+        protect(total=10, tables={"stage": {"a": -1, "b": 11}})
+
+
+def test_a_cell_of_exactly_the_threshold_is_published():
+    published = protect(
+        total=100, tables={"t": {"a": 10, "b": 40, "c": 50}}, policy=Policy(threshold=10, base=5)
+    )
+    assert published.tables["t"] == {"a": 10, "b": 40, "c": 50}
+
+
+def test_a_total_of_exactly_the_threshold_is_published():
+    published = protect(total=10, tables={"t": {"a": 10}}, policy=Policy(threshold=10, base=5))
+    assert published.total == 10
+    assert published.tables["t"] == {"a": 10}
+
+
+def test_two_small_cells_that_hold_less_than_the_threshold_hide_a_third():
+    cells = {"a": 2, "b": 3, "c": 50, "d": 60}
+    published = protect(total=115, tables={"t": cells}, policy=Policy(threshold=10, base=5))
+    assert published.tables["t"] == {"a": None, "b": None, "c": None, "d": 60}
+
+
+def test_hidden_cells_holding_exactly_the_threshold_hide_no_more():
+    cells = {"a": 4, "b": 6, "c": 50, "d": 60}
+    published = protect(total=120, tables={"t": cells}, policy=Policy(threshold=10, base=5))
+    assert published.tables["t"] == {"a": None, "b": None, "c": 50, "d": 60}
