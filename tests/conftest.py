@@ -189,13 +189,19 @@ def run_jobs(db):
     return run
 
 
-@pytest.fixture
-def countries(db):
-    """The seeded countries, put back if a transactional test before flushed them."""
+def countries_restore() -> None:
+    """Put back the seeded countries a transactional test before may have flushed (in the
+    caller's transaction: rolled back with it)."""
     existing = set(Country.objects.values_list("code", flat=True))
     Country.objects.bulk_create(
         Country(**row) for row in country_rows() if row["code"] not in existing
     )
+
+
+@pytest.fixture
+def countries(db):
+    """The seeded countries, put back if a transactional test before flushed them."""
+    countries_restore()
 
 
 @pytest.fixture

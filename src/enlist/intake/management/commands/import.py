@@ -108,3 +108,5 @@ def _advance(bar: tqdm, report: ImportReport) -> None:
     bar.total = report.rows
     bar.set_postfix(rejected=len(report.rejected), flagged=report.flagged, refresh=False)
     bar.update(report.done - bar.n)
+    # Once a chunk: drawn every time, however fast (tqdm skips draws within mininterval).
+    bar.refresh()
