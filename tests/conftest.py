@@ -20,6 +20,7 @@ set and ``quick`` otherwise. A property states its full count as ``max_examples=
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import os
@@ -196,6 +197,29 @@ def countries_restore() -> None:
     Country.objects.bulk_create(
         Country(**row) for row in country_rows() if row["code"] not in existing
     )
+
+
+# What the migrations seed besides the countries: (app, model, the seeding functions).
+_SEEDED = (
+    ("logistics", "Unit", ("0002_seed_units:seed_units", "0004_unit_profiles:profile_units")),
+    ("travel", "ChecklistItem", ("0002_seed_checklist:seed",)),
+    ("visas", "ChecklistItem", ("0002_seed_checklists:seed_checklists",)),
+)
+
+
+def reference_data_restore() -> None:
+    """Put back every table the migrations seed (countries, units, checklists) that a
+    transactional test before flushed, by running those migrations' own functions, in the
+    caller's transaction. A module-scoped fixture that builds the demo needs them all."""
+    from django.apps import apps
+
+    countries_restore()
+    for app, model, functions in _SEEDED:
+        if apps.get_model(app, model).objects.exists():
+            continue
+        for function in functions:
+            module, name = function.split(":")
+            getattr(importlib.import_module(f"enlist.{app}.migrations.{module}"), name)(apps, None)
 
 
 @pytest.fixture

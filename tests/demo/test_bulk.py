@@ -16,7 +16,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
-from tests.conftest import countries_restore
+from tests.conftest import reference_data_restore
 
 from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import Role
@@ -59,7 +59,7 @@ def bulk(django_db_setup, django_db_blocker, tmp_path_factory):
         for name, value in keys.items():
             patch.setenv(name, value)
         reset_caches()
-        countries_restore()  # the demo's volunteers come from every country
+        reference_data_restore()  # the demo's volunteers come from every country
         out = io.StringIO()
         call_command("demo", "--no-serve", "--size", str(SIZE), stdout=out)
         yield out.getvalue(), root / "checkpoints.jsonl"

@@ -30,7 +30,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.test import RequestFactory, override_settings
-from tests.conftest import countries_restore
+from tests.conftest import reference_data_restore
 
 from enlist.accounts.models import SealedTotpDevice, StaffUser
 from enlist.accounts.roles import MISSION_ROLES, Role
@@ -93,7 +93,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         for name, value in keys.items():  # the per-test key directories then do not matter
             patch.setenv(name, value)
         reset_caches()
-        countries_restore()  # the demo's volunteers come from every country
+        reference_data_restore()  # the demo's volunteers come from every country
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stderr(err):
             call_command("demo", "--no-serve", "--applications", str(SIZE), stdout=out)
