@@ -276,3 +276,49 @@ def test_counts_roll_back_with_the_change_they_count(vilnius, hq):
         assert _stored() != before  # counted in the move's own transaction
         raise Undone
     assert _stored() == before
+
+
+def _batch(mission, tag, nationalities):
+    from enlist.intake.schemas import ApplicationIn
+    from enlist.intake.services import BatchItem, applications_submit_batch
+    from tests.factories import application_payload
+
+    items = []
+    for n, nationality in enumerate(nationalities):
+        payload = application_payload(mission=mission.code, nationality=nationality)
+        payload["email"] = f"batch-{tag}-{n}@example.org"
+        data = ApplicationIn.model_validate(payload, strict=False)
+        key = f"batch-{tag}-{n}"
+        items.append(BatchItem(data=data, idempotency_key=key, body=key.encode()))
+    return applications_submit_batch(items=items, channel=Channel.IMPORT, mission=mission)
+
+
+@pytest.mark.django_db
+def test_a_batch_is_counted_once_per_case_in_a_fixed_number_of_statements():
+    """An import reaches the trail's listener as one append: every case counted (equal to a
+    rebuild), and the counts cost the same statements for 3 cases as for 30."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    mission = MissionFactory()
+    costs = []
+    for size in (3, 30):
+        with CaptureQueriesContext(connection) as captured:
+            _batch(mission, size, [NATIONALITIES[i % len(NATIONALITIES)] for i in range(size)])
+        costs.append(
+            sum(
+                1
+                for q in captured.captured_queries
+                if "reports_pipelinecount" in q["sql"] or "cases_stagechange" in q["sql"]
+            )
+        )
+    assert costs[0] == costs[1]
+    stored = _stored()
+    imports = sum(
+        n
+        for (measure, _day, mission_id, nationality, channel, _days), n in stored.items()
+        if measure == "intake" and mission_id == 0 and nationality == "" and channel == "import"
+    )
+    assert imports == 33
+    pipeline_aggregates_rebuild()
+    assert _stored() == stored

@@ -219,24 +219,25 @@ def audit_records(items: Sequence[AuditItem]) -> list[AuditEntry]:
                 payload={"size": size, "head": digest},
                 dedupe_key=f"audit.checkpoint:{size}:{digest[:16]}",
             )
-        for entry in entries:
-            for listener in _entry_listeners:
-                listener(entry)
+        for listener in _entry_listeners:
+            listener(entries)
     return entries
 
 
 # Apps that keep something derived from what happens (the reports' counts) follow the trail
 # instead of being called from every service: every change is recorded here, once.
-EntryListener = Callable[[AuditEntry], None]
+EntryListener = Callable[[Sequence[AuditEntry]], None]
 _entry_listeners: list[EntryListener] = []
 
 
 def register_entry_listener(listener: EntryListener) -> None:
-    """Call `listener(entry)` after every entry is appended, in the entry's transaction and
-    with the head still locked: what it writes commits or rolls back with the change, and
-    listeners see changes one at a time, in the trail's order. A listener that raises undoes
-    the change; it must be quick (it runs for every entry: filter on ``entry.action`` first).
-    Registered once (``ready()`` may run more than once in tests)."""
+    """Call `listener(entries)` after every append with the entries it wrote, in trail order
+    (one for ``audit_record``, a whole batch for ``audit_records``), in the entries'
+    transaction and with the head still locked: what it writes commits or rolls back with the
+    change, and appends reach it one after another. A listener that raises undoes the change;
+    it must be quick and must not cost a statement per entry (filter on ``entry.action``
+    first, read what it needs for the batch at once). Registered once (``ready()`` may run
+    more than once in tests)."""
     if listener not in _entry_listeners:
         _entry_listeners.append(listener)
 

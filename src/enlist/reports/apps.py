@@ -8,6 +8,6 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from enlist.audit.services import register_entry_listener
-        from enlist.reports.services import tallies_on_entry
+        from enlist.reports.services import tallies_on_entries
 
-        register_entry_listener(tallies_on_entry)
+        register_entry_listener(tallies_on_entries)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 class PipelineCount(models.Model):
     """One cell of the pipeline's counts (``reports/tallies.py`` says what each measure
-    counts). Kept current by ``reports/services.py: tallies_on_entry`` and rebuilt from the
+    counts). Kept current by ``reports/services.py: tallies_on_entries`` and rebuilt from the
     cases by ``pipeline_aggregates_rebuild``."""
 
     measure = models.CharField(max_length=10)
