@@ -581,7 +581,7 @@ def applications_match_new(
     flagged = []
     for candidate in created:
         if is_certain(probable[(candidate.left_id, candidate.right_id)]):
-            _auto_link(candidate)
+            _auto_link(candidate, cache if cache is not None else known)
         else:
             flagged.append(candidate)
     return flagged
@@ -719,15 +719,16 @@ def _members(application_id: uuid.UUID) -> list[uuid.UUID]:
     )
 
 
-def _person_conflict(candidate: MatchCandidate) -> bool:
+def _person_conflict(candidate: MatchCandidate, cache: RecordCache | None = None) -> bool:
     """Whether linking the pair would make one person of two applications in conflict
     (``engine.in_conflict``: dates of birth no error explains, a strong identifier that
     differs and none equal), across the persons the two already belong to: the chain
-    A~B, B~C does not join A and C when they cannot be one person. Decrypts in memory."""
+    A~B, B~C does not join A and C when they cannot be one person. Decrypts in memory
+    (the records already in `cache` are not read again: a batch has them decrypted)."""
     left, right = _members(candidate.left_id), _members(candidate.right_id)
     if set(left) & set(right):
         return False  # already one person
-    records = _records_of([*left, *right], None)
+    records = _records_of([*left, *right], cache)
     pairs = [(a, b) for a in left for b in right if a in records and b in records]
     if not pairs:
         return False
@@ -797,10 +798,11 @@ def match_dismiss(
     return locked
 
 
-def _auto_link(candidate: MatchCandidate) -> None:
-    """Link a certain pair without review: the system's act, audited, undoable."""
+def _auto_link(candidate: MatchCandidate, cache: RecordCache | None = None) -> None:
+    """Link a certain pair without review: the system's act, audited, undoable. `cache`:
+    decrypted records the caller already holds (``_person_conflict``)."""
     locked = MatchCandidate.objects.select_for_update().get(pk=candidate.pk)
-    if locked.status != MatchStatus.OPEN or _person_conflict(locked):
+    if locked.status != MatchStatus.OPEN or _person_conflict(locked, cache):
         return  # a conflict across the persons is for HQ to see: the pair stays queued
     undo: dict[str, Any] = {}
     _link(locked.application_ids, None, undo)
