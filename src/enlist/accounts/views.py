@@ -56,6 +56,7 @@ from enlist.accounts.lockout import client_ip, lockout_response
 from enlist.accounts.middleware import is_verified, session_start
 from enlist.accounts.models import SealedTotpDevice, StaffUser
 from enlist.accounts.passkeys import PasskeyRefused
+from enlist.accounts.request import StaffRequest
 from enlist.accounts.roles import passkey_required
 from enlist.accounts.services import (
     passkey_authentication_options,
@@ -373,7 +374,7 @@ def device_config_url(device: SealedTotpDevice, user: StaffUser) -> str:
 @sensitive_post_parameters("code", "credential")
 @csrf_protect
 @never_cache
-def step_up(request: HttpRequest) -> HttpResponse:
+def step_up(request: StaffRequest) -> HttpResponse:
     """Confirm a second factor again before a sensitive action, then back to it."""
     user = request.user
     has_passkey = bool(passkeys_of(user=user))

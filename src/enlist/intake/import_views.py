@@ -14,11 +14,12 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from enlist.accounts.request import StaffRequest
 from enlist.accounts.roles import CONTACT_ROLES
 from enlist.errors import EnlistError, NotFound
 from enlist.intake.import_runs import import_run_access, import_run_rejects, import_run_start
@@ -54,7 +55,7 @@ class ImportForm(forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_page(request: HttpRequest) -> HttpResponse:
+def import_page(request: StaffRequest) -> HttpResponse:
     user = request.user
     if user.staff_role not in CONTACT_ROLES:
         raise Http404()
@@ -116,7 +117,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _posted_mapping(request: HttpRequest) -> dict[str, str] | None:
+def _posted_mapping(request: StaffRequest) -> dict[str, str] | None:
     return {
         request.POST.get(f"header_{i}", ""): request.POST.get(f"map_{i}", "")
         for i in range(200)
@@ -124,7 +125,7 @@ def _posted_mapping(request: HttpRequest) -> dict[str, str] | None:
     } or None
 
 
-def _run_for(request: HttpRequest, run_id: Any) -> ImportRun:
+def _run_for(request: StaffRequest, run_id: Any) -> ImportRun:
     try:
         return import_run_access(user=request.user, run_id=run_id)
     except NotFound:
@@ -147,7 +148,7 @@ def _status(run: ImportRun) -> dict[str, Any]:
 
 @login_required
 @require_http_methods(["GET"])
-def import_run_page(request: HttpRequest, run_id: Any) -> HttpResponse:
+def import_run_page(request: StaffRequest, run_id: Any) -> HttpResponse:
     """A worker's import: progress while it runs (refreshing itself), then the result."""
     run = _run_for(request, run_id)
     problems = run.problems if run.finished and run.problems else []
@@ -162,7 +163,7 @@ def import_run_page(request: HttpRequest, run_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def import_run_status(request: HttpRequest, run_id: Any) -> JsonResponse:
+def import_run_status(request: StaffRequest, run_id: Any) -> JsonResponse:
     """The numbers of the progress page, for its script (counts only: nothing personal)."""
     response = JsonResponse(_status(_run_for(request, run_id)))
     response["Cache-Control"] = "no-store"
@@ -171,7 +172,7 @@ def import_run_status(request: HttpRequest, run_id: Any) -> JsonResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def import_run_rejects_download(request: HttpRequest, run_id: Any) -> HttpResponse:
+def import_run_rejects_download(request: StaffRequest, run_id: Any) -> HttpResponse:
     """The rejects file: exactly the bad rows with their numbers and reasons. Audited."""
     run = _run_for(request, run_id)
     try:
