@@ -10,6 +10,7 @@ public page keeps ``HttpRequest``. Nothing is ever constructed from this class.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from enlist.accounts.models import StaffUser
@@ -17,3 +18,16 @@ from enlist.accounts.models import StaffUser
 
 class StaffRequest(HttpRequest):
     user: StaffUser
+
+
+def admin_user(request: HttpRequest) -> StaffUser:
+    """The administrator behind an admin page's request.
+
+    The admin's pages keep Django's ``HttpRequest`` in their signatures (``ModelAdmin``'s), but
+    the admin site lets in only an active staff user with a verified second factor
+    (``accounts/admin_site.py``); anything else here is refused rather than acted on.
+    """
+    user = request.user
+    if not isinstance(user, StaffUser):
+        raise PermissionDenied
+    return user

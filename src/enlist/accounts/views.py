@@ -131,7 +131,8 @@ def _pending(request: HttpRequest) -> tuple[StaffUser, str] | None:
     if time.time() - pending.get("at", 0) > PENDING_SECONDS:
         del request.session[PENDING_KEY]
         return None
-    user = StaffUser.objects.filter(pk=pending.get("user"), is_active=True).first()
+    user_pk = pending.get("user")
+    user = None if user_pk is None else StaffUser.objects.filter(pk=user_pk, is_active=True).first()
     if user is None:
         del request.session[PENDING_KEY]
         return None
@@ -145,9 +146,11 @@ def _sign_in(request: HttpRequest, user: StaffUser, backend: str, device: Device
     session_start(request)
     second_factor_mark(request.session)
     request.session.save()  # the key the session list refers to
+    session_key = request.session.session_key
+    assert session_key is not None  # nosec B101  # save() gives the session its key
     staff_session_record(
         user=user,
-        session_key=request.session.session_key,
+        session_key=session_key,
         device=device_label(request.headers.get("User-Agent", "")),
         address=client_ip(request),
     )
@@ -198,7 +201,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         request.session.cycle_key()
         request.session[PENDING_KEY] = {
             "user": user.pk,
-            "backend": user.backend,
+            # set by authenticate() on the user it returns; no model attribute in the stubs
+            "backend": user.backend,  # type: ignore[attr-defined]
             "at": int(time.time()),
         }
         if passkeys_of(user=user):
