@@ -138,7 +138,12 @@ def application_shred(
     storage = Document._meta.get_field("file").storage
     files = [name for name in documents.values_list("file", flat=True) if name]
     documents.delete()
-    transaction.on_commit(lambda: [storage.delete(name) for name in files])
+
+    def delete_files() -> None:
+        for name in files:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
     LookupDigest.objects.filter(application=locked).delete()
     IdempotencyRecord.objects.filter(application=locked).update(body_digest=b"")
     StageChange.objects.filter(application=locked).update(reason=None)

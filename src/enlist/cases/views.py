@@ -34,7 +34,7 @@ from enlist.audit.services import audit_case_view, audit_cases_shown, audit_docu
 from enlist.cases.access import access_application, application_to_read
 from enlist.cases.bulk import BulkAction, applications_bulk_transition, bulk_ids, bulk_target
 from enlist.cases.labels import stage_label
-from enlist.cases.models import Channel, DocumentKind, Verification
+from enlist.cases.models import Application, Channel, DocumentKind, Verification
 from enlist.cases.page_access import blocked_response, case_page_refusal
 from enlist.cases.presentation import case_detail, case_summary, reads_full_case, sees_full_case
 from enlist.cases.saved_filters import (
@@ -194,20 +194,21 @@ def case_detail_page(request: StaffRequest, application_id: uuid.UUID) -> HttpRe
         return step_up_redirect(request)
     except ReasonRequired:
         return _reason_form(request, application)
+    case = case_detail(application, user=request.user)
     context = {
-        "case": case_detail(application, user=request.user),
+        "case": case,
         "full": reads_full_case(request.user.staff_role),
         "can_handle_documents": request.user.staff_role in DOCUMENT_ROLES,
         "document_kinds": DocumentKind.choices,
         "verifications": Verification.choices,
         "transfer_missions": transfer_missions(user=request.user, application=application),
     }
-    audit_case_view(actor=request.user, application=application, shown=context["case"], via="web")
+    audit_case_view(actor=request.user, application=application, shown=case, via="web")
     return render(request, "cases/case_detail.html", context)
 
 
 def _reason_form(
-    request: StaffRequest, application: Any, *, error: str | None = None, status: int = 200
+    request: StaffRequest, application: Application, *, error: str | None = None, status: int = 200
 ) -> HttpResponse:
     context = {
         "case_id": application.pk,
@@ -219,7 +220,7 @@ def _reason_form(
     return render(request, "cases/case_reason.html", context, status=status)
 
 
-def _give_reason(request: StaffRequest, application: Any) -> HttpResponse:
+def _give_reason(request: StaffRequest, application: Application) -> HttpResponse:
     if needs_reason(user=request.user, application=application, session=request.session):
         try:
             grant_open(
@@ -386,7 +387,7 @@ def _document_or_404(request: StaffRequest, application_id: uuid.UUID, document_
 @require_POST
 def case_document_verify(
     request: StaffRequest, application_id: uuid.UUID, document_id: uuid.UUID
-) -> HttpResponse:
+) -> HttpResponse | FileResponse:
     document = _document_or_404(request, application_id, document_id)
     try:
         document_verify(
@@ -400,7 +401,7 @@ def case_document_verify(
 @login_required
 def case_document_download(
     request: StaffRequest, application_id: uuid.UUID, document_id: uuid.UUID
-) -> HttpResponse:
+) -> HttpResponse | FileResponse:
     document = _document_or_404(request, application_id, document_id)
     if refusal := case_page_refusal(request, document.application):
         return refusal
@@ -433,7 +434,8 @@ def case_record(request: StaffRequest) -> HttpResponse:
     """A clerk records a volunteer who phoned, wrote or walked in."""
     if request.user.staff_role not in CONTACT_ROLES:
         raise NotPermitted(_("Your role does not record applications."))
-    initial = {"mission": request.user.mission.code} if request.user.mission_id else {}
+    mission = request.user.mission
+    initial = {"mission": mission.code} if mission is not None else {}
     form = ApplicationForm(request.POST or None, request.FILES or None, staff=True, initial=initial)
     if request.method == "POST":
         data = form.validated(context=intake_context())
