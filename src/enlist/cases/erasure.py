@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 import sys
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -161,7 +162,7 @@ def application_shred(
 WIPED = Sealed(b"")
 
 
-def _sealed_values_wipe(*, data_key_id: int) -> None:
+def _sealed_values_wipe(*, data_key_id: uuid.UUID) -> None:
     """Delete every ciphertext sealed with this data key, in every model that declares a
     ``vault_binding``: nullable columns become NULL, others an empty token, files are
     deleted (after commit) and their names cleared. Rows sealed with another key (a meeting

@@ -8,8 +8,10 @@ result and the rejects file."""
 from __future__ import annotations
 
 import tempfile
+import uuid
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
@@ -28,6 +30,9 @@ from enlist.intake.models import ImportRun
 from enlist.intake.spreadsheet import FIELDS
 from enlist.missions.models import Mission
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 REFRESH_SECONDS = 3  # how often the progress page asks again (meta refresh or fetch)
 
 
@@ -41,10 +46,11 @@ class ImportForm(forms.Form):
     save_mapping = forms.BooleanField(label=_("Save the column mapping below for this mission"),
                                       required=False)  # fmt: skip
 
-    def __init__(self, *args, missions, headers: list[str] = (), mapping=None, **kwargs):
+    def __init__(self, *args, missions, headers: Sequence[str] = (), mapping=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].widget.attrs["autofocus"] = True
-        self.fields["mission"].choices = [(m.code, f"{m.name} ({m.city})") for m in missions]
+        mission = cast(forms.ChoiceField, self.fields["mission"])  # declared as one above
+        mission.choices = [(m.code, f"{m.name} ({m.city})") for m in missions]
         choices = [("", "—"), *((f, f) for f in FIELDS)]
         for index, header in enumerate(headers):
             self.fields[f"map_{index}"] = forms.ChoiceField(
@@ -63,7 +69,8 @@ def import_page(request: StaffRequest) -> HttpResponse:
     if user.mission_id is not None:
         missions = missions.filter(pk=user.mission_id)
     form = ImportForm(request.POST or None, request.FILES or None, missions=missions)
-    report, error = None, None
+    report = None
+    error: StrOrPromise | None = None  # a lazy translation or a refusal's own message
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         mission = missions.get(code=form.cleaned_data["mission"])
@@ -125,7 +132,7 @@ def _posted_mapping(request: StaffRequest) -> dict[str, str] | None:
     } or None
 
 
-def _run_for(request: StaffRequest, run_id: Any) -> ImportRun:
+def _run_for(request: StaffRequest, run_id: uuid.UUID) -> ImportRun:
     try:
         return import_run_access(user=request.user, run_id=run_id)
     except NotFound:
@@ -148,7 +155,7 @@ def _status(run: ImportRun) -> dict[str, Any]:
 
 @login_required
 @require_http_methods(["GET"])
-def import_run_page(request: StaffRequest, run_id: Any) -> HttpResponse:
+def import_run_page(request: StaffRequest, run_id: uuid.UUID) -> HttpResponse:
     """A worker's import: progress while it runs (refreshing itself), then the result."""
     run = _run_for(request, run_id)
     problems = run.problems if run.finished and run.problems else []
@@ -163,7 +170,7 @@ def import_run_page(request: StaffRequest, run_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def import_run_status(request: StaffRequest, run_id: Any) -> JsonResponse:
+def import_run_status(request: StaffRequest, run_id: uuid.UUID) -> JsonResponse:
     """The numbers of the progress page, for its script (counts only: nothing personal)."""
     response = JsonResponse(_status(_run_for(request, run_id)))
     response["Cache-Control"] = "no-store"
@@ -172,7 +179,7 @@ def import_run_status(request: StaffRequest, run_id: Any) -> JsonResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def import_run_rejects_download(request: StaffRequest, run_id: Any) -> HttpResponse:
+def import_run_rejects_download(request: StaffRequest, run_id: uuid.UUID) -> HttpResponse:
     """The rejects file: exactly the bad rows with their numbers and reasons. Audited."""
     run = _run_for(request, run_id)
     try:

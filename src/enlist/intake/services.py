@@ -260,7 +260,7 @@ def application_submit(
 def _check_recorder(actor: StaffUser | None, mission: str) -> None:
     if actor is not None and actor.staff_role not in CONTACT_ROLES:
         raise NotPermitted("This role may not record applications.")
-    if actor is not None and actor.mission_id is not None and mission != actor.mission.code:
+    if actor is not None and actor.mission is not None and mission != actor.mission.code:
         # Mission staff work within their mission: a case they record elsewhere they could not see.
         raise InvalidInput(
             [FieldError("mission", "Record applications for your own mission only.")]
