@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -226,7 +226,7 @@ _FORK_INPUT: dict[str, Sequence[str]] = {}
 
 
 def encode_columns(
-    columns: dict[str, Sequence[str]], vocab: Vocabularies | None = None, *, workers: int = 2
+    columns: Mapping[str, Sequence[str]], vocab: Vocabularies | None = None, *, workers: int = 2
 ) -> Encoded:
     """Normalise and encode column lists (keys as in ``Record``; ``id`` required).
 
