@@ -485,16 +485,18 @@ def application_withdraw_by_applicant(*, interview_id: Any) -> StageChange:
 # --- availability ------------------------------------------------------------------------------
 
 
-def _check_availability_editor(*, staff: StaffUser, actor: StaffUser) -> None:
+def _check_availability_editor(*, staff: StaffUser, actor: StaffUser) -> int:
+    """The mission of the panel member whose availability `actor` may edit."""
     if staff.staff_role not in PANEL_ROLES or staff.mission_id is None:
         raise NotFound()
-    if actor.staff_role == Role.HQ:
-        return
-    if actor.pk != staff.pk:
+    if actor.staff_role != Role.HQ and actor.pk != staff.pk:
         raise NotPermitted("Attachés and consuls edit their own availability.")
+    return staff.mission_id
 
 
-def _check_times(errors: list[FieldError], field: str, start: Any, end: Any) -> None:
+def _check_times(
+    errors: list[FieldError], field: str, start: datetime.time | None, end: datetime.time | None
+) -> None:
     if start is None or end is None or not start < end:
         errors.append(FieldError(field, "Give a start time before the end time."))
 
@@ -504,21 +506,24 @@ def weekly_hours_set(
     *,
     staff: StaffUser,
     actor: StaffUser,
-    hours: Sequence[tuple[int, datetime.time, datetime.time]],
+    hours: Sequence[tuple[int, datetime.time | None, datetime.time | None]],
 ) -> list[WeeklyHours]:
     """Replace a panel member's weekly hours (weekday 0 = Monday; mission time)."""
-    _check_availability_editor(staff=staff, actor=actor)
+    mission_id = _check_availability_editor(staff=staff, actor=actor)
     errors: list[FieldError] = []
+    checked: list[tuple[int, datetime.time, datetime.time]] = []
     for weekday, start, end in hours:
         if not 0 <= weekday <= 6:
             errors.append(FieldError("weekday", "A weekday is 0 (Monday) to 6 (Sunday)."))
         _check_times(errors, "hours", start, end)
+        if start is not None and end is not None:
+            checked.append((weekday, start, end))
     if errors:
         raise InvalidInput(errors)
     WeeklyHours.objects.filter(staff=staff).delete()
     rows = WeeklyHours.objects.bulk_create(
-        WeeklyHours(mission_id=staff.mission_id, staff=staff, weekday=w, start=s, end=e)
-        for w, s, e in sorted(hours)
+        WeeklyHours(mission_id=mission_id, staff=staff, weekday=w, start=s, end=e)
+        for w, s, e in sorted(checked)
     )
     audit_record(
         actor=actor,
@@ -540,7 +545,7 @@ def availability_exception_add(
     end: datetime.time | None = None,
 ) -> AvailabilityException:
     """An absence (the whole day without times) or an extra session on one date."""
-    _check_availability_editor(staff=staff, actor=actor)
+    mission_id = _check_availability_editor(staff=staff, actor=actor)
     errors: list[FieldError] = []
     _choice(errors, "kind", kind, ExceptionKind.values)
     if kind == ExceptionKind.EXTRA or start is not None or end is not None:
@@ -548,7 +553,7 @@ def availability_exception_add(
     if errors:
         raise InvalidInput(errors)
     exception = AvailabilityException.objects.create(
-        mission_id=staff.mission_id, staff=staff, date=date, kind=kind, start=start, end=end
+        mission_id=mission_id, staff=staff, date=date, kind=kind, start=start, end=end
     )
     audit_record(
         actor=actor, action=AuditAction.CHANGE, target=staff, detail={"change": "exception_add"}

@@ -73,7 +73,7 @@ def _staff_mission(request: StaffRequest) -> Mission:
     """The mission whose interviews the page shows: the user's own, or (HQ) the one chosen."""
     user = request.user
     role = user.staff_role
-    if role in MISSION_ROLES:
+    if role in MISSION_ROLES and user.mission is not None:  # a mission role has its mission
         return user.mission
     if role != Role.HQ:
         raise Http404
@@ -257,8 +257,8 @@ def availability(request: StaffRequest) -> HttpResponse:
     weekly = list(WeeklyHours.objects.filter(staff=member).order_by("weekday", "start"))
     rows = []
     for weekday, label in WEEKDAYS:
-        blocks = [w for w in weekly if w.weekday == weekday][:2]
-        blocks += [None] * (2 - len(blocks))
+        days = [w for w in weekly if w.weekday == weekday][:2]
+        blocks: list[WeeklyHours | None] = [*days, *[None] * (2 - len(days))]
         rows.append({"weekday": weekday, "label": label, "blocks": list(enumerate(blocks))})
     context = {
         "member": member,
