@@ -80,8 +80,9 @@ def reports_home(request: StaffRequest) -> HttpResponse:
     role = request.user.staff_role
     if role == Role.HQ:
         return _page(request, None)
-    if role in MISSION_ROLES and request.user.mission_id:
-        return redirect("reports-mission", mission_code=request.user.mission.code)
+    mission = request.user.mission
+    if role in MISSION_ROLES and mission is not None:
+        return redirect("reports-mission", mission_code=mission.code)
     raise Http404()
 
 
