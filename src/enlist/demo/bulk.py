@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from queue import Empty
 from typing import Any
 
+from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
@@ -443,7 +444,7 @@ def _finish() -> None:
     if connection.vendor == "postgresql":
         # Rows written with explicit ids (audit entries): move the id sequences past them.
         statements = connection.ops.sequence_reset_sql(
-            _NoStyle(), [AuditEntry, AuditSubject, StageChange, LookupDigest, MatchKey]
+            no_style(), [AuditEntry, AuditSubject, StageChange, LookupDigest, MatchKey]
         )
         with connection.cursor() as cursor:
             for sql in statements:
@@ -452,13 +453,6 @@ def _finish() -> None:
     else:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-
-
-class _NoStyle:
-    """``sequence_reset_sql`` colours its SQL for terminals; we only execute it."""
-
-    def __getattr__(self, name: str) -> Callable[[str], str]:
-        return lambda text: text
 
 
 def _chunks(plans: Iterable[ApplicationPlan], size: int) -> Iterator[list[ApplicationPlan]]:
