@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -52,7 +52,9 @@ class RouteAdviceForm(_ServiceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("Any country"))] + list(country_choices())
+        # declared above as a ChoiceField; the stubs type self.fields as plain Fields
+        country = cast(forms.ChoiceField, self.fields["country"])
+        country.choices = [("", _("Any country"))] + list(country_choices())
 
 
 class ChecklistItemForm(_ServiceForm):

@@ -252,7 +252,7 @@ def checkin_confirm_view(request: StaffRequest) -> HttpResponse:
 
 
 @login_required
-def checkin_passport(request: StaffRequest, document_id: uuid.UUID) -> HttpResponse:
+def checkin_passport(request: StaffRequest, document_id: uuid.UUID) -> HttpResponse | FileResponse:
     """The passport photo page of a volunteer in travel, shown inline to identify them."""
     _checkin_only(request)
     document = Document.objects.filter(
@@ -294,7 +294,7 @@ def packet_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def packet_pdf_download(request: HttpRequest) -> HttpResponse:
+def packet_pdf_download(request: HttpRequest) -> HttpResponse | FileResponse:
     token = request.GET.get("t", "")
     try:
         packet = packet_open(token=token, what="travel_packet_pdf")

@@ -116,7 +116,7 @@ def visa_checklists(request: StaffRequest) -> HttpResponse:
             "id": item.pk,
             "visa_type": VisaType(item.visa_type).label,
             "label": item.label,
-            "mission": mission_name(item.mission) if item.mission_id else None,
+            "mission": mission_name(item.mission) if item.mission is not None else None,
             "can_retire": user.mission_id is None or item.mission_id == user.mission_id,
         }
         for item in items
