@@ -56,10 +56,12 @@ def _merge(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datet
     return out
 
 
-def _subtract(spans, holes):
+def _subtract(
+    spans: list[tuple[datetime, datetime]], holes: list[tuple[datetime, datetime]]
+) -> list[tuple[datetime, datetime]]:
     out = spans
     for hs, he in _merge(holes):
-        nxt = []
+        nxt: list[tuple[datetime, datetime]] = []
         for s, e in out:
             if he <= s or hs >= e:
                 nxt.append((s, e))
