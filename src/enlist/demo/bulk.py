@@ -54,7 +54,7 @@ from enlist.cases.reference import ALPHABET, new_reference
 from enlist.cases.services import application_digests
 from enlist.cases.workflow import Stage
 from enlist.demo.plan import ApplicationPlan
-from enlist.intake.schemas import ApplicationIn
+from enlist.intake.schemas import ApplicationIn, IntakeContext
 from enlist.intake.services import (
     Consent,
     application_build,
@@ -159,7 +159,7 @@ def case_rows(
     staff: StaffPicker,
     missions: dict[str, Mission],
     references: References,
-    context: Any,
+    context: IntakeContext,
 ) -> CaseRows:
     """The rows of one planned application, sealed and indexed as the services make them."""
     data = ApplicationIn.model_validate(plan.data, context=context)

@@ -16,6 +16,7 @@ from enlist.audit.access import api_case_open
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_cases_shown, audit_record
 from enlist.cases.access import access_application
+from enlist.cases.models import Application
 from enlist.core.schemas import ErrorsOut
 from enlist.errors import NotPermitted
 from enlist.logistics.presentation import suggestion_out
@@ -167,7 +168,7 @@ def confirm_suggestions(request: StaffRequest, payload: ConfirmAllIn) -> dict[st
     return {"assigned": rows}
 
 
-def _case_unit(request: StaffRequest, application: Any) -> dict[str, Any]:
+def _case_unit(request: StaffRequest, application: Application) -> dict[str, Any]:
     history = assignment_history(application)
     current = next((h for h in history if h["current"]), None)
     suggestion = None

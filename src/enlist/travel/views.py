@@ -4,7 +4,8 @@ volunteer's public instructions page behind the emailed link. Thin: services do 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,7 +26,7 @@ from enlist.cases.workflow import Stage
 from enlist.core.links import LinkInvalid
 from enlist.errors import EnlistError, InvalidInput
 from enlist.travel import selectors
-from enlist.travel.forms import ChecklistItemForm, MeetingPointForm, RouteAdviceForm
+from enlist.travel.forms import ChecklistItemForm, MeetingPointForm, RouteAdviceForm, ServiceForm
 from enlist.travel.instructions import packet_instructions
 from enlist.travel.models import ChecklistItem, MeetingPoint, RouteAdvice, TravelPacket
 from enlist.travel.services import (
@@ -72,11 +73,14 @@ def travel_overview(request: StaffRequest) -> HttpResponse:
     return render(request, "travel/overview.html", context)
 
 
+FormT = TypeVar("FormT", bound=ServiceForm)
+
+
 def _save_page(
     request: StaffRequest,
     *,
-    form: Any,
-    save: Any,
+    form: FormT,
+    save: Callable[[FormT], object],
     title: str,
     target: tuple[str, str] | None,
 ) -> HttpResponse:

@@ -13,6 +13,7 @@ from enlist.audit.access import api_case_open
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
 from enlist.cases.access import access_application
+from enlist.cases.models import Application
 from enlist.core.bounds import ID_MAX
 from enlist.core.schemas import ErrorsOut
 from enlist.errors import NotFound, NotPermitted
@@ -70,7 +71,7 @@ def _readable(request: StaffRequest, application_id: str):
     return application
 
 
-def _shown(request: StaffRequest, application: Any) -> dict[str, Any]:
+def _shown(request: StaffRequest, application: Application) -> dict[str, Any]:
     detail = visa_detail(application)
     audit_record(
         actor=request.user,
