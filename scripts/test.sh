@@ -15,7 +15,7 @@ $BIN/bandit -q -c pyproject.toml -r src --severity-level high
 echo "== translation catalogs (compiled from the .po files)" >&2
 $BIN/python -m enlist.core.catalogs compile
 
-echo "== types (mypy, strict on the pure engines)" >&2
+echo "== types (mypy: all of src/, strict on the pure engines)" >&2
 $BIN/mypy
 
 data_dir=$(mktemp -d)

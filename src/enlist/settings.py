@@ -10,6 +10,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -318,7 +319,7 @@ ENLIST_CACHE_TABLE = "enlist_cache"
 _redis_url = env_str("ENLIST_REDIS_URL")
 # Rate limits and counters (core/counters.py): the same Redis when set, else the database.
 ENLIST_REDIS_URL = _redis_url
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
     if _redis_url
     else {

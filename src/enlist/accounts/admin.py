@@ -8,18 +8,25 @@ administrator (``audit/signals.py``). Passkeys can only be removed here, through
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from enlist.accounts.models import ApiToken, Passkey, StaffUser
+from enlist.accounts.request import admin_user
 from enlist.accounts.services import passkey_remove
 from enlist.accounts.step_up import second_factor_fresh, step_up_redirect
 
+if TYPE_CHECKING:  # what the mixin's super() calls reach: a ModelAdmin's views
+    _AdminBase = admin.ModelAdmin[Any]
+else:
+    _AdminBase = object
 
-class StepUpAdminMixin:
+
+class StepUpAdminMixin(_AdminBase):
     """Add, change, delete and the bulk actions of the list only with a fresh second factor."""
 
     def _stepped_up(self, request: HttpRequest) -> HttpResponse | None:
@@ -43,7 +50,7 @@ class StepUpAdminMixin:
 class StaffUserAdmin(StepUpAdminMixin, UserAdmin):
     list_display = ["username", "role", "mission", "is_active", "last_login"]
     list_filter = ["role", "is_active", "mission"]
-    fieldsets = (*UserAdmin.fieldsets, ("Enlist", {"fields": ("role", "mission")}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Enlist", {"fields": ("role", "mission")}))
     add_fieldsets = (*UserAdmin.add_fieldsets, ("Enlist", {"fields": ("role", "mission")}))
 
     def user_change_password(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -60,13 +67,16 @@ class ApiTokenAdmin(StepUpAdminMixin, admin.ModelAdmin):
         return False
 
 
+_PASSKEY_FIELDS = ("user", "name", "created_at", "last_used_at", "sign_count")
+
+
 @admin.register(Passkey)
 class PasskeyAdmin(StepUpAdminMixin, admin.ModelAdmin):
     """Read-only list; deleting one removes a lost key (audited and notified)."""
 
     list_display = ["user", "name", "created_at", "last_used_at"]
-    fields = ["user", "name", "created_at", "last_used_at", "sign_count"]
-    readonly_fields = fields
+    fields = _PASSKEY_FIELDS
+    readonly_fields = _PASSKEY_FIELDS
 
     def has_add_permission(self, request):  # only their owner adds keys (security page)
         return False
@@ -75,8 +85,8 @@ class PasskeyAdmin(StepUpAdminMixin, admin.ModelAdmin):
         return False
 
     def delete_model(self, request: HttpRequest, obj: Passkey) -> None:
-        passkey_remove(user=obj.user, actor=request.user, passkey_uid=obj.uid)
+        passkey_remove(user=obj.user, actor=admin_user(request), passkey_uid=obj.uid)
 
-    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Passkey]) -> None:
         for passkey in queryset.select_related("user"):
-            passkey_remove(user=passkey.user, actor=request.user, passkey_uid=passkey.uid)
+            passkey_remove(user=passkey.user, actor=admin_user(request), passkey_uid=passkey.uid)

@@ -6,7 +6,6 @@ import hashlib
 import secrets
 import time
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -109,7 +108,7 @@ class SealedTotpDevice(ThrottlingMixin, Device):
     def bin_key(self) -> bytes:
         return bytes.fromhex(self.secret)
 
-    def verify_token(self, token: Any) -> bool:
+    def verify_token(self, token: str) -> bool:
         allowed, _ = self.verify_is_allowed()
         if not allowed:
             return False
@@ -157,7 +156,7 @@ class Passkey(Device):
             models.UniqueConstraint(fields=["credential_id"], name="passkey_credential_unique"),
         ]
 
-    def verify_token(self, token: Any) -> bool:
+    def verify_token(self, token: str) -> bool:
         return False  # a passkey answers a challenge (passkey_verify), never a typed code
 
 
@@ -169,7 +168,7 @@ class RecoveryDevice(Device):
     class Meta(Device.Meta):
         verbose_name = "recovery codes"
 
-    def verify_token(self, token: Any) -> bool:
+    def verify_token(self, token: str) -> bool:
         return False  # codes are used up through recovery_code_use (accounts/services.py)
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from webauthn import (
     generate_authentication_options,
@@ -85,7 +86,7 @@ def registration_options(
     user_handle: bytes,
     username: str,
     existing: list[StoredCredential],
-) -> tuple[dict, bytes]:
+) -> tuple[dict[str, Any], bytes]:
     """Options for ``navigator.credentials.create`` (as JSON data) and their challenge."""
     options = generate_registration_options(
         rp_id=rp.id,
@@ -127,7 +128,7 @@ def registration_verify(rp: RelyingParty, *, response: str, challenge: bytes) ->
 
 def authentication_options(
     rp: RelyingParty, *, credentials: list[StoredCredential]
-) -> tuple[dict, bytes]:
+) -> tuple[dict[str, Any], bytes]:
     """Options for ``navigator.credentials.get`` (as JSON data) and their challenge."""
     options = generate_authentication_options(
         rp_id=rp.id,

@@ -8,13 +8,14 @@ session needs none: it can only make an account safer. Thin: the services do the
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from enlist.accounts.forms import PasskeyAddForm
+from enlist.accounts.request import StaffRequest
 from enlist.accounts.roles import passkey_required
 from enlist.accounts.services import (
     passkey_add,
@@ -33,7 +34,7 @@ from enlist.errors import InvalidInput
 
 
 @require_http_methods(["GET"])
-def security(request: HttpRequest) -> HttpResponse:
+def security(request: StaffRequest) -> HttpResponse:
     user = request.user
     passkeys = passkeys_of(user=user)
     context = {
@@ -48,7 +49,7 @@ def security(request: HttpRequest) -> HttpResponse:
 
 @step_up_required
 @require_http_methods(["GET", "POST"])
-def passkey_new(request: HttpRequest) -> HttpResponse:
+def passkey_new(request: StaffRequest) -> HttpResponse:
     user = request.user
     form = PasskeyAddForm(request.POST if request.method == "POST" else None)
     status = 200
@@ -86,7 +87,7 @@ def passkey_new(request: HttpRequest) -> HttpResponse:
 
 @step_up_required
 @require_POST
-def passkey_delete(request: HttpRequest) -> HttpResponse:
+def passkey_delete(request: StaffRequest) -> HttpResponse:
     passkey_remove(
         user=request.user, actor=request.user, passkey_uid=request.POST.get("passkey", "")
     )
@@ -96,13 +97,13 @@ def passkey_delete(request: HttpRequest) -> HttpResponse:
 
 @step_up_required
 @require_POST
-def recovery_codes_new(request: HttpRequest) -> HttpResponse:
+def recovery_codes_new(request: StaffRequest) -> HttpResponse:
     codes = recovery_codes_generate(user=request.user, actor=request.user)
     return show_recovery_codes(request, codes, reverse("account-security"))
 
 
 @require_POST
-def session_end(request: HttpRequest) -> HttpResponse:
+def session_end(request: StaffRequest) -> HttpResponse:
     staff_session_end(
         user=request.user,
         session_uid=request.POST.get("session", ""),

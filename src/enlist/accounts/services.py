@@ -23,6 +23,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -209,7 +210,7 @@ def totp_enrolment_start(*, user: StaffUser) -> SealedTotpDevice:
     return _totp_new(user=user, key_hex=None, confirmed=False, name="authenticator")
 
 
-def _delete_totp(devices: Any) -> int:
+def _delete_totp(devices: QuerySet[SealedTotpDevice]) -> int:
     keys = list(devices.values_list("data_key_id", flat=True))
     deleted, _ = devices.delete()
     DataKey.objects.filter(pk__in=keys).delete()  # the wrapped key goes with the device
@@ -433,8 +434,8 @@ class SessionRow:
     uid: uuid.UUID
     device: str
     address: str | None
-    created_at: Any
-    last_seen_at: Any
+    created_at: datetime
+    last_seen_at: datetime
     current: bool
 
 

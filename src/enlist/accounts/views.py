@@ -56,6 +56,7 @@ from enlist.accounts.lockout import client_ip, lockout_response
 from enlist.accounts.middleware import is_verified, session_start
 from enlist.accounts.models import SealedTotpDevice, StaffUser
 from enlist.accounts.passkeys import PasskeyRefused
+from enlist.accounts.request import StaffRequest
 from enlist.accounts.roles import passkey_required
 from enlist.accounts.services import (
     passkey_authentication_options,
@@ -130,7 +131,8 @@ def _pending(request: HttpRequest) -> tuple[StaffUser, str] | None:
     if time.time() - pending.get("at", 0) > PENDING_SECONDS:
         del request.session[PENDING_KEY]
         return None
-    user = StaffUser.objects.filter(pk=pending.get("user"), is_active=True).first()
+    user_pk = pending.get("user")
+    user = None if user_pk is None else StaffUser.objects.filter(pk=user_pk, is_active=True).first()
     if user is None:
         del request.session[PENDING_KEY]
         return None
@@ -144,9 +146,11 @@ def _sign_in(request: HttpRequest, user: StaffUser, backend: str, device: Device
     session_start(request)
     second_factor_mark(request.session)
     request.session.save()  # the key the session list refers to
+    session_key = request.session.session_key
+    assert session_key is not None  # nosec B101  # save() gives the session its key
     staff_session_record(
         user=user,
-        session_key=request.session.session_key,
+        session_key=session_key,
         device=device_label(request.headers.get("User-Agent", "")),
         address=client_ip(request),
     )
@@ -197,7 +201,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         request.session.cycle_key()
         request.session[PENDING_KEY] = {
             "user": user.pk,
-            "backend": user.backend,
+            # set by authenticate() on the user it returns; no model attribute in the stubs
+            "backend": user.backend,  # type: ignore[attr-defined]
             "at": int(time.time()),
         }
         if passkeys_of(user=user):
@@ -373,7 +378,7 @@ def device_config_url(device: SealedTotpDevice, user: StaffUser) -> str:
 @sensitive_post_parameters("code", "credential")
 @csrf_protect
 @never_cache
-def step_up(request: HttpRequest) -> HttpResponse:
+def step_up(request: StaffRequest) -> HttpResponse:
     """Confirm a second factor again before a sensitive action, then back to it."""
     user = request.user
     has_passkey = bool(passkeys_of(user=user))

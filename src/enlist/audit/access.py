@@ -33,6 +33,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from enlist.accounts.models import StaffUser
+from enlist.accounts.request import StaffRequest
 from enlist.accounts.step_up import step_up_check
 from enlist.audit.models import AccessGrant, AlertLevel, AuditAction, CaseViewCount, ViewAlert
 from enlist.audit.services import SYSTEM, audit_record
@@ -41,8 +42,6 @@ from enlist.core.bounds import reason_length_check
 from enlist.errors import EnlistError, FieldError, InvalidInput, NotFound, NotPermitted
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
-
     from enlist.cases.models import Application
 
 SESSION_GRANTS = "enlist_case_grants"  # {application id: unix time the grant ends}
@@ -161,7 +160,7 @@ REASON_NOT_IN_URL = (
 )
 
 
-def reason_from_request(request: HttpRequest) -> str:
+def reason_from_request(request: StaffRequest) -> str:
     """The reason an API caller gave: header X-Access-Reason (percent-encoded for non-ASCII
     text). A reason in the query string is refused (InvalidInput on "reason", 422) and never
     read: free text about a volunteer must not travel in a URL."""
@@ -170,7 +169,7 @@ def reason_from_request(request: HttpRequest) -> str:
     return unquote(request.headers.get(REASON_HEADER, "")).strip()
 
 
-def api_case_open(request: HttpRequest, *applications: Application, acting: bool = False) -> None:
+def api_case_open(request: StaffRequest, *applications: Application, acting: bool = False) -> None:
     """The need-to-know gate for an API read (every endpoint that shows a case's personal
     data): the reason from the request's header, then ``case_open_check`` for each case."""
     reason = reason_from_request(request)

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from enlist.accounts.request import admin_user
 from enlist.audit.access import views_unblock
 from enlist.audit.models import AlertLevel, ViewAlert
 
@@ -30,5 +31,5 @@ class ViewAlertAdmin(admin.ModelAdmin):
         blocked = queryset.filter(level=AlertLevel.HARD, cleared_at__isnull=True)
         usernames = sorted(set(blocked.values_list("user__username", flat=True)))
         for username in usernames:
-            views_unblock(username=username, actor=request.user)
+            views_unblock(username=username, actor=admin_user(request))
         self.message_user(request, f"Cleared: {', '.join(usernames) or 'none'}.", messages.INFO)

@@ -14,11 +14,12 @@ import functools
 import logging
 import os
 import sys
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
@@ -41,6 +42,9 @@ from enlist.audit.chain import (
 )
 from enlist.audit.models import AuditAction, AuditEntry, AuditHead, AuditSubject
 from enlist.core.bulk import rows_insert, values_insert
+
+if TYPE_CHECKING:  # cases is above audit: its models only for the annotations
+    from enlist.cases.models import Application, Document
 
 try:  # POSIX: concurrent writers of the checkpoint file take turns
     import fcntl
@@ -70,7 +74,8 @@ def personal_fields() -> frozenset[str]:
     return frozenset(encrypted | {"documents", "history"})
 
 
-Target = models.Model | tuple[str, str] | None
+# A row, or (kind, key) for what has no row of its own here (a UUID or an integer key alike).
+Target = models.Model | tuple[str, str | int | uuid.UUID] | None
 
 
 def _target(target: Target) -> tuple[str, str]:
@@ -282,7 +287,7 @@ def _locked_head() -> tuple[int, str]:
 
 
 def audit_case_view(
-    *, actor: StaffUser, application: models.Model, shown: Mapping[str, Any], via: str
+    *, actor: StaffUser, application: Application, shown: Mapping[str, Any], via: str
 ) -> AuditEntry:
     """Record that `actor` was shown a case's personal data; `shown` is what was presented
     (only its keys are read: the names of the personal fields shown)."""
@@ -300,7 +305,7 @@ def audit_case_view(
 def audit_cases_shown(
     *,
     actor: StaffUser,
-    ids: Sequence[Any],
+    ids: Sequence[uuid.UUID | str],
     count: int,
     page: int,
     via: str,
@@ -328,7 +333,7 @@ def audit_cases_shown(
     return audit_record(actor=actor, action=action, target=None, detail=detail)
 
 
-def audit_document_view(*, actor: StaffUser, document: models.Model, via: str) -> AuditEntry:
+def audit_document_view(*, actor: StaffUser, document: Document, via: str) -> AuditEntry:
     """Record that `actor` opened (downloaded) a document of a case."""
     return audit_record(
         actor=actor,

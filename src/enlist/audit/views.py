@@ -14,11 +14,12 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from enlist.accounts.request import StaffRequest
 from enlist.accounts.roles import Role
 from enlist.audit.access import view_limits
 from enlist.audit.chain import utc_iso
@@ -35,7 +36,7 @@ PAGE_SIZE = 50
 def auditor_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @login_required
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: StaffRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.role != Role.AUDITOR:
             raise Http404
         return view(request, *args, **kwargs)
@@ -61,7 +62,7 @@ MISSION_KEYS = ("mission", "from_mission", "to_mission")
 
 
 @auditor_only
-def entries_page(request: HttpRequest, application_id: uuid.UUID | None = None) -> HttpResponse:
+def entries_page(request: StaffRequest, application_id: uuid.UUID | None = None) -> HttpResponse:
     filters = EntryFilters(
         since=request.GET.get("since") or None,
         until=request.GET.get("until") or None,
@@ -123,7 +124,7 @@ def entries_page(request: HttpRequest, application_id: uuid.UUID | None = None) 
 
 @auditor_only
 @require_POST
-def case_lookup(request: HttpRequest) -> HttpResponse:
+def case_lookup(request: StaffRequest) -> HttpResponse:
     """Resolve a case reference (sent in the body: it is personal) to the case's page.
 
     The look-up itself is recorded like any search: an auditor learns that a case exists.
@@ -139,7 +140,7 @@ def case_lookup(request: HttpRequest) -> HttpResponse:
 
 
 @auditor_only
-def alerts_page(request: HttpRequest) -> HttpResponse:
+def alerts_page(request: StaffRequest) -> HttpResponse:
     """Staff who opened unusually many cases in an hour: flagged (soft) and blocked (hard)."""
     alerts = ViewAlert.objects.select_related("user", "cleared_by")
     page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -7,10 +7,10 @@ from typing import Any
 
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from enlist.accounts.auth import StaffTokenAuth
+from enlist.accounts.request import StaffRequest
 from enlist.audit.access import api_case_open
 from enlist.audit.services import audit_case_view, audit_cases_shown
 from enlist.cases.access import access_application, application_to_read
@@ -144,7 +144,7 @@ class TransitionIn(Schema):
     reason: str = Field(default="", max_length=2000)
 
 
-def _page(request: HttpRequest, queryset: QuerySet[Application], page: int) -> dict[str, Any]:
+def _page(request: StaffRequest, queryset: QuerySet[Application], page: int) -> dict[str, Any]:
     paginator = Paginator(queryset, PAGE_SIZE)
     try:
         current = paginator.page(page)
@@ -167,7 +167,7 @@ def _page(request: HttpRequest, queryset: QuerySet[Application], page: int) -> d
     summary="Cases in scope",
     exclude_unset=True,  # reception: fields it may not see are absent, not null
 )
-def list_applications(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
+def list_applications(request: StaffRequest, query: Query[ListQuery]) -> dict[str, Any]:
     filters = CaseFilters(
         stage=query.stage.value if query.stage else None,
         mission=query.mission,
@@ -193,7 +193,7 @@ def list_applications(request: HttpRequest, query: Query[ListQuery]) -> dict[str
     exclude_unset=True,
     description="The term travels in the body so that no personal value lands in a URL or log.",
 )
-def search_applications(request: HttpRequest, payload: SearchIn) -> dict[str, Any]:
+def search_applications(request: StaffRequest, payload: SearchIn) -> dict[str, Any]:
     results = application_search(user=request.user, query=payload.q)
     page = _page(request, results, payload.page)
     audit_cases_shown(
@@ -217,7 +217,7 @@ NEED_TO_KNOW = (
 )
 
 
-def _open(request: HttpRequest, application: Application, *, acting: bool = False) -> None:
+def _open(request: StaffRequest, application: Application, *, acting: bool = False) -> None:
     api_case_open(request, application, acting=acting)
 
 
@@ -269,7 +269,7 @@ TRANSFER_ERRORS = {401: ErrorsOut, 403: ErrorsOut, 404: ErrorsOut, 409: ErrorsOu
         "and one case that cannot move refuses the whole list. 403 for other roles."
     ),
 )
-def transfer_applications(request: HttpRequest, payload: BulkTransferIn) -> dict[str, Any]:
+def transfer_applications(request: StaffRequest, payload: BulkTransferIn) -> dict[str, Any]:
     transfers = applications_transfer(
         ids=payload.ids, to_mission=payload.to_mission, actor=request.user, reason=payload.reason
     )
@@ -289,7 +289,7 @@ def transfer_applications(request: HttpRequest, payload: BulkTransferIn) -> dict
     ),
 )
 def transfer_application(
-    request: HttpRequest, application_id: str, payload: TransferIn
+    request: StaffRequest, application_id: str, payload: TransferIn
 ) -> dict[str, Any]:
     application = access_application(user=request.user, application_id=application_id)
     transfer = application_transfer(
@@ -309,7 +309,7 @@ def transfer_application(
     description="Auditors may read any case, read-only." + NEED_TO_KNOW,
     exclude_unset=True,
 )  # fmt: skip
-def get_application(request: HttpRequest, application_id: str) -> dict[str, Any]:
+def get_application(request: StaffRequest, application_id: str) -> dict[str, Any]:
     application = application_to_read(user=request.user, application_id=application_id)
     _open(request, application)
     detail = case_detail(application, user=request.user)
@@ -337,7 +337,7 @@ def get_application(request: HttpRequest, application_id: str) -> dict[str, Any]
     ),
 )
 def transition_application(
-    request: HttpRequest, application_id: str, payload: TransitionIn
+    request: StaffRequest, application_id: str, payload: TransitionIn
 ) -> dict[str, Any]:
     application = access_application(user=request.user, application_id=application_id)
     _open(request, application, acting=True)  # the move is the purpose; the view counts

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 import sys
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -138,7 +139,12 @@ def application_shred(
     storage = Document._meta.get_field("file").storage
     files = [name for name in documents.values_list("file", flat=True) if name]
     documents.delete()
-    transaction.on_commit(lambda: [storage.delete(name) for name in files])
+
+    def delete_files() -> None:
+        for name in files:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
     LookupDigest.objects.filter(application=locked).delete()
     IdempotencyRecord.objects.filter(application=locked).update(body_digest=b"")
     StageChange.objects.filter(application=locked).update(reason=None)
@@ -156,7 +162,7 @@ def application_shred(
 WIPED = Sealed(b"")
 
 
-def _sealed_values_wipe(*, data_key_id: int) -> None:
+def _sealed_values_wipe(*, data_key_id: uuid.UUID) -> None:
     """Delete every ciphertext sealed with this data key, in every model that declares a
     ``vault_binding``: nullable columns become NULL, others an empty token, files are
     deleted (after commit) and their names cleared. Rows sealed with another key (a meeting

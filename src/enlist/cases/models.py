@@ -46,7 +46,8 @@ class ApplicationQuerySet(models.QuerySet):
         return clone
 
     def defer(self, *fields: str | None) -> ApplicationQuerySet:
-        clone = super().defer(*fields)
+        # defer(None) clears the deferred fields (Django's documented call); the stubs want str
+        clone = super().defer(*fields)  # type: ignore[arg-type]
         if any(f and f.split("__")[0] in ("data_key", "data_key_id") for f in fields):
             clone.query.select_related = _without_data_key(clone.query.select_related)
         return clone

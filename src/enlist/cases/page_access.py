@@ -8,11 +8,12 @@ prosecuted-country case first sends them to the step-up page and back.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from enlist.accounts.request import StaffRequest
 from enlist.accounts.step_up import step_up_redirect
 from enlist.audit.access import ReasonRequired, ViewsBlocked, case_open_check
 from enlist.cases.models import Application
@@ -20,7 +21,7 @@ from enlist.core.error_pages import error_page
 from enlist.errors import StepUpRequired
 
 
-def blocked_response(request: HttpRequest) -> HttpResponse:
+def blocked_response(request: StaffRequest) -> HttpResponse:
     detail = _(
         "You opened unusually many cases in the last hour. Opening cases is blocked "
         "until an administrator clears it."
@@ -28,7 +29,7 @@ def blocked_response(request: HttpRequest) -> HttpResponse:
     return error_page(request, 403, detail=detail)
 
 
-def case_page_refusal(request: HttpRequest, application: Application) -> HttpResponse | None:
+def case_page_refusal(request: StaffRequest, application: Application) -> HttpResponse | None:
     """None when the page may show the case (the view is then counted), else the answer."""
     try:
         case_open_check(

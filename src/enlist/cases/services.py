@@ -168,6 +168,8 @@ def document_add(
             errors.append(FieldError("file", sniffed.problem))
     if errors:
         raise InvalidInput(errors)
+    # no error: the upload had a size and its content an accepted type
+    assert content_type is not None and upload.size is not None  # nosec B101
     document = Document(
         application=application,
         kind=kind,

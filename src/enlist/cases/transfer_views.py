@@ -6,11 +6,12 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from enlist.accounts.request import StaffRequest
 from enlist.accounts.roles import Role
 from enlist.cases.access import access_application
 from enlist.cases.models import Application
@@ -30,7 +31,7 @@ def transfer_missions(*, user: object, application: Application) -> list[tuple[s
 
 @login_required
 @require_POST
-def case_transfer(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+def case_transfer(request: StaffRequest, application_id: uuid.UUID) -> HttpResponse:
     application = access_application(user=request.user, application_id=application_id)
     try:
         transfer = application_transfer(

@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import (
     FileResponse,
     Http404,
-    HttpRequest,
     HttpResponse,
     JsonResponse,
 )
@@ -21,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from enlist.accounts.request import StaffRequest
 from enlist.accounts.roles import CONTACT_ROLES, DOCUMENT_ROLES, NO_CASE_ROLES
 from enlist.accounts.step_up import step_up_redirect
 from enlist.audit.access import (
@@ -34,7 +34,7 @@ from enlist.audit.services import audit_case_view, audit_cases_shown, audit_docu
 from enlist.cases.access import access_application, application_to_read
 from enlist.cases.bulk import BulkAction, applications_bulk_transition, bulk_ids, bulk_target
 from enlist.cases.labels import stage_label
-from enlist.cases.models import Channel, DocumentKind, Verification
+from enlist.cases.models import Application, Channel, DocumentKind, Verification
 from enlist.cases.page_access import blocked_response, case_page_refusal
 from enlist.cases.presentation import case_detail, case_summary, reads_full_case, sees_full_case
 from enlist.cases.saved_filters import (
@@ -80,7 +80,7 @@ def _list_error(exc: InvalidInput) -> str:
     )
 
 
-def _page_number(request: HttpRequest) -> int:
+def _page_number(request: StaffRequest) -> int:
     """The page number the pager carries beside its cursor (shown, and audited)."""
     try:
         return int_from_text(
@@ -105,7 +105,7 @@ def _filters(values: Any) -> CaseFilters:
 
 
 @login_required
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: StaffRequest) -> HttpResponse:
     user = request.user
     role = user.staff_role
     query = ""
@@ -172,13 +172,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/case_list.html", context)
 
 
-def _case_or_404(request: HttpRequest, application_id: uuid.UUID):
+def _case_or_404(request: StaffRequest, application_id: uuid.UUID):
     return access_application(user=request.user, application_id=application_id)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_detail_page(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+def case_detail_page(request: StaffRequest, application_id: uuid.UUID) -> HttpResponse:
     """One case. Outside the user's normal flow (need-to-know) it first asks why: the form
     posts the reason here, which records it and holds a grant in the session for a while."""
     application = application_to_read(user=request.user, application_id=application_id)
@@ -194,20 +194,21 @@ def case_detail_page(request: HttpRequest, application_id: uuid.UUID) -> HttpRes
         return step_up_redirect(request)
     except ReasonRequired:
         return _reason_form(request, application)
+    case = case_detail(application, user=request.user)
     context = {
-        "case": case_detail(application, user=request.user),
+        "case": case,
         "full": reads_full_case(request.user.staff_role),
         "can_handle_documents": request.user.staff_role in DOCUMENT_ROLES,
         "document_kinds": DocumentKind.choices,
         "verifications": Verification.choices,
         "transfer_missions": transfer_missions(user=request.user, application=application),
     }
-    audit_case_view(actor=request.user, application=application, shown=context["case"], via="web")
+    audit_case_view(actor=request.user, application=application, shown=case, via="web")
     return render(request, "cases/case_detail.html", context)
 
 
 def _reason_form(
-    request: HttpRequest, application: Any, *, error: str | None = None, status: int = 200
+    request: StaffRequest, application: Application, *, error: str | None = None, status: int = 200
 ) -> HttpResponse:
     context = {
         "case_id": application.pk,
@@ -219,7 +220,7 @@ def _reason_form(
     return render(request, "cases/case_reason.html", context, status=status)
 
 
-def _give_reason(request: HttpRequest, application: Any) -> HttpResponse:
+def _give_reason(request: StaffRequest, application: Application) -> HttpResponse:
     if needs_reason(user=request.user, application=application, session=request.session):
         try:
             grant_open(
@@ -240,13 +241,13 @@ def _after_action(application_id: uuid.UUID) -> HttpResponse:
     return redirect(reverse("case-detail", args=[application_id]))
 
 
-def _report(request: HttpRequest, exc: EnlistError) -> None:
+def _report(request: StaffRequest, exc: EnlistError) -> None:
     messages.error(request, exc.messages)
 
 
 @login_required
 @require_POST
-def case_transition(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+def case_transition(request: StaffRequest, application_id: uuid.UUID) -> HttpResponse:
     application = _case_or_404(request, application_id)
     try:
         application_transition(
@@ -268,7 +269,7 @@ def case_transition(request: HttpRequest, application_id: uuid.UUID) -> HttpResp
 
 @login_required
 @require_POST
-def case_filter_save(request: HttpRequest) -> HttpResponse:
+def case_filter_save(request: StaffRequest) -> HttpResponse:
     """Save the list's current filters under a name (or delete a saved one)."""
     if request.user.staff_role in NO_CASE_ROLES:
         raise NotPermitted(_("Your role does not give access to case contents."))
@@ -293,7 +294,7 @@ def case_filter_save(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_bulk(request: HttpRequest) -> HttpResponse:
+def case_bulk(request: StaffRequest) -> HttpResponse:
     """Selected cases of the list → one move each (cases/bulk.py), then what happened to
     each: moved, or refused with the reason."""
     if request.user.staff_role in NO_CASE_ROLES:
@@ -317,7 +318,7 @@ def case_bulk(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/bulk_result.html", context)
 
 
-def url_is_local(request: HttpRequest) -> bool:
+def url_is_local(request: StaffRequest) -> bool:
     """The list's own query string, to return to the same filters (never another site)."""
     back = request.POST.get("back", "")
     return back.startswith("?") and "//" not in back
@@ -325,7 +326,7 @@ def url_is_local(request: HttpRequest) -> bool:
 
 @login_required
 @require_POST
-def case_consent(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+def case_consent(request: StaffRequest, application_id: uuid.UUID) -> HttpResponse:
     """A clerk records the volunteer's consent, read out at first contact (phone, desk, mail)."""
     application = _case_or_404(request, application_id)
     channel = request.POST.get("channel", "")
@@ -342,7 +343,7 @@ def case_consent(request: HttpRequest, application_id: uuid.UUID) -> HttpRespons
     return _after_action(application_id)
 
 
-def access_application_or_none(request: HttpRequest, application_id: uuid.UUID) -> bool:
+def access_application_or_none(request: StaffRequest, application_id: uuid.UUID) -> bool:
     try:
         access_application(user=request.user, application_id=application_id)
     except NotFound:
@@ -352,7 +353,7 @@ def access_application_or_none(request: HttpRequest, application_id: uuid.UUID) 
 
 @login_required
 @require_POST
-def case_document_upload(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+def case_document_upload(request: StaffRequest, application_id: uuid.UUID) -> HttpResponse:
     application = _case_or_404(request, application_id)
     upload = request.FILES.get("file")
     if upload is None:
@@ -372,7 +373,7 @@ def case_document_upload(request: HttpRequest, application_id: uuid.UUID) -> Htt
     return _after_action(application_id)
 
 
-def _document_or_404(request: HttpRequest, application_id: uuid.UUID, document_id: uuid.UUID):
+def _document_or_404(request: StaffRequest, application_id: uuid.UUID, document_id: uuid.UUID):
     application = _case_or_404(request, application_id)
     if not sees_full_case(request.user.staff_role):
         raise Http404
@@ -385,8 +386,8 @@ def _document_or_404(request: HttpRequest, application_id: uuid.UUID, document_i
 @login_required
 @require_POST
 def case_document_verify(
-    request: HttpRequest, application_id: uuid.UUID, document_id: uuid.UUID
-) -> HttpResponse:
+    request: StaffRequest, application_id: uuid.UUID, document_id: uuid.UUID
+) -> HttpResponse | FileResponse:
     document = _document_or_404(request, application_id, document_id)
     try:
         document_verify(
@@ -399,8 +400,8 @@ def case_document_verify(
 
 @login_required
 def case_document_download(
-    request: HttpRequest, application_id: uuid.UUID, document_id: uuid.UUID
-) -> HttpResponse:
+    request: StaffRequest, application_id: uuid.UUID, document_id: uuid.UUID
+) -> HttpResponse | FileResponse:
     document = _document_or_404(request, application_id, document_id)
     if refusal := case_page_refusal(request, document.application):
         return refusal
@@ -420,7 +421,7 @@ def case_document_download(
 
 @login_required
 @require_POST
-def case_record_check(request: HttpRequest) -> HttpResponse:
+def case_record_check(request: StaffRequest) -> HttpResponse:
     """Live duplicate check for the contact page: values in the POST body, never the URL;
     answered as JSON and audited as a search (``intake/checks.py``)."""
     if request.user.staff_role not in CONTACT_ROLES:
@@ -429,11 +430,12 @@ def case_record_check(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def case_record(request: HttpRequest) -> HttpResponse:
+def case_record(request: StaffRequest) -> HttpResponse:
     """A clerk records a volunteer who phoned, wrote or walked in."""
     if request.user.staff_role not in CONTACT_ROLES:
         raise NotPermitted(_("Your role does not record applications."))
-    initial = {"mission": request.user.mission.code} if request.user.mission_id else {}
+    mission = request.user.mission
+    initial = {"mission": mission.code} if mission is not None else {}
     form = ApplicationForm(request.POST or None, request.FILES or None, staff=True, initial=initial)
     if request.method == "POST":
         data = form.validated(context=intake_context())

@@ -185,7 +185,10 @@ def backup_restore(*, source: Path, replace: bool = False) -> BackupReport:
         members = {m.name: m for m in _safe_members(tar)}
         if "manifest.json" not in members:
             raise BackupError(f"{source.name} is not an Enlist backup (no manifest.json)")
-        manifest = json.load(tar.extractfile(members["manifest.json"]))
+        manifest_file = tar.extractfile(members["manifest.json"])
+        if manifest_file is None:  # a folder of that name
+            raise BackupError(f"{source.name} is not an Enlist backup (manifest.json is no file)")
+        manifest = json.load(manifest_file)
         if manifest.get("format") != FORMAT_VERSION:
             raise BackupError(f"backup format {manifest.get('format')!r} is not supported")
         if manifest.get("engine") != engine:

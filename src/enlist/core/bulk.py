@@ -21,12 +21,16 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.options import Options
 
 _AUTO = {"AutoField", "BigAutoField", "SmallAutoField"}
 BATCH = 2000
 
 
-def _insert_sql(meta: Any, fields: Sequence[models.Field], connection: Any) -> str:
+def _insert_sql(
+    meta: Options[Any], fields: Sequence[models.Field], connection: BaseDatabaseWrapper
+) -> str:
     quote = connection.ops.quote_name
     return "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  # nosec B608  # names from model metadata, values bound
         quote(meta.db_table),
@@ -61,11 +65,14 @@ def rows_insert(model: type[models.Model], objs: Sequence[models.Model]) -> None
                 obj._state.db = connection.alias
 
 
-def _field(meta: Any, name: str) -> models.Field:
+def _field(meta: Options[Any], name: str) -> models.Field:
     try:
-        return meta.get_field(name)
+        field = meta.get_field(name)
     except FieldDoesNotExist:  # a foreign key named by its attribute: entry_id → entry
-        return meta.get_field(name.removesuffix("_id"))
+        field = meta.get_field(name.removesuffix("_id"))
+    if not isinstance(field, models.Field):  # a reverse relation has no column to write
+        raise ValueError(f"{meta.label}.{name} is not a column")
+    return field
 
 
 def values_insert(

@@ -46,6 +46,8 @@ class SMTPBackend(smtp.EmailBackend):
         # The server's answer names the envelope addresses; map them back to the message's.
         envelope = {sanitize_address(address, encoding): address for address in named}
         message = email_message.message()
+        # send_messages() opened the connection before sending (Django's backend does the same)
+        assert self.connection is not None  # nosec B101
         try:
             refused = self.connection.sendmail(
                 from_email, list(envelope), message.as_bytes(linesep="\r\n")
@@ -67,7 +69,7 @@ class SMTPBackend(smtp.EmailBackend):
 class PrivateFileBackend(EmailBackend):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        os.chmod(self.file_path, 0o700)
+        os.chmod(self.file_path, 0o700)  # type: ignore[attr-defined]  # set by the file backend; not in the stubs
 
     def open(self) -> bool:
         if self.stream is None:

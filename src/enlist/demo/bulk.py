@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from queue import Empty
 from typing import Any
 
+from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
@@ -53,7 +54,7 @@ from enlist.cases.reference import ALPHABET, new_reference
 from enlist.cases.services import application_digests
 from enlist.cases.workflow import Stage
 from enlist.demo.plan import ApplicationPlan
-from enlist.intake.schemas import ApplicationIn
+from enlist.intake.schemas import ApplicationIn, IntakeContext
 from enlist.intake.services import (
     Consent,
     application_build,
@@ -158,7 +159,7 @@ def case_rows(
     staff: StaffPicker,
     missions: dict[str, Mission],
     references: References,
-    context: Any,
+    context: IntakeContext,
 ) -> CaseRows:
     """The rows of one planned application, sealed and indexed as the services make them."""
     data = ApplicationIn.model_validate(plan.data, context=context)
@@ -443,7 +444,7 @@ def _finish() -> None:
     if connection.vendor == "postgresql":
         # Rows written with explicit ids (audit entries): move the id sequences past them.
         statements = connection.ops.sequence_reset_sql(
-            _NoStyle(), [AuditEntry, AuditSubject, StageChange, LookupDigest, MatchKey]
+            no_style(), [AuditEntry, AuditSubject, StageChange, LookupDigest, MatchKey]
         )
         with connection.cursor() as cursor:
             for sql in statements:
@@ -452,13 +453,6 @@ def _finish() -> None:
     else:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-
-
-class _NoStyle:
-    """``sequence_reset_sql`` colours its SQL for terminals; we only execute it."""
-
-    def __getattr__(self, name: str) -> Callable[[str], str]:
-        return lambda text: text
 
 
 def _chunks(plans: Iterable[ApplicationPlan], size: int) -> Iterator[list[ApplicationPlan]]:

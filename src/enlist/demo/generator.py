@@ -31,13 +31,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import cast
 
 from django.apps import apps
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections, transaction
-from django.db.models import Count, Model
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteDatabaseWrapper
+from django.db.models import Count, Field, Model
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -231,7 +233,7 @@ def database_reset(*, confirmed: bool) -> str:
     and the uploaded documents. Returns what was deleted, for the operator."""
     vendor = connection.vendor
     if vendor == "sqlite":
-        if connection.is_in_memory_db():
+        if cast(SQLiteDatabaseWrapper, connection).is_in_memory_db():  # the vendor says which
             raise DemoRefused("The database is in memory: there is no file to delete.")
         name = Path(str(connection.settings_dict["NAME"]))
         connections.close_all()
@@ -432,10 +434,12 @@ def _backdate(model: type[Model], names: list[str], rows: Sequence[Model]) -> No
     """
     if not rows:
         return
-    fields = [model._meta.get_field(name) for name in names]
+    # `names` are columns of the model's own (timestamps), never relations
+    fields = [cast(Field, model._meta.get_field(name)) for name in names]
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
     pk = model._meta.pk
+    assert pk is not None  # nosec B101  # every model here has a primary key
     # Identifiers come from the model's metadata, never from input.
     sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(pk.column)} = %s"  # noqa: S608  # nosec B608  # identifiers from model metadata, values bound
     params = [
@@ -496,7 +500,7 @@ def demo_build(
         )
         with transaction.atomic():
             demo_interviews_setup()
-        _aggregates_rebuild(progress=progress)
+        _aggregates_rebuild()
         logins_write(logins_file, logins)
         with transaction.atomic():
             for login in logins:
@@ -566,14 +570,16 @@ def _bulk_plans(
     return Planner(seed=seed + worker, now=now).stream(share, remembered=REMEMBERED)
 
 
-def _aggregates_rebuild(*, progress: bool | None) -> None:
+def _aggregates_rebuild() -> None:
     """Bring the reports app's pre-aggregated tables up to the cases just written in bulk
     (the services keep them current one case at a time; the bulk writer bypasses them)."""
     if not apps.is_installed("enlist.reports"):
         return
     from enlist.reports.services import pipeline_aggregates_rebuild
 
-    pipeline_aggregates_rebuild(progress=progress)
+    # Its `progress` is a callback of (done, total), not the build's bar flag: a flag passed
+    # here was called as a function and failed the build. No bar for this short step.
+    pipeline_aggregates_rebuild()
 
 
 def _step_line(message: str, *, enabled: bool) -> None:

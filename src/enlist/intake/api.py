@@ -9,10 +9,10 @@ that is not JSON, 400 naming ``body`` for a body that does not parse or nests to
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Header, Schema, Status
 
 # Same path as the staff list (GET /applications): ninja serves one path from one router.
+from enlist.accounts.request import StaffRequest
 from enlist.cases.api import router
 from enlist.cases.models import Channel
 from enlist.core.json_body import read_json_body
@@ -67,7 +67,7 @@ class ReceiptOut(Schema):
     },
 )
 def submit_application(
-    request: HttpRequest,
+    request: StaffRequest,
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
 ) -> Status[dict[str, str]]:
     body, _ = read_json_body(request)

@@ -6,7 +6,7 @@ application is refused for exactly the same reasons as an API one, with the same
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext
@@ -103,9 +103,10 @@ class ApplicationForm(forms.Form):
     def __init__(self, *args: Any, staff: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         countries = [("", "—"), *country_choices()]
-        self.fields["nationality"].choices = countries
-        self.fields["residence_country"].choices = countries
-        self.fields["mission"].choices = [("", "—"), *mission_choices()]
+        # declared above as ChoiceFields; the stubs type self.fields as plain Fields
+        cast(forms.ChoiceField, self.fields["nationality"]).choices = countries
+        cast(forms.ChoiceField, self.fields["residence_country"]).choices = countries
+        cast(forms.ChoiceField, self.fields["mission"]).choices = [("", "—"), *mission_choices()]
         if staff:
             self.fields["channel"] = forms.ChoiceField(
                 label=_("How the volunteer contacted us"),

@@ -19,7 +19,6 @@ import datetime
 import tempfile
 import uuid
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -139,13 +138,13 @@ def _finish(run: ImportRun, *, status: ImportStatus, error: str = "") -> ImportR
     return run
 
 
-def import_run_access(*, user: StaffUser, run_id: Any) -> ImportRun:
+def import_run_access(*, user: StaffUser, run_id: uuid.UUID | str) -> ImportRun:
     """The run if `user` may see it (its mission's contact staff, HQ); NotFound otherwise,
     for "not yours" and "does not exist" alike."""
     run = (
-        ImportRun.objects.select_related("data_key", "mission")
-        .filter(pk=run_id if _is_uuid(run_id) else None)
-        .first()
+        ImportRun.objects.select_related("data_key", "mission").filter(pk=run_id).first()
+        if _is_uuid(run_id)
+        else None
     )
     if (
         run is None
@@ -156,7 +155,7 @@ def import_run_access(*, user: StaffUser, run_id: Any) -> ImportRun:
     return run
 
 
-def _is_uuid(value: Any) -> bool:
+def _is_uuid(value: object) -> bool:
     try:
         uuid.UUID(str(value))
     except ValueError:

@@ -8,17 +8,20 @@ result and the rejects file."""
 from __future__ import annotations
 
 import tempfile
+import uuid
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from enlist.accounts.request import StaffRequest
 from enlist.accounts.roles import CONTACT_ROLES
 from enlist.errors import EnlistError, NotFound
 from enlist.intake.import_runs import import_run_access, import_run_rejects, import_run_start
@@ -26,6 +29,9 @@ from enlist.intake.imports import SheetError, import_mapping_save, spreadsheet_i
 from enlist.intake.models import ImportRun
 from enlist.intake.spreadsheet import FIELDS
 from enlist.missions.models import Mission
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 REFRESH_SECONDS = 3  # how often the progress page asks again (meta refresh or fetch)
 
@@ -40,10 +46,11 @@ class ImportForm(forms.Form):
     save_mapping = forms.BooleanField(label=_("Save the column mapping below for this mission"),
                                       required=False)  # fmt: skip
 
-    def __init__(self, *args, missions, headers: list[str] = (), mapping=None, **kwargs):
+    def __init__(self, *args, missions, headers: Sequence[str] = (), mapping=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].widget.attrs["autofocus"] = True
-        self.fields["mission"].choices = [(m.code, f"{m.name} ({m.city})") for m in missions]
+        mission = cast(forms.ChoiceField, self.fields["mission"])  # declared as one above
+        mission.choices = [(m.code, f"{m.name} ({m.city})") for m in missions]
         choices = [("", "—"), *((f, f) for f in FIELDS)]
         for index, header in enumerate(headers):
             self.fields[f"map_{index}"] = forms.ChoiceField(
@@ -54,7 +61,7 @@ class ImportForm(forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_page(request: HttpRequest) -> HttpResponse:
+def import_page(request: StaffRequest) -> HttpResponse:
     user = request.user
     if user.staff_role not in CONTACT_ROLES:
         raise Http404()
@@ -62,7 +69,8 @@ def import_page(request: HttpRequest) -> HttpResponse:
     if user.mission_id is not None:
         missions = missions.filter(pk=user.mission_id)
     form = ImportForm(request.POST or None, request.FILES or None, missions=missions)
-    report, error = None, None
+    report = None
+    error: StrOrPromise | None = None  # a lazy translation or a refusal's own message
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         mission = missions.get(code=form.cleaned_data["mission"])
@@ -116,7 +124,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _posted_mapping(request: HttpRequest) -> dict[str, str] | None:
+def _posted_mapping(request: StaffRequest) -> dict[str, str] | None:
     return {
         request.POST.get(f"header_{i}", ""): request.POST.get(f"map_{i}", "")
         for i in range(200)
@@ -124,7 +132,7 @@ def _posted_mapping(request: HttpRequest) -> dict[str, str] | None:
     } or None
 
 
-def _run_for(request: HttpRequest, run_id: Any) -> ImportRun:
+def _run_for(request: StaffRequest, run_id: uuid.UUID) -> ImportRun:
     try:
         return import_run_access(user=request.user, run_id=run_id)
     except NotFound:
@@ -147,7 +155,7 @@ def _status(run: ImportRun) -> dict[str, Any]:
 
 @login_required
 @require_http_methods(["GET"])
-def import_run_page(request: HttpRequest, run_id: Any) -> HttpResponse:
+def import_run_page(request: StaffRequest, run_id: uuid.UUID) -> HttpResponse:
     """A worker's import: progress while it runs (refreshing itself), then the result."""
     run = _run_for(request, run_id)
     problems = run.problems if run.finished and run.problems else []
@@ -162,7 +170,7 @@ def import_run_page(request: HttpRequest, run_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def import_run_status(request: HttpRequest, run_id: Any) -> JsonResponse:
+def import_run_status(request: StaffRequest, run_id: uuid.UUID) -> JsonResponse:
     """The numbers of the progress page, for its script (counts only: nothing personal)."""
     response = JsonResponse(_status(_run_for(request, run_id)))
     response["Cache-Control"] = "no-store"
@@ -171,7 +179,7 @@ def import_run_status(request: HttpRequest, run_id: Any) -> JsonResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def import_run_rejects_download(request: HttpRequest, run_id: Any) -> HttpResponse:
+def import_run_rejects_download(request: StaffRequest, run_id: uuid.UUID) -> HttpResponse:
     """The rejects file: exactly the bad rows with their numbers and reasons. Audited."""
     run = _run_for(request, run_id)
     try:

@@ -31,7 +31,6 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 
@@ -42,7 +41,7 @@ from enlist.audit.services import audit_record
 from enlist.cases.models import Channel
 from enlist.errors import FieldError, InvalidInput, NotPermitted
 from enlist.intake.models import IdempotencyRecord, ImportMapping
-from enlist.intake.schemas import parse_application_data
+from enlist.intake.schemas import IntakeContext, parse_application_data
 from enlist.intake.services import (
     BatchItem,
     Consent,
@@ -241,7 +240,7 @@ def spreadsheet_import(
 
 
 def _validate(
-    row: SheetRow, mission: Mission, context: Any, seen: dict[str, int]
+    row: SheetRow, mission: Mission, context: IntakeContext, seen: dict[str, int]
 ) -> BatchItem | None:
     data = dict(row.data)
     if data.get("mission") not in (None, mission.code):

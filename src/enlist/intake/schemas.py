@@ -25,7 +25,7 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from enlist.errors import FieldError, InvalidInput
 
@@ -206,7 +206,7 @@ _PATTERN_HINTS = {
 }
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: ErrorDetails) -> str:
     message = str(error["msg"])
     if error["type"] == "string_pattern_mismatch":
         return _PATTERN_HINTS.get(

@@ -260,7 +260,7 @@ def application_submit(
 def _check_recorder(actor: StaffUser | None, mission: str) -> None:
     if actor is not None and actor.staff_role not in CONTACT_ROLES:
         raise NotPermitted("This role may not record applications.")
-    if actor is not None and actor.mission_id is not None and mission != actor.mission.code:
+    if actor is not None and actor.mission is not None and mission != actor.mission.code:
         # Mission staff work within their mission: a case they record elsewhere they could not see.
         raise InvalidInput(
             [FieldError("mission", "Record applications for your own mission only.")]
@@ -440,7 +440,7 @@ def _match_new(applications: list[Application], cache: RecordCache | None) -> in
         return 0
 
 
-def submitter_role(channel: Channel) -> str:
+def submitter_role(channel: str) -> str:
     # No staff member: the volunteer themselves, or the operator's import at the command line.
     return "system" if channel == Channel.IMPORT else "applicant"
 
@@ -506,7 +506,11 @@ def application_build(
 
 @transaction.atomic
 def application_consent_confirm(
-    *, application: Application, actor: StaffUser, channel: Channel, wording: str | None = None
+    *,
+    application: Application,
+    actor: StaffUser,
+    channel: Channel | str,
+    wording: str | None = None,
 ) -> Application:
     """Record that the volunteer confirmed their consent (read out by `actor` at first contact).
 

@@ -209,7 +209,8 @@ def _header_fields(
         carried = text or carried  # a merged cell spans to the right until the next one
         groups.append(carried)
     groups += [carried] * (len(row) - len(groups))  # a merged cell's trailing span reads empty
-    headers, mapping = [], {}
+    headers: list[str] = []
+    mapping: dict[int, str] = {}
     for index, cell in enumerate(row):
         text = _cell_text(cell) if cell is not FORMULA else ""
         group = groups[index] if index < len(groups) else ""

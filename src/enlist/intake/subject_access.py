@@ -18,7 +18,7 @@ atomically, so every server process and machine counts together and none underco
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -207,5 +207,5 @@ def subject_access_export(*, token: str) -> dict[str, Any]:
     }
 
 
-def _iso(moment: Any) -> str | None:
+def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None

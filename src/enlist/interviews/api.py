@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from enlist.accounts.auth import StaffTokenAuth
+from enlist.accounts.request import StaffRequest
 from enlist.accounts.roles import FULL_CASE_ROLES
 from enlist.audit.access import api_case_open
 from enlist.audit.models import AuditAction
@@ -87,7 +87,7 @@ class CaseInterviewsOut(Schema):
     verdicts: list[VerdictOut]
 
 
-def _full_case_reader(request: HttpRequest, application_id: str):
+def _full_case_reader(request: StaffRequest, application_id: str):
     application = access_application(user=request.user, application_id=application_id)
     if request.user.staff_role not in FULL_CASE_ROLES:
         raise NotFound()  # reception: the interview record is not for the meeting point
@@ -107,7 +107,7 @@ def _full_case_reader(request: HttpRequest, application_id: str):
     description="Outside your normal flow (HQ, auditors) give a reason: header X-Access-Reason "
     "or query reason; 428 without one.",
 )
-def get_case_interviews(request: HttpRequest, application_id: str) -> dict[str, Any]:
+def get_case_interviews(request: StaffRequest, application_id: str) -> dict[str, Any]:
     application = _full_case_reader(request, application_id)
     # Need-to-know (audit/access.py): verdicts and notes are the case's personal data.
     api_case_open(request, application)
@@ -130,7 +130,7 @@ def get_case_interviews(request: HttpRequest, application_id: str) -> dict[str, 
               422: ErrorsOut},
     summary="Record the caller's interview verdict (attaché or consul of the case's mission)",
 )  # fmt: skip
-def post_verdict(request: HttpRequest, application_id: str, payload: VerdictIn):
+def post_verdict(request: StaffRequest, application_id: str, payload: VerdictIn):
     application = access_application(user=request.user, application_id=application_id)
     verdict = verdict_record(
         application=application,
@@ -155,7 +155,7 @@ def post_verdict(request: HttpRequest, application_id: str, payload: VerdictIn):
     response={200: InterviewOut, 401: ErrorsOut, 403: ErrorsOut, 404: ErrorsOut, 409: ErrorsOut},
     summary="Record that the applicant did not come (the second no-show puts the case on hold)",
 )
-def post_no_show(request: HttpRequest, interview_id: str) -> dict[str, Any]:
+def post_no_show(request: StaffRequest, interview_id: str) -> dict[str, Any]:
     interview = access_interview(user=request.user, interview_id=interview_id)
     interview_no_show(interview=interview, actor=request.user)
     return interview_summary(access_interview(user=request.user, interview_id=interview_id))

@@ -56,10 +56,12 @@ def _merge(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datet
     return out
 
 
-def _subtract(spans, holes):
+def _subtract(
+    spans: list[tuple[datetime, datetime]], holes: list[tuple[datetime, datetime]]
+) -> list[tuple[datetime, datetime]]:
     out = spans
     for hs, he in _merge(holes):
-        nxt = []
+        nxt: list[tuple[datetime, datetime]] = []
         for s, e in out:
             if he <= s or hs >= e:
                 nxt.append((s, e))
@@ -75,16 +77,18 @@ def _subtract(spans, holes):
 def expand_availability(
     *,
     weekly: Iterable[WeeklyHours | tuple[int, time, time]],
-    exceptions: Iterable[DatedException | tuple[date, time | None, time | None, str]] = (),
+    exceptions: Iterable[
+        DatedException | tuple[date, time | None, time | None, ExceptionKind]
+    ] = (),
     tz: str,
     first_day: date,
     last_day: date,
 ) -> tuple[Window, ...]:
     """UTC windows from ``first_day`` to ``last_day`` (both included, local dates)."""
     zone = ZoneInfo(tz)
-    weekly = [w if isinstance(w, WeeklyHours) else WeeklyHours(*w) for w in weekly]
-    exceptions = [e if isinstance(e, DatedException) else DatedException(*e) for e in exceptions]
-    for e in exceptions:
+    hours = [w if isinstance(w, WeeklyHours) else WeeklyHours(*w) for w in weekly]
+    dated = [e if isinstance(e, DatedException) else DatedException(*e) for e in exceptions]
+    for e in dated:
         if e.kind not in ("absent", "extra"):
             raise ValueError(f"unknown exception kind {e.kind!r}")
         if (e.start is None) != (e.end is None):
@@ -92,20 +96,21 @@ def expand_availability(
         if e.kind == "extra" and e.start is None:
             raise ValueError("an extra session needs its hours")
     by_day: dict[date, list[DatedException]] = {}
-    for e in exceptions:
+    for e in dated:
         by_day.setdefault(e.day, []).append(e)
 
-    spans, holes = [], []
+    spans: list[tuple[datetime, datetime]] = []
+    holes: list[tuple[datetime, datetime]] = []
     day = first_day
     while day <= last_day:
-        for w in weekly:
+        for w in hours:
             if w.weekday == day.weekday():
                 spans.append(_local_span(day, w.start, w.end, zone))
         for e in by_day.get(day, ()):
-            if e.kind == "extra":
-                spans.append(_local_span(day, e.start, e.end, zone))
-            elif e.start is None:
+            if e.start is None or e.end is None:  # the whole day (an extra always has hours)
                 holes.append(_local_span(day, time(0), time(0), zone))
+            elif e.kind == "extra":
+                spans.append(_local_span(day, e.start, e.end, zone))
             else:
                 holes.append(_local_span(day, e.start, e.end, zone))
         day += timedelta(days=1)

@@ -13,6 +13,7 @@ import datetime
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -39,6 +40,8 @@ from enlist.interviews.models import (
     WeeklyHours,
     interviewed,
 )
+from enlist.interviews.scheduling.types import Mode as VenueMode
+from enlist.interviews.scheduling.types import Role as PanelRole
 from enlist.missions.models import Mission
 
 PANEL_ROLES = (Role.ATTACHE.value, Role.CONSUL.value)
@@ -82,14 +85,21 @@ def horizon_for(
 
 
 def _hours_by_owner(mission: Mission) -> tuple[dict, dict]:
-    weekly: dict[tuple[str, int], list[WeeklyHours]] = {}
-    for row in WeeklyHours.objects.filter(mission=mission):
-        owner = ("staff", row.staff_id) if row.staff_id else ("interpreter", row.interpreter_id)
-        weekly.setdefault(owner, []).append(row)
-    exceptions: dict[tuple[str, int], list[AvailabilityException]] = {}
-    for row in AvailabilityException.objects.filter(mission=mission):
-        owner = ("staff", row.staff_id) if row.staff_id else ("interpreter", row.interpreter_id)
-        exceptions.setdefault(owner, []).append(row)
+    # each row is a staff member's or an interpreter's: one of the two ids is set
+    weekly: dict[tuple[str, int | None], list[WeeklyHours]] = {}
+    for hours in WeeklyHours.objects.filter(mission=mission):
+        owner = (
+            ("staff", hours.staff_id) if hours.staff_id else ("interpreter", hours.interpreter_id)
+        )
+        weekly.setdefault(owner, []).append(hours)
+    exceptions: dict[tuple[str, int | None], list[AvailabilityException]] = {}
+    for exception in AvailabilityException.objects.filter(mission=mission):
+        owner = (
+            ("staff", exception.staff_id)
+            if exception.staff_id
+            else ("interpreter", exception.interpreter_id)
+        )
+        exceptions.setdefault(owner, []).append(exception)
     return weekly, exceptions
 
 
@@ -106,7 +116,11 @@ def owner_windows(
     windows = availability.expand_availability(
         weekly=[availability.WeeklyHours(r.weekday, r.start, r.end) for r in weekly],
         exceptions=[
-            availability.DatedException(r.date, r.start, r.end, r.kind) for r in exceptions
+            # the kind column holds only ExceptionKind's values (its choices)
+            availability.DatedException(
+                r.date, r.start, r.end, cast(availability.ExceptionKind, r.kind)
+            )
+            for r in exceptions
         ],
         tz=zone,
         first_day=horizon.start.astimezone(tz).date(),
@@ -178,7 +192,7 @@ def mission_input(
     members = tuple(
         scheduling.PanelMember(
             id=str(user.pk),
-            role=user.role,
+            role=cast(PanelRole, user.role),  # filtered to PANEL_ROLES below
             languages=frozenset(profiles.get(user.pk) or default_languages),
             available=windows("staff", user.pk),
         )
@@ -188,7 +202,7 @@ def mission_input(
     )
     modes = settings.modes
     venues = tuple(
-        scheduling.Venue(id=str(v.pk), mode=v.mode, available=(horizon,))
+        scheduling.Venue(id=str(v.pk), mode=cast(VenueMode, v.mode), available=(horizon,))
         for v in Venue.objects.filter(mission=mission, is_active=True, mode__in=modes).order_by(
             "pk"
         )

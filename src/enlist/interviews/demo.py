@@ -25,9 +25,11 @@ def demo_interviews_setup() -> None:
             name="Video link",
             defaults={"mode": "video", "url": f"https://meet.example/{mission.code}"},
         )
-    panel = StaffUser.objects.filter(role__in=[Role.ATTACHE, Role.CONSUL], weekly_hours=None)
+    panel = StaffUser.objects.filter(
+        role__in=[Role.ATTACHE, Role.CONSUL], weekly_hours=None
+    ).select_related("mission")
     WeeklyHours.objects.bulk_create(
-        WeeklyHours(mission_id=member.mission_id, staff=member, weekday=day, start=s, end=e)
+        WeeklyHours(mission=member.mission, staff=member, weekday=day, start=s, end=e)
         for member in panel
         for day in range(5)
         for s, e in OFFICE_HOURS

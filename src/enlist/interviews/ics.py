@@ -65,7 +65,7 @@ def _event(event: IcsEvent, *, status: str) -> Event:
         attendee = vCalAddress(f"mailto:{email}")
         attendee.params["role"] = vText("REQ-PARTICIPANT")
         attendee.params["rsvp"] = vText("FALSE")
-        item.add("attendee", attendee, encode=0)
+        item.add("attendee", attendee, encode=False)
     return item
 
 

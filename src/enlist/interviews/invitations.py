@@ -126,7 +126,7 @@ def _applicant_message(interview: Interview, *, kind: str) -> EmailMessage | Non
 
 
 def _panel_message(interview: Interview, *, kind: str) -> EmailMessage | None:
-    interpreter = interview.interpreter.email if interview.interpreter_id else ""
+    interpreter = interview.interpreter.email if interview.interpreter is not None else ""
     recipients = tuple(
         e for e in (interview.attache.email, interview.consul.email, interpreter) if e
     )

@@ -65,7 +65,7 @@ def interview_summary(interview: Interview) -> dict[str, Any]:
         "venue": interview.venue.name,
         "attache": interview.attache.username,
         "consul": interview.consul.username,
-        "interpreter": interview.interpreter.name if interview.interpreter_id else None,
+        "interpreter": interview.interpreter.name if interview.interpreter is not None else None,
         "sequence": interview.sequence,
         "confirmed_at": interview.confirmed_at,
     }

@@ -10,6 +10,7 @@ check the role and the state. Booking lives in ``interviews.booking``; email in
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,7 @@ from enlist.accounts.roles import Role
 from enlist.audit.models import AuditAction
 from enlist.audit.services import APPLICANT, audit_record
 from enlist.cases.hooks import stage_entered
-from enlist.cases.models import Application, StageChange
+from enlist.cases.models import Application, StageChange, Transfer
 from enlist.cases.workflow import Stage, find_rule, roles_for
 from enlist.core.bounds import REASON_MAX_LENGTH
 from enlist.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
@@ -55,7 +56,7 @@ UNAVAILABLE_MAX_RANGES = 20
 # --- facts for the workflow ----------------------------------------------------------------
 
 
-def latest_verdicts(application_id: Any) -> dict[str, bool | None]:
+def latest_verdicts(application_id: uuid.UUID) -> dict[str, bool | None]:
     """{"attache": recommend, "consul": recommend} from each role's latest verdict (None: none)."""
     latest: dict[str, bool | None] = {"attache": None, "consul": None}
     rows = (
@@ -309,7 +310,7 @@ def interviews_cancel_on_stage_entry(
 
 
 def interviews_cancel_on_transfer(
-    application: Application, transfer: Any, actor: StaffUser
+    application: Application, transfer: Transfer, actor: StaffUser
 ) -> None:
     """Transfer handler (``cases/hooks.py``): an interview booked with the old mission's panel
     is cancelled (METHOD:CANCEL to the applicant and that panel, after commit); the new
@@ -337,7 +338,7 @@ def interviews_cancel_on_transfer(
 # --- the applicant's answers (public page behind the signed link) ---------------------------
 
 
-def _applicant_interview(interview_id: Any) -> Interview:
+def _applicant_interview(interview_id: uuid.UUID) -> Interview:
     interview = (
         Interview.objects.select_for_update()
         .select_related("application", "mission")
@@ -359,7 +360,7 @@ def _applicant_audit(interview: Interview, change: str) -> None:
 
 
 @transaction.atomic
-def interview_confirm(*, interview_id: Any) -> Interview:
+def interview_confirm(*, interview_id: uuid.UUID) -> Interview:
     """The applicant confirms the slot. Confirmed interviews are not moved by a re-plan."""
     interview = _applicant_interview(interview_id)
     if interview.status == InterviewStatus.CONFIRMED:
@@ -416,7 +417,7 @@ def applicant_unavailable_add(
 
 @transaction.atomic
 def interview_reschedule_request(
-    *, interview_id: Any, unavailable: Sequence[tuple[datetime.date, datetime.date]]
+    *, interview_id: uuid.UUID, unavailable: Sequence[tuple[datetime.date, datetime.date]]
 ) -> Interview:
     """The applicant asks for another slot, naming dates they cannot attend. The slot is
     released; the next scheduling run books a new one on the same calendar entry (same UID,
@@ -440,7 +441,7 @@ def interview_reschedule_request(
 
 
 @transaction.atomic
-def application_withdraw_by_applicant(*, interview_id: Any) -> StageChange:
+def application_withdraw_by_applicant(*, interview_id: uuid.UUID) -> StageChange:
     """The applicant withdraws through their invitation link.
 
     The workflow's withdraw rule is for staff (clerk, HQ), who act on what an applicant tells
@@ -485,16 +486,18 @@ def application_withdraw_by_applicant(*, interview_id: Any) -> StageChange:
 # --- availability ------------------------------------------------------------------------------
 
 
-def _check_availability_editor(*, staff: StaffUser, actor: StaffUser) -> None:
+def _check_availability_editor(*, staff: StaffUser, actor: StaffUser) -> int:
+    """The mission of the panel member whose availability `actor` may edit."""
     if staff.staff_role not in PANEL_ROLES or staff.mission_id is None:
         raise NotFound()
-    if actor.staff_role == Role.HQ:
-        return
-    if actor.pk != staff.pk:
+    if actor.staff_role != Role.HQ and actor.pk != staff.pk:
         raise NotPermitted("Attachés and consuls edit their own availability.")
+    return staff.mission_id
 
 
-def _check_times(errors: list[FieldError], field: str, start: Any, end: Any) -> None:
+def _check_times(
+    errors: list[FieldError], field: str, start: datetime.time | None, end: datetime.time | None
+) -> None:
     if start is None or end is None or not start < end:
         errors.append(FieldError(field, "Give a start time before the end time."))
 
@@ -504,21 +507,24 @@ def weekly_hours_set(
     *,
     staff: StaffUser,
     actor: StaffUser,
-    hours: Sequence[tuple[int, datetime.time, datetime.time]],
+    hours: Sequence[tuple[int, datetime.time | None, datetime.time | None]],
 ) -> list[WeeklyHours]:
     """Replace a panel member's weekly hours (weekday 0 = Monday; mission time)."""
-    _check_availability_editor(staff=staff, actor=actor)
+    mission_id = _check_availability_editor(staff=staff, actor=actor)
     errors: list[FieldError] = []
+    checked: list[tuple[int, datetime.time, datetime.time]] = []
     for weekday, start, end in hours:
         if not 0 <= weekday <= 6:
             errors.append(FieldError("weekday", "A weekday is 0 (Monday) to 6 (Sunday)."))
         _check_times(errors, "hours", start, end)
+        if start is not None and end is not None:
+            checked.append((weekday, start, end))
     if errors:
         raise InvalidInput(errors)
     WeeklyHours.objects.filter(staff=staff).delete()
     rows = WeeklyHours.objects.bulk_create(
-        WeeklyHours(mission_id=staff.mission_id, staff=staff, weekday=w, start=s, end=e)
-        for w, s, e in sorted(hours)
+        WeeklyHours(mission_id=mission_id, staff=staff, weekday=w, start=s, end=e)
+        for w, s, e in sorted(checked)
     )
     audit_record(
         actor=actor,
@@ -540,7 +546,7 @@ def availability_exception_add(
     end: datetime.time | None = None,
 ) -> AvailabilityException:
     """An absence (the whole day without times) or an extra session on one date."""
-    _check_availability_editor(staff=staff, actor=actor)
+    mission_id = _check_availability_editor(staff=staff, actor=actor)
     errors: list[FieldError] = []
     _choice(errors, "kind", kind, ExceptionKind.values)
     if kind == ExceptionKind.EXTRA or start is not None or end is not None:
@@ -548,7 +554,7 @@ def availability_exception_add(
     if errors:
         raise InvalidInput(errors)
     exception = AvailabilityException.objects.create(
-        mission_id=staff.mission_id, staff=staff, date=date, kind=kind, start=start, end=end
+        mission_id=mission_id, staff=staff, date=date, kind=kind, start=start, end=end
     )
     audit_record(
         actor=actor, action=AuditAction.CHANGE, target=staff, detail={"change": "exception_add"}

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from enlist.accounts.models import StaffUser
+from enlist.accounts.request import StaffRequest
 from enlist.accounts.roles import MISSION_ROLES, Role
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_cases_shown, audit_record
@@ -68,11 +69,11 @@ WEEKDAYS = [
 ]
 
 
-def _staff_mission(request: HttpRequest) -> Mission:
+def _staff_mission(request: StaffRequest) -> Mission:
     """The mission whose interviews the page shows: the user's own, or (HQ) the one chosen."""
     user = request.user
     role = user.staff_role
-    if role in MISSION_ROLES:
+    if role in MISSION_ROLES and user.mission is not None:  # a mission role has its mission
         return user.mission
     if role != Role.HQ:
         raise Http404
@@ -91,7 +92,7 @@ def _missions_for(user: StaffUser) -> list[Mission]:
 
 
 @login_required
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: StaffRequest) -> HttpResponse:
     mission = _staff_mission(request)
     zone = zoneinfo.ZoneInfo(mission.timezone)
     try:
@@ -137,7 +138,7 @@ QUEUE_PAGE_SIZE = 50
 
 
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: StaffRequest) -> HttpResponse:
     mission = _staff_mission(request)
     waiting = waiting_queue(user=request.user, mission=mission, now=timezone.now())
     page = Paginator(waiting, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -174,7 +175,7 @@ def _id(value: str | None) -> int:
         return 0
 
 
-def _panel_member(request: HttpRequest) -> StaffUser:
+def _panel_member(request: StaffRequest) -> StaffUser:
     user = request.user
     if user.staff_role in (Role.ATTACHE, Role.CONSUL):
         return user
@@ -201,7 +202,7 @@ def _time(value: str) -> datetime.time | None:
 
 
 @login_required
-def availability(request: HttpRequest) -> HttpResponse:
+def availability(request: StaffRequest) -> HttpResponse:
     user = request.user
     if user.staff_role == Role.HQ and not (request.GET.get("staff") or request.POST.get("staff")):
         members = StaffUser.objects.filter(
@@ -256,8 +257,8 @@ def availability(request: HttpRequest) -> HttpResponse:
     weekly = list(WeeklyHours.objects.filter(staff=member).order_by("weekday", "start"))
     rows = []
     for weekday, label in WEEKDAYS:
-        blocks = [w for w in weekly if w.weekday == weekday][:2]
-        blocks += [None] * (2 - len(blocks))
+        days = [w for w in weekly if w.weekday == weekday][:2]
+        blocks: list[WeeklyHours | None] = [*days, *[None] * (2 - len(days))]
         rows.append({"weekday": weekday, "label": label, "blocks": list(enumerate(blocks))})
     context = {
         "member": member,
@@ -274,7 +275,7 @@ def availability(request: HttpRequest) -> HttpResponse:
 # --- a case's interviews and the verdict form -------------------------------------------------
 
 
-def _case_or_404(request: HttpRequest, application_id: uuid.UUID):
+def _case_or_404(request: StaffRequest, application_id: uuid.UUID):
     application = access_application(user=request.user, application_id=application_id)
     if request.user.staff_role not in (Role.CLERK, Role.ATTACHE, Role.CONSUL, Role.HQ):
         raise Http404
@@ -282,7 +283,7 @@ def _case_or_404(request: HttpRequest, application_id: uuid.UUID):
 
 
 @login_required
-def case_page(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+def case_page(request: StaffRequest, application_id: uuid.UUID) -> HttpResponse:
     application = _case_or_404(request, application_id)
     # Need-to-know: verdicts and notes are the case's personal data.
     if refusal := case_page_refusal(request, application):
@@ -319,7 +320,7 @@ def case_page(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def verdict(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+def verdict(request: StaffRequest, application_id: uuid.UUID) -> HttpResponse:
     application = _case_or_404(request, application_id)
     post = request.POST
     try:
@@ -347,7 +348,7 @@ def verdict(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def no_show(request: HttpRequest, interview_id: uuid.UUID) -> HttpResponse:
+def no_show(request: StaffRequest, interview_id: uuid.UUID) -> HttpResponse:
     interview = access_interview(user=request.user, interview_id=interview_id)
     try:
         services.interview_no_show(interview=interview, actor=request.user)

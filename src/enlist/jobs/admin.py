@@ -8,7 +8,7 @@ deletes it. Opening the list and both actions are recorded in the audit trail. O
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -19,10 +19,19 @@ from enlist.audit.services import audit_record
 from enlist.jobs.dead_letter import job_discard, job_retry
 from enlist.jobs.models import DeadJob, Job, JobStatus
 
+if TYPE_CHECKING:
+    from enlist.accounts.models import StaffUser
+
 
 def _is_admin(request: HttpRequest) -> bool:
     user = request.user
     return bool(user.is_authenticated and user.is_active and getattr(user, "role", "") == "admin")
+
+
+def _administrator(request: HttpRequest) -> StaffUser:
+    # Every path here is behind _is_admin (the page's and its actions' permissions): the user
+    # is a signed-in staff user. jobs sits below accounts, so this names the type, not the class.
+    return cast("StaffUser", request.user)
 
 
 @admin.register(DeadJob)
@@ -57,10 +66,12 @@ class DeadJobAdmin(admin.ModelAdmin):
         actions.pop("delete_selected", None)
         return actions
 
-    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         if request.method == "GET" and _is_admin(request):
             audit_record(
-                actor=request.user,
+                actor=_administrator(request),
                 action=AuditAction.VIEW_LIST,
                 target=("job", "dead"),
                 detail={"via": "admin", "count": self.get_queryset(request).count()},
@@ -71,12 +82,12 @@ class DeadJobAdmin(admin.ModelAdmin):
     def retry(self, request: HttpRequest, queryset: QuerySet[Job]) -> None:
         ids = list(queryset.values_list("pk", flat=True))
         for pk in ids:
-            job_retry(job_id=pk, actor=request.user)
+            job_retry(job_id=pk, actor=_administrator(request))
         self.message_user(request, f"Queued again: {len(ids)}.", messages.INFO)
 
     @admin.action(description="Discard the selected jobs (their work will not be done)")
     def discard(self, request: HttpRequest, queryset: QuerySet[Job]) -> None:
         ids = list(queryset.values_list("pk", flat=True))
         for pk in ids:
-            job_discard(job_id=pk, actor=request.user)
+            job_discard(job_id=pk, actor=_administrator(request))
         self.message_user(request, f"Discarded: {len(ids)}.", messages.INFO)

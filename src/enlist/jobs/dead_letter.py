@@ -6,7 +6,7 @@ Apart from ``services`` because they are audited: the queue itself sits below th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,7 +26,7 @@ def _require_admin(actor: StaffUser) -> None:
 
 
 @transaction.atomic
-def job_retry(*, job_id: Any, actor: StaffUser) -> Job:
+def job_retry(*, job_id: int, actor: StaffUser) -> Job:
     """Give a dead job a new round of attempts, due now (admin only; audited)."""
     _require_admin(actor)
     job = Job.objects.select_for_update().filter(pk=job_id).first()
@@ -49,7 +49,7 @@ def job_retry(*, job_id: Any, actor: StaffUser) -> Job:
 
 
 @transaction.atomic
-def job_discard(*, job_id: Any, actor: StaffUser) -> None:
+def job_discard(*, job_id: int, actor: StaffUser) -> None:
     """Delete a dead job for good: its work will not be done (admin only; audited)."""
     _require_admin(actor)
     job = Job.objects.select_for_update().filter(pk=job_id).first()

@@ -7,15 +7,16 @@ import datetime
 import uuid
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from enlist.accounts.auth import StaffTokenAuth
+from enlist.accounts.request import StaffRequest
 from enlist.accounts.roles import Role
 from enlist.audit.access import api_case_open
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_cases_shown, audit_record
 from enlist.cases.access import access_application
+from enlist.cases.models import Application
 from enlist.core.schemas import ErrorsOut
 from enlist.errors import NotPermitted
 from enlist.logistics.presentation import suggestion_out
@@ -114,14 +115,14 @@ class ConfirmAllOut(Schema):
     assigned: list[AssignmentOut]
 
 
-def _hq(request: HttpRequest) -> None:
+def _hq(request: StaffRequest) -> None:
     if request.user.staff_role != Role.HQ:
         raise NotPermitted("Only HQ assigns volunteers to units.")
 
 
 @router.get("/units", response={200: list[UnitOut], 401: ErrorsOut, 403: ErrorsOut},
             summary="Units with their places taken and free (HQ)")  # fmt: skip
-def list_units(request: HttpRequest) -> list[dict[str, Any]]:
+def list_units(request: StaffRequest) -> list[dict[str, Any]]:
     _hq(request)
     return units_overview()
 
@@ -131,7 +132,7 @@ def list_units(request: HttpRequest) -> list[dict[str, Any]]:
     response={200: list[WaitingOut], 401: ErrorsOut, 403: ErrorsOut},
     summary="Arrived volunteers without a unit, each with the suggested unit and why (HQ)",
 )
-def list_suggestions(request: HttpRequest) -> list[dict[str, Any]]:
+def list_suggestions(request: StaffRequest) -> list[dict[str, Any]]:
     _hq(request)
     applications = awaiting_assignment()
     suggestions = pending_suggestions(applications)
@@ -157,7 +158,7 @@ def list_suggestions(request: HttpRequest) -> list[dict[str, Any]]:
     description="422 naming `ids[i]` when a listed case is not waiting for a unit with a "
     "suggestion, or is listed twice; nothing is assigned then. 409: a unit filled meanwhile.",
 )
-def confirm_suggestions(request: HttpRequest, payload: ConfirmAllIn) -> dict[str, Any]:
+def confirm_suggestions(request: StaffRequest, payload: ConfirmAllIn) -> dict[str, Any]:
     _hq(request)
     done = units_assign_suggested(actor=request.user, application_ids=payload.ids)
     rows = []
@@ -167,7 +168,7 @@ def confirm_suggestions(request: HttpRequest, payload: ConfirmAllIn) -> dict[str
     return {"assigned": rows}
 
 
-def _case_unit(request: HttpRequest, application: Any) -> dict[str, Any]:
+def _case_unit(request: StaffRequest, application: Application) -> dict[str, Any]:
     history = assignment_history(application)
     current = next((h for h in history if h["current"]), None)
     suggestion = None
@@ -190,7 +191,7 @@ def _case_unit(request: HttpRequest, application: Any) -> dict[str, Any]:
     description="Outside your normal flow (HQ before arrival, auditors) give a reason: header "
     "X-Access-Reason or query reason; 428 without one.",
 )
-def get_case_unit(request: HttpRequest, application_id: str) -> dict[str, Any]:
+def get_case_unit(request: StaffRequest, application_id: str) -> dict[str, Any]:
     application = access_application(user=request.user, application_id=application_id)
     # Need-to-know (audit/access.py): an override's reason is free text about the person.
     api_case_open(request, application)
@@ -214,7 +215,7 @@ def get_case_unit(request: HttpRequest, application_id: str) -> dict[str, Any]:
     ),
 )
 def assign_case_unit(
-    request: HttpRequest, application_id: str, payload: AssignIn
+    request: StaffRequest, application_id: str, payload: AssignIn
 ) -> dict[str, Any]:
     application = access_application(user=request.user, application_id=application_id)
     unit_assign(
@@ -236,7 +237,7 @@ def assign_case_unit(
     summary="Record the unit the volunteer asked to join (HQ)",
 )
 def put_unit_preference(
-    request: HttpRequest, application_id: str, payload: PreferenceIn
+    request: StaffRequest, application_id: str, payload: PreferenceIn
 ) -> dict[str, Any]:
     application = access_application(user=request.user, application_id=application_id)
     unit_preference_record(application=application, unit_code=payload.unit, actor=request.user)

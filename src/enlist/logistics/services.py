@@ -93,12 +93,12 @@ def _assign(
     if current is not None:
         current.is_current = False
         current.save(update_fields=["is_current"])
-    suggested = Unit.objects.filter(code=suggestion.unit).first() if suggestion.unit else None
+    suggested_unit = Unit.objects.filter(code=suggestion.unit).first() if suggestion.unit else None
     scored = next((s for s in suggestion.ranking if s.unit == unit.code), None)
     assignment = UnitAssignment.objects.create(
         application=application,
         unit=unit,
-        suggested_unit=suggested,
+        suggested_unit=suggested_unit,
         score=scored.total if scored else None,
         overridden=overridden,
         reason=reason or None,
@@ -166,6 +166,7 @@ def units_assign_suggested(
     done = []
     for key in wanted:
         application, suggestion = by_id[key], suggestions[key]
+        assert suggestion.unit is not None  # nosec B101  # by_id holds only suggested cases
         done.append(
             _assign(
                 application=application,

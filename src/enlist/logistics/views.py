@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from enlist.accounts.request import StaffRequest
 from enlist.accounts.roles import Role
 from enlist.audit.services import audit_cases_shown
 from enlist.cases.access import access_application
@@ -29,13 +30,13 @@ from enlist.logistics.services import unit_assign, unit_preference_record, units
 PAGE_SIZE = 50
 
 
-def _hq_only(request: HttpRequest) -> None:
+def _hq_only(request: StaffRequest) -> None:
     if request.user.staff_role != Role.HQ:
         raise NotPermitted(_("Only HQ assigns volunteers to units."))
 
 
 @login_required
-def unit_assignments(request: HttpRequest) -> HttpResponse:
+def unit_assignments(request: StaffRequest) -> HttpResponse:
     _hq_only(request)
     applications = awaiting_assignment()
     # Suggested over the whole queue (places are shared), shown a page at a time.
@@ -72,11 +73,11 @@ def _list_name(application, *, role) -> str:
     return f"{summary['given_name']} {summary['family_name']}".strip()
 
 
-def _case(request: HttpRequest, application_id):
+def _case(request: StaffRequest, application_id):
     return access_application(user=request.user, application_id=application_id)
 
 
-def _back(request: HttpRequest, application_id) -> HttpResponse:
+def _back(request: StaffRequest, application_id) -> HttpResponse:
     if request.POST.get("next") == "case":
         return redirect("case-detail", application_id=application_id)
     return redirect("unit-assignments")
@@ -84,7 +85,7 @@ def _back(request: HttpRequest, application_id) -> HttpResponse:
 
 @login_required
 @require_POST
-def unit_assign_view(request: HttpRequest, application_id) -> HttpResponse:
+def unit_assign_view(request: StaffRequest, application_id) -> HttpResponse:
     # scope first: a case outside it is not found (404), whatever the role
     application = _case(request, application_id)
     _hq_only(request)
@@ -104,7 +105,7 @@ def unit_assign_view(request: HttpRequest, application_id) -> HttpResponse:
 
 @login_required
 @require_POST
-def unit_preference_view(request: HttpRequest, application_id) -> HttpResponse:
+def unit_preference_view(request: StaffRequest, application_id) -> HttpResponse:
     # scope first: a case outside it is not found (404), whatever the role
     application = _case(request, application_id)
     _hq_only(request)
@@ -121,7 +122,7 @@ def unit_preference_view(request: HttpRequest, application_id) -> HttpResponse:
 
 @login_required
 @require_POST
-def unit_assign_all(request: HttpRequest) -> HttpResponse:
+def unit_assign_all(request: StaffRequest) -> HttpResponse:
     _hq_only(request)
     ids = [value for value in request.POST.getlist("ids") if value]
     if not ids:

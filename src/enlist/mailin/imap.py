@@ -68,7 +68,7 @@ def mailbox_poll(mailbox: Mailbox) -> PollResult:
     try:
         client.login(mailbox.imap_user, password)
         client.select(f'"{mailbox.imap_folder}"')
-        _, found = client.uid("SEARCH", None, "UNSEEN")
+        _, found = client.uid("SEARCH", "UNSEEN")  # no charset argument: the server's default
         uids = found[0].split() if found and found[0] else []
         stored = 0
         for uid in uids:

@@ -82,7 +82,11 @@ class IntakeController(Controller):
         )
 
     def factory(self) -> SMTP:
-        kwargs = {"data_size_limit": None, "enable_SMTPUTF8": True, "decode_data": False}
+        kwargs: dict[str, Any] = {
+            "data_size_limit": None,
+            "enable_SMTPUTF8": True,
+            "decode_data": False,
+        }
         if self.lmtp:
             return LMTP(self.handler, **kwargs)
         return SMTP(self.handler, **kwargs)

@@ -159,8 +159,14 @@ def _ids(value: str) -> list[str]:
     return _MSGID.findall(value or "")
 
 
+def _payload(part: Message) -> bytes:
+    """A single part's content, transfer-decoded (none: empty)."""
+    payload = part.get_payload(decode=True)
+    return payload if isinstance(payload, bytes) else b""
+
+
 def _decoded(part: Message) -> str:
-    payload = part.get_payload(decode=True) or b""
+    payload = _payload(part)
     charset = part.get_content_charset() or "utf-8"
     try:
         return payload.decode(charset, errors="replace")
@@ -179,7 +185,7 @@ def _content(message: Message) -> tuple[str, list[Attachment]]:
         if name or "attachment" in disposition or not ctype.startswith("text/"):
             if ctype.startswith("message/") or ctype == "text/rfc822-headers":
                 continue  # a DSN's returned headers: part of the raw message, not a file
-            content = part.get_payload(decode=True) or b""
+            content = _payload(part)
             attachments.append(Attachment(name or "attachment", ctype, content))
         elif ctype == "text/html":
             html.append(_decoded(part))

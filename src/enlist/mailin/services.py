@@ -157,15 +157,15 @@ def _receive_one(*, raw: bytes, read: ReadMessage, mailbox: Mailbox, via: str) -
     message.acknowledged = acknowledge
     message.save(force_insert=True)
     for attachment in read.attachments:
-        stored = MailAttachment(
+        attachment_row = MailAttachment(
             message=message,
             draft=draft,
             original_name=attachment.name[:200],
             content_type=attachment.content_type[:100],
             size=len(attachment.content),
         )
-        stored.file.save("attachment", ContentFile(attachment.content), save=False)
-        stored.save(force_insert=True)
+        attachment_row.file.save("attachment", ContentFile(attachment.content), save=False)
+        attachment_row.save(force_insert=True)
     keys = [msgid] if msgid is not None else []
     ack_id = acknowledgement_message_id(message) if acknowledge else ""
     if ack_id:

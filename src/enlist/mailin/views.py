@@ -7,11 +7,12 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from enlist.accounts.request import StaffRequest
 from enlist.accounts.roles import CONTACT_ROLES
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
@@ -46,13 +47,13 @@ class DraftForm(ApplicationForm):
         return data
 
 
-def _scoped(request: HttpRequest):
+def _scoped(request: StaffRequest):
     if request.user.staff_role not in CONTACT_ROLES:
         raise Http404()
 
 
 @login_required
-def draft_list(request: HttpRequest) -> HttpResponse:
+def draft_list(request: StaffRequest) -> HttpResponse:
     _scoped(request)
     drafts = MailDraft.objects.select_related("mission").filter(
         status__in=[DraftStatus.OPEN, DraftStatus.REVIEW]
@@ -80,7 +81,7 @@ def draft_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def draft_page(request: HttpRequest, draft_id: str) -> HttpResponse:
+def draft_page(request: StaffRequest, draft_id: str) -> HttpResponse:
     _scoped(request)
     draft = draft_access(user=request.user, draft_id=draft_id)
     messages = list(draft.messages.prefetch_related("attachments").all())

@@ -7,10 +7,10 @@ import datetime
 from typing import Any
 
 from django.core.paginator import EmptyPage, Paginator
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from enlist.accounts.auth import StaffTokenAuth
+from enlist.accounts.request import StaffRequest
 from enlist.audit.access import api_case_open
 from enlist.audit.services import audit_case_view, audit_cases_shown
 from enlist.cases.api import CaseDetailOut
@@ -74,7 +74,7 @@ class QueueQuery(Schema):
     response={200: PairListOut, 401: ErrorsOut, 404: ErrorsOut, 422: ErrorsOut},
     summary="Open pairs of possible duplicates, highest probability first (HQ)",
 )
-def list_pairs(request: HttpRequest, query: Query[QueueQuery]) -> dict[str, Any]:
+def list_pairs(request: StaffRequest, query: Query[QueueQuery]) -> dict[str, Any]:
     paginator = Paginator(match_queue(user=request.user), PAGE_SIZE)
     try:
         current = paginator.page(query.page)
@@ -106,7 +106,7 @@ def list_pairs(request: HttpRequest, query: Query[QueueQuery]) -> dict[str, Any]
     "outside HQ's flow: give a reason (header X-Access-Reason or query reason); 428 without.",
     exclude_unset=True,
 )
-def get_pair(request: HttpRequest, candidate_id: str) -> dict[str, Any]:
+def get_pair(request: StaffRequest, candidate_id: str) -> dict[str, Any]:
     candidate = match_access(user=request.user, candidate_id=candidate_id)
     # Two cases opened (audit/access.py): blocked views refused (403), each view counted; an
     # open pair's cases are in HQ's flow (in_review_queue), a decided pair's need a reason.
@@ -126,7 +126,7 @@ def get_pair(request: HttpRequest, candidate_id: str) -> dict[str, Any]:
     summary="Confirm: the two applications are one person (HQ)",
     description="409 when the pair was already confirmed or dismissed (nothing changes).",
 )
-def confirm_pair(request: HttpRequest, candidate_id: str) -> dict[str, Any]:
+def confirm_pair(request: StaffRequest, candidate_id: str) -> dict[str, Any]:
     candidate = match_access(user=request.user, candidate_id=candidate_id)
     person = match_confirm(candidate=candidate, actor=request.user, via="api")
     return {"id": str(candidate.pk), "status": candidate.status, "person": str(person.pk)}
@@ -138,7 +138,7 @@ def confirm_pair(request: HttpRequest, candidate_id: str) -> dict[str, Any]:
     summary="Dismiss: different people; never proposed again (HQ)",
     description="409 when the pair was already confirmed or dismissed (nothing changes).",
 )
-def dismiss_pair(request: HttpRequest, candidate_id: str) -> dict[str, Any]:
+def dismiss_pair(request: StaffRequest, candidate_id: str) -> dict[str, Any]:
     candidate = match_access(user=request.user, candidate_id=candidate_id)
     match_dismiss(candidate=candidate, actor=request.user, via="api")
     return {"id": str(candidate.pk), "status": candidate.status}

@@ -49,7 +49,8 @@ def _sorted_date(d: Encoded) -> np.ndarray:
 
 
 def _initial(vocab: Vocab, ids: np.ndarray) -> np.ndarray:
-    return vocab.initials()[ids]
+    initials: np.ndarray = vocab.initials()[ids]
+    return initials
 
 
 def _passport(d: Encoded) -> tuple[np.ndarray, np.ndarray]:
@@ -135,7 +136,8 @@ def _names_only(d: Encoded) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _no_birth_date(d: Encoded) -> np.ndarray:
-    return d.year == 0
+    missing: np.ndarray = d.year == 0
+    return missing
 
 
 @dataclass(frozen=True)

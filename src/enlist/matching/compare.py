@@ -12,6 +12,7 @@ the phonetic keys, computed once per distinct pair of ids with ``rapidfuzz.proce
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,7 +56,9 @@ def set_workers(workers: int) -> None:
     _WORKERS = workers
 
 
-def _similarity(vocab: Vocab, ids_a: np.ndarray, ids_b: np.ndarray, scorer) -> np.ndarray:
+def _similarity(
+    vocab: Vocab, ids_a: np.ndarray, ids_b: np.ndarray, scorer: Callable[..., float]
+) -> np.ndarray:
     """Scorer over pairs of vocab ids, each distinct unordered id pair scored once."""
     out = np.zeros(len(ids_a), dtype=np.float32)
     todo = (ids_a != ids_b) & (ids_a > 0) & (ids_b > 0)
@@ -106,7 +109,8 @@ def _one_digit_apart(a: np.ndarray, b: np.ndarray, digits: int) -> np.ndarray:
     differing = np.zeros(len(a), dtype=np.int8)
     for power in range(digits):
         differing += ((a // 10**power) % 10 != (b // 10**power) % 10).astype(np.int8)
-    return differing == 1
+    one_digit: np.ndarray = differing == 1
+    return one_digit
 
 
 def _date_levels(

@@ -150,7 +150,7 @@ def dedup_csv(
     threshold: float = DEFAULT_THRESHOLD,
     explain_path: str | Path | None = None,
     progress: bool = False,
-    errors: TextIO | None = None,
+    errors: TextIO | io.TextIOBase | None = None,
 ) -> DedupSummary:
     """Cluster the records of ``input_path`` into ``out_path`` (see the module docstring)."""
     errors = errors or sys.stderr

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -202,10 +202,11 @@ def _distinct(values: Sequence[str]) -> tuple[list[str], np.ndarray]:
     return distinct, index
 
 
-def _encode(values: Sequence[str], normalise, vocab: Vocab) -> np.ndarray:
+def _encode(values: Sequence[str], normalise: Callable[[str], str], vocab: Vocab) -> np.ndarray:
     """Vocab ids of normalise(value) for each value, normalising each distinct value once."""
     distinct, index = _distinct(values)
-    return vocab.ids([normalise(v) for v in distinct])[index]
+    encoded: np.ndarray = vocab.ids([normalise(v) for v in distinct])[index]
+    return encoded
 
 
 def _names(given: Sequence[str], family: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -226,7 +227,7 @@ _FORK_INPUT: dict[str, Sequence[str]] = {}
 
 
 def encode_columns(
-    columns: dict[str, Sequence[str]], vocab: Vocabularies | None = None, *, workers: int = 2
+    columns: Mapping[str, Sequence[str]], vocab: Vocabularies | None = None, *, workers: int = 2
 ) -> Encoded:
     """Normalise and encode column lists (keys as in ``Record``; ``id`` required).
 

@@ -51,7 +51,8 @@ class BatchResult:
         return probability(self.match_weight)
 
     def cluster_ids(self) -> list[int]:
-        return self.clusters.tolist()
+        ids: list[int] = self.clusters.tolist()
+        return ids
 
     def pair(self, k: int) -> ScoredPair:
         return _scored_pair(
@@ -156,7 +157,10 @@ def in_conflict(levels: np.ndarray) -> np.ndarray:
     explains (not the same year, no part off by one, not day and month swapped) and a strong
     identifier (passport, email, phone) that differs, with none equal."""
     strong = levels[:, [_P, _E, _PH]]
-    return (levels[:, _D] == 1) & (strong == 1).any(axis=1) & ~(strong == 3).any(axis=1)
+    refused: np.ndarray = (
+        (levels[:, _D] == 1) & (strong == 1).any(axis=1) & ~(strong == 3).any(axis=1)
+    )
+    return refused
 
 
 def applications_in_conflict(pairs: Sequence[tuple[Record, Record]]) -> bool:

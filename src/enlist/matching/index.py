@@ -132,8 +132,8 @@ class MatchIndex:
             keys, _ = blocking_pass.keys(one)
             postings.add(keys, row)
         nationality = int(one.nationality[0])
-        for _, column, _ in TF_FIELDS:
-            self.model.add_term(nationality, column, int(getattr(one, column)[0]))
+        for _, term_column, _ in TF_FIELDS:
+            self.model.add_term(nationality, term_column, int(getattr(one, term_column)[0]))
         self.model.add_nationality(nationality)
 
     def candidates(self, record: Record) -> np.ndarray:

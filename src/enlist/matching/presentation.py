@@ -56,7 +56,7 @@ def model_summary() -> dict[str, Any]:
     from enlist.matching.models import MatchModel
 
     latest = MatchModel.objects.order_by("-version").values("version", "decisions").first()
-    return latest or {"version": 0, "decisions": 0}
+    return dict(latest) if latest is not None else {"version": 0, "decisions": 0}
 
 
 def queue_row(candidate: MatchCandidate) -> dict[str, Any]:

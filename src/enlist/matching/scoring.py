@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -150,7 +151,8 @@ class Model:
             log_ratio += table[f][levels[:, f]]
         rest = max(1.0 - self.prior - self.relative_prior, 1e-9)
         exponent = log_ratio + np.log2(self.relative_prior / rest)
-        return -np.logaddexp2(0.0, exponent)
+        weight: np.ndarray = -np.logaddexp2(0.0, exponent)
+        return weight
 
     def weight_table(self) -> np.ndarray:
         """log2(m/u) per field (rows) and level (columns, padded with 0); missing is 0."""
@@ -261,7 +263,7 @@ class Model:
         counts = self.tf[column]
         # Swapped names compare a's family with b's given: take the commoner value.
         va, vb = getattr(a, column)[ia], getattr(b, column)[ib]
-        freq = np.maximum(_counts(counts, va), _counts(counts, vb)) / self.tf_total
+        freq: np.ndarray = np.maximum(_counts(counts, va), _counts(counts, vb)) / self.tf_total
         na = a.nationality[ia].astype(np.int64)
         nb = b.nationality[ib].astype(np.int64)
         inside = na < len(self.nat_total)
@@ -279,7 +281,7 @@ class Model:
         self, field_weights: np.ndarray, levels: np.ndarray | None = None
     ) -> np.ndarray:
         """Log2 odds of a match: field weights, the prior and (given ``levels``) relatives."""
-        total = field_weights.sum(axis=1, dtype=np.float64) + self.prior_weight()
+        total: np.ndarray = field_weights.sum(axis=1, dtype=np.float64) + self.prior_weight()
         if levels is not None:
             total += self.relatives_weight(levels, field_weights)
         return total
@@ -295,7 +297,7 @@ class Model:
         }
 
     @classmethod
-    def from_parameters(cls, data: dict) -> Model:
+    def from_parameters(cls, data: dict[str, Any]) -> Model:
         """The inverse of ``parameters``; ValueError when the shapes do not fit ``FIELDS``."""
         sizes = [len(f.levels) for f in FIELDS]
         arrays = {}

@@ -201,14 +201,16 @@ class _Generator:
             else rng.choices(("ua", "ru", "by", "ge", "west"), (0.5, 0.1, 0.05, 0.1, 0.25))[0]
         )
         female = rng.random() < 0.15
-        alt, latin, nick = "", (), ()
+        alt = ""
+        latin: tuple[str, ...] = ()
+        nick: tuple[str, ...] = ()
         if culture in ("ua", "ru", "by"):
             uk, ru, nick = rng.choice(_SLAVIC_FEMALE if female else _SLAVIC_MALE)
             given = uk if culture == "ua" else ru
             alt = ru if culture == "ua" else uk
             family = self._surname_slavic(female)
             country = {"ua": _UA, "ru": _UA, "by": _BY}[culture]
-            city = rng.choice(_UA_CITIES)
+            city: tuple[str, tuple[str, ...]] = rng.choice(_UA_CITIES)
         elif culture == "ge":
             given, latin = rng.choice(_GEORGIAN_GIVEN)
             family = rng.choice(self.georgian_surnames)

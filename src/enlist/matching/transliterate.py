@@ -93,8 +93,10 @@ def _schemes(text: str) -> list[Scheme]:
     letters = set(text.lower())
     if letters & _BELARUSIAN_ONLY:
         return [(_BE, _BE_INITIAL), (_RU_POPULAR, _RU_POPULAR_INITIAL)]
-    uk, ru = (_UK, _UK_INITIAL), (_RU_ICAO, {})
-    popular, german = (_RU_POPULAR, _RU_POPULAR_INITIAL), (_RU_GERMAN, {})
+    uk: Scheme = (_UK, _UK_INITIAL)
+    ru: Scheme = (_RU_ICAO, {})
+    popular: Scheme = (_RU_POPULAR, _RU_POPULAR_INITIAL)
+    german: Scheme = (_RU_GERMAN, {})
     if letters & _UKRAINIAN_ONLY:
         return [uk, popular]
     if letters & _RUSSIAN_ONLY or any(word.endswith("ей") for word in text.lower().split()):

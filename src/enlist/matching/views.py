@@ -11,12 +11,13 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from enlist.accounts.request import StaffRequest
 from enlist.audit.services import audit_case_view, audit_cases_shown
 from enlist.cases.page_access import case_page_refusal
 from enlist.errors import EnlistError
@@ -28,12 +29,12 @@ from enlist.matching.services import match_confirm, match_dismiss, match_unlink
 PAGE_SIZE = 25
 
 
-def _pair_or_404(request: HttpRequest, candidate_id: uuid.UUID) -> MatchCandidate:
+def _pair_or_404(request: StaffRequest, candidate_id: uuid.UUID) -> MatchCandidate:
     return match_access(user=request.user, candidate_id=candidate_id)
 
 
 @login_required
-def match_queue_page(request: HttpRequest) -> HttpResponse:
+def match_queue_page(request: StaffRequest) -> HttpResponse:
     queryset = match_queue(user=request.user)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [queue_row(c) for c in page.object_list]
@@ -50,7 +51,7 @@ def match_queue_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def match_pair_page(request: HttpRequest, candidate_id: uuid.UUID) -> HttpResponse:
+def match_pair_page(request: StaffRequest, candidate_id: uuid.UUID) -> HttpResponse:
     candidate = _pair_or_404(request, candidate_id)
     # Two cases opened (audit/access.py): blocked views refused, each view counted; an open
     # pair's cases are in HQ's flow (in_review_queue), a decided pair's need a reason.
@@ -65,7 +66,7 @@ def match_pair_page(request: HttpRequest, candidate_id: uuid.UUID) -> HttpRespon
     return render(request, "matching/pair.html", {"pair": pair})
 
 
-def _decide(request: HttpRequest, candidate_id: uuid.UUID, confirm: bool) -> HttpResponse:
+def _decide(request: StaffRequest, candidate_id: uuid.UUID, confirm: bool) -> HttpResponse:
     candidate = _pair_or_404(request, candidate_id)
     try:
         if confirm:
@@ -84,19 +85,19 @@ def _decide(request: HttpRequest, candidate_id: uuid.UUID, confirm: bool) -> Htt
 
 @login_required
 @require_POST
-def match_confirm_action(request: HttpRequest, candidate_id: uuid.UUID) -> HttpResponse:
+def match_confirm_action(request: StaffRequest, candidate_id: uuid.UUID) -> HttpResponse:
     return _decide(request, candidate_id, confirm=True)
 
 
 @login_required
 @require_POST
-def match_dismiss_action(request: HttpRequest, candidate_id: uuid.UUID) -> HttpResponse:
+def match_dismiss_action(request: StaffRequest, candidate_id: uuid.UUID) -> HttpResponse:
     return _decide(request, candidate_id, confirm=False)
 
 
 @login_required
 @require_POST
-def match_unlink_action(request: HttpRequest, candidate_id: uuid.UUID) -> HttpResponse:
+def match_unlink_action(request: StaffRequest, candidate_id: uuid.UUID) -> HttpResponse:
     """Undo a link (automatic or confirmed) with the reason typed beside the button."""
     candidate = _pair_or_404(request, candidate_id)
     try:

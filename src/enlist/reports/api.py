@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from enlist.accounts.request import StaffRequest
 from enlist.missions.models import Country
 from enlist.reports.public import GROUPS
 from enlist.reports.services import public_snapshot_current
@@ -56,7 +56,7 @@ class PublicStatsOut(Schema):
         "worked out from the totals, and the figures are refreshed at most once a day."
     ),
 )
-def public_stats(request: HttpRequest) -> dict:
+def public_stats(request: StaffRequest) -> dict:
     snapshot = public_snapshot_current()
     figures = snapshot.figures
     names = dict(Country.objects.values_list("code", "name"))

@@ -9,8 +9,9 @@ per-mission sections are left out, the figures are that mission's only).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +25,8 @@ from enlist.reports.targets import SERVICE_TARGET_DAYS
 
 SIDE_STAGES = (Stage.ON_HOLD, Stage.REFERRED, Stage.REJECTED, Stage.WITHDRAWN)
 TOP_ROWS = 15  # bars drawn; the table lists every row
+
+Key = TypeVar("Key")  # what a ranked section counts by (a country code, a mission id)
 
 
 @dataclass
@@ -136,7 +139,7 @@ def _funnel(filters: ReportFilters, names: Names) -> Section:
 
 
 def _ranked(
-    key: str, title: str, counts: dict, label: Callable[[object], str], what: str
+    key: str, title: str, counts: Mapping[Key, int], label: Callable[[Key], str], what: str
 ) -> Section:
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], label(kv[0])))
     labels = [label(k) for k, _n in ranked]

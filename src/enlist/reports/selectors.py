@@ -170,10 +170,10 @@ class Capacity:
 def interview_capacity(filters: ReportFilters, *, now: datetime.datetime) -> dict[int, Capacity]:
     """Per active mission: interview slots its panel could hold over its booking horizon
     (``reports/capacity.py``) and the slots booked in it. Not filtered by nationality."""
-    missions = Mission.objects.filter(is_active=True)
+    active = Mission.objects.filter(is_active=True)
     if filters.mission_id is not None:
-        missions = missions.filter(pk=filters.mission_id)
-    missions = list(missions)
+        active = active.filter(pk=filters.mission_id)
+    missions = list(active)
     ids = [m.pk for m in missions]
     settings_by = {s.mission_id: s for s in InterviewSettings.objects.filter(mission_id__in=ids)}
     venues = dict(
@@ -182,28 +182,31 @@ def interview_capacity(filters: ReportFilters, *, now: datetime.datetime) -> dic
         .annotate(n=Count("pk"))
         .order_by()
     )
-    members = defaultdict(list)
+    members: defaultdict[int | None, list[StaffUser]] = defaultdict(list)
     for member in StaffUser.objects.filter(
         mission_id__in=ids, role__in=[Role.ATTACHE, Role.CONSUL], is_active=True
     ):
         members[member.mission_id].append(member)
-    hours = defaultdict(list)
+    hours: defaultdict[int | None, list[WeeklyHours]] = defaultdict(list)
     for row in WeeklyHours.objects.filter(mission_id__in=ids, staff__isnull=False):
         hours[row.staff_id].append(row)
-    exceptions = defaultdict(list)
-    for row in AvailabilityException.objects.filter(
+    exceptions: defaultdict[int | None, list[AvailabilityException]] = defaultdict(list)
+    for exception in AvailabilityException.objects.filter(
         mission_id__in=ids,
         staff__isnull=False,
         date__gte=now.date() - datetime.timedelta(days=1),
     ):
-        exceptions[row.staff_id].append(row)
+        exceptions[exception.staff_id].append(exception)
     result: dict[int, Capacity] = {}
     horizons = {}
     for mission in missions:
         settings = settings_by.get(mission.pk) or InterviewSettings(mission=mission)
         horizon = horizon_for(mission, settings, now=now)
         horizons[mission.pk] = horizon
-        spans = {Role.ATTACHE: [], Role.CONSUL: []}
+        spans: dict[Role, list[list[tuple[datetime.datetime, datetime.datetime]]]] = {
+            Role.ATTACHE: [],
+            Role.CONSUL: [],
+        }
         for member in members[mission.pk]:
             windows = owner_windows(
                 hours[member.pk], exceptions[member.pk], zone=mission.timezone, horizon=horizon
@@ -222,7 +225,7 @@ def interview_capacity(filters: ReportFilters, *, now: datetime.datetime) -> dic
     if horizons:
         earliest = min(h.start for h in horizons.values())
         latest = max(h.end for h in horizons.values())
-        booked = Counter()
+        booked: Counter[int] = Counter()
         for mission_id, start in Interview.objects.filter(
             mission_id__in=ids, status__in=SLOT_STATUSES, start__gte=earliest, start__lt=latest
         ).values_list("mission_id", "start"):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from enlist.accounts.request import StaffRequest
 from enlist.accounts.roles import MISSION_ROLES, Role
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
@@ -30,7 +31,7 @@ from enlist.reports.services import public_snapshot_current
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _mission_in_scope(request: HttpRequest, code: str) -> Mission:
+def _mission_in_scope(request: StaffRequest, code: str) -> Mission:
     role = request.user.staff_role
     mission = Mission.objects.filter(code=code).first()
     if mission is None:
@@ -42,7 +43,7 @@ def _mission_in_scope(request: HttpRequest, code: str) -> Mission:
     raise Http404()  # another mission's figures: as for its cases, no sign it exists
 
 
-def _context(request: HttpRequest, mission: Mission | None):
+def _context(request: StaffRequest, mission: Mission | None):
     error = None
     try:
         filters, chosen = report_filters(request.GET, mission=mission)
@@ -52,7 +53,7 @@ def _context(request: HttpRequest, mission: Mission | None):
     return filters, chosen, error
 
 
-def _page(request: HttpRequest, mission: Mission | None) -> HttpResponse:
+def _page(request: StaffRequest, mission: Mission | None) -> HttpResponse:
     filters, chosen, error = _context(request, mission)
     sections = dashboard_sections(filters, mission_view=mission is not None)
     params = request.GET.copy()
@@ -75,22 +76,23 @@ def _page(request: HttpRequest, mission: Mission | None) -> HttpResponse:
 
 @login_required
 @require_GET
-def reports_home(request: HttpRequest) -> HttpResponse:
+def reports_home(request: StaffRequest) -> HttpResponse:
     role = request.user.staff_role
     if role == Role.HQ:
         return _page(request, None)
-    if role in MISSION_ROLES and request.user.mission_id:
-        return redirect("reports-mission", mission_code=request.user.mission.code)
+    mission = request.user.mission
+    if role in MISSION_ROLES and mission is not None:
+        return redirect("reports-mission", mission_code=mission.code)
     raise Http404()
 
 
 @login_required
 @require_GET
-def reports_mission(request: HttpRequest, mission_code: str) -> HttpResponse:
+def reports_mission(request: StaffRequest, mission_code: str) -> HttpResponse:
     return _page(request, _mission_in_scope(request, mission_code))
 
 
-def _export(request: HttpRequest, mission: Mission | None, fmt: str) -> HttpResponse:
+def _export(request: StaffRequest, mission: Mission | None, fmt: str) -> HttpResponse:
     try:
         filters, chosen = report_filters(request.GET, mission=mission)
     except InvalidInput:
@@ -132,7 +134,7 @@ def _export(request: HttpRequest, mission: Mission | None, fmt: str) -> HttpResp
 
 @login_required
 @require_GET
-def reports_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def reports_export(request: StaffRequest, fmt: str) -> HttpResponse:
     if request.user.staff_role != Role.HQ:
         raise Http404()
     return _export(request, None, fmt)
@@ -140,7 +142,7 @@ def reports_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def reports_mission_export(request: HttpRequest, mission_code: str, fmt: str) -> HttpResponse:
+def reports_mission_export(request: StaffRequest, mission_code: str, fmt: str) -> HttpResponse:
     return _export(request, _mission_in_scope(request, mission_code), fmt)
 
 

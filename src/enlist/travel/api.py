@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from enlist.accounts.auth import StaffTokenAuth
+from enlist.accounts.request import StaffRequest
 from enlist.cases.models import DocumentKind
 from enlist.core.schemas import ErrorsOut
 from enlist.travel.services import checkin_confirm, checkin_identify
@@ -39,7 +39,7 @@ _ERRORS = {401: ErrorsOut, 403: ErrorsOut, 409: ErrorsOut, 422: ErrorsOut}
 
 
 @router.post("/checkin", response={200: IdentifyOut, **_ERRORS}, summary="Identify by code")
-def checkin_lookup(request: HttpRequest, payload: CodeIn) -> dict[str, Any]:
+def checkin_lookup(request: StaffRequest, payload: CodeIn) -> dict[str, Any]:
     """Who a check-in code belongs to (the minimum to identify them); audited. 409 with the
     reason when the code is mistyped, used, expired, revoked or of replaced instructions."""
     packet, application = checkin_identify(code=payload.code, actor=request.user)
@@ -64,7 +64,7 @@ def checkin_lookup(request: HttpRequest, payload: CodeIn) -> dict[str, Any]:
     response={200: CheckedInOut, **_ERRORS},
     summary="Check in (travel → arrived)",
 )
-def checkin_confirm_endpoint(request: HttpRequest, payload: CodeIn) -> dict[str, Any]:
+def checkin_confirm_endpoint(request: StaffRequest, payload: CodeIn) -> dict[str, Any]:
     """Identity confirmed: the code is used up and the case moves travel → arrived."""
     packet = checkin_confirm(code=payload.code, actor=request.user)
     return {"application": str(packet.application_id), "stage": "arrived"}

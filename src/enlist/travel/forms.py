@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -13,13 +13,13 @@ from enlist.missions.names import country_choices
 from enlist.travel.models import ChecklistKind
 
 
-class _ServiceForm(forms.Form):
+class ServiceForm(forms.Form):
     def add_service_errors(self, exc: InvalidInput) -> None:
         for error in exc.errors:
             self.add_error(error.field if error.field in self.fields else None, error.message)
 
 
-class MeetingPointForm(_ServiceForm):
+class MeetingPointForm(ServiceForm):
     name = forms.CharField(label=_("Codename"), max_length=120)
     address = forms.CharField(label=_("Address"), widget=forms.Textarea(attrs={"rows": 3}))
     coordinates = forms.CharField(
@@ -37,7 +37,7 @@ class MeetingPointForm(_ServiceForm):
     )
 
 
-class RouteAdviceForm(_ServiceForm):
+class RouteAdviceForm(ServiceForm):
     country = forms.ChoiceField(label=_("Country of departure"), required=False)
     border_crossing = forms.CharField(
         label=_("Border crossing"), widget=forms.Textarea(attrs={"rows": 3})
@@ -52,10 +52,12 @@ class RouteAdviceForm(_ServiceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("Any country"))] + list(country_choices())
+        # declared above as a ChoiceField; the stubs type self.fields as plain Fields
+        country = cast(forms.ChoiceField, self.fields["country"])
+        country.choices = [("", _("Any country"))] + list(country_choices())
 
 
-class ChecklistItemForm(_ServiceForm):
+class ChecklistItemForm(ServiceForm):
     kind = forms.ChoiceField(label=_("List"), choices=ChecklistKind.choices)
     name = forms.CharField(label=_("Text in English"), max_length=200)
     position = forms.IntegerField(label=_("Position"), min_value=0, initial=0)

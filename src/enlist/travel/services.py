@@ -76,7 +76,10 @@ def checkin_key() -> bytes:
 # --- HQ: meeting points, routes, checklists ----------------------------------------------
 
 
-def _validity(data: dict[str, Any]) -> tuple[datetime.date, datetime.date | None, list[FieldError]]:
+def _validity(
+    data: dict[str, Any],
+) -> tuple[datetime.date | None, datetime.date | None, list[FieldError]]:
+    """The validity dates in `data` and what is wrong with them (no error: a first day)."""
     errors = []
     valid_from, valid_until = data.get("valid_from"), data.get("valid_until")
     if not isinstance(valid_from, datetime.date):
@@ -198,7 +201,7 @@ def checklist_item_save(
     """Create or edit a line of the documents or equipment list (with its translations)."""
     _require_hq(actor)
     errors: list[FieldError] = []
-    kind = data.get("kind")
+    kind = str(data.get("kind") or "")
     if kind not in ChecklistKind.values:
         errors.append(FieldError("kind", "Choose documents or equipment."))
     name = _text(data, "name", errors, limit=200)

@@ -4,7 +4,8 @@ volunteer's public instructions page behind the emailed link. Thin: services do 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from enlist.accounts.request import StaffRequest
 from enlist.accounts.roles import Role
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_document_view, audit_record
@@ -24,7 +26,7 @@ from enlist.cases.workflow import Stage
 from enlist.core.links import LinkInvalid
 from enlist.errors import EnlistError, InvalidInput
 from enlist.travel import selectors
-from enlist.travel.forms import ChecklistItemForm, MeetingPointForm, RouteAdviceForm
+from enlist.travel.forms import ChecklistItemForm, MeetingPointForm, RouteAdviceForm, ServiceForm
 from enlist.travel.instructions import packet_instructions
 from enlist.travel.models import ChecklistItem, MeetingPoint, RouteAdvice, TravelPacket
 from enlist.travel.services import (
@@ -43,7 +45,7 @@ from enlist.travel.services import (
 PACKET_PAGE_SIZE = 50
 
 
-def _hq_only(request: HttpRequest) -> None:
+def _hq_only(request: StaffRequest) -> None:
     if request.user.staff_role != Role.HQ:
         raise Http404  # like a case outside scope: the page's existence is not shown
 
@@ -52,7 +54,7 @@ def _hq_only(request: HttpRequest) -> None:
 
 
 @login_required
-def travel_overview(request: HttpRequest) -> HttpResponse:
+def travel_overview(request: StaffRequest) -> HttpResponse:
     """Meeting points, routes, checklists and packets: codenames, dates and counts only."""
     _hq_only(request)
     today = timezone.now().date()
@@ -71,11 +73,14 @@ def travel_overview(request: HttpRequest) -> HttpResponse:
     return render(request, "travel/overview.html", context)
 
 
+FormT = TypeVar("FormT", bound=ServiceForm)
+
+
 def _save_page(
-    request: HttpRequest,
+    request: StaffRequest,
     *,
-    form: Any,
-    save: Any,
+    form: FormT,
+    save: Callable[[FormT], object],
     title: str,
     target: tuple[str, str] | None,
 ) -> HttpResponse:
@@ -97,7 +102,7 @@ def _save_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_point_edit(request: HttpRequest, point_id: uuid.UUID | None = None) -> HttpResponse:
+def meeting_point_edit(request: StaffRequest, point_id: uuid.UUID | None = None) -> HttpResponse:
     _hq_only(request)
     point = get_object_or_404(MeetingPoint, pk=point_id) if point_id else None
     initial = {}
@@ -128,7 +133,7 @@ def meeting_point_edit(request: HttpRequest, point_id: uuid.UUID | None = None) 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def route_edit(request: HttpRequest, route_id: uuid.UUID | None = None) -> HttpResponse:
+def route_edit(request: StaffRequest, route_id: uuid.UUID | None = None) -> HttpResponse:
     _hq_only(request)
     route = get_object_or_404(RouteAdvice, pk=route_id) if route_id else None
     initial = {}
@@ -152,7 +157,7 @@ def route_edit(request: HttpRequest, route_id: uuid.UUID | None = None) -> HttpR
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def checklist_item_edit(request: HttpRequest, item_id: int | None = None) -> HttpResponse:
+def checklist_item_edit(request: StaffRequest, item_id: int | None = None) -> HttpResponse:
     _hq_only(request)
     item = get_object_or_404(ChecklistItem, pk=item_id) if item_id else None
     initial: dict[str, Any] = {}
@@ -175,7 +180,7 @@ def checklist_item_edit(request: HttpRequest, item_id: int | None = None) -> Htt
 
 @login_required
 @require_POST
-def packets_regenerate_view(request: HttpRequest) -> HttpResponse:
+def packets_regenerate_view(request: StaffRequest) -> HttpResponse:
     _hq_only(request)
     try:
         made = packets_regenerate(
@@ -190,7 +195,7 @@ def packets_regenerate_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def packet_revoke_view(request: HttpRequest, packet_id: uuid.UUID) -> HttpResponse:
+def packet_revoke_view(request: StaffRequest, packet_id: uuid.UUID) -> HttpResponse:
     _hq_only(request)
     packet = get_object_or_404(TravelPacket, pk=packet_id)
     access_application(user=request.user, application_id=packet.application_id)
@@ -202,14 +207,14 @@ def packet_revoke_view(request: HttpRequest, packet_id: uuid.UUID) -> HttpRespon
 # --- reception: check-in -----------------------------------------------------------------
 
 
-def _checkin_only(request: HttpRequest) -> None:
+def _checkin_only(request: StaffRequest) -> None:
     if request.user.staff_role not in CHECKIN_ROLES:
         raise Http404
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def checkin(request: HttpRequest) -> HttpResponse:
+def checkin(request: StaffRequest) -> HttpResponse:
     """Scan or type a code (POST: the code never lands in a URL) → who it belongs to."""
     _checkin_only(request)
     if request.method == "GET":
@@ -238,7 +243,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def checkin_confirm_view(request: HttpRequest) -> HttpResponse:
+def checkin_confirm_view(request: StaffRequest) -> HttpResponse:
     _checkin_only(request)
     try:
         checkin_confirm(code=request.POST.get("code", ""), actor=request.user)
@@ -251,7 +256,7 @@ def checkin_confirm_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def checkin_passport(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
+def checkin_passport(request: StaffRequest, document_id: uuid.UUID) -> HttpResponse | FileResponse:
     """The passport photo page of a volunteer in travel, shown inline to identify them."""
     _checkin_only(request)
     document = Document.objects.filter(
@@ -293,7 +298,7 @@ def packet_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def packet_pdf_download(request: HttpRequest) -> HttpResponse:
+def packet_pdf_download(request: HttpRequest) -> HttpResponse | FileResponse:
     token = request.GET.get("t", "")
     try:
         packet = packet_open(token=token, what="travel_packet_pdf")

@@ -119,6 +119,8 @@ def _decode(kind: str, raw: bytes) -> Any:
 class EncryptedAttribute(DeferredAttribute):
     """Opens the stored token on first access, with the instance's own data key."""
 
+    field: EncryptedField
+
     def __get__(self, instance: models.Model | None, cls: Any = None) -> Any:
         if instance is None:
             return self

@@ -156,6 +156,8 @@ def data_keys_rotate(
                     pending.select_for_update().only("pk", "wrapped", "kek_version")[:batch_size]
                 )
                 for data_key in batch:
+                    # a KEK version means a live key: wrapped too (datakey_live_or_destroyed)
+                    assert data_key.kek_version is not None and data_key.wrapped is not None  # nosec B101
                     new = rewrap(
                         keks,
                         WrappedKey(version=data_key.kek_version, wrapped=bytes(data_key.wrapped)),

@@ -80,7 +80,8 @@ class EncryptedFileStorage(FileSystemStorage):
 
     def open_sealed(self, name: str, *, seal: FileSeal | None = None) -> ContentFile:
         """The plaintext of `name`; with `seal`, only if the file belongs to that row."""
-        with super()._open(name, "rb") as handle:
+        # _open and _save are Django's documented hooks for a storage; the stubs omit them
+        with super()._open(name, "rb") as handle:  # type: ignore[misc]
             sealed = handle.read()
         data_key_id, field, row, token = _parse(sealed)
         if seal is not None:
@@ -104,7 +105,7 @@ class EncryptedFileStorage(FileSystemStorage):
         token = seal.cipher.seal(
             content.read(), context=file_context(field=seal.field, row=seal.row, name=name)
         )
-        saved = super()._save(name, ContentFile(_header(seal) + token))
+        saved = super()._save(name, ContentFile(_header(seal) + token))  # type: ignore[misc]
         if saved != name:  # bound to `name`: a file under another name would never open
             self.delete(saved)
             raise FileExistsError(f"storage name {name} was taken while saving")
@@ -147,20 +148,27 @@ class EncryptedFieldFile(FieldFile):
 
     save.alters_data = True  # type: ignore[attr-defined]
 
+    def _stored_name(self) -> str:
+        self._require_file()  # type: ignore[attr-defined]  # FieldFile's own; not in the stubs
+        assert self.name is not None  # nosec B101  # _require_file refused a file without one
+        return self.name
+
     def _get_file(self) -> File[Any]:
-        self._require_file()
+        name = self._stored_name()
         if getattr(self, "_file", None) is None:
-            self._file = self._encrypted_storage().open_sealed(self.name, seal=self._seal())
+            self._file = self._encrypted_storage().open_sealed(name, seal=self._seal())
         return self._file
 
-    file = property(_get_file, FieldFile._set_file, FieldFile._del_file)
+    # FieldFile's own setter and deleter of `file` (private, so not in the stubs)
+    file = property(_get_file, FieldFile._set_file, FieldFile._del_file)  # type: ignore[attr-defined]
 
-    def open(self, mode: str = "rb") -> EncryptedFieldFile:
+    # FieldFile.open takes only `mode`; the stubs give it File.open's whole signature
+    def open(self, mode: str = "rb") -> EncryptedFieldFile:  # type: ignore[override]
         if "w" in mode or "a" in mode:
             raise ValueError("encrypted files are written through save(), not opened for writing")
-        self._require_file()
+        name = self._stored_name()
         if getattr(self, "_file", None) is None:
-            self.file = self._encrypted_storage().open_sealed(self.name, seal=self._seal())
+            self.file = self._encrypted_storage().open_sealed(name, seal=self._seal())
         else:
             self.file.open(mode)
         return self

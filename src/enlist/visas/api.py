@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from enlist.accounts.auth import StaffTokenAuth
+from enlist.accounts.request import StaffRequest
 from enlist.audit.access import api_case_open
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
 from enlist.cases.access import access_application
+from enlist.cases.models import Application
 from enlist.core.bounds import ID_MAX
 from enlist.core.schemas import ErrorsOut
 from enlist.errors import NotFound, NotPermitted
@@ -59,7 +60,7 @@ class VisaIn(Schema):
     )
 
 
-def _readable(request: HttpRequest, application_id: str):
+def _readable(request: StaffRequest, application_id: str):
     application = access_application(user=request.user, application_id=application_id)
     try:
         visa_check_read(request.user)
@@ -70,7 +71,7 @@ def _readable(request: HttpRequest, application_id: str):
     return application
 
 
-def _shown(request: HttpRequest, application: Any) -> dict[str, Any]:
+def _shown(request: StaffRequest, application: Application) -> dict[str, Any]:
     detail = visa_detail(application)
     audit_record(
         actor=request.user,
@@ -88,7 +89,7 @@ def _shown(request: HttpRequest, application: Any) -> dict[str, Any]:
     description="`exists` false when no visa is recorded yet. Reading it is audited. Outside "
     "your normal flow (HQ) give a reason: header X-Access-Reason or query reason; 428 without.",
 )
-def get_visa(request: HttpRequest, application_id: str) -> dict[str, Any]:
+def get_visa(request: StaffRequest, application_id: str) -> dict[str, Any]:
     application = _readable(request, application_id)
     # Need-to-know (audit/access.py): the number and consular notes are personal.
     api_case_open(request, application)
@@ -112,7 +113,7 @@ def get_visa(request: HttpRequest, application_id: str) -> dict[str, Any]:
         "may not record visas; 409: the case is closed."
     ),
 )
-def put_visa(request: HttpRequest, application_id: str, payload: VisaIn) -> dict[str, Any]:
+def put_visa(request: StaffRequest, application_id: str, payload: VisaIn) -> dict[str, Any]:
     application = _readable(request, application_id)
     visa_update(application=application, actor=request.user, **payload.dict())
     # the update is its own recorded purpose: no reason asked, the view still counts

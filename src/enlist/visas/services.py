@@ -198,10 +198,9 @@ def checklist_item_retire(*, actor: StaffUser, item_id: int) -> ChecklistItem:
     """Take a document off the checklist (ticks already recorded stay in the history)."""
     _check_edit(actor)
     item = ChecklistItem.objects.select_for_update().filter(pk=item_id, is_active=True).first()
-    own = item is not None and (
+    if item is None or not (
         actor.staff_role == Role.HQ or (item.mission_id and item.mission_id == actor.mission_id)
-    )
-    if not own:
+    ):
         raise NotFound()
     item.is_active = False
     item.save(update_fields=["is_active"])

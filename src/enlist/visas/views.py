@@ -7,10 +7,11 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from enlist.accounts.request import StaffRequest
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
 from enlist.cases.access import access_application
@@ -35,7 +36,7 @@ VISA_PERSONAL_FIELDS = ["visa.number", "visa.consular_notes"]
 
 
 @login_required
-def case_visa(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+def case_visa(request: StaffRequest, application_id: uuid.UUID) -> HttpResponse:
     application = access_application(user=request.user, application_id=application_id)
     try:
         visa_check_read(request.user)
@@ -79,7 +80,7 @@ def case_visa(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-def visa_checklists(request: HttpRequest) -> HttpResponse:
+def visa_checklists(request: StaffRequest) -> HttpResponse:
     """The required documents per visa type: the consul's for their mission, HQ's for all."""
     user = request.user
     if user.staff_role not in VISA_EDIT_ROLES:
@@ -115,7 +116,7 @@ def visa_checklists(request: HttpRequest) -> HttpResponse:
             "id": item.pk,
             "visa_type": VisaType(item.visa_type).label,
             "label": item.label,
-            "mission": mission_name(item.mission) if item.mission_id else None,
+            "mission": mission_name(item.mission) if item.mission is not None else None,
             "can_retire": user.mission_id is None or item.mission_id == user.mission_id,
         }
         for item in items

@@ -70,7 +70,7 @@ def mail_drafts_queue(*, user: StaffUser) -> Queue:
 
 def _mission_day(user: StaffUser, now: datetime.datetime) -> tuple[datetime.datetime, ...]:
     """Start and end of today in the mission's own time zone (UTC without a mission)."""
-    zone = zoneinfo.ZoneInfo(user.mission.timezone) if user.mission_id else datetime.UTC
+    zone = zoneinfo.ZoneInfo(user.mission.timezone) if user.mission is not None else datetime.UTC
     local = now.astimezone(zone)
     start = datetime.datetime.combine(local.date(), datetime.time(), tzinfo=zone)
     return start, start + datetime.timedelta(days=1)

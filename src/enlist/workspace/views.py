@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from enlist.accounts.models import StaffUser
+from enlist.accounts.request import StaffRequest
 from enlist.accounts.roles import Role
 from enlist.audit.services import audit_cases_shown
 from enlist.cases.presentation import case_summary
@@ -54,7 +55,7 @@ def _queues(user: StaffUser) -> list[Queue]:
 
 @login_required
 @require_GET
-def staff_home(request: HttpRequest) -> HttpResponse:
+def staff_home(request: StaffRequest) -> HttpResponse:
     user = request.user
     role = user.staff_role
     now = timezone.now()
