@@ -111,3 +111,38 @@ def test_sixty_first_birthday_on_the_day_of_application_declines_with_no_priorit
         "age", "Aged 61 at application (accepted: 18–60).", False
     )
     assert recommendation.priority == 0
+
+
+# `Reason.values` are left out of a Reason's equality (compare=False): pages build the reader's
+# own sentence from them (cases/labels.py), so they are pinned on their own.
+
+
+def test_reason_values_state_the_facts_of_an_applicant_who_proceeds():
+    recommendation = screen(
+        _facts(documents=(DocumentFact("service_record", True), DocumentFact("military_id", True)))
+    )
+    assert [(r.code, r.values) for r in recommendation.reasons] == [
+        ("age", {"age": 34, "min": 18, "max": 60}),
+        ("service", {"years": 6, "needed": None}),
+        ("combat", {"count": 1}),
+        ("documents", {"kinds": ["military_id", "service_record"]}),
+    ]
+
+
+def test_reason_values_state_what_is_missing():
+    recommendation = screen(
+        _facts(
+            date_of_birth=datetime.date(1960, 6, 16),  # 63 on APPLIED
+            years_of_service=0,
+            combat_deployments=0,
+            peacekeeping=True,
+            documents=(DocumentFact("military_id", False),),
+        )
+    )
+    assert [(r.code, r.values) for r in recommendation.reasons] == [
+        ("age", {"age": 63, "min": 18, "max": 60}),
+        ("service", {"years": 0, "needed": 1}),
+        ("combat", {"count": 0}),
+        ("peacekeeping", {}),
+        ("documents", {}),
+    ]

@@ -13,12 +13,15 @@ import datetime
 import pytest
 
 from enlist.accounts.roles import Role
+from enlist.cases import workflow
 from enlist.cases.workflow import (
     REASON_MAX_LENGTH,
     STAGE_LABELS,
+    Rule,
     Stage,
     check_transition,
     find_rule,
+    roles_for,
     unit_chosen,
     visa_settled,
 )
@@ -29,6 +32,10 @@ TODAY = datetime.date(2026, 5, 12)
 NO_VISA = "No visa is recorded for this case: record it as issued or not needed first."
 NO_END = "The issued visa has no validity end date: record how long it is valid."
 NO_UNIT = "No unit is assigned to this volunteer: assign a unit before enlisting."
+NO_CONSENT = (
+    "The volunteer's consent is still to be confirmed: record it at first contact before the "
+    "case moves past screening."
+)
 
 
 def test_stage_values_are_the_stored_strings():
@@ -90,6 +97,44 @@ def test_each_existing_row_has_its_label(current, held_from, target, label):
 def test_find_rule_returns_none_for_a_move_not_in_the_table():
     assert find_rule(current=S.SUBMITTED, target=S.ENLISTED) is None
     assert find_rule(current=S.ON_HOLD, target=S.VISA, held_from=None) is None
+
+
+@pytest.mark.parametrize(
+    ("current", "target", "held_from", "roles"),
+    [
+        # Two rows: the check-in with the code (reception, HQ) and HQ's override.
+        (S.TRAVEL, S.ARRIVED, None, {Role.RECEPTION, Role.HQ}),
+        # Two rows: any hold (attaché, HQ) and the consul's after missed interviews.
+        (S.INTERVIEW, S.ON_HOLD, None, {Role.ATTACHE, Role.HQ, Role.CONSUL}),
+        (S.ON_HOLD, S.SCREENING, S.SCREENING, {Role.ATTACHE, Role.HQ}),
+        (S.ON_HOLD, S.SCREENING, None, set()),
+        (S.SUBMITTED, S.ENLISTED, None, set()),
+    ],
+)
+def test_roles_for_gathers_the_roles_of_every_row_of_a_move(current, target, held_from, roles):
+    assert roles_for(current=current, target=target, held_from=held_from) == frozenset(roles)
+
+
+def test_a_row_lacking_only_its_reason_gives_way_to_a_later_row_that_holds(monkeypatch):
+    # The module docstring: a move's rows are tried in table order, the first that holds
+    # applies. No row of today's table needs a reason ahead of one that does not, so the
+    # order is pinned with a table of two such rows.
+    with_reason = Rule(frozenset({S.INTERVIEW}), S.VISA, frozenset({Role.CONSUL}),
+                       reason_required=True, label="With a reason")  # fmt: skip
+    without = Rule(frozenset({S.INTERVIEW}), S.VISA, frozenset({Role.CONSUL}), label="Without")
+    monkeypatch.setattr(workflow, "TRANSITIONS", (with_reason, without))
+    move = {"current": S.INTERVIEW, "target": S.VISA, "role": Role.CONSUL}
+    assert check_transition(**move, reason="").label == "Without"
+    assert check_transition(**move, reason="Because.").label == "With a reason"
+
+
+def test_unconfirmed_consent_is_refused_with_its_message():
+    for facts in ({}, {"consent_confirmed": False}, {"consent_confirmed": "yes"}):
+        with pytest.raises(TransitionNotAllowed) as excinfo:
+            check_transition(
+                current=S.SCREENING, target=S.INTERVIEW, role=Role.CLERK, reason="", facts=facts
+            )
+        assert (excinfo.value.message, excinfo.value.field) == (NO_CONSENT, "to")
 
 
 # --- visa_settled: visa → travel -------------------------------------------------------------

@@ -7,6 +7,7 @@ import numpy as np
 from enlist.matching import MatchIndex, Record, deduplicate
 from enlist.matching.compare import compare
 from enlist.matching.encode import encode_records
+from enlist.matching.scoring import Model
 
 
 def test_walk_in_finds_the_web_application_at_another_mission(applicants, kovalenko):
@@ -45,6 +46,22 @@ def test_query_scores_like_batch_with_the_same_model(applicants):
     left, right = int(batch.left[k]), int(batch.right[k])
     found = {p.right: p for p in index.query(records[left], limit=50)}
     assert abs(found[records[right].id].probability - batch.probability[k]) < 1e-9
+
+
+def test_records_added_one_by_one_score_as_an_index_built_on_all_of_them(applicants):
+    records, _ = applicants
+    model = Model.default()  # the same model for both: only the term frequencies differ
+    built = MatchIndex.build(records[:800], model=model)
+    grown = MatchIndex.build(records[:300], model=model)
+    for record in records[300:800]:
+        grown.add(record)
+    assert len(grown) == len(built) == 800
+    assert grown.model.tf_total == built.model.tf_total == 800
+    assert grown.model.nat_total.tolist() == built.model.nat_total.tolist()
+    for record in records[:800:40]:
+        expected = built.query(record, limit=20)
+        assert expected  # each record finds at least itself
+        assert grown.query(record, limit=20) == expected
 
 
 def test_query_does_not_change_the_index(applicants):

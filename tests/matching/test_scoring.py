@@ -311,13 +311,9 @@ def test_term_frequencies_need_enough_records():
     assert weights[0, F] == pytest.approx(model.weight_table()[F, 4], rel=1e-6)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Model.tf_nat_added keys a count by nationality and value only, not by column: a "
-    "given name, a family name and a city with the same vocabulary id share one count, so "
-    "counts added one by one (MatchIndex) differ from a batch count",
-)
 def test_records_added_one_by_one_count_as_a_batch_count_would():
+    # Every column at once: the name and city columns share vocabulary ids (Lviv and the
+    # first name are both id 1), and each column's counts must stay its own.
     records = _population()
     data = encode_records(records)
     batch = Model.default()
@@ -362,15 +358,33 @@ def test_an_added_value_beyond_the_counts_grows_them():
     model.tf = {"family": np.array([0, 2], np.int64)}
     model.add_term(3, "family", 4)
     assert model.tf["family"].tolist() == [0, 2, 0, 0, 1]
-    assert model.tf_nat_added == {(3 << 32) | 4: 1}
+    assert model.tf_nat_added == {"family": {(3 << 32) | 4: 1}}
     model.add_term(3, "family", 4)
     model.add_term(0, "family", 1)  # no nationality: counted globally only
     model.add_term(3, "family", 0)  # no value
     assert model.tf["family"].tolist() == [1, 3, 0, 0, 2]
-    assert model.tf_nat_added == {(3 << 32) | 4: 2}
+    assert model.tf_nat_added == {"family": {(3 << 32) | 4: 2}}
     model.add_nationality(2)
     model.add_nationality(2)
     assert (model.nat_total.tolist(), model.tf_total) == ([0, 0, 2], 2)
+
+
+def test_counts_added_one_by_one_are_kept_per_column():
+    model = Model.default()
+    model.tf = {column: np.zeros(1, np.int64) for column in ("given_canon", "family", "city")}
+    # One vocabulary id (4) in three columns, within one nationality (3).
+    model.add_term(3, "family", 4)
+    model.add_term(3, "family", 4)
+    model.add_term(3, "city", 4)
+    model.add_term(3, "given_canon", 4)
+    model.add_term(3, "given_canon", 4)
+    model.add_term(3, "given_canon", 4)
+    key = (3 << 32) | 4
+    assert model.tf_nat_added == {"family": {key: 2}, "city": {key: 1}, "given_canon": {key: 3}}
+    nat, value = np.array([3]), np.array([4])
+    assert model._nat_counts("family", nat, value).tolist() == [2.0]
+    assert model._nat_counts("city", nat, value).tolist() == [1.0]
+    assert model._nat_counts("given_canon", nat, value).tolist() == [3.0]
 
 
 def test_parameters_round_trip_and_refuse_a_wrong_shape():
@@ -936,7 +950,7 @@ def test_counts_stay_integers_as_they_grow():
     model.add_term(3, "family", 5)
     model.add_term(3, "family", 1)  # value id 1 is a value like any other
     assert model.tf["family"].dtype == np.int64
-    assert model.tf_nat_added == {(3 << 32) | 5: 1, (3 << 32) | 1: 1}
+    assert model.tf_nat_added == {"family": {(3 << 32) | 5: 1, (3 << 32) | 1: 1}}
     model.add_nationality(4)
     assert model.nat_total.dtype == np.int64 and model.nat_total.tolist() == [0, 0, 0, 0, 1]
 

@@ -104,10 +104,11 @@ class Model:
     tf: dict[str, np.ndarray] = field(default_factory=dict)
     tf_total: int = 0
     # Within-nationality counts: sorted keys (nationality << 32 | value) and their counts
-    # per column, records per nationality, and counts added one by one since (an index).
+    # per column, records per nationality, and counts added one by one since (an index),
+    # per column too: the columns share one vocabulary, so an id alone names no column.
     tf_nat: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     nat_total: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
-    tf_nat_added: dict[int, int] = field(default_factory=dict)
+    tf_nat_added: dict[str, dict[int, int]] = field(default_factory=dict)
     r: list[np.ndarray] = field(default_factory=lambda: _arrays(DEFAULT_R))
     relative_prior: float = DEFAULT_RELATIVE_PRIOR
     # The vocabularies the term frequencies were counted over: their counts are indexed by
@@ -199,7 +200,8 @@ class Model:
         counts[value] += 1
         if nationality > 0 and value > 0:
             key = (nationality << 32) | value
-            self.tf_nat_added[key] = self.tf_nat_added.get(key, 0) + 1
+            added = self.tf_nat_added.setdefault(column, {})
+            added[key] = added.get(key, 0) + 1
 
     def add_nationality(self, nationality: int) -> None:
         if nationality >= len(self.nat_total):
@@ -217,8 +219,9 @@ class Model:
             at = np.minimum(np.searchsorted(stored[0], keys), len(stored[0]) - 1)
             hit = stored[0][at] == keys
             out[hit] = stored[1][at[hit]]
-        if self.tf_nat_added:
-            out += np.fromiter((self.tf_nat_added.get(k, 0) for k in keys.tolist()), np.float64)
+        added = self.tf_nat_added.get(column)
+        if added:
+            out += np.fromiter((added.get(k, 0) for k in keys.tolist()), np.float64)
         return np.maximum(out, 1.0)
 
     def field_weights(
