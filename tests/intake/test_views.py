@@ -212,7 +212,7 @@ def test_malformed_date_of_birth_is_refused_next_to_the_date(client, vilnius):
     assert error_fields(html) == ["date_of_birth"]
     assert (
         '<ul class="errorlist" id="id_date_of_birth_error">'
-        "<li>Input should be a valid date or datetime, invalid character in year.</li></ul>"
+        "<li>Enter “Date of birth” as a real date, such as 1990-04-17.</li></ul>"
     ) in field_block(html, "date_of_birth")
     assert Application.objects.count() == 0
 

@@ -52,6 +52,7 @@ PUBLIC_SOURCES = (
     "missions/*",
     "intake/forms.py",
     "intake/schemas.py",  # the form's error messages
+    "intake/messages.py",  # (in the reader's language)
     "intake/views.py",
     "intake/subject_access*.py",
     "intake/templates/intake/[!i]*",  # every intake page but the staff's import page
