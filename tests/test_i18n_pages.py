@@ -567,6 +567,38 @@ def test_an_invalid_form_shows_no_english_message(language, countries, vilnius, 
         assert untranslated(visible(html), public_sources[language]) == [], name
 
 
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(
+    ("name", "content"), [("record.pdf", PNG), ("record.pdf", b"<html></html>"), ("e.pdf", b"")]
+)
+def test_a_refused_document_is_explained_in_the_readers_language(
+    language, name, content, countries, vilnius, public_sources
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def refused(client):
+        upload = SimpleUploadedFile(name, content, content_type="application/pdf")
+        data = {
+            "step": "submit", "nationality": "CA", "submission_key": "d" * 32,
+            "given_name": "Oleksandr", "family_name": "Kovalenko", "date_of_birth": "1990-04-17",
+            "residence_country": "CA", "email": "o.kovalenko@example.org",
+            "mission": vilnius.code, "years": "6", "consent": "on",
+            "legal_advisory_acknowledged": "on", "document_kind": "service_record",
+            "document": upload,
+        }  # fmt: skip
+        response = client.post("/apply/", data)
+        assert response.status_code in (400, 422)
+        return response.content.decode()
+
+    english, translated = refused(reader("en")), refused(reader(language))
+    assert error_messages(english)
+    assert set(error_messages(translated)).isdisjoint(error_messages(english))
+    assert untranslated(visible(translated), public_sources[language]) == []
+
+
 def test_the_invalid_forms_meet_every_kind_of_error_a_form_can_cause(countries, vilnius):
     """The submissions above are not a sample: the contract raises on them each error type a
     form's strings can lead to (the JSON-only ones, wrong types, cannot come from a form)."""

@@ -53,6 +53,7 @@ PUBLIC_SOURCES = (
     "intake/forms.py",
     "intake/schemas.py",  # the form's error messages
     "intake/messages.py",  # (in the reader's language)
+    "cases/documents.py",  # the refusals of the form's document
     "intake/views.py",
     "intake/subject_access*.py",
     "intake/templates/intake/[!i]*",  # every intake page but the staff's import page

@@ -5,7 +5,8 @@ place that turns each of its errors (by pydantic's error type, or our own refusa
 human sentence in the reader's language, naming the field by its label on the page. Every
 error type the contract can raise has its own sentence here (``tests/intake/
 test_messages.py`` enumerates them from the schemas); one it does not know still gets a
-translated sentence, never pydantic's English.
+translated sentence, never pydantic's English. The refusals of what the form sends besides
+(its document) are read here too (``refusal_message``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy, ngettext_lazy
 
+from enlist.cases.documents import REFUSALS
 from enlist.errors import FieldError
 from enlist.intake.schemas import OWN_MESSAGES, PATTERN_HINT_DEFAULT, PATTERN_HINTS
 
@@ -86,3 +88,11 @@ def contract_message(error: FieldError, *, label: str) -> str:
     if code in BOUNDED and error.limit is None:
         template = NOT_VALID  # a bound pydantic did not report: say so without a number
     return str(template % {"field": label, "limit": error.limit})
+
+
+def refusal_message(error: FieldError) -> str:
+    """A refusal of the form's document (``cases/documents.py: REFUSALS``) in the reader's
+    language; any other error keeps its message."""
+    if error.code in REFUSALS:
+        return gettext(REFUSALS[error.code]) % dict(error.params)
+    return error.message
