@@ -20,7 +20,12 @@ import pytest
 from django.test import Client
 from django.utils import formats, timezone, translation
 
+from enlist.accounts.services import security_notice_send
 from enlist.core.catalogs import PLURALS, read_catalog
+from enlist.errors import InvalidInput
+from enlist.intake.forms import ApplicationForm
+from enlist.intake.schemas import parse_application_data
+from enlist.intake.services import intake_context
 from enlist.intake.subject_access import subject_access_send
 from enlist.interviews.invitations import (
     applicant_link,
@@ -454,3 +459,258 @@ def test_hq_reception_and_auditor_pages_in_ukrainian_show_no_untranslated_string
     pages |= _staff_pages(signed_in(auditor), ["/audit/", "/audit/alerts/"])
     found = {url: untranslated(visible(html), uk_sources) for url, html in pages.items()}
     assert {url: msgids for url, msgids in found.items() if msgids} == {}
+
+
+# ---------------------------------------------------------------------------- invalid forms
+
+
+class _Errors(HTMLParser):
+    """The error messages of a page: each item of its error lists and of its summary."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[str] = []
+        self._lists: list[bool] = []  # per open <ul> and <div>: does it hold errors
+        self._item: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        if tag in ("ul", "div"):
+            inside = bool(self._lists and self._lists[-1])
+            self._lists.append(inside or bool({"errorlist", "error-summary"} & set(classes)))
+        elif tag == "li" and self._lists and self._lists[-1]:
+            self._item = []
+
+    def handle_endtag(self, tag):
+        if tag == "li" and self._item is not None:
+            self.messages.append(" ".join("".join(self._item).split()))
+            self._item = None
+        elif tag in ("ul", "div") and self._lists:
+            self._lists.pop()
+
+    def handle_data(self, data):
+        if self._item is not None:
+            self._item.append(data)
+
+
+def error_messages(html: str) -> list[str]:
+    """Every error message the page shows: beside its field and in the summary (where each
+    follows its field's label and a dash, cut off here)."""
+    parser = _Errors()
+    parser.feed(html)
+    return [m.split(" — ", 1)[-1] for m in parser.messages]
+
+
+# Invalid submissions that, together, make the contract raise every kind of error a form can
+# send it: missing fields, too long and too short, patterns, numbers, dates, the address,
+# the phone, our own refusals.
+INVALID_FORMS = {
+    "empty": {},
+    "bad values": {
+        "given_name": "O" * 101,
+        "family_name": "Kovalenko",
+        "given_name_native": "Ол\x07ександр",
+        "date_of_birth": "1990-02-30",
+        "residence_country": "CA",
+        "email": "not-an-address",
+        "phone": "12",
+        "passport_number": "AB#123456",
+        "languages": "english, uk",
+        "years": "six",
+        "combat_deployments": "99",
+        "branch": "b" * 65,
+        "specialties": ", ".join(["s" * 65] + ["medic"] * 20),
+    },
+    "more bad values": {
+        "given_name": "Oleksandr",
+        "family_name": "Kovalenko",
+        "date_of_birth": "17/04/1990",
+        "residence_country": "CA",
+        "email": "o@example.org",
+        "passport_number": "AB1",
+        "years": "-1",
+        "combat_deployments": "2.5",
+    },
+    "dates": {"date_of_birth": "2999-01-01"},
+    "old dates": {"date_of_birth": "1850-01-01"},
+    "datetime": {"date_of_birth": "1990-04-17T10:30"},
+}
+
+
+def _invalid_form_errors(client: Client, overrides: dict) -> list[str]:
+    data = {"step": "submit", "nationality": "CA", "submission_key": "b" * 32, **overrides}
+    response = client.post("/apply/", data)
+    assert response.status_code == 422
+    return error_messages(response.content.decode())
+
+
+def test_the_error_reader_finds_each_message_beside_its_field_and_in_the_summary(countries):
+    errors = _invalid_form_errors(reader("en"), {"given_name": "x" * 101})
+    expected = "“Given name(s), as in your passport” can have at most 100 characters."
+    assert errors.count(expected) == 2
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_invalid_form_shows_no_english_message(language, countries, vilnius, public_sources):
+    """Each error of an invalid form reads in the reader's language: none is the English one
+    (pydantic's or ours), and no catalog text is left in English."""
+    english_client, client = reader("en"), reader(language)
+    for name, overrides in INVALID_FORMS.items():
+        english = _invalid_form_errors(english_client, overrides)
+        translated = _invalid_form_errors(client, overrides)
+        assert len(translated) == len(english) >= 2, name
+        assert set(translated).isdisjoint(english), (name, set(translated) & set(english))
+        html = client.post(
+            "/apply/",
+            {"step": "submit", "nationality": "CA", "submission_key": "c" * 32} | overrides,
+        ).content.decode()
+        assert untranslated(visible(html), public_sources[language]) == [], name
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(
+    ("name", "content"), [("record.pdf", PNG), ("record.pdf", b"<html></html>"), ("e.pdf", b"")]
+)
+def test_a_refused_document_is_explained_in_the_readers_language(
+    language, name, content, countries, vilnius, public_sources
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def refused(client):
+        upload = SimpleUploadedFile(name, content, content_type="application/pdf")
+        data = {
+            "step": "submit", "nationality": "CA", "submission_key": "d" * 32,
+            "given_name": "Oleksandr", "family_name": "Kovalenko", "date_of_birth": "1990-04-17",
+            "residence_country": "CA", "email": "o.kovalenko@example.org",
+            "mission": vilnius.code, "years": "6", "consent": "on",
+            "legal_advisory_acknowledged": "on", "document_kind": "service_record",
+            "document": upload,
+        }  # fmt: skip
+        response = client.post("/apply/", data)
+        assert response.status_code in (400, 422)
+        return response.content.decode()
+
+    english, translated = refused(reader("en")), refused(reader(language))
+    assert error_messages(english)
+    assert set(error_messages(translated)).isdisjoint(error_messages(english))
+    assert untranslated(visible(translated), public_sources[language]) == []
+
+
+def test_the_invalid_forms_meet_every_kind_of_error_a_form_can_cause(countries, vilnius):
+    """The submissions above are not a sample: the contract raises on them each error type a
+    form's strings can lead to (the JSON-only ones, wrong types, cannot come from a form)."""
+    seen = set()
+    for overrides in INVALID_FORMS.values():
+        form = ApplicationForm({"nationality": "CA", **overrides})
+        assert form.is_valid()
+        with translation.override("en"), pytest.raises(InvalidInput) as refused:
+            parse_application_data(form.intake_data(), context=intake_context())
+        seen |= {e.code for e in refused.value.errors}
+    assert seen >= {
+        "missing", "string_too_long", "string_too_short", "string_pattern_mismatch",
+        "too_long", "int_parsing", "greater_than_equal", "less_than_equal",
+        "date_from_datetime_parsing", "date_from_datetime_inexact",
+        "value_error", "phone", "control_characters", "future_date", "implausible_date",
+        "consent", "advisory",
+    }  # fmt: skip
+
+
+# ---------------------------------------------------------------------------- staff emails
+
+
+def _staff_mail_text(message) -> str:
+    """What a staff member reads in a message; the links to staff pages left out (a path
+    such as /staff/…/case/… is an address, not text to translate)."""
+    return re.sub(r"https?://\S+", " ", _message_text(message))
+
+
+def _reads(language, *members):
+    """The staff members get an address and read `language`."""
+    for member in members:
+        member.email = f"{member.username}@staff.example"
+        member.language = language
+        member.save(update_fields=["email", "language"])
+
+
+def test_interview_emails_to_the_panel_are_in_each_members_language(
+    vilnius, attache_vilnius, consul_vilnius, uk_sources, inbox
+):
+    _reads("uk", attache_vilnius, consul_vilnius)
+    application = _volunteer(vilnius, "es", stage="interview")
+    start = timezone.now() + datetime.timedelta(days=3)
+    interview = interview_for(application, attache_vilnius, consul_vilnius, start=start)
+    send_invitation(interview.pk)
+    send_cancellation(interview.pk)
+    for member in (attache_vilnius, consul_vilnius):
+        received = inbox.to(member.email)
+        assert len(received) == 2
+        for message in received:
+            assert untranslated(_staff_mail_text(message), uk_sources) == []
+    with translation.override("uk"):
+        booked = translation.gettext("Interview booked: %(when)s").split("%")[0]
+    assert received[0]["Subject"].strip().startswith(booked)
+
+
+def test_a_panel_of_two_languages_gets_one_message_in_each(
+    vilnius, attache_vilnius, consul_vilnius, uk_sources, inbox
+):
+    _reads("en", attache_vilnius)
+    _reads("uk", consul_vilnius)
+    application = _volunteer(vilnius, "es", stage="interview")
+    start = timezone.now() + datetime.timedelta(days=3)
+    interview = interview_for(application, attache_vilnius, consul_vilnius, start=start)
+    assert send_invitation(interview.pk) == 3  # the applicant's, the panel's in en and in uk
+    (to_attache,) = inbox.to(attache_vilnius.email)
+    (to_consul,) = inbox.to(consul_vilnius.email)
+    assert to_attache is not to_consul
+    assert to_attache["Subject"].strip().startswith("Interview booked: ")
+    assert untranslated(_staff_mail_text(to_consul), uk_sources) == []
+    assert untranslated(_staff_mail_text(to_attache), uk_sources) != []  # English: it is found
+    for message in (to_attache, to_consul):  # each calendar entry names the whole panel
+        (ics,) = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+        text = ics.get_payload(decode=True).decode()
+        unfolded = text.replace("\r\n ", "")
+        assert attache_vilnius.email in unfolded and consul_vilnius.email in unfolded
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["passkey_add", "passkey_remove", "totp_add", "totp_remove", "recovery_codes_new"]
+    + ["recovery_code_used"],
+)
+def test_security_notices_are_in_the_staff_members_language(
+    clerk_vilnius, change, uk_sources, inbox
+):
+
+    _reads("uk", clerk_vilnius)
+    assert security_notice_send(
+        user_id=clerk_vilnius.pk, change=change, at=timezone.now().isoformat()
+    )
+    (message,) = inbox.to(clerk_vilnius.email)
+    assert untranslated(_staff_mail_text(message), uk_sources) == []
+    with translation.override("uk"):
+        assert message["Subject"].strip() == translation.gettext("Enlist: security notice")
+
+
+def test_a_staff_member_chooses_the_language_of_their_emails(signed_in, clerk_vilnius, uk_sources):
+    client = signed_in(clerk_vilnius)
+    page = client.get("/staff/account/security/", headers={"accept-language": "uk"})
+    assert 'name="language"' in page.content.decode()
+    assert untranslated(visible(page.content.decode()), uk_sources) == []
+    response = client.post("/staff/account/language/", {"language": "uk"})
+    assert response.status_code == 302
+    clerk_vilnius.refresh_from_db()
+    assert clerk_vilnius.language == "uk"
+    refused = client.post("/staff/account/language/", {"language": "de"})
+    assert refused.status_code == 302
+    clerk_vilnius.refresh_from_db()
+    assert clerk_vilnius.language == "uk"
+
+
+def test_a_new_staff_member_reads_the_sites_default_language(db, settings):
+    assert StaffFactory(username="newcomer", role="hq", mission=None).language == "en"
+    settings.LANGUAGE_CODE = "uk"
+    assert StaffFactory(username="newcomer2", role="hq", mission=None).language == "uk"

@@ -23,8 +23,15 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class FieldError:
+    """One bad field. `message` is the stable English text the API answers with; `code` (the
+    validator's error type), `limit` (the bound it broke) and `params` let a page say it in
+    the reader's language (``intake/messages.py``)."""
+
     field: str | None
     message: str
+    code: str | None = None
+    limit: int | None = None
+    params: tuple[tuple[str, str], ...] = ()  # the values a translated sentence names
 
 
 class EnlistError(Exception):

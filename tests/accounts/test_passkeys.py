@@ -370,6 +370,7 @@ def test_an_admin_change_is_audited_under_the_administrator(client, admin_user, 
         "username": clerk_vilnius.username,
         "role": "clerk",
         "mission": clerk_vilnius.mission_id,
+        "language": "en",
         "is_active": "",  # deactivated
         "date_joined_0": "2026-01-01",
         "date_joined_1": "00:00:00",

@@ -212,7 +212,7 @@ def test_malformed_date_of_birth_is_refused_next_to_the_date(client, vilnius):
     assert error_fields(html) == ["date_of_birth"]
     assert (
         '<ul class="errorlist" id="id_date_of_birth_error">'
-        "<li>Input should be a valid date or datetime, invalid character in year.</li></ul>"
+        "<li>Enter “Date of birth” as a real date, such as 1990-04-17.</li></ul>"
     ) in field_block(html, "date_of_birth")
     assert Application.objects.count() == 0
 
@@ -310,3 +310,17 @@ def test_public_pages_carry_the_mobile_viewport(client, db, path):
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         in response.content.decode()
     )
+
+
+def test_the_same_form_sent_again_with_other_details_is_explained_not_a_second_case(
+    client, vilnius
+):
+    key = uuid.uuid4().hex
+    assert client.post("/apply/", form_data(submission_key=key)).status_code == 302
+    again = form_data(submission_key=key, family_name="Petrenko")
+    response = client.post("/apply/", again, headers={"accept-language": "uk"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Idempotency-Key" not in html
+    assert "Цю форму вже було надіслано з іншими даними" in html
+    assert Application.objects.count() == 1

@@ -50,7 +50,10 @@ class StepUpAdminMixin(_AdminBase):
 class StaffUserAdmin(StepUpAdminMixin, UserAdmin):
     list_display = ["username", "role", "mission", "is_active", "last_login"]
     list_filter = ["role", "is_active", "mission"]
-    fieldsets = (*(UserAdmin.fieldsets or ()), ("Enlist", {"fields": ("role", "mission")}))
+    fieldsets = (
+        *(UserAdmin.fieldsets or ()),
+        ("Enlist", {"fields": ("role", "mission", "language")}),
+    )
     add_fieldsets = (*UserAdmin.add_fieldsets, ("Enlist", {"fields": ("role", "mission")}))
 
     def user_change_password(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -58,3 +59,9 @@ class RecoveryCodeForm(forms.Form):
             attrs={"autocomplete": "off", "autofocus": True, "spellcheck": "false"}
         ),
     )
+
+
+class LanguageForm(forms.Form):
+    """The language a staff member's emails are written in."""
+
+    language = forms.ChoiceField(label=_("Language of your emails"), choices=settings.LANGUAGES)

@@ -24,12 +24,23 @@ _MISSION_ROLE_VALUES = sorted(r.value for r in MISSION_ROLES)
 TOKEN_PREFIX = "enl_"  # noqa: S105  (a prefix that makes leaked tokens greppable)  # nosec B105  # a public token prefix, not a secret
 
 
+def staff_language_default() -> str:
+    return settings.LANGUAGE_CODE
+
+
 class StaffUser(AbstractUser):
-    """A member of staff; their role and (for mission roles) their mission bound their scope."""
+    """A member of staff; their role and (for mission roles) their mission bound their scope.
+    Every email to them is written in `language` (their choice on their account page)."""
 
     role = models.CharField(max_length=16, choices=[(r.value, r.label) for r in Role])
     mission = models.ForeignKey(
         "missions.Mission", null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=staff_language_default,
+        help_text="The language of the emails Enlist sends to this account.",
     )
 
     class Meta:
@@ -50,6 +61,12 @@ class StaffUser(AbstractUser):
     @property
     def staff_role(self) -> Role:
         return Role(self.role)
+
+    @property
+    def mail_language(self) -> str:
+        """The language to write to this account in (the site's default if theirs is gone)."""
+        offered = {code for code, _name in settings.LANGUAGES}
+        return self.language if self.language in offered else settings.LANGUAGE_CODE
 
 
 def token_digest(raw: str) -> str:

@@ -1,4 +1,5 @@
-"""A staff member's own security page: passkeys, authenticator app, recovery codes, sessions.
+"""A staff member's own security page: passkeys, authenticator app, recovery codes, sessions,
+and the language of their emails.
 
 Adding or removing a passkey and making new recovery codes need a fresh second factor
 (``step_up_required``): a stolen session alone cannot add the thief's key. Ending another
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from enlist.accounts.forms import PasskeyAddForm
+from enlist.accounts.forms import LanguageForm, PasskeyAddForm
 from enlist.accounts.request import StaffRequest
 from enlist.accounts.roles import passkey_required
 from enlist.accounts.services import (
@@ -24,6 +25,7 @@ from enlist.accounts.services import (
     passkeys_of,
     recovery_codes_count,
     recovery_codes_generate,
+    staff_language_set,
     staff_session_end,
     staff_sessions,
     totp_device_confirmed,
@@ -43,8 +45,21 @@ def security(request: StaffRequest) -> HttpResponse:
         "totp": totp_device_confirmed(user=user),
         "recovery_left": recovery_codes_count(user=user),
         "sessions": staff_sessions(user=user, current_key=request.session.session_key),
+        "language_form": LanguageForm(initial={"language": user.mail_language}),
     }
     return render(request, "accounts/security.html", context)
+
+
+@require_POST
+def language_set(request: StaffRequest) -> HttpResponse:
+    """Save the language of the user's emails; back to the account page either way."""
+    form = LanguageForm(request.POST)
+    if form.is_valid():
+        staff_language_set(user=request.user, language=form.cleaned_data["language"])
+        messages.success(request, _("Your emails will be written in this language."))
+    else:
+        messages.error(request, _("Choose one of the languages offered."))
+    return redirect("account-security")
 
 
 @step_up_required

@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -113,6 +113,15 @@ def staff_token_create(*, user: StaffUser, label: str = "") -> str:
     return raw
 
 
+def staff_language_set(*, user: StaffUser, language: str) -> None:
+    """Write every email to `user` from now on in `language`, one of settings.LANGUAGES.
+    A preference, not a permission: not audited (``audit/signals.py`` audits those)."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise InvalidInput([FieldError("language", "Choose one of the languages offered.")])
+    user.language = language
+    user.save(update_fields=["language"])
+
+
 # --- notices and audit of second-factor changes --------------------------------------------
 
 _NOTICES = {
@@ -150,17 +159,19 @@ def security_notice_send(*, user_id: int, change: str, at: str) -> bool:
     if user is None or not user.email or change not in _NOTICES:
         return False
     when = datetime.fromisoformat(at)
-    body = "\n\n".join(
-        [
-            _(_NOTICES[change]),
-            _("When: %(when)s (UTC).") % {"when": when.strftime("%Y-%m-%d %H:%M")},
-            _(
-                "If this was not you, tell your security officer now: your password and "
-                "second factor may be in someone else's hands."
-            ),
-        ]
-    )
-    message = EmailMessage(subject=_("Enlist: security notice"), body=body, to=[user.email])
+    with translation.override(user.mail_language):
+        body = "\n\n".join(
+            [
+                _(_NOTICES[change]),
+                _("When: %(when)s (UTC).") % {"when": when.strftime("%Y-%m-%d %H:%M")},
+                _(
+                    "If this was not you, tell your security officer now: your password and "
+                    "second factor may be in someone else's hands."
+                ),
+            ]
+        )
+        subject = _("Enlist: security notice")
+    message = EmailMessage(subject=subject, body=body, to=[user.email])
     return mail_send_once(message, key=f"security-notice:{user.pk}:{change}:{at}")
 
 

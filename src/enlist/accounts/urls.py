@@ -20,5 +20,6 @@ urlpatterns = [
         security_views.recovery_codes_new,
         name="account-recovery-codes",
     ),
+    path("account/language/", security_views.language_set, name="account-language"),
     path("account/sessions/end/", security_views.session_end, name="account-session-end"),
 ]

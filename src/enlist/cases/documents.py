@@ -26,10 +26,28 @@ ACCEPTED_TYPES = {
 SIGNATURE_BYTES = 8192
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for the catalogs (no Django here); the public form translates it."""
+    return message
+
+
+# A refused document, by code: the sentence a page translates, its values in `params`.
+REFUSALS = {
+    "not_accepted": gettext_noop("The file's content is not one of these types: %(accepted)s."),
+    "sent_as_other": gettext_noop(
+        "The file's content is %(found)s, but it was sent as %(claimed)s: send the file as it is."
+    ),
+    "empty": gettext_noop("The file is empty."),
+    "too_large": gettext_noop("The file is larger than %(limit)s MB."),
+}
+
+
 @dataclass(frozen=True)
 class Sniffed:
     content_type: str | None  # an accepted type, or None
-    problem: str | None  # why the file is refused, or None
+    problem: str | None  # why the file is refused (English), or None
+    code: str | None = None  # the problem's key in REFUSALS
+    params: tuple[tuple[str, str], ...] = ()
 
 
 def document_type(head: bytes, *, declared: str | None, name: str | None) -> Sniffed:
@@ -38,15 +56,14 @@ def document_type(head: bytes, *, declared: str | None, name: str | None) -> Sni
     *first, last = ACCEPTED_TYPES.values()
     accepted = f"{', '.join(first)} or {last}"
     if found not in ACCEPTED_TYPES:
-        return Sniffed(None, f"The file's content is not a {accepted} file.")
+        listed = (("accepted", ", ".join(ACCEPTED_TYPES.values())),)
+        problem = f"The file's content is not a {accepted} file."
+        return Sniffed(None, problem, "not_accepted", listed)
     claims = {(declared or "").split(";")[0].strip().lower(), _by_name(name)}
     other = sorted(claim for claim in claims if claim in ACCEPTED_TYPES and claim != found)
     if other:
-        return Sniffed(
-            None,
-            f"The file's content is {ACCEPTED_TYPES[found]}, but it was sent as "
-            f"{ACCEPTED_TYPES[other[0]]}: send the file as it is.",
-        )
+        params = (("found", ACCEPTED_TYPES[found]), ("claimed", ACCEPTED_TYPES[other[0]]))
+        return Sniffed(None, REFUSALS["sent_as_other"] % dict(params), "sent_as_other", params)
     return Sniffed(found, None)
 
 

@@ -15,7 +15,7 @@ from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import DOCUMENT_ROLES
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
-from enlist.cases.documents import SIGNATURE_BYTES, document_type
+from enlist.cases.documents import REFUSALS, SIGNATURE_BYTES, document_type
 from enlist.cases.hooks import gather_facts, stage_entered
 from enlist.cases.identifiers import application_terms
 from enlist.cases.models import (
@@ -152,10 +152,11 @@ def document_add(
         errors.append(FieldError("kind", f"Choose one of: {', '.join(DocumentKind.values)}."))
     content_type = None
     if upload.size is None or upload.size == 0:
-        errors.append(FieldError("file", "The file is empty."))
+        errors.append(FieldError("file", REFUSALS["empty"], code="empty"))
     elif upload.size > settings.ENLIST_DOCUMENT_MAX_BYTES:
-        limit_mb = settings.ENLIST_DOCUMENT_MAX_BYTES // (1024 * 1024)
-        errors.append(FieldError("file", f"The file is larger than {limit_mb} MB."))
+        limit = (("limit", str(settings.ENLIST_DOCUMENT_MAX_BYTES // (1024 * 1024))),)
+        message = REFUSALS["too_large"] % dict(limit)
+        errors.append(FieldError("file", message, code="too_large", params=limit))
     else:
         # by its content, not the declared type or the name (cases/documents.py)
         upload.seek(0)
@@ -165,7 +166,9 @@ def document_add(
         upload.seek(0)
         content_type = sniffed.content_type
         if sniffed.problem is not None:
-            errors.append(FieldError("file", sniffed.problem))
+            errors.append(
+                FieldError("file", sniffed.problem, code=sniffed.code, params=sniffed.params)
+            )
     if errors:
         raise InvalidInput(errors)
     # no error: the upload had a size and its content an accepted type

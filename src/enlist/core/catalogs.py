@@ -52,6 +52,8 @@ PUBLIC_SOURCES = (
     "missions/*",
     "intake/forms.py",
     "intake/schemas.py",  # the form's error messages
+    "intake/messages.py",  # (in the reader's language)
+    "cases/documents.py",  # the refusals of the form's document
     "intake/views.py",
     "intake/subject_access*.py",
     "intake/templates/intake/[!i]*",  # every intake page but the staff's import page

@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from enlist.cases.models import Channel, DocumentKind
 from enlist.errors import InvalidInput
+from enlist.intake.messages import contract_message
 from enlist.intake.schemas import ApplicationIn, IntakeContext, parse_application_data
 from enlist.missions.names import country_choices, mission_choices
 
@@ -24,6 +24,7 @@ _FORM_FIELD = {
     "military_experience.last_rank": "last_rank",
     "military_experience.combat_deployments": "combat_deployments",
     "military_experience.peacekeeping": "peacekeeping",
+    "military_experience.specialties": "specialties",
     "military_experience": "years",
 }
 _EXPERIENCE_FIELDS = ("years", "branch", "last_rank", "combat_deployments", "peacekeeping")
@@ -153,8 +154,11 @@ class ApplicationForm(forms.Form):
             return parse_application_data(self.intake_data(), context=context)
         except InvalidInput as exc:
             for error in exc.errors:
-                name = _FORM_FIELD.get(error.field or "", error.field or "")
-                name = name.split("[")[0]
-                # The contract's own messages are catalog entries; pydantic's stay English.
-                self.add_error(name if name in self.fields else None, gettext(error.message))
+                path = (error.field or "").split("[")[0]
+                name = _FORM_FIELD.get(path, path)
+                field = self.fields.get(name)
+                label = str(field.label) if field is not None else path
+                self.add_error(
+                    name if field is not None else None, contract_message(error, label=label)
+                )
             return None

@@ -42,11 +42,27 @@ OLDEST_BIRTH_YEAR = 1900
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+# Our own refusals, by error type: the message is a catalog entry, the same for the API and,
+# translated, for the form. Every PydanticCustomError below takes its message from here.
+OWN_MESSAGES = {
+    "control_characters": gettext_noop("Must not contain control characters."),
+    "future_date": gettext_noop("The date of birth is in the future."),
+    "implausible_date": gettext_noop("The date of birth is not plausible."),
+    "unknown_country": gettext_noop("Unknown country code."),
+    "unknown_mission": gettext_noop("Unknown mission code."),
+    "consent": gettext_noop("Consent is required to process the application."),
+    "advisory": gettext_noop("The legal advisory for your country must be acknowledged."),
+    "phone": gettext_noop("Not a phone number (include the country code)."),
+}
+
+
+def _refusal(error_type: str) -> PydanticCustomError:
+    return PydanticCustomError(error_type, OWN_MESSAGES[error_type])
+
+
 def _no_control_characters(value: str) -> str:
     if _CONTROL.search(value):
-        raise PydanticCustomError(
-            "control_characters", gettext_noop("Must not contain control characters.")
-        )
+        raise _refusal("control_characters")
     return value
 
 
@@ -122,13 +138,9 @@ class ApplicationIn(BaseModel):
     def _plausible_birth_date(cls, value: datetime.date, info: ValidationInfo) -> datetime.date:
         context: IntakeContext | None = info.context
         if context is not None and value > context.today:
-            raise PydanticCustomError(
-                "future_date", gettext_noop("The date of birth is in the future.")
-            )
+            raise _refusal("future_date")
         if value.year < OLDEST_BIRTH_YEAR:
-            raise PydanticCustomError(
-                "implausible_date", gettext_noop("The date of birth is not plausible.")
-            )
+            raise _refusal("implausible_date")
         return value
 
     @field_validator("nationality", "residence_country")
@@ -136,7 +148,7 @@ class ApplicationIn(BaseModel):
     def _known_country(cls, value: str, info: ValidationInfo) -> str:
         context: IntakeContext | None = info.context
         if context is not None and value not in context.countries:
-            raise PydanticCustomError("unknown_country", gettext_noop("Unknown country code."))
+            raise _refusal("unknown_country")
         return value
 
     @field_validator("mission")
@@ -144,26 +156,21 @@ class ApplicationIn(BaseModel):
     def _known_mission(cls, value: str, info: ValidationInfo) -> str:
         context: IntakeContext | None = info.context
         if context is not None and value not in context.missions:
-            raise PydanticCustomError("unknown_mission", gettext_noop("Unknown mission code."))
+            raise _refusal("unknown_mission")
         return value
 
     @field_validator("consent")
     @classmethod
     def _consented(cls, value: bool) -> bool:
         if value is not True:
-            raise PydanticCustomError(
-                "consent", gettext_noop("Consent is required to process the application.")
-            )
+            raise _refusal("consent")
         return value
 
     @field_validator("legal_advisory_acknowledged")
     @classmethod
     def _acknowledged(cls, value: bool) -> bool:
         if value is not True:
-            raise PydanticCustomError(
-                "advisory",
-                gettext_noop("The legal advisory for your country must be acknowledged."),
-            )
+            raise _refusal("advisory")
         return value
 
     @field_validator("passport_number", "phone", "given_name_native", "family_name_native",
@@ -182,9 +189,7 @@ class ApplicationIn(BaseModel):
         except phonenumbers.NumberParseException:
             parsed = None
         if parsed is None or not phonenumbers.is_possible_number(parsed):
-            raise PydanticCustomError(
-                "phone", gettext_noop("Not a phone number (include the country code).")
-            )
+            raise _refusal("phone")
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
@@ -198,20 +203,19 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return name or "body"
 
 
-_PATTERN_HINTS = {
+PATTERN_HINTS = {
     "nationality": gettext_noop("Use a two-letter ISO 3166-1 country code, such as CA."),
     "residence_country": gettext_noop("Use a two-letter ISO 3166-1 country code, such as CA."),
     "languages": gettext_noop("Use ISO 639-1 language codes, such as en or uk."),
     "passport_number": gettext_noop("Use only letters, digits, spaces and hyphens."),
 }
+PATTERN_HINT_DEFAULT = gettext_noop("The value has the wrong format.")
 
 
 def _message(error: ErrorDetails) -> str:
     message = str(error["msg"])
     if error["type"] == "string_pattern_mismatch":
-        return _PATTERN_HINTS.get(
-            str(error["loc"][0]), gettext_noop("The value has the wrong format.")
-        )
+        return PATTERN_HINTS.get(str(error["loc"][0]), PATTERN_HINT_DEFAULT)
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
     if error["type"] == "missing":
@@ -221,8 +225,24 @@ def _message(error: ErrorDetails) -> str:
     return message if message.endswith(".") else message + "."
 
 
+# The bounds an error's context may carry (string and list lengths, numbers' limits).
+_LIMIT_KEYS = ("max_length", "min_length", "ge", "le", "gt", "lt")
+
+
+def _limit(error: dict[str, Any]) -> int | None:
+    context = error.get("ctx") or {}
+    for key in _LIMIT_KEYS:
+        if isinstance(context.get(key), int):
+            return int(context[key])
+    return None
+
+
 def errors_from(exc: ValidationError) -> list[FieldError]:
-    return [FieldError(_field_name(tuple(e["loc"])), _message(e)) for e in exc.errors()]
+    """Each error with its field's path, the API's English message, its type and its bound."""
+    return [
+        FieldError(_field_name(tuple(e["loc"])), _message(e), code=e["type"], limit=_limit(e))
+        for e in exc.errors()
+    ]
 
 
 def parse_application_json(body: bytes, *, context: IntakeContext) -> ApplicationIn:

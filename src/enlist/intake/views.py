@@ -18,13 +18,16 @@ from django.views.decorators.http import require_http_methods
 
 from enlist.cases.models import Application, Channel
 from enlist.cases.services import document_add
-from enlist.errors import EnlistError
+from enlist.errors import EnlistError, IdempotencyKeyReused
 from enlist.intake.forms import ApplicationForm
+from enlist.intake.messages import refusal_message
 from enlist.intake.services import application_submit, intake_context
 from enlist.missions.models import Country
 from enlist.missions.names import advisory_text, country_choices, country_name
 
 _RECEIPT_SESSION_KEY = "enlist_receipt"
+# Where a refusal of the document (``document_add``'s fields) shows on the form.
+_DOCUMENT_FIELDS = {"file": "document", "kind": "document_kind"}
 
 
 def _country(code: str | None) -> Country | None:
@@ -99,10 +102,18 @@ def _submit(request: HttpRequest) -> HttpResponse:
                     upload=upload,
                     actor=None,
                 )
+    except IdempotencyKeyReused as exc:
+        # The same form sent again with other values (back button, then changes).
+        form.add_error(
+            None, _("This form was already sent with other details: open a new form to apply.")
+        )
+        return _render_form(
+            request, form, country, submission_key=submission_key, status=exc.status
+        )
     except EnlistError as exc:
         for error in exc.errors:
-            field = error.field if error.field in form.fields else None
-            form.add_error(field, error.message)
+            field = _DOCUMENT_FIELDS.get(error.field or "", error.field)
+            form.add_error(field if field in form.fields else None, refusal_message(error))
         return _render_form(
             request, form, country, submission_key=submission_key, status=exc.status
         )

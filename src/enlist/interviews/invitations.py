@@ -3,7 +3,8 @@
 Applicant email is discreet: the neutral sender of the settings, a neutral subject, and a body
 that holds only a signed, expiring link (``enlist.core.links``) to the appointment page; the
 attached calendar entry says "Appointment" and links to the same page. The panel's email
-links to the staff page of the case. The sending functions run in the worker
+links to the staff page of the case, one message per language its members read (each staff
+member's own, ``StaffUser.language``). The sending functions run in the worker
 (``interviews/jobs.py``): the booking's transaction queues a job, so no email announces a
 booking that was rolled back and none is lost once it commits; a failure to send is retried
 with backoff. Each message is sent once per interview version and recipient
@@ -125,32 +126,50 @@ def _applicant_message(interview: Interview, *, kind: str) -> EmailMessage | Non
     return message
 
 
-def _panel_message(interview: Interview, *, kind: str) -> EmailMessage | None:
-    interpreter = interview.interpreter.email if interview.interpreter is not None else ""
-    recipients = tuple(
-        e for e in (interview.attache.email, interview.consul.email, interpreter) if e
-    )
-    if not recipients:
-        return None
+def _panel_by_language(interview: Interview) -> dict[str, list[str]]:
+    """The panel's addresses by the language each reads: the attaché's and the consul's own
+    choice; an interpreter (no account) the site's default."""
+    readers: dict[str, list[str]] = {}
+    for member in (interview.attache, interview.consul):
+        if member.email:
+            readers.setdefault(member.mail_language, []).append(member.email)
+    if interview.interpreter_id and interview.interpreter.email:
+        readers.setdefault(settings.LANGUAGE_CODE, []).append(interview.interpreter.email)
+    return readers
+
+
+def _panel_messages(interview: Interview, *, kind: str) -> list[tuple[str, EmailMessage]]:
+    """One message per language the panel reads (the group's name, the message); every
+    attendee is in each calendar entry, so the entries agree."""
+    readers = _panel_by_language(interview)
+    attendees = tuple(address for group in readers.values() for address in group)
     link = public_url(reverse("interview-case", args=[interview.application_id]))
     local = timezone.localtime(interview.start, _zone(interview))
     when = local.strftime("%Y-%m-%d %H:%M")
-    if kind == "cancel":
-        subject = _("Interview cancelled: %(when)s") % {"when": when}
-    else:
-        subject = _("Interview booked: %(when)s") % {"when": when}
-    body = _("Interview at %(when)s (%(zone)s), %(venue)s.\nThe case: %(link)s") % {
-        "when": when,
-        "zone": interview.mission.timezone,
-        "venue": interview.venue.name,
-        "link": link,
-    }
-    event = _event(interview, summary=_("Interview"), description=link, attendees=recipients)
-    ics = ics_cancel(event) if kind == "cancel" else ics_request(event)
     method = "CANCEL" if kind == "cancel" else "REQUEST"
-    message = EmailMessage(subject=subject, body=body, to=list(recipients))
-    message.attach(ICS_NAME, ics, f"text/calendar; charset=utf-8; method={method}")
-    return message
+    messages = []
+    for language, recipients in sorted(readers.items()):
+        with translation.override(language):
+            if kind == "cancel":
+                subject = _("Interview cancelled: %(when)s") % {"when": when}
+            else:
+                subject = _("Interview booked: %(when)s") % {"when": when}
+            body = _("Interview at %(when)s (%(zone)s), %(venue)s.\nThe case: %(link)s") % {
+                "when": when,
+                "zone": interview.mission.timezone,
+                "venue": interview.venue.name,
+                "link": link,
+            }
+            summary = _("Interview")
+        event = _event(interview, summary=summary, description=link, attendees=attendees)
+        ics = ics_cancel(event) if kind == "cancel" else ics_request(event)
+        message = EmailMessage(subject=subject, body=body, to=recipients)
+        message.attach(ICS_NAME, ics, f"text/calendar; charset=utf-8; method={method}")
+        # Readers of the default language keep the key of the single message sent before
+        # the panel had languages: a retry across that change sends nothing twice.
+        group = "panel" if language == settings.LANGUAGE_CODE else f"panel:{language}"
+        messages.append((group, message))
+    return messages
 
 
 def _zone(interview: Interview):
@@ -176,7 +195,7 @@ def send_invitation(interview_pk, *, sequence: int | None = None) -> int:
     sent = 0
     for to, message in (
         ("applicant", _applicant_message(interview, kind="invite")),
-        ("panel", _panel_message(interview, kind="invite")),
+        *_panel_messages(interview, kind="invite"),
     ):
         if message is not None and _send(message, "invitation", interview, to=to):
             sent += 1
@@ -191,7 +210,7 @@ def send_cancellation(interview_pk, *, applicant: bool = True, sequence: int | N
     sent = 0
     for to, message in (
         ("applicant", _applicant_message(interview, kind="cancel") if applicant else None),
-        ("panel", _panel_message(interview, kind="cancel")),
+        *_panel_messages(interview, kind="cancel"),
     ):
         if message is not None and _send(message, "cancellation", interview, to=to):
             sent += 1
