@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 # `make run PORT=8001 HOST=0.0.0.0`: where the demo listens.
 PORT ?= 8000
 HOST ?= 127.0.0.1
+# axe-core for the browser suite, installed by `npm ci` (see its rule below).
+AXE := tests/browser/node_modules/.package-lock.json
 
 .PHONY: run codes test setup setup-dev catalogs lock lint bench mutation
 
@@ -36,8 +38,8 @@ $(VENV)/.runtime: requirements.lock pyproject.toml | $(BIN)/python
 	@echo "setup: done"
 
 $(VENV)/.dev: requirements-dev.lock pyproject.toml | $(BIN)/python
-	@echo "setup: system libraries (Pango, fonts)"
-	bash scripts/system-libraries.sh
+	@echo "setup: system libraries (Pango, fonts) and Debian's Chromium for the browser suite"
+	bash scripts/system-libraries.sh --dev
 	@echo "setup: installing the pinned dependencies and test tools (requirements-dev.lock)"
 	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	@echo "setup: installing enlist itself"
@@ -49,7 +51,14 @@ $(VENV)/.dev: requirements-dev.lock pyproject.toml | $(BIN)/python
 # a .po, `make setup` recompiles it (only the ones that changed). Plain Python, standard
 # library only: no GNU gettext, and no installed package needed.
 setup: $(VENV)/.runtime catalogs
-setup-dev: $(VENV)/.dev catalogs
+setup-dev: $(VENV)/.dev catalogs $(AXE)
+
+# axe-core, which the browser suite injects into every page (tests/browser/package-lock.json):
+# re-installed when the lock changes (npm ci writes node_modules/.package-lock.json).
+$(AXE): tests/browser/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "setup: npm is missing: the browser suite needs it to install axe-core (Debian: apt-get install npm), then run make setup-dev again" >&2; exit 1; }
+	@echo "setup: axe-core for the browser suite (npm ci in tests/browser)"
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
 
 catalogs: | $(BIN)/python
 	PYTHONPATH=src $(BIN)/python -m enlist.core.catalogs compile

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -51,7 +51,10 @@ def _error_response(description: str) -> dict[str, Any]:
 
 
 def _document_common_answers(operation: dict[str, Any]) -> None:
-    responses = operation.setdefault("responses", {})
+    # Ninja keys an endpoint's declared answers by int (401), ours are the JSON's strings:
+    # one key per status, or the served JSON holds "401" twice and the docs cannot parse it.
+    responses = {str(status): answer for status, answer in operation.get("responses", {}).items()}
+    operation["responses"] = responses
 
     def add(status: str, description: str) -> None:
         responses.setdefault(status, _error_response(description))
@@ -83,6 +86,18 @@ class EnlistAPI(NinjaAPI):
         return schema
 
 
+class ApiDocs(Swagger):
+    """The docs page (/api/v1/docs) in our template: a language and readable colours
+    (core/templates/core/api_docs.html). Without deep links: Swagger UI puts each one, a link,
+    inside the button that opens the operation, and a control inside a control is lost to
+    keyboard and screen-reader users."""
+
+    template = "core/api_docs.html"
+
+    def __init__(self) -> None:
+        super().__init__(settings={"deepLinking": False})
+
+
 api = EnlistAPI(
     title="Enlist API",
     version="1.0.0",
@@ -92,6 +107,7 @@ api = EnlistAPI(
         'Every error is `{"errors": [{"field": ..., "message": ...}]}`.'
     ),
     urls_namespace="api-v1",
+    docs=ApiDocs(),
     parser=BoundedJSONParser(),
 )
 

@@ -556,6 +556,20 @@ def test_openapi_documents_post_applications_with_the_application_body(openapi):
     assert openapi["components"]["schemas"]["MilitaryExperienceIn"]["required"] == ["years"]
 
 
+def test_openapi_json_names_each_key_once(db):
+    """A status declared by an endpoint (401) and one the common answers add are one key:
+    the API docs' parser refuses a document that repeats a key."""
+    repeated: list[str] = []
+
+    def pairs_hook(pairs):
+        keys = [key for key, _ in pairs]
+        repeated.extend(sorted(key for key in set(keys) if keys.count(key) > 1))
+        return dict(pairs)
+
+    json.loads(Client().get("/api/v1/openapi.json").content, object_pairs_hook=pairs_hook)
+    assert repeated == []
+
+
 def test_openapi_documents_every_path_of_the_design(openapi):
     expected = {
         "/api/v1/applications": {"get", "post"},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -135,6 +136,15 @@ def test_auditor_lands_on_the_audit_search_not_a_dead_end(client, auditor, vilni
     assert 'id="audit-search"' in html and 'action="/audit/"' in html
     assert "Your role does not give access to case contents." not in html
     assert vilnius_case.reference not in html
+
+
+def test_auditors_case_search_link_opens_the_page_with_the_case_lookup(client, auditor):
+    """The link goes to the page that holds the form, not to the form's POST-only target."""
+    html = sign_in(client, auditor).get("/staff/").content.decode()
+    [href] = re.findall(r'<a id="audit-case-search" href="([^"]+)"', html)
+    page = client.get(href.split("#")[0])
+    assert page.status_code == 200
+    assert '<input id="reference" name="reference"' in page.content.decode()
 
 
 def test_admin_lands_on_administration_tasks(client, admin_user):

@@ -1,0 +1,260 @@
+"""The browser suite: Debian's Chromium, driven by Playwright, against a live server.
+
+The server is pytest-django's ``live_server``: real HTTP on a free loopback port, through the
+whole middleware stack (sessions, CSRF, the second factor, CSP), the templates and the static
+files, on the test database, so a test builds its cases through the services and reads back
+what the pages wrote. Each test is a journey of one or more people, each in their own browser
+context (``people.open(...)``).
+
+Every page a journey shows is checked by ``Person.step(name)``: axe-core (npm ``axe-core``,
+pinned in ``package-lock.json`` beside this file and installed by ``npm ci``) runs on it and
+any ``serious`` or ``critical`` violation fails the test, then a full-page screenshot is saved
+as ``<artifacts>/<test>/<nn>-<name>.png``. A navigation that no step checked fails the test
+too, so no page escapes the audit. On failure the Playwright trace of every person of the test
+is kept beside the screenshots (``trace-<person>.zip``; open it with ``playwright show-trace``).
+
+``ENLIST_BROWSER_ARTIFACTS`` chooses where (default ``build/browser``, which CI keeps).
+
+Without ``/usr/bin/chromium`` (or axe-core's ``node_modules``) the tests are skipped with the
+reason, unless ``CI`` is set: there a missing browser is a failure, never a silent pass.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from enlist.accounts.models import StaffUser
+from enlist.accounts.services import totp_device_add_confirmed
+from enlist.accounts.totp import STEP_SECONDS, base32_secret, current_code
+from tests.conftest import reference_data_restore
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = Path(os.environ.get("ENLIST_BROWSER_ARTIFACTS") or "build/browser")
+PASSWORD = "correct horse battery staple"  # tests/factories.py: StaffFactory
+# The impacts that fail a page (axe-core's scale: minor, moderate, serious, critical).
+FAILING_IMPACTS = frozenset({"serious", "critical"})
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+# Playwright waits this long for an element or a page, at most: a live server on a busy
+# machine answers in well under a second, so a wait this long means something is wrong.
+TIMEOUT_MS = 15_000
+
+
+def _missing_tools() -> list[str]:
+    missing = []
+    if not CHROMIUM.exists():
+        missing.append(f"{CHROMIUM} (Debian's chromium package: scripts/system-libraries.sh --dev)")
+    if not AXE.exists():
+        missing.append(f"{AXE} (npm ci --prefix tests/browser)")
+    return missing
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item: the fixtures keep a trace only on failure."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="package")
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium, headless, for the whole package (started once: about a second)."""
+    missing = _missing_tools()
+    if missing:
+        message = "the browser suite needs " + " and ".join(missing)
+        if os.environ.get("CI"):
+            pytest.fail(message + " (CI is set: a missing browser fails the run)")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's synchronous API runs an asyncio loop on this thread, and Django then takes
+    # every ORM call of the test (building cases, reading back) for one made from async code.
+    # The calls are synchronous and on the test's own thread: allowed while the browser runs,
+    # and only then, so no other test's real async misuse is hidden.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        yield browser
+        browser.close()
+    finally:
+        playwright.stop()
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def artifact_name(text: str) -> str:
+    """A file or directory name for a test or step name (parametrized ids included)."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")
+
+
+class AccessibilityViolation(AssertionError):
+    pass
+
+
+def axe_failures(result: dict[str, Any]) -> list[str]:
+    """axe-core's serious and critical violations, one line each: rule, impact, where."""
+    lines = []
+    for violation in result["violations"]:
+        if violation.get("impact") not in FAILING_IMPACTS:
+            continue
+        targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} at {targets}")
+    return lines
+
+
+@dataclass
+class Person:
+    """One person's browser (a context of its own: cookies, language, viewport) in a journey."""
+
+    name: str
+    page: Any
+    base_url: str
+    directory: Path
+    counter: list[int]  # the journey's step counter, shared by its people
+    navigations: list[str] = field(default_factory=list)
+    checked: int = 0  # how many of `navigations` a step has checked
+
+    def goto(self, path: str, step: str, *, ready: str | None = None) -> None:
+        """Open `path` and check it as `step`, once the element `ready` (a selector) shows
+        on a page that a script draws."""
+        self.page.goto(self.base_url + path)
+        if ready is not None:
+            self.page.locator(ready).first.wait_for()
+        self.step(step)
+
+    def step(self, name: str, *, screenshot: Path | None = None) -> None:
+        """Check the page now shown (axe-core) and save its screenshot as the journey's next
+        step (or at `screenshot`)."""
+        self.page.wait_for_load_state("load")
+        url = self.page.url
+        self.page.add_script_tag(path=str(AXE))
+        result = self.page.evaluate(
+            "() => axe.run(document, {resultTypes: ['violations'], iframes: false})"
+        )
+        if screenshot is None:
+            self.counter[0] += 1
+            screenshot = self.directory / f"{self.counter[0]:02d}-{artifact_name(name)}.png"
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(screenshot), full_page=True)
+        self.checked = len(self.navigations)
+        failures = axe_failures(result)
+        if failures:
+            raise AccessibilityViolation(
+                f"axe-core on {url} (step {name!r}):\n  " + "\n  ".join(failures)
+            )
+
+    def submit(self, form: str = "main form") -> None:
+        """Press the submit button of `form` (the page's first form in <main> by default;
+        the header's language form has one too) and wait for the page it leads to."""
+        with self.page.expect_navigation():
+            self.page.locator(f"{form} button[type=submit]").first.click()
+
+    def sign_in(self, user: StaffUser, secret: str, *, landing: Path | None = None) -> None:
+        """The staff sign-in as a person does it: password, then the authenticator's code.
+        The start page it leads to is the last step (its screenshot at `landing` if given)."""
+        self.goto("/staff/login/", f"{self.name}-sign-in")
+        self.page.locator("main input[name=username]").fill(user.username)
+        self.page.locator("main input[name=password]").fill(PASSWORD)
+        self.submit()
+        self.step(f"{self.name}-code")
+        # A code is accepted once per 30-second step: never type one about to expire.
+        if time.time() % STEP_SECONDS > STEP_SECONDS - 3:
+            time.sleep(4)
+        self.page.locator("main input[name=code]").fill(current_code(secret))
+        self.submit()
+        self.page.wait_for_url(re.compile(r"/staff/"))
+        self.step(f"{self.name}-signed-in", screenshot=landing)
+
+
+class People:
+    """The browsers of one journey: `open(name, ...)` gives a new person's browser."""
+
+    def __init__(self, chromium: Any, base_url: str, directory: Path) -> None:
+        self.chromium = chromium
+        self.base_url = base_url
+        self.directory = directory
+        self.counter = [0]
+        self.people: list[tuple[Person, Any]] = []
+
+    def open(self, name: str, *, phone: bool = False, locale: str = "en-GB") -> Person:
+        # bypass_csp: the pages allow only their own scripts ('self'); axe-core is injected
+        # as an inline script, which that policy would refuse.
+        context = self.chromium.new_context(
+            **(PHONE if phone else DESKTOP), locale=locale, bypass_csp=True
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        context.tracing.start(screenshots=True, snapshots=True)
+        page = context.new_page()
+        person = Person(name, page, self.base_url, self.directory, self.counter)
+
+        def navigated(frame: Any) -> None:
+            if frame == page.main_frame:
+                person.navigations.append(frame.url)
+
+        page.on("framenavigated", navigated)
+        self.people.append((person, context))
+        return person
+
+    def close(self, *, failed: bool) -> None:
+        for person, context in self.people:
+            if failed:
+                context.tracing.stop(path=str(self.directory / f"trace-{person.name}.zip"))
+            else:
+                context.tracing.stop()
+            context.close()
+
+    def unchecked(self) -> list[str]:
+        """Pages a person was shown that no step checked (at the end of a journey)."""
+        return [url for person, _ in self.people for url in person.navigations[person.checked :]]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db) -> None:
+    """The live server sees only committed rows, so every browser test is transactional; put
+    back the seeded reference data (countries, units, checklists) that the flush after a
+    transactional test removed, before any fixture builds a mission or a case on them."""
+    reference_data_restore()
+
+
+@pytest.fixture
+def people(request, chromium, live_server) -> Iterator[People]:
+    """people.open(name, phone=..., locale=...) -> a Person: the journey's browsers."""
+    directory = ARTIFACTS / artifact_name(request.node.name)
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    journey = People(chromium, live_server.url, directory)
+    yield journey
+    failed = getattr(request.node, "report_call", None) is None or request.node.report_call.failed
+    journey.close(failed=failed)
+    if not failed:
+        unchecked = journey.unchecked()
+        assert not unchecked, f"pages shown but never checked by a step: {unchecked}"
+
+
+@pytest.fixture
+def authenticator():
+    """authenticator(user) -> the base32 secret of a new confirmed TOTP device of `user`, as
+    the demo hands its logins one (`enlist demo --codes` computes the codes the same way)."""
+
+    def add(user: StaffUser) -> str:
+        key_hex = secrets.token_hex(20)
+        totp_device_add_confirmed(user=user, key_hex=key_hex)
+        return base32_secret(key_hex)
+
+    return add
