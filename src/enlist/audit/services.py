@@ -219,24 +219,26 @@ def audit_records(items: Sequence[AuditItem]) -> list[AuditEntry]:
                 payload={"size": size, "head": digest},
                 dedupe_key=f"audit.checkpoint:{size}:{digest[:16]}",
             )
-        for entry in entries:
+        for entry, (item, *_) in zip(entries, prepared, strict=True):
             for listener in _entry_listeners:
-                listener(entry)
+                listener(entry, item.target)
     return entries
 
 
 # Apps that keep something derived from what happens (the reports' counts) follow the trail
 # instead of being called from every service: every change is recorded here, once.
-EntryListener = Callable[[AuditEntry], None]
+EntryListener = Callable[[AuditEntry, Target], None]
 _entry_listeners: list[EntryListener] = []
 
 
 def register_entry_listener(listener: EntryListener) -> None:
-    """Call `listener(entry)` after every entry is appended, in the entry's transaction and
-    with the head still locked: what it writes commits or rolls back with the change, and
-    listeners see changes one at a time, in the trail's order. A listener that raises undoes
-    the change; it must be quick (it runs for every entry: filter on ``entry.action`` first).
-    Registered once (``ready()`` may run more than once in tests)."""
+    """Call `listener(entry, target)` after every entry is appended, in the entry's
+    transaction and with the head still locked: what it writes commits or rolls back with the
+    change, and listeners see changes one at a time, in the trail's order. `target` is what
+    the caller named (a model instance as the change left it, a (type, id) pair, or None), so
+    that a listener need not read back a row the transaction has just written. A listener
+    that raises undoes the change; it must be quick (it runs for every entry: filter on
+    ``entry.action`` first). Registered once (``ready()`` may run more than once in tests)."""
     if listener not in _entry_listeners:
         _entry_listeners.append(listener)
 

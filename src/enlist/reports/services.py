@@ -89,6 +89,19 @@ def case_facts(application_id) -> tallies.CaseFacts | None:
     )
 
 
+def _new_case_facts(application: Application, actor_role: str) -> tallies.CaseFacts:
+    """What ``case_facts`` would read back for a case its own transaction has just created:
+    the row as written and its one history entry, the submission (intake's first
+    ``StageChange``: the stage, the submission time, the role the audit entry names)."""
+    return tallies.CaseFacts(
+        mission_id=application.mission_id,
+        nationality=application.nationality_id,
+        channel=str(application.channel),
+        submitted_at=application.submitted_at,
+        history=(tallies.Move(str(application.stage), application.submitted_at, actor_role),),
+    )
+
+
 def tallies_apply(delta: Counter) -> None:
     """Add `delta` (keys of ``tallies.Key``) to the stored counts; cells that reach zero go."""
     if not delta:
@@ -110,8 +123,12 @@ def _is_submission(entry: AuditEntry) -> bool:
     )
 
 
-def tallies_on_entry(entry: AuditEntry) -> None:
-    """The audit trail's listener: count the change this entry records (see the module)."""
+def tallies_on_entry(entry: AuditEntry, target: object = None) -> None:
+    """The audit trail's listener: count the change this entry records (see the module).
+
+    A submission's case is counted from the application the entry names, as its
+    transaction wrote it (no read back: this runs on every submission, under the head lock);
+    every other change reads the case as it now is."""
     if entry.target_type != "application" or entry.action not in (
         AuditAction.CREATE,
         AuditAction.TRANSITION,
@@ -121,6 +138,9 @@ def tallies_on_entry(entry: AuditEntry) -> None:
     if entry.action == AuditAction.CHANGE and entry.detail.get("change") != "transfer":
         return
     if entry.action == AuditAction.CREATE and not _is_submission(entry):
+        return
+    if entry.action == AuditAction.CREATE and isinstance(target, Application):
+        tallies_apply(tallies.change(None, _new_case_facts(target, entry.actor_role)))
         return
     after = case_facts(entry.target_id)
     if after is None:  # pragma: no cover  # the entry's own transaction wrote the case
