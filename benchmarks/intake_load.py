@@ -130,12 +130,15 @@ def ceiling_child(seconds: float) -> None:
     data = ApplicationIn.model_validate_json(
         payload(uuid.uuid4().int % 10_000_000, tag), context=intake_context()
     )
-    captured: list[tuple[str, tuple]] = []
+    # (sql, params, many): with `many`, params is the list of rows of one executemany
+    # (the audit subjects, the report counts' upsert), replayed as one executemany again.
+    captured: list[tuple[str, tuple, bool]] = []
 
     def capture(execute, sql, params, many, context):
         verb = sql.lstrip().split()[0].upper()
         if verb in {"INSERT", "UPDATE", "DELETE"} or "FROM audit_audithead" in sql:
-            captured.append((sql, tuple(params or ())))
+            rows = tuple(tuple(row) for row in params) if many else tuple(params or ())
+            captured.append((sql, rows, many))
         return execute(sql, params, many, context)
 
     # A first submission outside the capture: the audit head row exists from then on.
@@ -146,8 +149,8 @@ def ceiling_child(seconds: float) -> None:
             data=data, channel=Channel.WEB, idempotency_key=uuid.uuid4().hex, body=b"{}"
         )
     # A flagged duplicate pair names an earlier application: not a row of every submission.
-    captured[:] = [(sql, p) for sql, p in captured if "matching_matchcandidate" not in sql]
-    writes = [sql.split()[2] for sql, _ in captured if sql.lstrip().upper().startswith("INSERT")]
+    captured[:] = [c for c in captured if "matching_matchcandidate" not in c[0]]
+    writes = [sql.split()[2] for sql, *_ in captured if sql.lstrip().upper().startswith("INSERT")]
     if len(writes) < 8:
         raise RuntimeError(f"expected a submission's inserts, captured {writes}")
     head = AuditHead.objects.get()
@@ -188,35 +191,46 @@ def ceiling_child(seconds: float) -> None:
                     out.append(p)
             return tuple(out)
 
+        def renew(sql: str, params: tuple) -> tuple:
+            fresh = tuple(remap(p) for p in params)
+            if "audit_auditentry" in sql:
+                fresh = swap(fresh, head.sequence, replaced["sequence"])
+            elif "audit_auditsubject" in sql:
+                fresh = swap(fresh, entry_id, replaced["entry"])
+            elif "UPDATE audit_audithead" in sql:
+                fresh = (replaced["sequence"], *fresh[1:])
+            return fresh
+
         with transaction.atomic(), connection.cursor() as cursor:
-            for sql, params in captured:
+            for sql, params, many in captured:
                 if "FROM audit_audithead" in sql:
                     cursor.execute(sql, params)
                     replaced["sequence"] = cursor.fetchone()[0] + 1
                     continue
-                fresh = tuple(remap(p) for p in params)
-                if "audit_auditentry" in sql:
-                    fresh = swap(fresh, head.sequence, replaced["sequence"])
-                elif "audit_auditsubject" in sql:
-                    fresh = swap(fresh, entry_id, replaced["entry"])
-                elif "UPDATE audit_audithead" in sql:
-                    fresh = (replaced["sequence"], *fresh[1:])
-                cursor.execute(sql, fresh)
+                if many:
+                    cursor.executemany(sql, [renew(sql, row) for row in params])
+                    continue
+                cursor.execute(sql, renew(sql, params))
                 if "RETURNING" in sql and "audit_auditentry" in sql:
                     replaced["entry"] = cursor.fetchone()[0]
 
+    one_submission()  # once before timing: a replay the database refuses stops here, loudly
     rates = {}
     for count in CEILING_CONNECTIONS:
         done = [0]
+        failures: list[BaseException] = []
         lock = threading.Lock()
         stop_at = time.monotonic() + seconds
 
-        def worker(stop_at: float = stop_at, lock=lock, done=done) -> None:
+        def worker(stop_at: float = stop_at, lock=lock, done=done, failures=failures) -> None:
             mine = 0
             try:
                 while time.monotonic() < stop_at:
                     one_submission()
                     mine += 1
+            except BaseException as error:
+                with lock:
+                    failures.append(error)
             finally:
                 with lock:
                     done[0] += mine
@@ -227,6 +241,10 @@ def ceiling_child(seconds: float) -> None:
             thread.start()
         for thread in threads:
             thread.join()
+        if failures:  # a thread's error would otherwise only lower the rate (to 0 at worst)
+            raise RuntimeError(
+                f"{len(failures)} of {count} ceiling connections failed"
+            ) from failures[0]
         rates[count] = done[0] / seconds
     print(json.dumps({"rates": rates, "tables": writes}))
 
@@ -279,9 +297,16 @@ def run(engine: str, args: argparse.Namespace) -> dict:
     )  # fmt: skip
     site.drop()
     if child.returncode != 0:
-        raise RuntimeError(child.stderr[-3000:])
+        raise RuntimeError(f"the ceiling child failed:\n{child.stderr[-3000:]}")
     measured = json.loads(child.stdout.strip().splitlines()[-1])
     rates = {int(k): v for k, v in measured["rates"].items()}
+    if not rates or max(rates.values()) <= 0:
+        raise RuntimeError(f"the ceiling measured nothing: {rates}\n{child.stderr[-3000:]}")
+    if not rows or any(row["rate"] <= 0 for row in rows):
+        raise RuntimeError(
+            f"the server acknowledged nothing in a step: {rows}\n"
+            f"{(site.root / 'serve.log').read_text()[-3000:]}"
+        )
     load_average = " ".join(f"{x:.1f}" for x in os.getloadavg())
     return {"engine": engine, "rows": rows, "ceiling": rates, "tables": measured["tables"],
             "load": load_average}  # fmt: skip

@@ -322,3 +322,39 @@ def test_a_batch_is_counted_once_per_case_in_a_fixed_number_of_statements():
     assert imports == 33
     pipeline_aggregates_rebuild()
     assert _stored() == stored
+
+
+@pytest.mark.parametrize("channel", [Channel.WEB, Channel.PHONE, Channel.IMPORT])
+def test_a_submission_is_counted_from_the_case_as_written_equal_to_reading_it_back(
+    vilnius, clerk_vilnius, channel
+):
+    """The listener counts a new case from the application its transaction wrote (no read
+    back): those facts are exactly what ``case_facts`` reads from the database."""
+    from enlist.audit.models import AuditEntry
+    from enlist.intake.schemas import ApplicationIn
+    from enlist.intake.services import Consent, application_submit
+    from enlist.reports.services import _new_case_facts, case_facts
+    from tests.factories import application_payload
+
+    data = ApplicationIn.model_validate(application_payload(mission=vilnius.code), strict=False)
+    actor = clerk_vilnius if channel == Channel.PHONE else None
+    consent = Consent(confirmed=True, recorded_by=actor) if actor else None
+    application = application_submit(
+        data=data, channel=channel, actor=actor, consent=consent, submitted_at=START
+    ).application
+    entry = AuditEntry.objects.get(target_type="application", target_id=str(application.pk))
+    assert entry.actor_role == ("applicant" if channel == Channel.WEB else
+                                "clerk" if actor else "system")  # fmt: skip
+    assert _new_case_facts(application, entry.actor_role) == case_facts(application.pk)
+    assert _stored() == Counter(pipeline_aggregates_rebuild_counts())
+
+
+def pipeline_aggregates_rebuild_counts() -> Counter:
+    """The counts a rebuild from the stored cases makes (then the stored ones are put back)."""
+    before = _stored()
+    with transaction.atomic():
+        pipeline_aggregates_rebuild()
+        rebuilt = _stored()
+        transaction.set_rollback(True)
+    assert _stored() == before
+    return rebuilt

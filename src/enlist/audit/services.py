@@ -224,20 +224,23 @@ def audit_records(items: Sequence[AuditItem]) -> list[AuditEntry]:
                 payload={"size": size, "head": digest},
                 dedupe_key=f"audit.checkpoint:{size}:{digest[:16]}",
             )
+        targets = [item.target for item, *_ in prepared]
         for listener in _entry_listeners:
-            listener(entries)
+            listener(entries, targets)
     return entries
 
 
 # Apps that keep something derived from what happens (the reports' counts) follow the trail
 # instead of being called from every service: every change is recorded here, once.
-EntryListener = Callable[[Sequence[AuditEntry]], None]
+EntryListener = Callable[[Sequence[AuditEntry], Sequence[Target]], None]
 _entry_listeners: list[EntryListener] = []
 
 
 def register_entry_listener(listener: EntryListener) -> None:
-    """Call `listener(entries)` after every append with the entries it wrote, in trail order
-    (one for ``audit_record``, a whole batch for ``audit_records``), in the entries'
+    """Call `listener(entries, targets)` after every append with the entries it wrote, in
+    trail order (one for ``audit_record``, a whole batch for ``audit_records``), and the
+    target each caller named (a model instance as the change left it, a (type, id) pair, or
+    None: a listener need not read back a row the transaction has just written), in the entries'
     transaction and with the head still locked: what it writes commits or rolls back with the
     change, and appends reach it one after another. A listener that raises undoes the change;
     it must be quick and must not cost a statement per entry (filter on ``entry.action``

@@ -19,7 +19,7 @@ from enlist.core.json_body import read_json_body
 from enlist.core.schemas import EXTRA_SCHEMAS, ErrorsOut
 from enlist.errors import FieldError, InvalidInput
 from enlist.intake.schemas import ApplicationIn, parse_application_json
-from enlist.intake.services import application_submit, intake_context
+from enlist.intake.services import application_submit, context_mission, intake_context
 
 _REF = "#/components/schemas/{model}"
 _schema = ApplicationIn.model_json_schema(ref_template=_REF)
@@ -75,9 +75,14 @@ def submit_application(
         raise InvalidInput(
             [FieldError("Idempotency-Key", f"1 to {IDEMPOTENCY_KEY_MAX} characters.")]
         )
-    data = parse_application_json(body, context=intake_context())
+    context = intake_context()
+    data = parse_application_json(body, context=context)
     submission = application_submit(
-        data=data, channel=Channel.WEB, idempotency_key=idempotency_key, body=body
+        data=data,
+        channel=Channel.WEB,
+        idempotency_key=idempotency_key,
+        body=body,
+        mission=context_mission(context, data.mission),
     )
     application = submission.application
     return Status(

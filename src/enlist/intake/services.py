@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from enlist.accounts.models import StaffUser
@@ -19,7 +19,11 @@ from enlist.audit.models import AuditAction
 from enlist.audit.services import AuditItem, audit_record, audit_records
 from enlist.cases.models import Application, Channel, LookupDigest, StageChange
 from enlist.cases.reference import new_reference
-from enlist.cases.services import application_digests, application_index, applications_index_new
+from enlist.cases.services import (
+    application_digests,
+    application_index_digests,
+    applications_index_new,
+)
 from enlist.cases.workflow import Stage
 from enlist.core.bulk import rows_insert
 from enlist.errors import FieldError, IdempotencyKeyReused, InvalidInput, NotPermitted
@@ -94,15 +98,20 @@ class _CodesInDatabase(Collection[str]):
 
     def __init__(self, queryset: QuerySet) -> None:
         self._queryset = queryset
-        self._known: dict[str, bool] = {}
+        self._known: dict[str, Model | None] = {}
 
     def __contains__(self, code: object) -> bool:
         # What cannot be a code is not asked for: a NUL byte or a megabyte of text would only
         # make the database refuse the query (PostgreSQL: no NUL in text) or do needless work.
         if not isinstance(code, str) or not _CODE_SHAPE.fullmatch(code):
             return False
+        return self.row(code) is not None
+
+    def row(self, code: str) -> Model | None:
+        """The row of `code` (None: no such code), asked once: the submission that checked
+        its mission's code stores the mission read by that check."""
         if code not in self._known:
-            self._known[code] = self._queryset.filter(code=code).exists()
+            self._known[code] = self._queryset.filter(code=code).first()
         return self._known[code]
 
     def __iter__(self) -> Iterator[str]:
@@ -119,6 +128,13 @@ def intake_context(*, today: datetime.date | None = None) -> IntakeContext:
         missions=_CodesInDatabase(Mission.objects.filter(is_active=True)),
         today=today or timezone.localdate(),
     )
+
+
+def context_mission(context: IntakeContext, code: str) -> Mission | None:
+    """The mission `code` as the validator found it in `context` (None: not looked up)."""
+    missions = context.missions
+    row = missions.row(code) if isinstance(missions, _CodesInDatabase) else None
+    return row if isinstance(row, Mission) else None
 
 
 @dataclass(frozen=True)
@@ -165,18 +181,30 @@ def _replay(*, key_digest: bytes, body_digest: bytes) -> Application | None:
 
 def _replays(bodies: dict[bytes, bytes]) -> dict[bytes, Application]:
     """The first application of each key digest already used (key digest → body digest)."""
-    found: dict[bytes, Application] = {}
+    used: dict[bytes, tuple[bytes, object]] = {}  # key digest → (body digest, application id)
     keys = list(bodies)
     for start in range(0, len(keys), _LOOKUP_CHUNK):
-        for record in IdempotencyRecord.objects.select_related("application").filter(
-            key_digest__in=keys[start : start + _LOOKUP_CHUNK]
-        ):
-            key = bytes(record.key_digest)
-            # Erasure keeps the key's digest and drops the body's: a retry (however old)
-            # gets the erased case back, never a second application.
-            if not record.application.is_erased and bytes(record.body_digest) != bodies[key]:
-                raise IdempotencyKeyReused()
-            found[key] = record.application
+        # Narrow rows first: almost every submission's key is new, and the applications are
+        # loaded only for the keys that were used.
+        used.update(
+            (bytes(key), (bytes(body), application_id))
+            for key, body, application_id in IdempotencyRecord.objects.filter(
+                key_digest__in=keys[start : start + _LOOKUP_CHUNK]
+            ).values_list("key_digest", "body_digest", "application_id")
+        )
+    if not used:
+        return {}
+    applications = Application.objects.select_related("data_key").in_bulk(
+        [pk for _, pk in used.values()]
+    )
+    found: dict[bytes, Application] = {}
+    for key, (body, application_id) in used.items():
+        application = applications[application_id]
+        # Erasure keeps the key's digest and drops the body's: a retry (however old)
+        # gets the erased case back, never a second application.
+        if not application.is_erased and body != bodies[key]:
+            raise IdempotencyKeyReused()
+        found[key] = application
     return found
 
 
@@ -192,6 +220,7 @@ def application_submit(
     data_key: DataKey | None = None,
     import_row: int | None = None,
     language: str = "",
+    mission: Mission | None = None,
 ) -> Submission:
     """Create an application from validated input, with its digests and first history entry.
 
@@ -207,7 +236,8 @@ def application_submit(
     it). `import_row`: the spreadsheet row of an imported case. `language`: the interface
     language the volunteer wrote in (the form's page, a mail draft's detected language); blank
     when unknown, and then their emails and documents follow the languages they speak
-    (`cases/languages.py: application_language`).
+    (`cases/languages.py: application_language`). `mission`: the row of ``data.mission``
+    when the caller has it already (``context_mission``), else it is read.
     """
     _check_recorder(actor, data.mission)
     indexer = blind_indexer()
@@ -230,6 +260,7 @@ def application_submit(
         consent=consent or Consent(confirmed=True),
         data_key=data_key or data_key_new(),
         import_row=import_row,
+        mission=mission if mission is not None and mission.code == data.mission else None,
     )
     application.language = language if language in dict(settings.LANGUAGES) else ""
     digests = application_digests(application)
@@ -277,19 +308,23 @@ def _create(
     idempotency: IdempotencyRecord | None,
 ) -> None:
     """The submission's writes, in the caller's transaction; the audit entry (which locks
-    the audit head) last, so that lock is held shortest."""
+    the audit head) last, so that lock is held shortest.
+
+    Each row goes in as the batch path writes it (``core/bulk.py``: every value prepared and
+    sealed by its field, one prepared statement): ``Model.save`` would build the same INSERT
+    through the query compiler on every request, which cost more CPU than the statements."""
     if new_key:
-        application.data_key.save(force_insert=True)
-    application.save(force_insert=True)
-    application_index(application=application, digests=digests, new=True)
+        rows_insert(DataKey, [application.data_key])
+    rows_insert(Application, [application])
+    application_index_digests(application=application, digests=digests)
     # Every channel arrives here: its matching is queued with it (the worker flags duplicates).
     application_match_on_arrival(application=application)
-    _first_history(application, actor).save(force_insert=True)
+    rows_insert(StageChange, [_first_history(application, actor)])
     for handler in _arrival_handlers:
         handler(application)
     if idempotency is not None:
         idempotency.application = application
-        idempotency.save(force_insert=True)
+        rows_insert(IdempotencyRecord, [idempotency])
     audit_records([_creation_audit(application, actor, mission)])
 
 

@@ -88,6 +88,25 @@ def _facts_of(rows: Iterable[tuple]) -> dict:
     }
 
 
+def case_facts(application_id) -> tallies.CaseFacts | None:
+    """What the counts know of one case, read from the database (no personal field)."""
+    rows = list(Application.objects.filter(pk=application_id).values_list(*_FACT_COLUMNS))
+    return _facts_of(rows)[rows[0][0]] if rows else None
+
+
+def _new_case_facts(application: Application, actor_role: str) -> tallies.CaseFacts:
+    """What ``case_facts`` would read back for a case its own transaction has just created:
+    the row as written and its one history entry, the submission (intake's first
+    ``StageChange``: the stage, the submission time, the role the audit entry names)."""
+    return tallies.CaseFacts(
+        mission_id=application.mission_id,
+        nationality=application.nationality_id,
+        channel=str(application.channel),
+        submitted_at=application.submitted_at,
+        history=(tallies.Move(str(application.stage), application.submitted_at, actor_role),),
+    )
+
+
 def tallies_apply(delta: Counter) -> None:
     """Add `delta` (keys of ``tallies.Key``) to the stored counts; cells that reach zero go."""
     if not delta:
@@ -123,15 +142,25 @@ def _counts_change(entry: AuditEntry) -> bool:
     return entry.action != AuditAction.CREATE or _is_submission(entry)
 
 
-def tallies_on_entries(entries: Sequence[AuditEntry]) -> None:
+def tallies_on_entries(entries: Sequence[AuditEntry], targets: Sequence[object] = ()) -> None:
     """The audit trail's listener: count the changes these entries record (see the module).
 
     Called once per append with every entry it wrote (one for a single change, thousands for
-    a batch import): the cases are read in chunks and the counts moved by one summed delta,
-    so a batch costs a few statements instead of three per case.
+    a batch import) and the targets their callers named. A submission's case is counted from
+    the application the entry names, as its transaction wrote it (no read back: this runs
+    under the head lock on every submission); the cases of other changes are read in chunks,
+    and the counts move by one summed delta, so a batch costs a few statements, not three
+    per case.
     """
-    relevant = [entry for entry in entries if _counts_change(entry)]
     delta: Counter = Counter()
+    relevant = []
+    for entry, target in zip(entries, targets or [None] * len(entries), strict=True):
+        if not _counts_change(entry):
+            continue
+        if entry.action == AuditAction.CREATE and isinstance(target, Application):
+            delta.update(tallies.change(None, _new_case_facts(target, entry.actor_role)))
+        else:
+            relevant.append(entry)
     for first in range(0, len(relevant), REBUILD_CHUNK):
         chunk = relevant[first : first + REBUILD_CHUNK]
         ids = {entry.target_id: uuid.UUID(entry.target_id) for entry in chunk}
