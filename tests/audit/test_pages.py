@@ -192,20 +192,51 @@ def test_the_case_page_shows_no_case_contents(as_auditor, clerk_vilnius, vilnius
     assert str(vilnius_case.pk) in body
 
 
-def test_the_trail_is_paginated_keeping_the_filters(as_auditor, db):
+def _link(html: str, rel: str) -> str:
+    match = re.search(rf'<a rel="{rel}" id="page-\w+" href="\?([^"]+)"', html)
+    assert match, f"no {rel} link"
+    return match.group(1).replace("&amp;", "&")
+
+
+def test_the_trail_is_paged_by_keyset_keeping_the_filters(as_auditor, db):
     for _ in range(60):
         audit_record(actor=None, actor_role="system", action="search", detail={"count": 0})
+    searches = list(
+        AuditEntry.objects.filter(action="search")
+        .order_by("-sequence")
+        .values_list("sequence", flat=True)
+    )
 
     first = as_auditor.get("/audit/", {"action": "search"})
-    second = as_auditor.get("/audit/", {"action": "search", "page": 2})
+    link = _link(first.content.decode(), "next")
+    second = as_auditor.get(f"/audit/?{link}")
+    back = as_auditor.get(f"/audit/?{_link(second.content.decode(), 'prev')}")
 
-    assert len(shown(first)) == 50
-    assert len(shown(second)) == 10
-    assert (
-        '<a rel="next" id="page-next" href="?action=search&amp;page=2">Next</a>'
-        in first.content.decode()
-    )
-    assert set(shown(first)).isdisjoint(shown(second))
+    assert shown(first) == searches[:50]
+    assert link == f"action=search&after=a{searches[49]}&page=2"
+    assert shown(second) == searches[50:]
+    assert 'rel="next"' not in second.content.decode()
+    assert shown(back) == searches[:50]
+    assert "60 entries" in first.content.decode()
+
+
+def test_the_trail_counts_up_to_the_cap(as_auditor, db, monkeypatch):
+    monkeypatch.setattr("enlist.core.keyset.COUNT_CAP", 5)
+    for _ in range(6):
+        audit_record(actor=None, actor_role="system", action="search", detail={"count": 0})
+
+    body = as_auditor.get("/audit/", {"action": "search"}).content.decode()
+
+    assert "More than 5 entries" in body
+    assert len(shown(as_auditor.get("/audit/", {"action": "search"}))) == 6
+
+
+def test_a_cursor_that_is_not_one_is_refused_by_name(as_auditor, db):
+    response = as_auditor.get("/audit/", {"after": "a12.zz"})
+
+    assert response.status_code == 200
+    assert "Not a page of this list." in response.content.decode()
+    assert shown(response) == []
 
 
 def test_the_pages_carry_no_inline_script_or_style(as_auditor, vilnius_case):

@@ -5,7 +5,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from enlist.core.cursor import BadCursor, Cursor, cursor_parse
+from enlist.core.cursor import (
+    BadCursor,
+    Cursor,
+    SequenceCursor,
+    cursor_parse,
+    sequence_cursor_parse,
+)
 
 
 @given(
@@ -44,3 +50,15 @@ def test_a_token_holds_only_the_time_and_the_opaque_id():
 def test_anything_else_is_refused(token):
     with pytest.raises(BadCursor):
         cursor_parse(token)
+
+
+@given(sequence=st.integers(min_value=0, max_value=2**63 - 1), backwards=st.booleans())
+def test_a_sequence_cursor_survives_its_token(sequence, backwards):
+    cursor = SequenceCursor(sequence=sequence, backwards=backwards)
+    assert sequence_cursor_parse(cursor.token()) == cursor
+
+
+@pytest.mark.parametrize("token", ["", "a", "c12", "a-1", "a1.5", "a١٢", "a" + "9" * 21])
+def test_a_sequence_token_that_is_not_one_is_refused(token):
+    with pytest.raises(BadCursor):
+        sequence_cursor_parse(token)

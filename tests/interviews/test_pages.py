@@ -263,3 +263,51 @@ def test_availability_ids_of_the_wrong_type_are_not_found(signed_in, hq, consul_
         {"action": "remove", "staff": consul_vilnius.pk, "exception": "abc"},
     )
     assert response.status_code == 404
+
+
+def test_queue_pages_screen_only_cases_with_a_verified_document(
+    signed_in, vilnius, clerk_vilnius, monkeypatch
+):
+    """The order over pages is the whole queue's: a case screened and not recommended takes
+    its place among the unscreened by waiting time; positions continue across pages."""
+    monkeypatch.setattr("enlist.interviews.views.QUEUE_PAGE_SIZE", 2)
+    now = timezone.now()
+
+    def waiting(days: int, *, verified: bool, years: int = 6) -> Application:
+        case = ApplicationFactory(
+            mission=vilnius, stage="interview", military_experience={"years": years}
+        )
+        if verified:
+            document = document_add(
+                application=case,
+                kind="military_id",
+                upload=SimpleUploadedFile("id.pdf", b"%PDF-1.4 id", content_type="application/pdf"),
+                actor=clerk_vilnius,
+            )
+            document_verify(document=document, verification="verified", actor=clerk_vilnius)
+        Application.objects.filter(pk=case.pk).update(
+            stage_changed_at=now - datetime.timedelta(days=days)
+        )
+        return case
+
+    unscreened_old = waiting(9, verified=False)
+    screened_out = waiting(5, verified=True, years=0)  # verified, but no service: not recommended
+    unscreened_new = waiting(2, verified=False)
+    recommended = waiting(1, verified=True)
+    client = signed_in(clerk_vilnius)
+
+    pages = [client.get("/staff/interviews/queue/", {"page": n}) for n in (1, 2)]
+
+    ids = [
+        re.findall(r'href="/staff/interviews/cases/([0-9a-f-]+)/"', p.content.decode())
+        for p in pages
+    ]
+    assert ids == [
+        [str(recommended.pk), str(unscreened_old.pk)],
+        [str(screened_out.pk), str(unscreened_new.pk)],
+    ]
+    assert [e.position for e in pages[1].context["entries"]] == [3, 4]
+    assert [e.recommended for e in pages[0].context["entries"]] == [True, False]
+    assert 'rel="next"' in pages[0].content.decode()
+    assert 'rel="next"' not in pages[1].content.decode()
+    assert "4 cases" in pages[0].content.decode()

@@ -27,6 +27,7 @@ from enlist.audit.models import AccessGrant, AuditAction, AuditEntry, AuditHead,
 from enlist.audit.presentation import VIA_LABELS, detail_items
 from enlist.audit.selectors import EntryFilters, application_id_for_reference, audit_entries
 from enlist.audit.services import audit_cases_shown
+from enlist.core.keyset import page_number, sequence_page
 from enlist.errors import InvalidInput
 from enlist.missions.models import Mission
 
@@ -73,12 +74,16 @@ def entries_page(request: StaffRequest, application_id: uuid.UUID | None = None)
     error = None
     try:
         entries = audit_entries(filters=filters)
+        # By keyset on the sequence, the count capped: the trail grows by millions of rows.
+        page = sequence_page(
+            entries, key="sequence", cursor=request.GET.get("after") or None, size=PAGE_SIZE
+        )
     except InvalidInput as exc:
         error = exc.messages
-        entries = AuditEntry.objects.none()
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = sequence_page(AuditEntry.objects.none(), key="sequence", cursor=None, size=1)
     params = request.GET.copy()
     params.pop("page", None)
+    params.pop("after", None)
     head = AuditHead.objects.filter(pk=AuditHead.ONE).values_list("sequence", flat=True).first()
     grants = []
     if application_id is not None:
@@ -98,7 +103,7 @@ def entries_page(request: StaffRequest, application_id: uuid.UUID | None = None)
                     "reason": None if erased else grant.reason,
                 }
             )
-    entries_shown = list(page.object_list)
+    entries_shown = page.rows
     codes = {
         entry.detail[key]
         for entry in entries_shown
@@ -109,6 +114,7 @@ def entries_page(request: StaffRequest, application_id: uuid.UUID | None = None)
     missions = Mission.objects.in_bulk(codes, field_name="code") if codes else {}
     context = {
         "page": page,
+        "number": page_number(request) if page.previous else 1,
         "rows": [_row(entry, missions) for entry in entries_shown],
         "filters": filters,
         "case_id": application_id,

@@ -147,6 +147,12 @@ class Application(models.Model):
             ),
             # case list filtered by days waiting (stage_changed_at range)
             models.Index(fields=["stage", "stage_changed_at"], name="application_stage_waiting"),
+            # a mission's interview queue (interviews/selectors.py: waiting_queue), longest
+            # waiting first, read only as far as the page shown
+            models.Index(
+                fields=["mission", "stage", "stage_changed_at", "id"],
+                name="application_mission_waiting",
+            ),
             # The case list's keyset pages (cases/selectors.py: application_page) read one
             # index range in list order, newest first with the id as tie-break:
             # HQ's whole list (and the days-waiting filter, read in this order)

@@ -14,15 +14,14 @@ from enlist.cases.identifiers import query_terms
 from enlist.cases.models import Application, Verification
 from enlist.cases.screening import DocumentFact, Recommendation, ScreeningInput, screen
 from enlist.cases.workflow import Stage
+from enlist.core import keyset
 from enlist.core.cursor import BadCursor, Cursor, cursor_parse
 from enlist.errors import FieldError, InvalidInput
 from enlist.missions.models import Country
 from enlist.vault.keyring import blind_indexer
 
 SEARCH_LIMIT = 100
-# Lists count their rows up to this many and then say "more than": an exact COUNT(*) over a
-# million cases on every render is what made the list slow, and nobody pages through 1,000.
-COUNT_CAP = 1000
+COUNT_CAP = keyset.COUNT_CAP  # the lists' cap (core/keyset.py), here for the case list
 
 
 @dataclass(frozen=True)
@@ -75,8 +74,7 @@ class CasePage:
 
 def capped_count(queryset: QuerySet) -> tuple[int, bool]:
     """(rows, more than COUNT_CAP?) reading at most COUNT_CAP + 1 index entries."""
-    found = queryset.order_by()[: COUNT_CAP + 1].count()
-    return min(found, COUNT_CAP), found > COUNT_CAP
+    return keyset.capped_count(queryset, cap=COUNT_CAP)
 
 
 def application_page(queryset: QuerySet[Application], *, cursor: str | None, size: int) -> CasePage:

@@ -54,8 +54,9 @@ from enlist.cases.selectors import (
 from enlist.cases.services import application_transition, document_add, document_verify
 from enlist.cases.transfer_views import transfer_missions
 from enlist.cases.workflow import Stage
-from enlist.core.bounds import ID_MAX, PAGE_MAX, REASON_MAX_LENGTH, int_from_text
+from enlist.core.bounds import ID_MAX, REASON_MAX_LENGTH, int_from_text
 from enlist.core.error_pages import SHOWN_INLINE
+from enlist.core.keyset import page_number
 from enlist.errors import EnlistError, InvalidInput, NotFound, NotPermitted, StepUpRequired
 from enlist.intake.checks import contact_check
 from enlist.intake.forms import ApplicationForm
@@ -78,16 +79,6 @@ def _list_error(exc: InvalidInput) -> str:
     return " ".join(
         f"{labels[e.field]}: {e.message}" if e.field in labels else e.message for e in exc.errors
     )
-
-
-def _page_number(request: StaffRequest) -> int:
-    """The page number the pager carries beside its cursor (shown, and audited)."""
-    try:
-        return int_from_text(
-            request.GET.get("page") or "1", field="page", minimum=2, maximum=PAGE_MAX
-        )
-    except InvalidInput:
-        return 1
 
 
 def _filters(values: Any) -> CaseFilters:
@@ -131,7 +122,7 @@ def case_list(request: StaffRequest) -> HttpResponse:
         except InvalidInput as exc:
             error = _list_error(exc)
             page = application_page(queryset, cursor=None, size=PAGE_SIZE)
-    number = _page_number(request) if page.previous else 1
+    number = page_number(request) if page.previous else 1
     params = request.GET.copy()
     for name in ("page", "after"):
         params.pop(name, None)

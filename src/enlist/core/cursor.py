@@ -44,3 +44,27 @@ def cursor_parse(token: str) -> Cursor:
         return Cursor(at=at, id=uuid.UUID(hex=hex_id), backwards=token[0] == "b")
     except (ValueError, OverflowError):
         raise BadCursor(token) from None
+
+
+@dataclass(frozen=True)
+class SequenceCursor:
+    """Where a page of a list ordered by a unique integer, highest first, starts (the audit
+    trail by its sequence): the last row's number, or the first's for the page before."""
+
+    sequence: int
+    backwards: bool = False
+
+    def token(self) -> str:
+        return f"{'b' if self.backwards else 'a'}{self.sequence}"
+
+
+def sequence_cursor_parse(token: str) -> SequenceCursor:
+    """The cursor a token names; BadCursor for anything else (the caller names the field)."""
+    if (
+        not token
+        or len(token) > 21
+        or token[0] not in "ab"
+        or not (token[1:].isascii() and token[1:].isdigit())
+    ):
+        raise BadCursor(token)
+    return SequenceCursor(sequence=int(token[1:]), backwards=token[0] == "b")

@@ -4,20 +4,23 @@ the waiting queue of a mission and its calendar week."""
 from __future__ import annotations
 
 import datetime
+import heapq
+import itertools
 import uuid
 import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 
 from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import Role
 from enlist.cases.access import applications_in_scope
-from enlist.cases.models import Application
-from enlist.cases.screening import Outcome
+from enlist.cases.models import Application, Document, Verification
+from enlist.cases.screening import MILITARY_DOCUMENT_KINDS, Outcome
 from enlist.cases.selectors import application_screening
 from enlist.cases.workflow import Stage
+from enlist.core.keyset import capped_count
 from enlist.errors import NotFound
 from enlist.interviews.booking import horizon_for, mission_settings, owner_windows
 from enlist.interviews.models import (
@@ -122,41 +125,86 @@ class QueueEntry:
     reschedule: bool
 
 
-def waiting_queue(*, user: StaffUser, mission: Mission, now: datetime.datetime) -> list[QueueEntry]:
-    """Cases of `mission` at the interview stage with no slot, in the scheduler's order:
-    screening recommendation first, then longest waiting."""
+@dataclass(frozen=True)
+class QueuePage:
+    entries: list[QueueEntry]
+    count: int  # cases waiting, exact up to COUNT_CAP (core/keyset.py)
+    more: bool  # more than COUNT_CAP wait
+    has_next: bool
+
+
+def _waiting(*, user: StaffUser, mission: Mission) -> QuerySet[Application]:
+    """Cases of `mission` at the interview stage with no slot and no interview held yet
+    (read from ``application_mission_stage_waiting`` in the order they entered the stage)."""
     holding = Interview.objects.filter(application=OuterRef("pk"), status__in=SLOT_STATUSES)
+    return (
+        applications_in_scope(user=user)
+        .filter(mission=mission, stage=Stage.INTERVIEW, data_key__destroyed_at__isnull=True)
+        .exclude(interviewed())
+        .exclude(Exists(holding))
+    )
+
+
+def waiting_queue(
+    *, user: StaffUser, mission: Mission, now: datetime.datetime, number: int = 1, size: int
+) -> QueuePage:
+    """Page `number` (of `size` cases) of the cases of `mission` waiting for a slot, in the
+    scheduler's order: screening recommendation first, then longest waiting.
+
+    Only a case with a verified military document can be recommended (``cases/screening.py``),
+    so only those are opened and screened; the others follow in the order of the index, and
+    of them the page reads its own rows and the ones before it, never the whole queue.
+    """
+    waiting = _waiting(user=user, mission=mission)
+    count, more = capped_count(waiting)
+    verified = Document.objects.filter(
+        application=OuterRef("pk"),
+        kind__in=MILITARY_DOCUMENT_KINDS,
+        verification=Verification.VERIFIED,
+    )
+    recommended: list[tuple[datetime.datetime, str]] = []
+    others: list[tuple[datetime.datetime, str]] = []
+    for application in waiting.filter(Exists(verified)).prefetch_related("documents"):
+        key = (application.stage_changed_at, str(application.pk))
+        outcome = application_screening(application=application).outcome
+        (recommended if outcome == Outcome.PROCEED else others).append(key)
+    recommended.sort()
+    first = (number - 1) * size
+    wanted = first + size + 1  # the page, the rows before it, and one to tell if more follow
+    tail = max(0, wanted - len(recommended))
+    # Without a verified document: in the index's order, only as far as this page reaches.
+    unscreened = (
+        waiting.exclude(Exists(verified))
+        .order_by("stage_changed_at", "pk")
+        .values_list("stage_changed_at", "pk")[:tail]
+    )
+    order = recommended + heapq.nsmallest(
+        tail, itertools.chain(others, ((at, str(pk)) for at, pk in unscreened))
+    )
+    shown = order[first : first + size]
+    chosen = {str(pk): len(recommended) > first + n for n, (_at, pk) in enumerate(shown)}
     rescheduling = Interview.objects.filter(
         application=OuterRef("pk"), status=InterviewStatus.RESCHEDULE
     )
-    applications = (
-        applications_in_scope(user=user)
-        .filter(mission=mission, stage=Stage.INTERVIEW)
-        .exclude(interviewed())
-        .annotate(booked=Exists(holding), reschedule=Exists(rescheduling))
-        .filter(booked=False)
-        .prefetch_related("documents")
-    )
-    rows = []
-    for application in applications:
-        if application.is_erased:
-            continue
-        recommended = application_screening(application=application).outcome == Outcome.PROCEED
-        rows.append(
-            (not recommended, application.stage_changed_at, str(application.pk), application)
+    rows = {
+        str(a.pk): a
+        for a in Application.objects.filter(pk__in=list(chosen)).annotate(
+            reschedule=Exists(rescheduling)
         )
-    rows.sort(key=lambda r: r[:3])
-    return [
+    }
+    entries = [
         QueueEntry(
-            position=n,
-            application=application,
-            recommended=not not_recommended,
+            position=first + n,
+            application=rows[pk],
+            recommended=chosen[pk],
             waiting_since=since,
             days_waiting=(now - since).days,
-            reschedule=application.reschedule,
+            reschedule=rows[pk].reschedule,
         )
-        for n, (not_recommended, since, _key, application) in enumerate(rows, 1)
+        for n, (since, pk) in enumerate(shown, 1)
+        if pk in rows
     ]
+    return QueuePage(entries=entries, count=count, more=more, has_next=len(order) > first + size)
 
 
 # --- the calendar week -----------------------------------------------------------------------

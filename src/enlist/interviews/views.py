@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,6 +31,7 @@ from enlist.cases.page_access import case_page_refusal
 from enlist.cases.workflow import Stage
 from enlist.core.bounds import ID_MAX, int_from_text
 from enlist.core.error_pages import SHOWN_INLINE
+from enlist.core.keyset import page_number
 from enlist.core.links import LinkInvalid, link_value
 from enlist.errors import EnlistError, FieldError, InvalidInput
 from enlist.interviews import services
@@ -140,14 +140,15 @@ QUEUE_PAGE_SIZE = 50
 @login_required
 def queue(request: StaffRequest) -> HttpResponse:
     mission = _staff_mission(request)
-    waiting = waiting_queue(user=request.user, mission=mission, now=timezone.now())
-    page = Paginator(waiting, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    entries = list(page.object_list)
+    number = page_number(request)
+    page = waiting_queue(
+        user=request.user, mission=mission, now=timezone.now(), number=number, size=QUEUE_PAGE_SIZE
+    )
     audit_cases_shown(
         actor=request.user,
-        ids=[e.application.pk for e in entries],
-        count=len(waiting),
-        page=page.number,
+        ids=[e.application.pk for e in page.entries],
+        count=page.count,
+        page=number,
         via="web",
         filters={"mission": mission.code, "stage": Stage.INTERVIEW.value},
     )
@@ -157,8 +158,9 @@ def queue(request: StaffRequest) -> HttpResponse:
         {
             "mission": mission,
             "missions": _missions_for(request.user),
-            "entries": entries,
+            "entries": page.entries,
             "page": page,
+            "number": number,
             "querystring": f"mission={mission.code}" if request.user.mission_id is None else "",
         },
     )

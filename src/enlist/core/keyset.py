@@ -1,0 +1,95 @@
+"""Pages of long lists by keyset, with counts capped: the Django half of ``core/cursor.py``.
+
+A page is one index range read after (or before) the row its cursor names, never an
+``OFFSET``; a list says how many rows it has up to ``COUNT_CAP`` and then "more than", reading
+at most ``COUNT_CAP + 1`` index entries. The case list pages by (time, id)
+(``cases/selectors.py: application_page``); the lists ordered by a unique number, highest
+first (the audit trail), page here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from enlist.core.bounds import PAGE_MAX, int_from_text
+from enlist.core.cursor import BadCursor, SequenceCursor, sequence_cursor_parse
+from enlist.errors import FieldError, InvalidInput
+
+# Lists count their rows up to this many and then say "more than": an exact COUNT(*) over a
+# million rows on every render is what made the lists slow, and nobody pages through 1,000.
+COUNT_CAP = 1000
+
+
+def capped_count(queryset: QuerySet, *, cap: int | None = None) -> tuple[int, bool]:
+    """(rows, more than the cap?) reading at most cap + 1 index entries."""
+    limit = COUNT_CAP if cap is None else cap
+    found = queryset.order_by()[: limit + 1].count()
+    return min(found, limit), found > limit
+
+
+@dataclass(frozen=True)
+class KeysetPage:
+    """One page of a list, found by keyset, with a capped count."""
+
+    rows: list[Any]
+    count: int  # exact up to COUNT_CAP, else COUNT_CAP
+    more: bool  # True: more than COUNT_CAP rows match
+    next: str | None  # cursor token of the next page
+    previous: str | None  # cursor token of the page before
+
+
+def sequence_page(
+    queryset: QuerySet, *, key: str, cursor: str | None, size: int, field: str = "after"
+) -> KeysetPage:
+    """The page of `queryset` ordered by the unique integer column `key`, highest first,
+    that starts after the row `cursor` names (or ends before it, for a backwards cursor).
+
+    InvalidInput naming `field` for a token that is not a cursor.
+    """
+    count, more = capped_count(queryset)
+    position: SequenceCursor | None = None
+    if cursor:
+        try:
+            position = sequence_cursor_parse(cursor)
+        except BadCursor:
+            raise InvalidInput([FieldError(field, "Not a page of this list.")]) from None
+    newest = queryset.order_by(f"-{key}")
+    if position is None:
+        rows = list(newest[: size + 1])
+        has_more, before = len(rows) > size, False
+    elif not position.backwards:
+        rows = list(newest.filter(**{f"{key}__lt": position.sequence})[: size + 1])
+        has_more, before = len(rows) > size, True
+    else:
+        older = queryset.filter(**{f"{key}__gt": position.sequence}).order_by(key)
+        rows = list(older[: size + 1])
+        before, has_more = len(rows) > size, True
+        rows = rows[:size][::-1]
+    rows = rows[:size]
+    first, last = (rows[0], rows[-1]) if rows else (None, None)
+    return KeysetPage(
+        rows=rows,
+        count=count,
+        more=more,
+        next=SequenceCursor(getattr(last, key)).token() if has_more and last else None,
+        previous=(
+            SequenceCursor(getattr(first, key), backwards=True).token()
+            if before and first
+            else None
+        ),
+    )
+
+
+def page_number(request: HttpRequest) -> int:
+    """The page number a keyset pager carries beside its cursor (shown, and audited); 1 for
+    anything that is not one."""
+    try:
+        return int_from_text(
+            request.GET.get("page") or "1", field="page", minimum=2, maximum=PAGE_MAX
+        )
+    except InvalidInput:
+        return 1
