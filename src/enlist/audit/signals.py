@@ -1,5 +1,6 @@
 """Receivers for what no Enlist service owns: sign-ins, and changes made directly to staff
-accounts and API tokens (the admin site, a shell, the services alike).
+accounts and API tokens (the admin site, a shell, the services alike); and for the events of
+the apps below the trail, which cannot import it (``vault/events.py``).
 
 Staff accounts are edited by Django's admin as rows, not through a service, so the audit
 of permissions hangs on the rows themselves: whoever creates an account, changes its role,
@@ -24,6 +25,7 @@ from enlist.accounts.models import ApiToken, StaffUser
 from enlist.audit.models import AuditAction
 from enlist.audit.services import ANONYMOUS, SYSTEM, audit_record
 from enlist.missions.models import Mission
+from enlist.vault.events import data_keys_rotated
 
 _PERMISSIONS = ("role", "mission_id", "is_active", "is_staff", "is_superuser")
 _PERMISSION_NAMES = frozenset(_PERMISSIONS) | {"mission"}
@@ -160,3 +162,14 @@ def _token_after(
 @receiver(post_delete, sender=ApiToken, dispatch_uid="audit-token-deleted")
 def _token_deleted(sender: type[ApiToken], instance: ApiToken, **kwargs: Any) -> None:
     _token_entry(instance, "token_delete")
+
+
+@receiver(data_keys_rotated, dispatch_uid="audit-key-rotation")
+def _keys_rotated(sender: Any, version: int, count: int, via: str, **kwargs: Any) -> None:
+    audit_record(
+        actor=None,
+        actor_role=SYSTEM,
+        action=AuditAction.KEY_CHANGE,
+        detail={"via": via, "change": "rotate", "key": "field", "version": version,
+                "count": count},
+    )  # fmt: skip
