@@ -1,6 +1,7 @@
 """Receivers for what no Enlist service owns: sign-ins, and changes made directly to staff
 accounts and API tokens (the admin site, a shell, the services alike); and for the events of
-the apps below the trail, which cannot import it (``vault/events.py``).
+the apps below the trail, which cannot import it (``core/events.py``: ``vault/events.py``,
+``jobs/events.py``).
 
 Staff accounts are edited by Django's admin as rows, not through a service, so the audit
 of permissions hangs on the rows themselves: whoever creates an account, changes its role,
@@ -24,6 +25,7 @@ from enlist.accounts.middleware import request_actor
 from enlist.accounts.models import ApiToken, StaffUser
 from enlist.audit.models import AuditAction
 from enlist.audit.services import ANONYMOUS, SYSTEM, audit_record
+from enlist.jobs.events import dead_job_handled, dead_jobs_listed
 from enlist.missions.models import Mission
 from enlist.vault.events import data_keys_rotated
 
@@ -173,3 +175,25 @@ def _keys_rotated(sender: Any, version: int, count: int, via: str, **kwargs: Any
         detail={"via": via, "change": "rotate", "key": "field", "version": version,
                 "count": count},
     )  # fmt: skip
+
+
+@receiver(dead_job_handled, dispatch_uid="audit-dead-job")
+def _dead_job_handled(
+    sender: Any, actor: StaffUser, job_id: int, kind: str, change: str, **kwargs: Any
+) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        target=("job", job_id),
+        detail={"change": change, "job": kind, "via": "admin"},
+    )
+
+
+@receiver(dead_jobs_listed, dispatch_uid="audit-dead-jobs-listed")
+def _dead_jobs_listed(sender: Any, actor: StaffUser, count: int, **kwargs: Any) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditAction.VIEW_LIST,
+        target=("job", "dead"),
+        detail={"via": "admin", "count": count},
+    )

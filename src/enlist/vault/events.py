@@ -1,14 +1,10 @@
-"""What the vault tells the apps above it, as Django signals.
-
-A signal is sent synchronously, inside the sender's transaction, so a receiver's writes (the
-audit trail's entry) commit or roll back with the change itself. The vault imports nothing
-above it; the audit trail subscribes in ``audit/signals.py``.
-"""
+"""What the vault tells the apps above it (``core/events.py``): the audit trail records each
+event in the sender's transaction (``audit/signals.py``); the vault imports nothing above it."""
 
 from __future__ import annotations
 
-from django.dispatch import Signal
+from enlist.core.events import RequiredSignal
 
 #: The data keys were re-wrapped under the active KEK: ``version`` (that KEK's),
 #: ``count`` (how many were re-wrapped), ``via`` (``"cli"``).
-data_keys_rotated = Signal()
+data_keys_rotated = RequiredSignal("vault.data_keys_rotated")
