@@ -1,7 +1,7 @@
 """Receivers for what no Enlist service owns: sign-ins, and changes made directly to staff
 accounts and API tokens (the admin site, a shell, the services alike); and for the events of
 the apps below the trail, which cannot import it (``core/events.py``: ``vault/events.py``,
-``jobs/events.py``).
+``jobs/events.py``, ``accounts/events.py``).
 
 Staff accounts are edited by Django's admin as rows, not through a service, so the audit
 of permissions hangs on the rows themselves: whoever creates an account, changes its role,
@@ -21,6 +21,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from enlist.accounts.events import security_changed, stepped_up
 from enlist.accounts.middleware import request_actor
 from enlist.accounts.models import ApiToken, StaffUser
 from enlist.audit.models import AuditAction
@@ -197,3 +198,26 @@ def _dead_jobs_listed(sender: Any, actor: StaffUser, count: int, **kwargs: Any) 
         target=("job", "dead"),
         detail={"via": "admin", "count": count},
     )
+
+
+@receiver(security_changed, dispatch_uid="audit-security-change")
+def _security_changed(
+    sender: Any,
+    user: StaffUser,
+    actor: StaffUser | None,
+    change: str,
+    detail: dict[str, Any],
+    **kwargs: Any,
+) -> None:
+    audit_record(
+        actor=actor,
+        actor_role=None if actor is not None else SYSTEM,
+        action=AuditAction.PERMISSION_CHANGE,
+        target=user,
+        detail={"change": change, **detail},
+    )
+
+
+@receiver(stepped_up, dispatch_uid="audit-step-up")
+def _stepped_up(sender: Any, user: StaffUser, **kwargs: Any) -> None:
+    audit_record(actor=user, action=AuditAction.LOGIN, detail={"via": "web", "change": "step_up"})
