@@ -36,13 +36,6 @@ LAYERS: tuple[frozenset[str], ...] = (
 # Upward imports still there (importer app -> imported app), to be cut; see the module docstring.
 KNOWN_UPWARD: frozenset[tuple[str, str]] = frozenset(
     {
-        ("core", "audit"),  # core.health checks the audit keys
-        ("core", "vault"),  # core.health checks the keyring
-        ("core", "wsgi"),  # `enlist serve` runs the WSGI application
-        ("vault", "audit"),  # `enlist keys` audits a rotation
-        ("vault", "cases"),  # `enlist retention` erases cases
-        ("jobs", "audit"),  # an admin's retry or discard of a dead job (jobs.dead_letter)
-        ("accounts", "audit"),  # sign-ins, passkeys and staff changes are audited
         ("audit", "cases"),  # the access gate and the trail's selectors read cases
         ("cases", "intake"),  # the case pages embed the contact form and its checks
         ("cases", "matching"),  # the case API documents the match schema

@@ -169,6 +169,19 @@ def test_destroyed_keys_are_skipped_and_counted(cases):
     assert DataKey.objects.get(pk=cases[0].data_key_id).kek_version is None
 
 
+def test_a_rotation_from_the_command_line_is_audited_once_and_a_no_op_is_not(cases):
+    from enlist.audit.models import AuditEntry
+
+    _add_kek(2)
+    _run("rotate")
+    _run("rotate")  # nothing left to re-wrap: nothing to record
+
+    entries = AuditEntry.objects.filter(action="key_change")
+    assert [(e.actor_role, e.detail) for e in entries] == [
+        ("system", {"via": "cli", "change": "rotate", "key": "field", "version": 2, "count": 7})
+    ]
+
+
 def test_a_bad_batch_size_is_refused(cases):
     with pytest.raises(CommandError, match="at least 1"):
         _run("rotate", "--batch-size", "0")

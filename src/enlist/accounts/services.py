@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from enlist.accounts import passkeys
+from enlist.accounts.events import security_changed
 from enlist.accounts.models import (
     ApiToken,
     Passkey,
@@ -42,8 +43,6 @@ from enlist.accounts.models import (
 )
 from enlist.accounts.passkeys import PasskeyRefused, RelyingParty, StoredCredential
 from enlist.accounts.roles import Role, passkey_required, requires_mission
-from enlist.audit.models import AuditAction
-from enlist.audit.services import SYSTEM, audit_record
 from enlist.errors import FieldError, InvalidInput, NotFound
 from enlist.missions.models import Mission
 from enlist.vault.models import DataKey
@@ -178,13 +177,7 @@ def security_notice_send(*, user_id: int, change: str, at: str) -> bool:
 def _factor_changed(
     *, user: StaffUser, actor: StaffUser | None, change: str, **detail: Any
 ) -> None:
-    audit_record(
-        actor=actor,
-        actor_role=None if actor is not None else SYSTEM,
-        action=AuditAction.PERMISSION_CHANGE,
-        target=user,
-        detail={"change": change, **detail},
-    )
+    security_changed.send(sender=StaffUser, user=user, actor=actor, change=change, detail=detail)
     _notify(user, change)
 
 
@@ -518,9 +511,6 @@ def staff_session_end(
         raise NotFound()
     Session.objects.filter(session_key=row.session_key).delete()
     row.delete()
-    audit_record(
-        actor=user,
-        action=AuditAction.PERMISSION_CHANGE,
-        target=user,
-        detail={"change": "session_end", "via": "web"},
+    security_changed.send(
+        sender=StaffUser, user=user, actor=user, change="session_end", detail={"via": "web"}
     )

@@ -51,6 +51,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django_otp.models import Device
 
 from enlist.accounts.devices import device_label
+from enlist.accounts.events import stepped_up
 from enlist.accounts.forms import CodeForm, PasskeyForm, RecoveryCodeForm, SignInForm
 from enlist.accounts.lockout import client_ip, lockout_response
 from enlist.accounts.middleware import is_verified, session_start
@@ -73,8 +74,6 @@ from enlist.accounts.services import (
 )
 from enlist.accounts.step_up import second_factor_mark
 from enlist.accounts.totp import base32_secret, grouped, qr_svg
-from enlist.audit.models import AuditAction
-from enlist.audit.services import audit_record
 
 PENDING_KEY = "enlist_pending_sign_in"
 PENDING_SECONDS = 5 * 60
@@ -406,9 +405,7 @@ def step_up(request: StaffRequest) -> HttpResponse:
             )
         if device is not None:
             second_factor_mark(request.session)
-            audit_record(
-                actor=user, action=AuditAction.LOGIN, detail={"via": "web", "change": "step_up"}
-            )
+            stepped_up.send(sender=StaffUser, user=user)
             return redirect(_next_url(request))
         _failed(request, user)
         error = _("That did not confirm it. Try again.")

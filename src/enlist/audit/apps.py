@@ -8,3 +8,8 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from enlist.audit import checks, signals  # noqa: F401  (registers checks and receivers)
+        from enlist.audit.keys import signing_key
+        from enlist.core.health import register_readiness_check
+
+        # /readyz and `enlist serve`: without its signing key the trail could sign no checkpoint.
+        register_readiness_check("keys", signing_key)

@@ -1,5 +1,7 @@
 """Receivers for what no Enlist service owns: sign-ins, and changes made directly to staff
-accounts and API tokens (the admin site, a shell, the services alike).
+accounts and API tokens (the admin site, a shell, the services alike); and for the events of
+the apps below the trail, which cannot import it (``core/events.py``: ``vault/events.py``,
+``jobs/events.py``, ``accounts/events.py``).
 
 Staff accounts are edited by Django's admin as rows, not through a service, so the audit
 of permissions hangs on the rows themselves: whoever creates an account, changes its role,
@@ -19,11 +21,14 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from enlist.accounts.events import security_changed, stepped_up
 from enlist.accounts.middleware import request_actor
 from enlist.accounts.models import ApiToken, StaffUser
 from enlist.audit.models import AuditAction
 from enlist.audit.services import ANONYMOUS, SYSTEM, audit_record
+from enlist.jobs.events import dead_job_handled, dead_jobs_listed
 from enlist.missions.models import Mission
+from enlist.vault.events import data_keys_rotated
 
 _PERMISSIONS = ("role", "mission_id", "is_active", "is_staff", "is_superuser")
 _PERMISSION_NAMES = frozenset(_PERMISSIONS) | {"mission"}
@@ -160,3 +165,59 @@ def _token_after(
 @receiver(post_delete, sender=ApiToken, dispatch_uid="audit-token-deleted")
 def _token_deleted(sender: type[ApiToken], instance: ApiToken, **kwargs: Any) -> None:
     _token_entry(instance, "token_delete")
+
+
+@receiver(data_keys_rotated, dispatch_uid="audit-key-rotation")
+def _keys_rotated(sender: Any, version: int, count: int, via: str, **kwargs: Any) -> None:
+    audit_record(
+        actor=None,
+        actor_role=SYSTEM,
+        action=AuditAction.KEY_CHANGE,
+        detail={"via": via, "change": "rotate", "key": "field", "version": version,
+                "count": count},
+    )  # fmt: skip
+
+
+@receiver(dead_job_handled, dispatch_uid="audit-dead-job")
+def _dead_job_handled(
+    sender: Any, actor: StaffUser, job_id: int, kind: str, change: str, **kwargs: Any
+) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        target=("job", job_id),
+        detail={"change": change, "job": kind, "via": "admin"},
+    )
+
+
+@receiver(dead_jobs_listed, dispatch_uid="audit-dead-jobs-listed")
+def _dead_jobs_listed(sender: Any, actor: StaffUser, count: int, **kwargs: Any) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditAction.VIEW_LIST,
+        target=("job", "dead"),
+        detail={"via": "admin", "count": count},
+    )
+
+
+@receiver(security_changed, dispatch_uid="audit-security-change")
+def _security_changed(
+    sender: Any,
+    user: StaffUser,
+    actor: StaffUser | None,
+    change: str,
+    detail: dict[str, Any],
+    **kwargs: Any,
+) -> None:
+    audit_record(
+        actor=actor,
+        actor_role=None if actor is not None else SYSTEM,
+        action=AuditAction.PERMISSION_CHANGE,
+        target=user,
+        detail={"change": change, **detail},
+    )
+
+
+@receiver(stepped_up, dispatch_uid="audit-step-up")
+def _stepped_up(sender: Any, user: StaffUser, **kwargs: Any) -> None:
+    audit_record(actor=user, action=AuditAction.LOGIN, detail={"via": "web", "change": "step_up"})

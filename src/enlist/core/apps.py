@@ -7,7 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Enlist core"
 
     def ready(self) -> None:
-        from enlist.core.health import check_database, check_keys, register_readiness_check
+        from enlist.core.health import check_database, register_readiness_check
 
         register_readiness_check("database", check_database)
-        register_readiness_check("keys", check_keys)

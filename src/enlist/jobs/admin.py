@@ -14,9 +14,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from enlist.audit.models import AuditAction
-from enlist.audit.services import audit_record
 from enlist.jobs.dead_letter import job_discard, job_retry
+from enlist.jobs.events import dead_jobs_listed
 from enlist.jobs.models import DeadJob, Job, JobStatus
 
 if TYPE_CHECKING:
@@ -70,11 +69,8 @@ class DeadJobAdmin(admin.ModelAdmin):
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         if request.method == "GET" and _is_admin(request):
-            audit_record(
-                actor=_administrator(request),
-                action=AuditAction.VIEW_LIST,
-                target=("job", "dead"),
-                detail={"via": "admin", "count": self.get_queryset(request).count()},
+            dead_jobs_listed.send(
+                sender=Job, actor=_administrator(request), count=self.get_queryset(request).count()
             )
         return super().changelist_view(request, extra_context)
 

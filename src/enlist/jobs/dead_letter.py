@@ -1,7 +1,7 @@
 """The dead-letter page's two acts: an administrator retries or discards a failed job.
 
-Apart from ``services`` because they are audited: the queue itself sits below the audit trail
-(the trail enqueues its checkpoints), so only this module of the app reaches up to it.
+Each is audited: the queue sits below the audit trail (the trail enqueues its checkpoints), so
+it tells the trail by a signal (``jobs/events.py``), recorded in the same transaction.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from enlist.audit.models import AuditAction
-from enlist.audit.services import audit_record
 from enlist.errors import Conflict, NotFound, NotPermitted
+from enlist.jobs.events import dead_job_handled
 from enlist.jobs.models import Job, JobStatus
 
 if TYPE_CHECKING:
@@ -39,12 +38,7 @@ def job_retry(*, job_id: int, actor: StaffUser) -> Job:
     job.run_after = timezone.now()
     job.finished_at = None
     job.save(update_fields=["status", "attempts", "run_after", "finished_at"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.CHANGE,
-        target=("job", job.pk),
-        detail={"change": "job_retry", "job": job.kind, "via": "admin"},
-    )
+    dead_job_handled.send(sender=Job, actor=actor, job_id=job.pk, kind=job.kind, change="job_retry")
     return job
 
 
@@ -59,9 +53,4 @@ def job_discard(*, job_id: int, actor: StaffUser) -> None:
         raise Conflict(f"This job is {job.status}: only failed jobs are discarded.")
     pk, kind = job.pk, job.kind
     job.delete()
-    audit_record(
-        actor=actor,
-        action=AuditAction.CHANGE,
-        target=("job", pk),
-        detail={"change": "job_discard", "job": kind, "via": "admin"},
-    )
+    dead_job_handled.send(sender=Job, actor=actor, job_id=pk, kind=kind, change="job_discard")

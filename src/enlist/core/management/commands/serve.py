@@ -16,11 +16,12 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.servers.basehttp import get_internal_wsgi_application
 from django.db import connections
 from gunicorn.app.base import BaseApplication
 
 from enlist.core.envtools import env_int
-from enlist.core.health import check_keys
+from enlist.core.health import run_checks
 from enlist.core.ports import port_refusal
 
 
@@ -84,7 +85,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if settings.PRODUCTION:
             call_command("collectstatic", interactive=False, verbosity=0)
-        check_keys()  # loaded once here (or refused here), inherited by every worker
+        run_checks("keys")  # loaded once here (or refused here), inherited by every worker
         connections.close_all()  # never share a database connection with the forked workers
         shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104  # nosec B104  # compares the host given, binds nothing
         self.stdout.write(
@@ -124,6 +125,5 @@ class _GunicornApplication(BaseApplication):
             self.cfg.set(name, value)
 
     def load(self) -> Any:
-        from enlist.wsgi import application
-
-        return application
+        # The application settings name (WSGI_APPLICATION), loaded as `runserver` loads it.
+        return get_internal_wsgi_application()

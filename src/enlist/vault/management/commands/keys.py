@@ -6,22 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from enlist.vault.events import data_keys_rotated
 from enlist.vault.services import ROTATE_BATCH_SIZE, data_key_status, data_keys_rotate
-
-
-def _audit_rotation(*, version: int, count: int) -> None:
-    try:
-        from enlist.audit.models import AuditAction
-        from enlist.audit.services import audit_record
-    except ImportError:  # pragma: no cover - the audit app is optional for the vault
-        return
-    audit_record(
-        actor=None,
-        actor_role="system",
-        action=AuditAction.KEY_CHANGE,
-        detail={"via": "cli", "change": "rotate", "key": "field", "version": version,
-                "count": count},
-    )  # fmt: skip
 
 
 class Command(BaseCommand):
@@ -85,7 +71,10 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be at least 1")
         report = data_keys_rotate(batch_size=batch_size)
         if report.rewrapped:
-            _audit_rotation(version=report.active_version, count=report.rewrapped)
+            # recorded in the audit trail (audit/signals.py)
+            data_keys_rotated.send(
+                sender=Command, version=report.active_version, count=report.rewrapped, via="cli"
+            )
         self.stdout.write(
             f"Re-wrapped {report.rewrapped} data keys under KEK version {report.active_version}."
         )

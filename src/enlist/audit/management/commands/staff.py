@@ -1,5 +1,9 @@
 """`enlist staff add USERNAME --role ROLE [--mission CODE]`, `enlist staff token USERNAME`,
-`enlist staff otp-reset USERNAME` and `enlist staff unblock USERNAME`."""
+`enlist staff otp-reset USERNAME` and `enlist staff unblock USERNAME`.
+
+Here rather than in accounts because ``unblock`` clears the audit trail's view limits
+(``audit/access.py: views_unblock``): a command spanning both lives in the higher app.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import Role
 from enlist.accounts.services import staff_add, staff_token_create, totp_reset
-from enlist.errors import InvalidInput
+from enlist.audit.access import views_unblock
+from enlist.errors import InvalidInput, NotFound
 
 NO_TERMINAL = (
     "No terminal to ask for the password on: give --password-stdin (and the password on "
@@ -119,9 +124,6 @@ class Command(BaseCommand):
         )
 
     def _unblock(self, *, username: str, **_: Any) -> None:
-        from enlist.audit.access import views_unblock
-        from enlist.errors import NotFound
-
         try:
             cleared = views_unblock(username=username)
         except NotFound as exc:
