@@ -229,7 +229,7 @@ def _message(error: ErrorDetails) -> str:
 _LIMIT_KEYS = ("max_length", "min_length", "ge", "le", "gt", "lt")
 
 
-def _limit(error: dict[str, Any]) -> int | None:
+def _limit(error: ErrorDetails) -> int | None:
     context = error.get("ctx") or {}
     for key in _LIMIT_KEYS:
         if isinstance(context.get(key), int):

@@ -133,8 +133,9 @@ def _panel_by_language(interview: Interview) -> dict[str, list[str]]:
     for member in (interview.attache, interview.consul):
         if member.email:
             readers.setdefault(member.mail_language, []).append(member.email)
-    if interview.interpreter_id and interview.interpreter.email:
-        readers.setdefault(settings.LANGUAGE_CODE, []).append(interview.interpreter.email)
+    interpreter = interview.interpreter
+    if interpreter is not None and interpreter.email:
+        readers.setdefault(settings.LANGUAGE_CODE, []).append(interpreter.email)
     return readers
 
 
