@@ -89,7 +89,15 @@ def load_engines() -> list[Engine]:
     default_min = float(data.get("min_score", 90))
     engines = []
     for name, row in data["engine"].items():
-        equivalent = {item["mutant"]: item["reason"] for item in row.get("equivalent", [])}
+        equivalent = {}
+        for number, item in enumerate(row.get("equivalent", []), start=1):
+            missing = [key for key in ("mutant", "reason") if not item.get(key)]
+            if missing:
+                raise SystemExit(
+                    f"{CONFIG.name}: engine {name!r}, equivalent entry {number}: "
+                    f"no {' and no '.join(missing)}"
+                )
+            equivalent[item["mutant"]] = item["reason"]
         engines.append(
             Engine(
                 name=name,
