@@ -12,7 +12,7 @@ PACKAGE = Path(enlist.matching.__file__).parent
 # The Django side of the app: it adapts the engine to storage, HTTP and templates.
 SHELL = frozenset(
     {"apps.py", "models.py", "services.py", "selectors.py", "views.py", "api.py", "urls.py",
-     "signals.py", "presentation.py", "schemas.py", "jobs.py"}
+     "signals.py", "presentation.py", "schemas.py", "jobs.py", "persons.py"}
 )  # fmt: skip
 SHELL_DIRS = frozenset({"management", "migrations", "templatetags"})
 

@@ -56,7 +56,7 @@ from django.utils import timezone
 from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import Role
 from enlist.audit.models import AuditAction
-from enlist.audit.services import audit_record
+from enlist.audit.services import AuditItem, audit_record, audit_records
 from enlist.cases.identifiers import application_terms
 from enlist.cases.models import Application, LookupDigest
 from enlist.cases.need_to_know import REASON_MIN_LENGTH
@@ -76,6 +76,7 @@ from enlist.matching.models import (
     Person,
     PersonLink,
 )
+from enlist.matching.persons import PersonGraph
 from enlist.matching.records import Record, ScoredPair
 from enlist.matching.scoring import Model, learn_from_decisions
 from enlist.vault.keyring import blind_indexer
@@ -364,10 +365,9 @@ def _flag(
     MatchCandidate.objects.bulk_create(created)
     if changed:
         MatchCandidate.objects.bulk_update(changed, ["probability", "evidence", "model_version"])
-    for candidate in certain:
-        _auto_link(candidate)
-        if candidate.status == MatchStatus.OPEN:
-            flagged.append(candidate)  # left for review: it conflicts across the persons
+    _auto_link_many(certain, None)
+    # Left for review: a certain pair that conflicts across the persons.
+    flagged += [c for c in certain if c.status == MatchStatus.OPEN]
     return flagged
 
 
@@ -578,13 +578,9 @@ def applications_match_new(
         if (left, right) not in existing
     ]
     MatchCandidate.objects.bulk_create(created, batch_size=500)
-    flagged = []
-    for candidate in created:
-        if is_certain(probable[(candidate.left_id, candidate.right_id)]):
-            _auto_link(candidate, cache if cache is not None else known)
-        else:
-            flagged.append(candidate)
-    return flagged
+    certain = [c for c in created if is_certain(probable[(c.left_id, c.right_id)])]
+    _auto_link_many(certain, cache if cache is not None else known)
+    return [c for c in created if c.status == MatchStatus.OPEN]
 
 
 def applications_rematch(*, progress: Callable[[int], None] | None = None) -> tuple[int, int]:
@@ -642,53 +638,6 @@ def _root(person: Person) -> Person:
     return person
 
 
-def _link(
-    application_ids: Sequence[uuid.UUID], actor: StaffUser | None, undo: dict | None = None
-) -> Person:
-    """One person for these applications, merging the persons they already belong to.
-
-    With ``undo`` (a dict), what it did is written there as ids: the person, the links it
-    created, and for each person it absorbed, the applications that were that person's.
-    """
-    links = PersonLink.objects.select_for_update().filter(application_id__in=application_ids)
-    persons = sorted(
-        {_root(link.person).pk: _root(link.person) for link in links}.values(),
-        key=lambda p: (p.created_at, str(p.pk)),
-    )
-    if persons:
-        survivor, absorbed = persons[0], persons[1:]
-    else:
-        survivor, absorbed = Person.objects.create(), []
-    moved: dict[str, list[str]] = {}
-    for person in absorbed:
-        moved[str(person.pk)] = [
-            str(a) for a in PersonLink.objects.filter(person=person).values_list(
-                "application_id", flat=True
-            )
-        ]  # fmt: skip
-        PersonLink.objects.filter(person=person).update(person=survivor)
-        person.merged_into = survivor
-        person.save(update_fields=["merged_into"])
-    linked = set(PersonLink.objects.filter(application_id__in=application_ids).values_list(
-        "application_id", flat=True
-    ))  # fmt: skip
-    new_links = [a for a in application_ids if a not in linked]
-    PersonLink.objects.bulk_create(
-        PersonLink(application_id=a, person=survivor, linked_by=actor) for a in new_links
-    )
-    if undo is not None:
-        members = PersonLink.objects.filter(person=survivor).values_list(
-            "application_id", flat=True
-        )
-        undo.update(
-            person=str(survivor.pk),
-            created=[str(a) for a in new_links],
-            absorbed=moved,
-            members=sorted(str(a) for a in members),
-        )
-    return survivor
-
-
 def _audit_decision(
     candidate: MatchCandidate, actor: StaffUser, change: str, via: str, count: int = 1
 ) -> None:
@@ -707,32 +656,29 @@ def _audit_decision(
     )
 
 
-def _members(application_id: uuid.UUID) -> list[uuid.UUID]:
-    """The applications of the person ``application_id`` belongs to (itself if none)."""
-    link = PersonLink.objects.filter(application_id=application_id).select_related("person").first()
-    if link is None:
-        return [application_id]
-    return list(
-        PersonLink.objects.filter(person=_root(link.person)).values_list(
-            "application_id", flat=True
-        )
-    )
-
-
-def _person_conflict(candidate: MatchCandidate, cache: RecordCache | None = None) -> bool:
+def _persons_conflict(graph: PersonGraph, candidate: MatchCandidate, records: RecordCache) -> bool:
     """Whether linking the pair would make one person of two applications in conflict
     (``engine.in_conflict``: dates of birth no error explains, a strong identifier that
     differs and none equal), across the persons the two already belong to: the chain
-    A~B, B~C does not join A and C when they cannot be one person. Decrypts in memory
-    (the records already in `cache` are not read again: a batch has them decrypted)."""
-    left, right = _members(candidate.left_id), _members(candidate.right_id)
-    if set(left) & set(right):
+    A~B, B~C does not join A and C when they cannot be one person. `records`: the members'
+    records, decrypted (``_member_records``)."""
+    left, right = graph.members(candidate.left_id), graph.members(candidate.right_id)
+    if left & right:
         return False  # already one person
-    records = _records_of([*left, *right], cache)
-    pairs = [(a, b) for a in left for b in right if a in records and b in records]
-    if not pairs:
-        return False
-    return applications_in_conflict([(records[a][0], records[b][0]) for a, b in pairs])
+    pairs = [(a, b) for a in sorted(left, key=str) for b in sorted(right, key=str)]
+    return applications_in_conflict(
+        [(records[a][0], records[b][0]) for a, b in pairs if a in records and b in records]
+    )
+
+
+def _member_records(graph: PersonGraph, cache: RecordCache | None) -> RecordCache:
+    """The records of every application the graph holds (the ones in `cache` not read again:
+    a batch has them decrypted), in a query per few hundred."""
+    ids = sorted(graph.every_member(), key=str)
+    found: RecordCache = {}
+    for start in range(0, len(ids), DIGEST_CHUNK):
+        found |= _records_of(ids[start : start + DIGEST_CHUNK], cache)
+    return found
 
 
 def _decide(candidate: MatchCandidate, status: MatchStatus, actor: StaffUser) -> None:
@@ -751,7 +697,8 @@ def match_confirm(*, candidate: MatchCandidate, actor: StaffUser, via: str = "we
     """
     _check_hq(actor)
     locked = _locked_open(candidate)
-    if _person_conflict(locked):
+    graph = PersonGraph(locked.application_ids)
+    if _persons_conflict(graph, locked, _member_records(graph, None)):
         raise Conflict(
             "One of these applications, or of the applications already linked to either, "
             "cannot be the same person as one on the other side (dates of birth no error "
@@ -759,13 +706,11 @@ def match_confirm(*, candidate: MatchCandidate, actor: StaffUser, via: str = "we
             "Nothing was changed.",
             field="status",
         )
-    undo: dict[str, Any] = {}
-    person = _link(locked.application_ids, actor, undo)
+    person_id, undo = graph.link(locked.application_ids, actor)
+    graph.save()
     _decide(locked, MatchStatus.CONFIRMED, actor)
     # Open pairs inside the person now are answered by this confirmation too.
-    members = list(
-        PersonLink.objects.filter(person=person).values_list("application_id", flat=True)
-    )
+    members = sorted(graph.members(locked.left_id), key=str)
     implied_pairs = MatchCandidate.objects.filter(
         status=MatchStatus.OPEN, left_id__in=members, right_id__in=members
     )
@@ -778,7 +723,7 @@ def match_confirm(*, candidate: MatchCandidate, actor: StaffUser, via: str = "we
     _audit_decision(locked, actor, "match_confirm", via, count=1 + implied)
     candidate.status, candidate.decided_at = locked.status, locked.decided_at
     _maybe_learn(actor, via)
-    return person
+    return Person.objects.get(pk=person_id)
 
 
 @transaction.atomic
@@ -798,32 +743,57 @@ def match_dismiss(
     return locked
 
 
-def _auto_link(candidate: MatchCandidate, cache: RecordCache | None = None) -> None:
-    """Link a certain pair without review: the system's act, audited, undoable. `cache`:
-    decrypted records the caller already holds (``_person_conflict``)."""
-    locked = MatchCandidate.objects.select_for_update().get(pk=candidate.pk)
-    if locked.status != MatchStatus.OPEN or _person_conflict(locked, cache):
-        return  # a conflict across the persons is for HQ to see: the pair stays queued
-    undo: dict[str, Any] = {}
-    _link(locked.application_ids, None, undo)
-    locked.status = MatchStatus.LINKED
-    locked.decided_at = timezone.now()
-    locked.decided_by = None
-    locked.undo = undo
-    locked.save(update_fields=["status", "decided_at", "decided_by", "undo"])
-    audit_record(
-        actor=None,
-        actor_role="system",
-        action=AuditAction.CHANGE,
-        target=("match", locked.pk),
-        detail={
-            "via": "auto",
-            "change": "match_auto_link",
-            "ids": [str(i) for i in locked.application_ids],
-            "version": locked.model_version,
-        },
+def _auto_link_many(candidates: Sequence[MatchCandidate], cache: RecordCache | None) -> None:
+    """Link certain pairs without review: the system's act, audited, undoable, one after
+    another as if each were decided alone, in a fixed number of queries (``PersonGraph``).
+    A pair in conflict across the persons (``_persons_conflict``) stays open, for HQ to see.
+    `cache`: decrypted records the caller already holds."""
+    ids = [c.pk for c in candidates]
+    still_open: set[uuid.UUID] = set()
+    for start in range(0, len(ids), DIGEST_CHUNK):
+        still_open.update(
+            MatchCandidate.objects.select_for_update()
+            .filter(pk__in=ids[start : start + DIGEST_CHUNK], status=MatchStatus.OPEN)
+            .values_list("pk", flat=True)
+        )
+    todo = [c for c in candidates if c.pk in still_open]
+    if not todo:
+        return
+    graph = PersonGraph(a for c in todo for a in c.application_ids)
+    records = _member_records(graph, cache)
+    now = timezone.now()
+    linked: list[MatchCandidate] = []
+    for candidate in todo:
+        if _persons_conflict(graph, candidate, records):
+            continue
+        _, candidate.undo = graph.link(candidate.application_ids, None)
+        candidate.status, candidate.decided_at, candidate.decided_by = (
+            MatchStatus.LINKED,
+            now,
+            None,
+        )
+        linked.append(candidate)
+    graph.save()
+    MatchCandidate.objects.bulk_update(
+        linked, ["status", "decided_at", "decided_by", "undo"], batch_size=DIGEST_CHUNK
     )
-    candidate.status, candidate.decided_at = locked.status, locked.decided_at
+    audit_records(
+        [
+            AuditItem(
+                actor=None,
+                actor_role="system",
+                action=AuditAction.CHANGE,
+                target=("match", c.pk),
+                detail={
+                    "via": "auto",
+                    "change": "match_auto_link",
+                    "ids": [str(i) for i in c.application_ids],
+                    "version": c.model_version,
+                },
+            )
+            for c in linked
+        ]
+    )
 
 
 UNDOABLE = (MatchStatus.LINKED, MatchStatus.CONFIRMED)
