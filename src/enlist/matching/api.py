@@ -14,11 +14,11 @@ from enlist.accounts.request import StaffRequest
 from enlist.audit.access import api_case_open
 from enlist.audit.services import audit_case_view, audit_cases_shown
 from enlist.cases.api import CaseDetailOut
+from enlist.cases.match_schemas import EvidenceOut
 from enlist.core.bounds import PAGE_MAX
 from enlist.core.schemas import ErrorsOut
 from enlist.errors import FieldError, InvalidInput
 from enlist.matching.presentation import pair_detail, queue_row
-from enlist.matching.schemas import EvidenceOut
 from enlist.matching.selectors import match_access, match_queue
 from enlist.matching.services import match_confirm, match_dismiss
 
