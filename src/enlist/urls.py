@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/", include("enlist.accounts.urls")),  # sign-in (password, then TOTP code)
     path("staff/", include("enlist.workspace.urls")),  # each role's start page
     path("staff/", include("enlist.cases.urls")),
+    path("staff/", include("enlist.intake.staff_urls")),  # recording a contact, imports
     path("staff/", include("enlist.visas.urls")),
     path("staff/", include("enlist.logistics.urls")),
     path("staff/", include(travel_urls.staff_urlpatterns)),
