@@ -21,12 +21,12 @@ from django.views.decorators.http import require_POST
 
 from enlist.accounts.request import StaffRequest
 from enlist.accounts.roles import Role
-from enlist.audit.access import view_limits
 from enlist.audit.chain import utc_iso
 from enlist.audit.models import AccessGrant, AuditAction, AuditEntry, AuditHead, ViewAlert
 from enlist.audit.presentation import VIA_LABELS, detail_items
 from enlist.audit.selectors import EntryFilters, application_id_for_reference, audit_entries
 from enlist.audit.services import audit_cases_shown
+from enlist.audit.view_limits import view_limits
 from enlist.core.keyset import page_number, sequence_page
 from enlist.errors import InvalidInput
 from enlist.missions.models import Mission

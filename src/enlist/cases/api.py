@@ -11,9 +11,9 @@ from ninja import Field, Query, Router, Schema
 
 from enlist.accounts.auth import StaffTokenAuth
 from enlist.accounts.request import StaffRequest
-from enlist.audit.access import api_case_open
 from enlist.audit.services import audit_case_view, audit_cases_shown
 from enlist.cases.access import access_application, application_to_read
+from enlist.cases.gate import api_case_open
 from enlist.cases.match_schemas import CaseMatchingOut
 from enlist.cases.models import Application, Transfer
 from enlist.cases.presentation import case_detail, case_summary

@@ -21,16 +21,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from enlist.accounts.request import StaffRequest
 from enlist.accounts.roles import CONTACT_ROLES, DOCUMENT_ROLES, NO_CASE_ROLES
 from enlist.accounts.step_up import step_up_redirect
-from enlist.audit.access import (
-    ReasonRequired,
-    ViewsBlocked,
-    case_open_check,
-    grant_open,
-    needs_reason,
-)
 from enlist.audit.services import audit_case_view, audit_cases_shown, audit_document_view
+from enlist.audit.view_limits import ViewsBlocked
 from enlist.cases.access import access_application, application_to_read
 from enlist.cases.bulk import BulkAction, applications_bulk_transition, bulk_ids, bulk_target
+from enlist.cases.gate import ReasonRequired, case_open_check, grant_open, needs_reason
 from enlist.cases.labels import stage_label
 from enlist.cases.models import Application, DocumentKind, Verification
 from enlist.cases.page_access import blocked_response, case_page_refusal

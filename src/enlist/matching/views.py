@@ -53,7 +53,7 @@ def match_queue_page(request: StaffRequest) -> HttpResponse:
 @login_required
 def match_pair_page(request: StaffRequest, candidate_id: uuid.UUID) -> HttpResponse:
     candidate = _pair_or_404(request, candidate_id)
-    # Two cases opened (audit/access.py): blocked views refused, each view counted; an open
+    # Two cases opened (cases/gate.py): blocked views refused, each view counted; an open
     # pair's cases are in HQ's flow (in_review_queue), a decided pair's need a reason.
     for application in (candidate.left, candidate.right):
         if refusal := case_page_refusal(request, application):
