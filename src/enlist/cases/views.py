@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from enlist.accounts.request import StaffRequest
 from enlist.accounts.roles import CONTACT_ROLES, DOCUMENT_ROLES, NO_CASE_ROLES
 from enlist.accounts.step_up import step_up_redirect
-from enlist.audit.services import audit_case_view, audit_cases_shown, audit_document_view
+from enlist.audit.services import audit_cases_shown
 from enlist.audit.view_limits import ViewsBlocked
 from enlist.cases.access import access_application, application_to_read
 from enlist.cases.bulk import BulkAction, applications_bulk_transition, bulk_ids, bulk_target
@@ -46,6 +46,7 @@ from enlist.cases.selectors import (
 )
 from enlist.cases.services import application_transition, document_add, document_verify
 from enlist.cases.transfer_views import transfer_missions
+from enlist.cases.view_records import audit_case_view, audit_document_view
 from enlist.cases.workflow import Stage
 from enlist.core.bounds import ID_MAX, REASON_MAX_LENGTH, int_from_text
 from enlist.core.error_pages import SHOWN_INLINE

@@ -11,10 +11,11 @@ from ninja import Field, Query, Router, Schema
 
 from enlist.accounts.auth import StaffTokenAuth
 from enlist.accounts.request import StaffRequest
-from enlist.audit.services import audit_case_view, audit_cases_shown
+from enlist.audit.services import audit_cases_shown
 from enlist.cases.api import CaseDetailOut
 from enlist.cases.gate import api_case_open
 from enlist.cases.match_schemas import EvidenceOut
+from enlist.cases.view_records import audit_case_view
 from enlist.core.bounds import PAGE_MAX
 from enlist.core.schemas import ErrorsOut
 from enlist.errors import FieldError, InvalidInput

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from enlist.accounts.request import StaffRequest
-from enlist.audit.services import audit_case_view, audit_cases_shown
+from enlist.audit.services import audit_cases_shown
 from enlist.cases.page_access import case_page_refusal
+from enlist.cases.view_records import audit_case_view
 from enlist.errors import EnlistError
 from enlist.matching.models import MatchCandidate
 from enlist.matching.presentation import model_summary, pair_detail, queue_row
