@@ -4,9 +4,8 @@ Every ``import enlist…`` counts, inside functions too; only imports under ``if
 are left out (they never run). Two checks:
 
 - no cycle between modules;
-- no import against the layer order of ARCHITECTURE.md ("Layers"), except the edges listed in
-  ``KNOWN_UPWARD``: the seams still to be cut. That list may only shrink: an edge that is gone
-  must be removed from it, and a new upward import fails the test.
+- no import against the layer order of ARCHITECTURE.md ("Layers"), with no exception: a lower
+  app that must reach up defines a hook or a signal the upper app fills.
 """
 
 from __future__ import annotations
@@ -31,15 +30,6 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"interviews", "visas", "travel", "logistics", "mailin", "reports"}),
     frozenset({"api", "demo", "workspace"}),
     frozenset({"urls", "wsgi", "settings", "cli"}),
-)
-
-# Upward imports still there (importer app -> imported app), to be cut; see the module docstring.
-KNOWN_UPWARD: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("audit", "cases"),  # the access gate and the trail's selectors read cases
-        ("cases", "intake"),  # the case pages embed the contact form and its checks
-        ("cases", "matching"),  # the case API documents the match schema
-    }
 )
 
 
@@ -179,13 +169,7 @@ def test_no_cycle_between_modules():
 
 def test_no_import_against_the_layer_order():
     upward = upward_imports(import_graph())
-    new = {edge: where for edge, where in upward.items() if edge not in KNOWN_UPWARD}
-    assert new == {}, "imports against the layer order (see ARCHITECTURE.md, Layers)"
-
-
-def test_the_list_of_known_upward_imports_only_shrinks():
-    gone = KNOWN_UPWARD - set(upward_imports(import_graph()))
-    assert gone == set(), "these seams are cut: remove them from KNOWN_UPWARD"
+    assert upward == {}, "imports against the layer order (see ARCHITECTURE.md, Layers)"
 
 
 def test_every_app_has_a_layer():

@@ -389,7 +389,7 @@ ENLIST_RETENTION_DAYS = {
                        "high_risk": 7}.items()
 }  # fmt: skip
 
-# Need-to-know (cases/need_to_know.py, audit/access.py). A reason given to open a case
+# Need-to-know (cases/need_to_know.py, cases/gate.py). A reason given to open a case
 # outside one's flow holds for ENLIST_NEED_TO_KNOW_MINUTES in that session. Case views per
 # user per clock hour: past the soft threshold the user is flagged to auditors, past the hard
 # limit their case views are refused until an administrator runs `enlist staff unblock`.

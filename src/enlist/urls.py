@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/", include("enlist.accounts.urls")),  # sign-in (password, then TOTP code)
     path("staff/", include("enlist.workspace.urls")),  # each role's start page
     path("staff/", include("enlist.cases.urls")),
+    path("staff/", include("enlist.intake.staff_urls")),  # recording a contact, imports
     path("staff/", include("enlist.visas.urls")),
     path("staff/", include("enlist.logistics.urls")),
     path("staff/", include(travel_urls.staff_urlpatterns)),
@@ -23,7 +24,7 @@ urlpatterns = [
     path("appointment/", include("enlist.interviews.public_urls")),  # signed applicant link
     path("staff/duplicates/", include("enlist.matching.urls")),  # HQ's review queue
     path("staff/mail/", include("enlist.mailin.urls")),  # mail drafts to complete
-    path("audit/", include("enlist.audit.urls")),
+    path("audit/", include("enlist.workspace.audit_urls")),  # the auditor pages
     path("staff/reports/", include("enlist.reports.urls")),  # HQ's dashboard, a mission's view
     path("statistics/", include(reports_urls.public_urlpatterns)),  # public, from the snapshot
     path("", include("enlist.intake.urls")),

@@ -47,28 +47,6 @@ def snapshot(application: Application) -> tuple:
     )
 
 
-def walk_in_data(**overrides: object) -> dict[str, object]:
-    data: dict[str, object] = {
-        "submission_key": uuid.uuid4().hex,
-        "channel": "walk_in",
-        "nationality": "PL",
-        "given_name": "Jan",
-        "family_name": "Nowak",
-        "date_of_birth": "1985-02-03",
-        "residence_country": "LT",
-        "email": "jan.nowak@example.org",
-        "passport_number": "EA7654321",
-        "mission": "lt-vilnius",
-        "languages": "pl, en",
-        "years": "12",
-        "combat_deployments": "1",
-        "legal_advisory_acknowledged": "on",
-        "consent": "on",
-    }
-    data.update(overrides)
-    return data
-
-
 # --- login --------------------------------------------------------------------------------
 
 
@@ -653,90 +631,6 @@ def test_hq_records_an_arrival_without_a_code_as_an_override(client, hq, vilnius
     assert entry.detail == {
         "from": "travel", "to": "arrived", "reason_given": True, "override": True
     }  # fmt: skip
-
-
-# --- recording a contact ------------------------------------------------------------------
-
-
-def test_clerk_records_a_walk_in_application(client, clerk_vilnius, vilnius):
-    response = logged_in(client, clerk_vilnius).post("/staff/cases/new/", walk_in_data())
-
-    application = Application.objects.get()
-    assert response.status_code == 302
-    assert response["Location"] == f"/staff/cases/{application.pk}/"
-    assert application.channel == "walk_in"
-    assert application.recorded_by == clerk_vilnius
-    assert application.mission == vilnius
-    assert (application.given_name, application.family_name) == ("Jan", "Nowak")
-    assert application.passport_number == "EA7654321"
-    assert list(application.history.values_list("to_stage", "actor", "actor_role")) == [
-        ("submitted", clerk_vilnius.pk, "clerk")
-    ]
-
-
-def test_record_form_defaults_to_the_clerks_mission(client, clerk_vilnius, vilnius):
-    response = logged_in(client, clerk_vilnius).get("/staff/cases/new/")
-
-    assert response.status_code == 200
-    assert '<option value="lt-vilnius" selected>' in response.content.decode()
-
-
-def test_recording_twice_with_the_same_key_creates_one_application(client, clerk_vilnius, vilnius):
-    data = walk_in_data()
-    logged_in(client, clerk_vilnius)
-
-    first = client.post("/staff/cases/new/", data)
-    second = client.post("/staff/cases/new/", data)
-
-    assert first.status_code == second.status_code == 302
-    assert first["Location"] == second["Location"]
-    assert Application.objects.count() == 1
-
-
-def test_recording_with_missing_consent_is_refused_and_nothing_is_written(
-    client, clerk_vilnius, vilnius
-):
-    response = logged_in(client, clerk_vilnius).post("/staff/cases/new/", walk_in_data(consent=""))
-
-    assert response.status_code == 200
-    assert '<ul class="errorlist" id="id_consent_error">' in response.content.decode()
-    assert Application.objects.count() == 0
-
-
-def test_attache_may_not_record_applications(client, attache_vilnius, vilnius):
-    response = logged_in(client, attache_vilnius).post("/staff/cases/new/", walk_in_data())
-
-    assert response.status_code == 403
-    assert Application.objects.count() == 0
-
-
-def test_clerk_cannot_record_an_application_for_another_mission(
-    client, clerk_vilnius, vilnius, oslo
-):
-    response = logged_in(client, clerk_vilnius).post(
-        "/staff/cases/new/", walk_in_data(mission="no-oslo")
-    )
-
-    assert response.status_code == 200
-    assert (
-        '<ul class="errorlist" id="id_mission_error">'
-        "<li>Record applications for your own mission only.</li></ul>"
-    ) in response.content.decode()
-    assert Application.objects.count() == 0
-
-
-def test_hq_records_a_phone_application_for_any_mission(client, hq, vilnius, oslo):
-    response = logged_in(client, hq).post(
-        "/staff/cases/new/", walk_in_data(mission="no-oslo", channel="phone")
-    )
-
-    application = Application.objects.get()
-    assert response["Location"] == f"/staff/cases/{application.pk}/"
-    assert (application.mission, application.channel, application.recorded_by) == (
-        oslo,
-        "phone",
-        hq,
-    )
 
 
 def test_reception_may_not_upload_documents(client, reception, vilnius, settings):

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
-from enlist.audit.access import grant_open
 from enlist.audit.models import AuditEntry
+from enlist.cases.gate import grant_open
 from enlist.errors import Conflict, InvalidInput, NotPermitted
 from enlist.matching.models import (
     MatchCandidate,

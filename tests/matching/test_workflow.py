@@ -611,7 +611,7 @@ def test_end_to_end_web_form_api_then_walk_in_page_then_hq_api(
 def test_a_pair_is_not_shown_to_hq_whose_case_views_are_blocked(
     client, api_as, hq, web_vilnius, walk_in_oslo
 ):
-    """Security suite (need-to-know, audit/access.py): the pair page opens two cases, so it
+    """Security suite (need-to-know, cases/gate.py): the pair page opens two cases, so it
     counts two case views and is refused while HQ's views are blocked (hard limit)."""
     from django.utils import timezone
 
@@ -633,7 +633,7 @@ def test_a_pair_is_not_shown_to_hq_whose_case_views_are_blocked(
 def test_an_open_pair_s_cases_are_in_hq_s_flow_a_decided_pair_s_need_a_reason(
     client, api_as, hq, web_vilnius, walk_in_oslo
 ):
-    """Need-to-know (audit/access.py): the review queue is HQ's task, so its cases open
+    """Need-to-know (cases/gate.py): the review queue is HQ's task, so its cases open
     without a reason; once the pair is decided, they are outside HQ's flow again."""
     pair = pair_of(web_vilnius, walk_in_oslo)
     api = api_as(hq)

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import Role
-from enlist.audit.access import SESSION_GRANTS, grant_open
+from enlist.cases.gate import SESSION_GRANTS, grant_open
 from enlist.cases.models import Application, Document
 from enlist.cases.services import application_transition, document_add
 from enlist.cases.workflow import PIPELINE, Stage

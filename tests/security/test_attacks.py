@@ -300,7 +300,7 @@ NO_REASON_OPERATIONS = {("hq", "GET /duplicates/{candidate_id}")}  # the same pa
 
 @pytest.mark.parametrize("route", [r for r in ROUTES if has_objects(r)], ids=lambda r: r.id)
 def test_no_case_page_shows_personal_data_before_the_reason(world, route):
-    """Need-to-know (audit/access.py ``case_open_check``): HQ and the auditor, without a grant
+    """Need-to-know (cases/gate.py ``case_open_check``): HQ and the auditor, without a grant
     for the Oslo case (HQ has no move of its own there: it is on hold), see none of its
     personal data on any page about it — the reason form, 428, 403 or 404 instead."""
     url = url_of(world, route)

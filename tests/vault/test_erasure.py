@@ -425,7 +425,7 @@ def _sealed_rows(data_key_id):
 
 
 def test_erasure_deletes_every_sealed_value_of_the_case(shreddable, hq):
-    from enlist.audit.access import grant_open
+    from enlist.cases.gate import grant_open
     from enlist.visas.models import Visa
 
     Visa.objects.create(

@@ -10,7 +10,7 @@ sign-in and on the step-up page). An action that needs a fresh one:
 
 What needs it: erasure (``cases/erasure_views.py``), staff and token changes in the admin
 (``accounts/admin.py``), the need-to-know reveal of a prosecuted-country case
-(``audit/access.py: case_open_check``), and adding or removing a second factor
+(``cases/gate.py: case_open_check``), and adding or removing a second factor
 (``accounts/security_views.py``). Exports and key rotation have no page yet (``enlist keys
 rotate`` runs on the server's shell); a page for them takes the decorator.
 """

@@ -7,8 +7,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from enlist.accounts.request import admin_user
-from enlist.audit.access import views_unblock
 from enlist.audit.models import AlertLevel, ViewAlert
+from enlist.audit.view_limits import views_unblock
 
 
 @admin.register(ViewAlert)

@@ -153,7 +153,7 @@ class AuditHead(models.Model):
         return f"audit head at #{self.sequence}"
 
 
-# --- need-to-know (the rules: cases/need_to_know.py, audit/access.py) -----------------------
+# --- need-to-know (the rules: cases/need_to_know.py, cases/gate.py, audit/view_limits.py)
 
 
 class AccessGrant(models.Model):

@@ -1,4 +1,5 @@
-"""Reads for the auditor pages: filtered entries, and a case reference resolved to its id."""
+"""Reads of the audit trail for the auditor pages (``workspace/audit_views.py``): filtered
+entries, newest first."""
 
 from __future__ import annotations
 
@@ -9,10 +10,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from enlist.audit.models import AuditAction, AuditEntry
-from enlist.cases.identifiers import query_terms
-from enlist.cases.models import LookupDigest
 from enlist.errors import FieldError, InvalidInput
-from enlist.vault.keyring import blind_indexer
 
 
 @dataclass(frozen=True)
@@ -64,29 +62,3 @@ def audit_entries(*, filters: EntryFilters) -> QuerySet[AuditEntry]:
     if errors:
         raise InvalidInput(errors)
     return entries.order_by("-sequence")
-
-
-def application_id_for_reference(*, text: str) -> uuid.UUID | None:
-    """The id of the case a reference (IL-XXXX-XX) or an id names, or None.
-
-    Without scope: auditors have no case scope and read no case contents; this goes through
-    the blind index only. It accepts a reference or an id and nothing else, so the audit
-    pages cannot be used to find out whether a person with a given name, passport, email
-    or phone applied.
-    """
-    text = text.strip()
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        pass
-    indexer = blind_indexer()
-    digests = [
-        indexer.digest(kind, value) for kind, value in query_terms(text) if kind == "reference"
-    ]
-    if not digests:
-        return None
-    return (
-        LookupDigest.objects.filter(digest__in=digests)
-        .values_list("application_id", flat=True)
-        .first()
-    )

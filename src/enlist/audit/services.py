@@ -10,7 +10,6 @@ chain linear under any concurrency.
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import sys
@@ -19,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
@@ -43,9 +42,6 @@ from enlist.audit.chain import (
 from enlist.audit.models import AuditAction, AuditEntry, AuditHead, AuditSubject
 from enlist.core.bulk import rows_insert, values_insert
 
-if TYPE_CHECKING:  # cases is above audit: its models only for the annotations
-    from enlist.cases.models import Application, Document
-
 try:  # POSIX: concurrent writers of the checkpoint file take turns
     import fcntl
 except ImportError:  # pragma: no cover
@@ -59,19 +55,6 @@ ANONYMOUS = "anonymous"  # actor_role of a failed sign-in
 
 # Target types by model; anything else is named by its model.
 _TARGET_TYPES = {"cases.application": "application", "accounts.staffuser": "staff"}
-
-
-@functools.cache
-def personal_fields() -> frozenset[str]:
-    """The personal fields a case view may show: a view entry lists which were shown (names only).
-
-    Read from the model (every EncryptedField of an application), plus its documents and history.
-    """
-    from enlist.cases.models import Application
-    from enlist.vault.fields import EncryptedField
-
-    encrypted = {f.name for f in Application._meta.get_fields() if isinstance(f, EncryptedField)}
-    return frozenset(encrypted | {"documents", "history"})
 
 
 # A row, or (kind, key) for what has no row of its own here (a UUID or an integer key alike).
@@ -289,22 +272,6 @@ def _locked_head() -> tuple[int, str]:
 # --- helpers for the places that show cases ------------------------------------------------
 
 
-def audit_case_view(
-    *, actor: StaffUser, application: Application, shown: Mapping[str, Any], via: str
-) -> AuditEntry:
-    """Record that `actor` was shown a case's personal data; `shown` is what was presented
-    (only its keys are read: the names of the personal fields shown)."""
-    # Oversight's view (cases/presentation.py: oversight_detail) withholds every personal value.
-    withheld = bool(shown.get("withheld"))
-    fields = [] if withheld else sorted(key for key in shown if key in personal_fields())
-    return audit_record(
-        actor=actor,
-        action=AuditAction.VIEW,
-        target=application,
-        detail={"via": via, "fields": fields},
-    )
-
-
 def audit_cases_shown(
     *,
     actor: StaffUser,
@@ -334,16 +301,6 @@ def audit_cases_shown(
         detail["filters"] = used
     action = AuditAction.SEARCH if search else AuditAction.VIEW_LIST
     return audit_record(actor=actor, action=action, target=None, detail=detail)
-
-
-def audit_document_view(*, actor: StaffUser, document: Document, via: str) -> AuditEntry:
-    """Record that `actor` opened (downloaded) a document of a case."""
-    return audit_record(
-        actor=actor,
-        action=AuditAction.VIEW,
-        target=("application", document.application_id),
-        detail={"via": via, "document": str(document.pk), "kind": document.kind},
-    )
 
 
 # --- checkpoints -------------------------------------------------------------------------

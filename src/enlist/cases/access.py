@@ -3,7 +3,7 @@
 Scope by role (README: "Roles"): mission staff see their mission's cases; reception sees cases in
 travel or arrived; HQ sees all; auditors and admins list no cases. An auditor may read one
 case (``application_to_read``), read-only and only after giving a reason (need-to-know:
-``audit/access.py``). A case outside the
+``cases/gate.py``). A case outside the
 caller's scope and a case that does not exist give the same NotFound, so existence never leaks.
 """
 
@@ -59,7 +59,7 @@ def access_application(
 
 def application_to_read(*, user: StaffUser, application_id: str | uuid.UUID) -> Application:
     """The application `user` may read: their scope, and for read-only oversight roles
-    (auditors) any case. Callers must run ``audit.access.case_open_check`` before showing it."""
+    (auditors) any case. Callers must run ``cases.gate.case_open_check`` before showing it."""
     if user.is_active and user.role in READ_ONLY_CASE_ROLES:
         try:
             key = (

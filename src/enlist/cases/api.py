@@ -11,9 +11,10 @@ from ninja import Field, Query, Router, Schema
 
 from enlist.accounts.auth import StaffTokenAuth
 from enlist.accounts.request import StaffRequest
-from enlist.audit.access import api_case_open
-from enlist.audit.services import audit_case_view, audit_cases_shown
+from enlist.audit.services import audit_cases_shown
 from enlist.cases.access import access_application, application_to_read
+from enlist.cases.gate import api_case_open
+from enlist.cases.match_schemas import CaseMatchingOut
 from enlist.cases.models import Application, Transfer
 from enlist.cases.presentation import case_detail, case_summary
 from enlist.cases.selectors import (
@@ -24,11 +25,11 @@ from enlist.cases.selectors import (
 )
 from enlist.cases.services import application_transition
 from enlist.cases.transfer import BULK_MAX, application_transfer, applications_transfer
+from enlist.cases.view_records import audit_case_view
 from enlist.cases.workflow import Stage
 from enlist.core.bounds import PAGE_MAX
 from enlist.core.schemas import ErrorsOut
 from enlist.errors import FieldError, InvalidInput
-from enlist.matching.schemas import CaseMatchingOut
 
 router = Router(tags=["staff cases"], auth=StaffTokenAuth())
 PAGE_SIZE = 50

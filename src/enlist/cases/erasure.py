@@ -7,9 +7,11 @@ documents becomes unreadable in the database and in every backup whose KEK is re
 docs/adr/0004-per-volunteer-keys.md), and deletes what could still point at the person:
 blind-index digests (an HMAC of a passport number confirms a guess), the digest of the
 submitted body (the key's digest stays, so a retry with the same Idempotency-Key answers with
-the erased case instead of creating a new one), documents and their files. Then every sealed
+the erased case instead of creating a new one; intake forgets it through the erasure hook,
+``cases/hooks.py: register_erasure_handler``), documents and their files. Then every sealed
 value bound to the case's key is deleted too, not only left unreadable: each model's
-``vault_binding`` says where its rows find their key, so ``_sealed_values_wipe`` finds them
+``vault_binding`` says where its rows find their key, so ``vault/services.py:
+data_key_shred`` finds them
 all (the case's fields, visa number and notes, verdicts, override and transfer reasons,
 need-to-know reasons, packet PDFs, and any model added later) with no list to keep. What
 statistics need stays: the application row with mission, nationality, channel, stage and
@@ -20,12 +22,9 @@ from __future__ import annotations
 
 import datetime
 import sys
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
@@ -37,15 +36,14 @@ from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import Role
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
+from enlist.cases.hooks import erasure_handlers_run
 from enlist.cases.models import Application, Document, LookupDigest, StageChange
 from enlist.cases.workflow import FINAL_STAGES, Stage
 from enlist.errors import FieldError, InvalidInput, NotPermitted
-from enlist.intake.models import IdempotencyRecord
-from enlist.vault.fields import EncryptedField, KeyBinding, Sealed
+from enlist.vault.fields import EncryptedField
 from enlist.vault.models import Destruction
 from enlist.vault.retention import HIGH_RISK_ADVISORIES, PolicyError, RetentionPolicy
-from enlist.vault.services import data_key_destroy
-from enlist.vault.storage import EncryptedFileField
+from enlist.vault.services import data_key_shred
 
 REQUEST_RULE = "request"
 WITHDRAWN_ON_ERASURE = "Erased at the applicant's request"
@@ -146,51 +144,15 @@ def application_shred(
 
     transaction.on_commit(delete_files)
     LookupDigest.objects.filter(application=locked).delete()
-    IdempotencyRecord.objects.filter(application=locked).update(body_digest=b"")
     StageChange.objects.filter(application=locked).update(reason=None)
+    erasure_handlers_run(locked)
     destruction = Destruction.RETENTION if actor is None else Destruction.REQUEST
-    data_key_destroy(data_key=application.data_key, destruction=destruction)
-    _sealed_values_wipe(data_key_id=locked.data_key_id)
+    data_key_shred(data_key=application.data_key, destruction=destruction)
     _forget_plaintext(application)
     application.stage, application.held_from = locked.stage, locked.held_from
     application.stage_changed_at = locked.stage_changed_at
     _audit(actor=actor, application=locked, rule=rule, stage=locked.stage)
     return True
-
-
-# A wiped value: an empty token where the ciphertext was (a non-null column cannot be NULL).
-WIPED = Sealed(b"")
-
-
-def _sealed_values_wipe(*, data_key_id: uuid.UUID) -> None:
-    """Delete every ciphertext sealed with this data key, in every model that declares a
-    ``vault_binding``: nullable columns become NULL, others an empty token, files are
-    deleted (after commit) and their names cleared. Rows sealed with another key (a meeting
-    point's own key) are not touched."""
-    files: list[tuple[Any, str]] = []
-    for model in django_apps.get_models():
-        binding = getattr(model, "vault_binding", None)
-        if not isinstance(binding, KeyBinding):
-            continue
-        rows = model._base_manager.filter(**{binding.key.replace(".", "__"): data_key_id})
-        values: dict[str, Any] = {}
-        for model_field in model._meta.concrete_fields:
-            if isinstance(model_field, EncryptedField):
-                values[model_field.attname] = None if model_field.null else WIPED
-            elif isinstance(model_field, EncryptedFileField):
-                storage = model_field.storage
-                names = rows.exclude(**{model_field.attname: ""}).values_list(
-                    model_field.attname, flat=True
-                )
-                files += [(storage, name) for name in names if name]
-                values[model_field.attname] = ""
-        if values:
-            rows.update(**values)
-    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
-
-
-# For other apps' own sealed records (an import run's files): the same wipe, by key.
-sealed_values_wipe = _sealed_values_wipe
 
 
 def _forget_plaintext(application: Application) -> None:

@@ -18,6 +18,11 @@ the transfer's transaction (``cases/transfer.py``).
 Case detail: an app that adds a section to a case as staff see it (the matching app's
 possible duplicates) registers a provider of extra keys for ``presentation.case_detail``;
 it is called for roles that see the whole case, with the viewing user (for their scope).
+
+Erasure: an app that keeps something of its own that could point at the person (intake: the
+digest of the submitted body) registers a handler that forgets it; ``cases/erasure.py:
+application_shred`` runs every handler inside its transaction, on the locked row, before the
+data key is destroyed, so a handler's failure leaves the case unerased.
 """
 
 from __future__ import annotations
@@ -41,10 +46,14 @@ DetailProvider = Callable[["Application", "StaffUser"], Mapping[str, Any]]
 # (application, the transfer just written, the HQ officer who made it)
 TransferHandler = Callable[["Application", "Transfer", "StaffUser"], None]
 
+# (the application being erased, locked)
+ErasureHandler = Callable[["Application"], None]
+
 _providers: list[FactProvider] = []
 _transfer_handlers: list[TransferHandler] = []
 _detail_providers: list[DetailProvider] = []
 _entry_handlers: defaultdict[str, list[StageEntryHandler]] = defaultdict(list)
+_erasure_handlers: list[ErasureHandler] = []
 
 
 def register_fact_provider(provider: FactProvider) -> None:
@@ -118,3 +127,14 @@ def register_transfer_handler(handler: TransferHandler) -> None:
 def transferred(application: Application, transfer: Transfer, actor: StaffUser) -> None:
     for handler in _transfer_handlers:
         handler(application, transfer, actor)
+
+
+def register_erasure_handler(handler: ErasureHandler) -> None:
+    """Call `handler` whenever a case is erased (once per handler)."""
+    if handler not in _erasure_handlers:
+        _erasure_handlers.append(handler)
+
+
+def erasure_handlers_run(application: Application) -> None:
+    for handler in _erasure_handlers:
+        handler(application)

@@ -1,4 +1,4 @@
-"""The need-to-know gate as every staff page applies it (audit/access.py: case_open_check).
+"""The need-to-know gate as every staff page applies it (cases/gate.py: case_open_check).
 
 A page that shows a case's personal data (the case page's sections in other apps, a document,
 a duplicate pair) asks first: a user whose case views are blocked gets 403; a user who must
@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from enlist.accounts.request import StaffRequest
 from enlist.accounts.step_up import step_up_redirect
-from enlist.audit.access import ReasonRequired, ViewsBlocked, case_open_check
+from enlist.audit.view_limits import ViewsBlocked
+from enlist.cases.gate import ReasonRequired, case_open_check
 from enlist.cases.models import Application
 from enlist.core.error_pages import error_page
 from enlist.errors import StepUpRequired

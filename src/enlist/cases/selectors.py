@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 from enlist.accounts.models import StaffUser
 from enlist.cases.access import applications_in_scope
 from enlist.cases.identifiers import query_terms
-from enlist.cases.models import Application, Verification
+from enlist.cases.models import Application, LookupDigest, Verification
 from enlist.cases.screening import DocumentFact, Recommendation, ScreeningInput, screen
 from enlist.cases.workflow import Stage
 from enlist.core import keyset
@@ -138,6 +139,32 @@ def application_search(*, user: StaffUser, query: str) -> QuerySet[Application]:
         .distinct()
         .select_related("mission", "nationality")
         .order_by("-submitted_at", "pk")[:SEARCH_LIMIT]
+    )
+
+
+def application_id_for_reference(*, text: str) -> uuid.UUID | None:
+    """The id of the case a reference (IL-XXXX-XX) or an id names, or None.
+
+    Without scope: auditors have no case scope and read no case contents; this goes through
+    the blind index only. It accepts a reference or an id and nothing else, so the audit
+    pages cannot be used to find out whether a person with a given name, passport, email
+    or phone applied.
+    """
+    text = text.strip()
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        pass
+    indexer = blind_indexer()
+    digests = [
+        indexer.digest(kind, value) for kind, value in query_terms(text) if kind == "reference"
+    ]
+    if not digests:
+        return None
+    return (
+        LookupDigest.objects.filter(digest__in=digests)
+        .values_list("application_id", flat=True)
+        .first()
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
@@ -13,7 +12,6 @@ from django.http import (
     FileResponse,
     Http404,
     HttpResponse,
-    JsonResponse,
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,18 +21,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from enlist.accounts.request import StaffRequest
 from enlist.accounts.roles import CONTACT_ROLES, DOCUMENT_ROLES, NO_CASE_ROLES
 from enlist.accounts.step_up import step_up_redirect
-from enlist.audit.access import (
-    ReasonRequired,
-    ViewsBlocked,
-    case_open_check,
-    grant_open,
-    needs_reason,
-)
-from enlist.audit.services import audit_case_view, audit_cases_shown, audit_document_view
+from enlist.audit.services import audit_cases_shown
+from enlist.audit.view_limits import ViewsBlocked
 from enlist.cases.access import access_application, application_to_read
 from enlist.cases.bulk import BulkAction, applications_bulk_transition, bulk_ids, bulk_target
+from enlist.cases.gate import ReasonRequired, case_open_check, grant_open, needs_reason
 from enlist.cases.labels import stage_label
-from enlist.cases.models import Application, Channel, DocumentKind, Verification
+from enlist.cases.models import Application, DocumentKind, Verification
 from enlist.cases.page_access import blocked_response, case_page_refusal
 from enlist.cases.presentation import case_detail, case_summary, reads_full_case, sees_full_case
 from enlist.cases.saved_filters import (
@@ -53,20 +46,12 @@ from enlist.cases.selectors import (
 )
 from enlist.cases.services import application_transition, document_add, document_verify
 from enlist.cases.transfer_views import transfer_missions
+from enlist.cases.view_records import audit_case_view, audit_document_view
 from enlist.cases.workflow import Stage
 from enlist.core.bounds import ID_MAX, REASON_MAX_LENGTH, int_from_text
 from enlist.core.error_pages import SHOWN_INLINE
 from enlist.core.keyset import page_number
 from enlist.errors import EnlistError, InvalidInput, NotFound, NotPermitted, StepUpRequired
-from enlist.intake.checks import contact_check
-from enlist.intake.forms import ApplicationForm
-from enlist.intake.services import (
-    Consent,
-    application_consent_confirm,
-    application_submit,
-    consent_wording,
-    intake_context,
-)
 from enlist.missions.models import Mission
 from enlist.missions.names import country_choices, mission_name
 
@@ -315,25 +300,6 @@ def url_is_local(request: StaffRequest) -> bool:
     return back.startswith("?") and "//" not in back
 
 
-@login_required
-@require_POST
-def case_consent(request: StaffRequest, application_id: uuid.UUID) -> HttpResponse:
-    """A clerk records the volunteer's consent, read out at first contact (phone, desk, mail)."""
-    application = _case_or_404(request, application_id)
-    channel = request.POST.get("channel", "")
-    try:
-        application_consent_confirm(
-            application=application,
-            actor=request.user,
-            channel=Channel(channel) if channel in Channel.values else channel,
-        )
-    except SHOWN_INLINE as exc:
-        _report(request, exc)
-    else:
-        messages.success(request, _("Consent recorded."))
-    return _after_action(application_id)
-
-
 def access_application_or_none(request: StaffRequest, application_id: uuid.UUID) -> bool:
     try:
         access_application(user=request.user, application_id=application_id)
@@ -408,54 +374,3 @@ def case_document_download(
     )
     response["Cache-Control"] = "no-store"
     return response
-
-
-@login_required
-@require_POST
-def case_record_check(request: StaffRequest) -> HttpResponse:
-    """Live duplicate check for the contact page: values in the POST body, never the URL;
-    answered as JSON and audited as a search (``intake/checks.py``)."""
-    if request.user.staff_role not in CONTACT_ROLES:
-        return JsonResponse({"errors": [{"field": None, "message": "Not allowed."}]}, status=403)
-    return JsonResponse(contact_check(user=request.user, values=request.POST.dict()))
-
-
-@login_required
-def case_record(request: StaffRequest) -> HttpResponse:
-    """A clerk records a volunteer who phoned, wrote or walked in."""
-    if request.user.staff_role not in CONTACT_ROLES:
-        raise NotPermitted(_("Your role does not record applications."))
-    mission = request.user.mission
-    initial = {"mission": mission.code} if mission is not None else {}
-    form = ApplicationForm(request.POST or None, request.FILES or None, staff=True, initial=initial)
-    if request.method == "POST":
-        data = form.validated(context=intake_context())
-        if data is not None:
-            body = json.dumps(data.model_dump(mode="json"), sort_keys=True).encode()
-            key = request.POST.get("submission_key", "")
-            try:
-                submission = application_submit(
-                    data=data,
-                    channel=form.cleaned_data["channel"],
-                    actor=request.user,
-                    idempotency_key=f"staff:{key}" if key else None,
-                    body=body,
-                    # Read out on the phone or at the desk: who took it and which wording.
-                    consent=Consent(confirmed=True, recorded_by=request.user),
-                )
-            except EnlistError as exc:
-                for error in exc.errors:
-                    form.add_error(
-                        error.field if error.field in form.fields else None, error.message
-                    )
-            else:
-                return _after_action(submission.application.pk)
-    return render(
-        request,
-        "cases/case_record.html",
-        {
-            "form": form,
-            "submission_key": request.POST.get("submission_key") or uuid.uuid4().hex,
-            "consent_wording": consent_wording(),
-        },
-    )

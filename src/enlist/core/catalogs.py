@@ -56,7 +56,7 @@ PUBLIC_SOURCES = (
     "cases/documents.py",  # the refusals of the form's document
     "intake/views.py",
     "intake/subject_access*.py",
-    "intake/templates/intake/[!i]*",  # every intake page but the staff's import page
+    "intake/templates/intake/*",  # every intake page but its staff pages (STAFF_SOURCES)
     "interviews/invitation*",
     "interviews/templates/interviews/invitation*",
     "mailin/services.py",
@@ -70,6 +70,12 @@ PUBLIC_SOURCES = (
     "reports/public.py",  # the public statistics and their method
     "reports/views.py",  # (the public page's charts; the dashboard's words are staff text)
     "reports/templates/reports/public.html",
+)
+
+# Staff pages inside a public source above: a reference matching one of these is staff side.
+STAFF_SOURCES = (
+    "intake/templates/intake/import*",  # the spreadsheet import and a run's progress
+    "intake/templates/intake/case_record.html",  # a clerk recording a contact
 )
 
 
@@ -98,9 +104,7 @@ class Entry:
 
     @property
     def is_public(self) -> bool:
-        return any(
-            fnmatch.fnmatch(ref, pattern) for ref in self.references for pattern in PUBLIC_SOURCES
-        )
+        return any(_is_public_source(ref) for ref in self.references)
 
     def is_translated(self, nplurals: int) -> bool:
         indices = list(range(nplurals)) if self.msgid_plural is not None else [0]
@@ -112,6 +116,12 @@ class Entry:
 
 
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr)(?:\[(\d+)\])?\s+")
+
+
+def _is_public_source(reference: str) -> bool:
+    if any(fnmatch.fnmatch(reference, pattern) for pattern in STAFF_SOURCES):
+        return False
+    return any(fnmatch.fnmatch(reference, pattern) for pattern in PUBLIC_SOURCES)
 
 
 def parse_po(text: str, *, name: str = "django.po") -> list[Entry]:

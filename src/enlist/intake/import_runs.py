@@ -35,7 +35,7 @@ from enlist.intake.models import ImportRun, ImportStatus
 from enlist.jobs.services import job_enqueue, job_lease_extend
 from enlist.missions.models import Mission
 from enlist.vault.models import Destruction
-from enlist.vault.services import data_key_create, data_key_destroy
+from enlist.vault.services import data_key_create, data_key_shred
 
 SUFFIXES = (".csv", ".xlsx")
 
@@ -181,14 +181,11 @@ def import_run_rejects(*, run: ImportRun, actor: StaffUser) -> bytes:
 def import_runs_purge(*, now: datetime.datetime | None = None) -> int:
     """Crypto-shred the runs finished more than ``ENLIST_IMPORT_RUN_KEEP_DAYS`` ago (their
     upload, rejects and problems), then delete them. Audited per run. Returns how many."""
-    from enlist.cases.erasure import sealed_values_wipe
-
     cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.ENLIST_IMPORT_RUN_KEEP_DAYS)
     purged = 0
     for run in ImportRun.objects.filter(finished_at__lt=cutoff).select_related("data_key"):
         with transaction.atomic():
-            sealed_values_wipe(data_key_id=run.data_key_id)
-            data_key_destroy(data_key=run.data_key, destruction=Destruction.RETENTION)
+            data_key_shred(data_key=run.data_key, destruction=Destruction.RETENTION)
             ImportRun.objects.filter(pk=run.pk).delete()
             audit_record(
                 actor=None,

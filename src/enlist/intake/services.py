@@ -208,6 +208,13 @@ def _replays(bodies: dict[bytes, bytes]) -> dict[bytes, Application]:
     return found
 
 
+def idempotency_body_forget(application: Application) -> None:
+    """Erasure hook (``cases/hooks.py``): drop the digest of the body this case was submitted
+    with (it confirms a guess of what was sent); the key's digest stays, so a retry with the
+    same Idempotency-Key gets the erased case back (``_replays``)."""
+    IdempotencyRecord.objects.filter(application=application).update(body_digest=b"")
+
+
 def application_submit(
     *,
     data: ApplicationIn,

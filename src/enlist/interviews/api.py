@@ -10,10 +10,10 @@ from ninja import Field, Router, Schema, Status
 from enlist.accounts.auth import StaffTokenAuth
 from enlist.accounts.request import StaffRequest
 from enlist.accounts.roles import FULL_CASE_ROLES
-from enlist.audit.access import api_case_open
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
 from enlist.cases.access import access_application
+from enlist.cases.gate import api_case_open
 from enlist.core.schemas import ErrorsOut
 from enlist.errors import NotFound
 from enlist.interviews.selectors import (
@@ -109,7 +109,7 @@ def _full_case_reader(request: StaffRequest, application_id: str):
 )
 def get_case_interviews(request: StaffRequest, application_id: str) -> dict[str, Any]:
     application = _full_case_reader(request, application_id)
-    # Need-to-know (audit/access.py): verdicts and notes are the case's personal data.
+    # Need-to-know (cases/gate.py): verdicts and notes are the case's personal data.
     api_case_open(request, application)
     body = {
         "interviews": case_interviews(application=application),

@@ -12,10 +12,10 @@ from ninja import Field, Router, Schema
 from enlist.accounts.auth import StaffTokenAuth
 from enlist.accounts.request import StaffRequest
 from enlist.accounts.roles import Role
-from enlist.audit.access import api_case_open
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_cases_shown, audit_record
 from enlist.cases.access import access_application
+from enlist.cases.gate import api_case_open
 from enlist.cases.models import Application
 from enlist.core.schemas import ErrorsOut
 from enlist.errors import NotPermitted
@@ -193,7 +193,7 @@ def _case_unit(request: StaffRequest, application: Application) -> dict[str, Any
 )
 def get_case_unit(request: StaffRequest, application_id: str) -> dict[str, Any]:
     application = access_application(user=request.user, application_id=application_id)
-    # Need-to-know (audit/access.py): an override's reason is free text about the person.
+    # Need-to-know (cases/gate.py): an override's reason is free text about the person.
     api_case_open(request, application)
     return _case_unit(request, application)
 

@@ -23,7 +23,7 @@ from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
 from enlist.mailin.models import DraftStatus, MailDraft
 from enlist.vault.models import Destruction
-from enlist.vault.services import data_key_destroy
+from enlist.vault.services import data_key_shred
 
 RULE = "draft_never_completed"
 
@@ -42,8 +42,6 @@ def drafts_due_for_shredding(*, now: datetime.datetime | None = None) -> QuerySe
 def draft_shred(*, draft: MailDraft) -> bool:
     """Crypto-shred one never-completed draft. False (nothing done) if it was completed or
     written to again meanwhile (the row is locked and checked again)."""
-    from enlist.cases.erasure import sealed_values_wipe
-
     with transaction.atomic():
         locked = (
             MailDraft.objects.select_for_update()
@@ -54,8 +52,7 @@ def draft_shred(*, draft: MailDraft) -> bool:
         )
         if locked is None or not drafts_due_for_shredding().filter(pk=locked.pk).exists():
             return False
-        sealed_values_wipe(data_key_id=locked.data_key_id)
-        data_key_destroy(data_key=locked.data_key, destruction=Destruction.RETENTION)
+        data_key_shred(data_key=locked.data_key, destruction=Destruction.RETENTION)
         MailDraft.objects.filter(pk=locked.pk).delete()
         audit_record(
             actor=None,

@@ -11,14 +11,15 @@ from ninja import Field, Query, Router, Schema
 
 from enlist.accounts.auth import StaffTokenAuth
 from enlist.accounts.request import StaffRequest
-from enlist.audit.access import api_case_open
-from enlist.audit.services import audit_case_view, audit_cases_shown
+from enlist.audit.services import audit_cases_shown
 from enlist.cases.api import CaseDetailOut
+from enlist.cases.gate import api_case_open
+from enlist.cases.match_schemas import EvidenceOut
+from enlist.cases.view_records import audit_case_view
 from enlist.core.bounds import PAGE_MAX
 from enlist.core.schemas import ErrorsOut
 from enlist.errors import FieldError, InvalidInput
 from enlist.matching.presentation import pair_detail, queue_row
-from enlist.matching.schemas import EvidenceOut
 from enlist.matching.selectors import match_access, match_queue
 from enlist.matching.services import match_confirm, match_dismiss
 
@@ -108,7 +109,7 @@ def list_pairs(request: StaffRequest, query: Query[QueueQuery]) -> dict[str, Any
 )
 def get_pair(request: StaffRequest, candidate_id: str) -> dict[str, Any]:
     candidate = match_access(user=request.user, candidate_id=candidate_id)
-    # Two cases opened (audit/access.py): blocked views refused (403), each view counted; an
+    # Two cases opened (cases/gate.py): blocked views refused (403), each view counted; an
     # open pair's cases are in HQ's flow (in_review_queue), a decided pair's need a reason.
     api_case_open(request, candidate.left, candidate.right)
     pair = pair_detail(candidate, user=request.user)

@@ -7,7 +7,7 @@ class MatchingConfig(AppConfig):
     verbose_name = "Matching"
 
     def ready(self) -> None:
-        from enlist.audit.access import register_flow_check
+        from enlist.cases.gate import register_flow_check
         from enlist.cases.hooks import register_detail_provider
         from enlist.matching import signals  # noqa: F401  erasure forgets the blocking digests
         from enlist.matching.selectors import case_matches, in_review_queue

@@ -81,7 +81,7 @@ def case_matches(application: Application, user: StaffUser) -> dict[str, Any]:
 
 def in_review_queue(user: StaffUser, application: Application) -> bool:
     """Whether `application` is in an open pair of HQ's review queue and `user` is HQ: then
-    opening it is HQ's flow and needs no reason (audit/access.py register_flow_check)."""
+    opening it is HQ's flow and needs no reason (cases/gate.py register_flow_check)."""
     if user.staff_role != Role.HQ:
         return False
     return MatchCandidate.objects.filter(pairs_of(application.pk), status=MatchStatus.OPEN).exists()

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from enlist.accounts.request import StaffRequest
-from enlist.audit.services import audit_case_view, audit_cases_shown
+from enlist.audit.services import audit_cases_shown
 from enlist.cases.page_access import case_page_refusal
+from enlist.cases.view_records import audit_case_view
 from enlist.errors import EnlistError
 from enlist.matching.models import MatchCandidate
 from enlist.matching.presentation import model_summary, pair_detail, queue_row
@@ -53,7 +54,7 @@ def match_queue_page(request: StaffRequest) -> HttpResponse:
 @login_required
 def match_pair_page(request: StaffRequest, candidate_id: uuid.UUID) -> HttpResponse:
     candidate = _pair_or_404(request, candidate_id)
-    # Two cases opened (audit/access.py): blocked views refused, each view counted; an open
+    # Two cases opened (cases/gate.py): blocked views refused, each view counted; an open
     # pair's cases are in HQ's flow (in_review_queue), a decided pair's need a reason.
     for application in (candidate.left, candidate.right):
         if refusal := case_page_refusal(request, application):

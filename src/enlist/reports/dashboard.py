@@ -80,13 +80,14 @@ class Names:
 
 
 def _intake(filters: ReportFilters, names: Names) -> Section:
+    title = _("Applications per day, by channel")
     days = selectors.intake_by_day(filters)
     channels = [c for c in Channel.values if any(day[c] for day in days.values())]
     labels = [d.isoformat() for d in days]
     series = [(channel_label(c), [days[d][c] for d in days]) for c in channels]
     total = sum(sum(day.values()) for day in days.values())
     chart = charts.line_chart(
-        title=_("Applications per day, by channel"),
+        title=title,
         desc=_("%(total)s applications from %(start)s to %(end)s; channels: %(channels)s.")
         % {
             "total": total,
@@ -103,7 +104,7 @@ def _intake(filters: ReportFilters, names: Names) -> Section:
     ]
     return Section(
         key="intake",
-        title=_("Applications per day, by channel"),
+        title=title,
         note=_("Counted on the day each application was submitted."),
         chart=chart,
         headers=[_("Day"), *(channel_label(c) for c in channels), _("All channels")],
@@ -112,11 +113,12 @@ def _intake(filters: ReportFilters, names: Names) -> Section:
 
 
 def _funnel(filters: ReportFilters, names: Names) -> Section:
+    title = _("Funnel by stage")
     reached = selectors.funnel(filters)
     submitted = reached[Stage.SUBMITTED] or 0
     steps = [(stage_label(s), reached[s]) for s in PIPELINE]
     chart = charts.funnel_chart(
-        title=_("Funnel by stage"),
+        title=title,
         desc=_("Of %(n)s applications submitted in the period, %(enlisted)s reached enlisted.")
         % {"n": submitted, "enlisted": reached[Stage.ENLISTED]},
         steps=steps,
@@ -127,7 +129,7 @@ def _funnel(filters: ReportFilters, names: Names) -> Section:
     ]
     return Section(
         key="funnel",
-        title=_("Funnel by stage"),
+        title=title,
         note=_(
             "Applications submitted in the period that have ever reached each stage, "
             "and their share of all submitted."
@@ -138,36 +140,61 @@ def _funnel(filters: ReportFilters, names: Names) -> Section:
     )
 
 
+def _counts_section(
+    *,
+    key: str,
+    title: str,
+    note: str,
+    desc: str,
+    labels: list[str],
+    values: list[int],
+    series: str,
+    headers: list[str],
+    shown: int | None = None,
+) -> Section:
+    """A bar per label and its table (label, count): the ranked sections, the closures and the
+    duplicates. `shown`: how many bars are drawn (None: all); the table lists every row."""
+    chart = charts.bar_chart(
+        title=title, desc=desc, labels=labels[:shown], series=[(series, values[:shown])]
+    )
+    return Section(
+        key=key,
+        title=title,
+        note=note,
+        chart=chart,
+        headers=headers,
+        rows=[[label, n] for label, n in zip(labels, values, strict=True)],
+    )
+
+
 def _ranked(
     key: str, title: str, counts: Mapping[Key, int], label: Callable[[Key], str], what: str
 ) -> Section:
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], label(kv[0])))
     labels = [label(k) for k, _n in ranked]
     values = [n for _k, n in ranked]
-    chart = charts.bar_chart(
-        title=title,
-        desc=_("%(n)s rows; the largest: %(top)s.")
-        % {"n": len(ranked), "top": charts.biggest(labels, values) or "—"},
-        labels=labels[:TOP_ROWS],
-        series=[(_("Applications"), values[:TOP_ROWS])],
-    )
-    return Section(
+    return _counts_section(
         key=key,
         title=title,
         note=_("Applications submitted in the period. The chart shows the %(n)s largest.")
         % {"n": TOP_ROWS},
-        chart=chart,
+        desc=_("%(n)s rows; the largest: %(top)s.")
+        % {"n": len(ranked), "top": charts.biggest(labels, values) or "—"},
+        labels=labels,
+        values=values,
+        series=_("Applications"),
         headers=[what, _("Applications")],
-        rows=[[label_, n] for label_, n in zip(labels, values, strict=True)],
+        shown=TOP_ROWS,
     )
 
 
 def _durations(filters: ReportFilters, names: Names) -> Section:
+    title = _("Days spent in each stage")
     durations = selectors.stage_durations(filters)
     stages = [s for s in (*PIPELINE, *SIDE_STAGES) if s in durations]
     labels = [stage_label(s) for s in stages]
     chart = charts.bar_chart(
-        title=_("Days spent in each stage"),
+        title=title,
         desc=_("Median and 90th percentile of whole days per stage; the longest median: %(s)s.")
         % {
             "s": charts.biggest(labels, [durations[s].median or 0 for s in stages]) or "—",
@@ -181,7 +208,7 @@ def _durations(filters: ReportFilters, names: Names) -> Section:
     )
     return Section(
         key="durations",
-        title=_("Days spent in each stage"),
+        title=title,
         note=_(
             "Stays in a stage that ended in the weeks of the period (Monday to Sunday), "
             "in whole days."
@@ -196,6 +223,7 @@ def _durations(filters: ReportFilters, names: Names) -> Section:
 
 
 def _queues(filters: ReportFilters, names: Names, today: datetime.date) -> Section:
+    title = _("Queues over their service target")
     queues = selectors.queues_over_target(filters, today=today)
     order = sorted(
         queues,
@@ -204,7 +232,7 @@ def _queues(filters: ReportFilters, names: Names, today: datetime.date) -> Secti
     labels = [names.mission(m) for m in order]
     stages = list(SERVICE_TARGET_DAYS)
     chart = charts.bar_chart(
-        title=_("Queues over their service target"),
+        title=title,
         desc=_("Open cases waiting longer than the target, per mission; the most: %(m)s.")
         % {
             "m": charts.biggest(
@@ -240,7 +268,7 @@ def _queues(filters: ReportFilters, names: Names, today: datetime.date) -> Secti
     )
     return Section(
         key="queues",
-        title=_("Queues over their service target"),
+        title=title,
         note=_("Cases in each stage today, and those in it for longer than its target (%(t)s).")
         % {"t": targets},
         chart=chart,
@@ -250,11 +278,12 @@ def _queues(filters: ReportFilters, names: Names, today: datetime.date) -> Secti
 
 
 def _capacity(filters: ReportFilters, names: Names, now: datetime.datetime) -> Section:
+    title = _("Interview capacity: booked against available")
     capacity = selectors.interview_capacity(filters, now=now)
     order = sorted(capacity, key=lambda m: names.mission(m))
     labels = [names.mission(m) for m in order]
     chart = charts.bar_chart(
-        title=_("Interview capacity: booked against available"),
+        title=title,
         desc=_("Interview slots the panel can hold in the booking horizon, and slots booked."),
         labels=labels[: TOP_ROWS * 2],
         series=[
@@ -264,7 +293,7 @@ def _capacity(filters: ReportFilters, names: Names, now: datetime.datetime) -> S
     )
     return Section(
         key="capacity",
-        title=_("Interview capacity: booked against available"),
+        title=title,
         note=_(
             "From tomorrow over each mission's booking horizon: slots an attaché, a consul "
             "and a venue are free together for, and interviews booked or confirmed in them."
@@ -290,52 +319,42 @@ def _closures(filters: ReportFilters, names: Names) -> Section:
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     labels = [closure_label(k) for k, _n in ranked]
     values = [n for _k, n in ranked]
-    chart = charts.bar_chart(
-        title=_("Referrals, rejections and withdrawals"),
-        desc=_("%(n)s decisions in the period; the most common: %(top)s.")
-        % {"n": sum(values), "top": charts.biggest(labels, values) or "—"},
-        labels=labels,
-        series=[(_("Cases"), values)],
-    )
-    return Section(
+    return _counts_section(
         key="closures",
         title=_("Referrals, rejections and withdrawals"),
         note=_(
             "Decided in the period, by outcome and the stage it was decided at. The reason "
             "staff wrote is sealed with the volunteer's key and never counted."
         ),
-        chart=chart,
+        desc=_("%(n)s decisions in the period; the most common: %(top)s.")
+        % {"n": sum(values), "top": charts.biggest(labels, values) or "—"},
+        labels=labels,
+        values=values,
+        series=_("Cases"),
         headers=[_("Outcome"), _("Cases")],
-        rows=[[label, n] for label, n in zip(labels, values, strict=True)],
     )
 
 
 def _duplicates(filters: ReportFilters, names: Names) -> Section:
     found = selectors.duplicates(filters)
-    labels = [
-        _("Found"),
-        _("Still under review"),
-        _("Confirmed: same person"),
-        _("Dismissed: different people"),
-    ]
-    values = [found.found, found.open, found.confirmed, found.dismissed]
-    chart = charts.bar_chart(
-        title=_("Possible duplicates found and reviewed"),
-        desc=_("%(found)s pairs found in the period, %(reviewed)s decided in it.")
-        % {"found": found.found, "reviewed": found.confirmed + found.dismissed},
-        labels=labels,
-        series=[(_("Pairs"), values)],
-    )
-    return Section(
+    return _counts_section(
         key="duplicates",
         title=_("Possible duplicates found and reviewed"),
         note=_(
             "Pairs flagged in the period (and how many of them still wait), and pairs "
             "decided in the period (confirmed by HQ or linked automatically, or dismissed)."
         ),
-        chart=chart,
+        desc=_("%(found)s pairs found in the period, %(reviewed)s decided in it.")
+        % {"found": found.found, "reviewed": found.confirmed + found.dismissed},
+        labels=[
+            _("Found"),
+            _("Still under review"),
+            _("Confirmed: same person"),
+            _("Dismissed: different people"),
+        ],
+        values=[found.found, found.open, found.confirmed, found.dismissed],
+        series=_("Pairs"),
         headers=[_("Pairs"), _("Count")],
-        rows=[[label, n] for label, n in zip(labels, values, strict=True)],
     )
 
 

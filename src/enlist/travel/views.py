@@ -19,9 +19,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from enlist.accounts.request import StaffRequest
 from enlist.accounts.roles import Role
 from enlist.audit.models import AuditAction
-from enlist.audit.services import audit_document_view, audit_record
+from enlist.audit.services import audit_record
 from enlist.cases.access import access_application
 from enlist.cases.models import Document, DocumentKind
+from enlist.cases.view_records import audit_document_view
 from enlist.cases.workflow import Stage
 from enlist.core.links import LinkInvalid
 from enlist.errors import EnlistError, InvalidInput

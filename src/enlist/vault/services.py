@@ -1,7 +1,10 @@
-"""Writes on data keys: create one, destroy one, re-wrap them all under the active KEK.
+"""Writes on data keys: create one, destroy one, shred what it sealed, re-wrap them all under
+the active KEK.
 
 The application-level operations (erasing a case, the retention run) are in
-``cases.erasure``; these functions know nothing of cases.
+``cases.erasure``; these functions know nothing of cases. ``data_key_shred`` is the one
+crypto-shredding of a key's data, used by the case erasure, the purge of import runs and the
+retention of mail drafts.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.apps import apps as django_apps
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -19,8 +24,10 @@ from tqdm import tqdm
 
 from enlist.core.bulk import rows_insert
 from enlist.vault.envelope import DataKeyCipher, WrappedKey, new_data_key, rewrap
+from enlist.vault.fields import EncryptedField, KeyBinding, Sealed
 from enlist.vault.keyring import key_encryption_keys
 from enlist.vault.models import DataKey, Destruction
+from enlist.vault.storage import EncryptedFileField
 
 ROTATE_BATCH_SIZE = 200
 
@@ -70,6 +77,45 @@ def data_key_destroy(*, data_key: DataKey, destruction: Destruction) -> bool:
     data_key.wrapped, data_key.kek_version = None, None
     data_key.destroyed_at, data_key.destruction = locked.destroyed_at, locked.destruction
     return True
+
+
+def data_key_shred(*, data_key: DataKey, destruction: Destruction) -> None:
+    """Crypto-shred everything sealed with `data_key`, in the caller's transaction: every
+    sealed value and file bound to it wiped (``sealed_values_wipe``), then the key destroyed.
+    The rows themselves are the caller's to keep (a case stays in the statistics) or delete."""
+    sealed_values_wipe(data_key_id=data_key.pk)
+    data_key_destroy(data_key=data_key, destruction=destruction)
+
+
+# A wiped value: an empty token where the ciphertext was (a non-null column cannot be NULL).
+WIPED = Sealed(b"")
+
+
+def sealed_values_wipe(*, data_key_id: uuid.UUID) -> None:
+    """Delete every ciphertext sealed with this data key, in every model that declares a
+    ``vault_binding``: nullable columns become NULL, others an empty token, files are
+    deleted (after commit) and their names cleared. Rows sealed with another key (a meeting
+    point's own key) are not touched."""
+    files: list[tuple[Any, str]] = []
+    for model in django_apps.get_models():
+        binding = getattr(model, "vault_binding", None)
+        if not isinstance(binding, KeyBinding):
+            continue
+        rows = model._base_manager.filter(**{binding.key.replace(".", "__"): data_key_id})
+        values: dict[str, Any] = {}
+        for model_field in model._meta.concrete_fields:
+            if isinstance(model_field, EncryptedField):
+                values[model_field.attname] = None if model_field.null else WIPED
+            elif isinstance(model_field, EncryptedFileField):
+                storage = model_field.storage
+                names = rows.exclude(**{model_field.attname: ""}).values_list(
+                    model_field.attname, flat=True
+                )
+                files += [(storage, name) for name in names if name]
+                values[model_field.attname] = ""
+        if values:
+            rows.update(**values)
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
 
 
 @dataclass

@@ -9,10 +9,10 @@ from ninja import Field, Router, Schema
 
 from enlist.accounts.auth import StaffTokenAuth
 from enlist.accounts.request import StaffRequest
-from enlist.audit.access import api_case_open
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
 from enlist.cases.access import access_application
+from enlist.cases.gate import api_case_open
 from enlist.cases.models import Application
 from enlist.core.bounds import ID_MAX
 from enlist.core.schemas import ErrorsOut
@@ -91,7 +91,7 @@ def _shown(request: StaffRequest, application: Application) -> dict[str, Any]:
 )
 def get_visa(request: StaffRequest, application_id: str) -> dict[str, Any]:
     application = _readable(request, application_id)
-    # Need-to-know (audit/access.py): the number and consular notes are personal.
+    # Need-to-know (cases/gate.py): the number and consular notes are personal.
     api_case_open(request, application)
     return _shown(request, application)
 

@@ -2,7 +2,7 @@
 `enlist staff otp-reset USERNAME` and `enlist staff unblock USERNAME`.
 
 Here rather than in accounts because ``unblock`` clears the audit trail's view limits
-(``audit/access.py: views_unblock``): a command spanning both lives in the higher app.
+(``audit/view_limits.py: views_unblock``): a command spanning both lives in the higher app.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import Role
 from enlist.accounts.services import staff_add, staff_token_create, totp_reset
-from enlist.audit.access import views_unblock
+from enlist.audit.view_limits import views_unblock
 from enlist.errors import InvalidInput, NotFound
 
 NO_TERMINAL = (

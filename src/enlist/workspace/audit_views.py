@@ -3,6 +3,10 @@
 Auditors only: every other role gets 404, exactly as for a page that does not exist, and an
 anonymous visitor the login page. The pages show ids, usernames, actions and the entries'
 non-personal detail; never a case's contents.
+
+In workspace, above the cases app: the pages resolve a case reference and name stages and
+roles in words (``cases/selectors.py``, ``cases/labels.py``); the trail they read is
+``audit/selectors.py``'s. The URLs stay under ``/audit/`` (``workspace/audit_urls.py``).
 """
 
 from __future__ import annotations
@@ -21,15 +25,16 @@ from django.views.decorators.http import require_POST
 
 from enlist.accounts.request import StaffRequest
 from enlist.accounts.roles import Role
-from enlist.audit.access import view_limits
 from enlist.audit.chain import utc_iso
 from enlist.audit.models import AccessGrant, AuditAction, AuditEntry, AuditHead, ViewAlert
-from enlist.audit.presentation import VIA_LABELS, detail_items
-from enlist.audit.selectors import EntryFilters, application_id_for_reference, audit_entries
+from enlist.audit.selectors import EntryFilters, audit_entries
 from enlist.audit.services import audit_cases_shown
+from enlist.audit.view_limits import view_limits
+from enlist.cases.selectors import application_id_for_reference
 from enlist.core.keyset import page_number, sequence_page
 from enlist.errors import InvalidInput
 from enlist.missions.models import Mission
+from enlist.workspace.audit_presentation import VIA_LABELS, detail_items
 
 PAGE_SIZE = 50
 
@@ -125,7 +130,7 @@ def entries_page(request: StaffRequest, application_id: uuid.UUID | None = None)
         "chain_size": head or 0,
         "grants": grants,
     }
-    return render(request, "audit/entries.html", context)
+    return render(request, "workspace/audit_entries.html", context)
 
 
 @auditor_only
@@ -154,4 +159,4 @@ def alerts_page(request: StaffRequest) -> HttpResponse:
         (role, *view_limits(role)) for role in ("clerk", "attache", "consul", "reception", "hq",
                                                 "auditor")
     )  # fmt: skip
-    return render(request, "audit/alerts.html", {"page": page, "limits": limits})
+    return render(request, "workspace/audit_alerts.html", {"page": page, "limits": limits})

@@ -3,7 +3,8 @@
 ``case_open_check`` runs before any page or endpoint shows a case's personal data (after the
 scope check, before the view is recorded):
 
-1. A user whose case views are blocked (a hard alert not yet cleared) is refused (403).
+1. A user whose case views are blocked (a hard alert not yet cleared) is refused (403;
+   ``audit/view_limits.py``).
 2. A case outside the user's normal flow (``cases/need_to_know.py``) needs a reason: a grant
    held in the staff session for ``ENLIST_NEED_TO_KNOW_MINUTES``, or a reason given with this
    request (the API: header ``X-Access-Reason``; never the query string). Without one: 428 naming
@@ -15,38 +16,36 @@ scope check, before the view is recorded):
    up, answers 403 naming the field ``step_up``.
 3. The view is counted (one row per user and hour). Past the soft threshold of the user's
    role the user is flagged to auditors (a ``ViewAlert`` and an audit entry); past the hard
-   limit the view is refused and the user blocked until ``enlist staff unblock``.
+   limit the view is refused and the user blocked until ``enlist staff unblock``
+   (``audit/view_limits.py``).
+
+The gate is the cases app's (it reads the case and the workflow's flow); what it records (the
+grants, the counts, the alerts) is the audit trail's.
 """
 
 from __future__ import annotations
 
-import datetime
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
-from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db import transaction
 
 from enlist.accounts.models import StaffUser
 from enlist.accounts.request import StaffRequest
 from enlist.accounts.step_up import step_up_check
-from enlist.audit.models import AccessGrant, AlertLevel, AuditAction, CaseViewCount, ViewAlert
-from enlist.audit.services import SYSTEM, audit_record
+from enlist.audit.models import AccessGrant, AuditAction
+from enlist.audit.services import audit_record
+from enlist.audit.view_limits import ViewsBlocked, views_blocked, views_charge
+from enlist.cases.models import Application
 from enlist.cases.need_to_know import REASON_MIN_LENGTH, reason_required
 from enlist.core.bounds import reason_length_check
-from enlist.errors import EnlistError, FieldError, InvalidInput, NotFound, NotPermitted
-
-if TYPE_CHECKING:
-    from enlist.cases.models import Application
+from enlist.errors import EnlistError, FieldError, InvalidInput
 
 SESSION_GRANTS = "enlist_case_grants"  # {application id: unix time the grant ends}
 REASON_HEADER = "X-Access-Reason"
-DEFAULT_LIMITS = (20, 40)
 STEP_UP_ADVISORIES = frozenset({"prosecuted"})  # whose cases are revealed only after step-up
 
 
@@ -66,92 +65,6 @@ class ReasonRequired(EnlistError):
             f"(API: header {REASON_HEADER}).",
             field="reason",
         )
-
-
-class ViewsBlocked(NotPermitted):
-    def __init__(self) -> None:
-        super().__init__(
-            "You opened unusually many cases in the last hour. Opening cases is blocked "
-            "until an administrator clears it."
-        )
-
-
-def view_limits(role: str) -> tuple[int, int]:
-    """(soft, hard) case views per hour for a role."""
-    return tuple(settings.ENLIST_VIEW_LIMITS.get(role, DEFAULT_LIMITS))  # type: ignore[return-value]
-
-
-def _hour(moment: datetime.datetime) -> datetime.datetime:
-    return moment.replace(minute=0, second=0, microsecond=0)
-
-
-def views_blocked(*, user: StaffUser) -> bool:
-    return ViewAlert.objects.filter(
-        user=user, level=AlertLevel.HARD, cleared_at__isnull=True
-    ).exists()
-
-
-def views_charge(*, user: StaffUser) -> int:
-    """Count one case view of `user` in this hour; flag or block past the role's thresholds.
-
-    Returns the count. The alert is committed before ViewsBlocked is raised, so the block
-    stays even though the refused request does nothing else.
-    """
-    soft, hard = view_limits(user.role)
-    hour = _hour(timezone.now())
-    level = None
-    with transaction.atomic():
-        rows = CaseViewCount.objects.filter(user=user, hour=hour)
-        if not rows.update(count=F("count") + 1):
-            try:
-                with transaction.atomic():
-                    CaseViewCount.objects.create(user=user, hour=hour, count=1)
-            except IntegrityError:  # a concurrent first view of the hour
-                rows.update(count=F("count") + 1)
-        count = rows.values_list("count", flat=True).get()
-        if count > hard:
-            level, threshold = AlertLevel.HARD, hard
-        elif count > soft:
-            level, threshold = AlertLevel.SOFT, soft
-        if level is not None:
-            _, created = ViewAlert.objects.get_or_create(
-                user=user,
-                hour=hour,
-                level=level,
-                cleared_at=None,
-                defaults={"count": count, "threshold": threshold},
-            )
-            if created:
-                audit_record(
-                    actor=user,
-                    action=AuditAction.VIEW_ALERT,
-                    target=user,
-                    detail={"level": level.value, "count": count, "role": user.role},
-                )
-    if level == AlertLevel.HARD:
-        raise ViewsBlocked()
-    return count
-
-
-@transaction.atomic
-def views_unblock(*, username: str, actor: StaffUser | None = None) -> int:
-    """Clear a user's open hard alerts (and this hour's count); returns how many were cleared."""
-    user = StaffUser.objects.filter(username=username).first()
-    if user is None:
-        raise NotFound(f"No staff account named {username!r}.")
-    now = timezone.now()
-    cleared = ViewAlert.objects.filter(
-        user=user, level=AlertLevel.HARD, cleared_at__isnull=True
-    ).update(cleared_at=now, cleared_by=actor)
-    CaseViewCount.objects.filter(user=user, hour=_hour(now)).delete()
-    audit_record(
-        actor=actor,
-        actor_role=None if actor is not None else SYSTEM,
-        action=AuditAction.PERMISSION_CHANGE,
-        target=user,
-        detail={"change": "unblock_views", "count": cleared},
-    )
-    return cleared
 
 
 REASON_NOT_IN_URL = (

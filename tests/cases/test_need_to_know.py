@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from enlist.accounts.roles import Role
-from enlist.audit.access import SESSION_GRANTS
 from enlist.audit.models import AccessGrant, AuditEntry, ViewAlert
+from enlist.cases.gate import SESSION_GRANTS
 from enlist.cases.models import Application
 from enlist.cases.need_to_know import HQ_FLOW_STAGES, reason_required
 from enlist.cases.workflow import Stage
@@ -98,16 +98,16 @@ def test_hq_in_its_flow_opens_without_a_reason(client, hq, vilnius_case):
 
 
 def test_a_case_in_a_queue_of_the_role_opens_without_a_reason(client, hq, vilnius_case):
-    from enlist.audit import access
+    from enlist.cases import gate
 
     def hq_review_queue(user, application):
         return user.role == "hq" and application.pk == vilnius_case.pk
 
-    access.register_flow_check(hq_review_queue)
+    gate.register_flow_check(hq_review_queue)
     try:
         response = sign_in(client, hq).get(reverse("case-detail", args=[vilnius_case.pk]))
     finally:
-        access._flow_checks.remove(hq_review_queue)
+        gate._flow_checks.remove(hq_review_queue)
     assert vilnius_case.family_name in response.content.decode()
 
 

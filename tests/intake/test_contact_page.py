@@ -1,16 +1,41 @@
-"""The keyboard-first contact page and its live duplicate check."""
+"""The contact page (``intake/contact_views.py``): recording a phone, email or walk-in
+application per role, keyboard-first, and its live duplicate check."""
 
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 
 from enlist.audit.models import AuditEntry
 from enlist.cases.models import Application
+from tests.conftest import sign_in
 from tests.factories import ApplicationFactory, StaffFactory
 
 CHECK = "/staff/cases/new/check/"
+
+
+def walk_in_data(**overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "submission_key": uuid.uuid4().hex,
+        "channel": "walk_in",
+        "nationality": "PL",
+        "given_name": "Jan",
+        "family_name": "Nowak",
+        "date_of_birth": "1985-02-03",
+        "residence_country": "LT",
+        "email": "jan.nowak@example.org",
+        "passport_number": "EA7654321",
+        "mission": "lt-vilnius",
+        "languages": "pl, en",
+        "years": "12",
+        "combat_deployments": "1",
+        "legal_advisory_acknowledged": "on",
+        "consent": "on",
+    }
+    data.update(overrides)
+    return data
 
 
 @pytest.fixture
@@ -124,3 +149,87 @@ def test_consent_cannot_be_recorded_by_another_role_or_mission(
     assert signed_in(clerk_oslo).post(f"/staff/cases/{case.pk}/consent/",
                                       {"channel": "phone"}).status_code == 404  # fmt: skip
     assert Application.objects.get(pk=case.pk).consent_at is None
+
+
+# --- recording a contact ------------------------------------------------------------------
+
+
+def test_clerk_records_a_walk_in_application(client, clerk_vilnius, vilnius):
+    response = sign_in(client, clerk_vilnius).post("/staff/cases/new/", walk_in_data())
+
+    application = Application.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/staff/cases/{application.pk}/"
+    assert application.channel == "walk_in"
+    assert application.recorded_by == clerk_vilnius
+    assert application.mission == vilnius
+    assert (application.given_name, application.family_name) == ("Jan", "Nowak")
+    assert application.passport_number == "EA7654321"
+    assert list(application.history.values_list("to_stage", "actor", "actor_role")) == [
+        ("submitted", clerk_vilnius.pk, "clerk")
+    ]
+
+
+def test_record_form_defaults_to_the_clerks_mission(client, clerk_vilnius, vilnius):
+    response = sign_in(client, clerk_vilnius).get("/staff/cases/new/")
+
+    assert response.status_code == 200
+    assert '<option value="lt-vilnius" selected>' in response.content.decode()
+
+
+def test_recording_twice_with_the_same_key_creates_one_application(client, clerk_vilnius, vilnius):
+    data = walk_in_data()
+    sign_in(client, clerk_vilnius)
+
+    first = client.post("/staff/cases/new/", data)
+    second = client.post("/staff/cases/new/", data)
+
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Application.objects.count() == 1
+
+
+def test_recording_with_missing_consent_is_refused_and_nothing_is_written(
+    client, clerk_vilnius, vilnius
+):
+    response = sign_in(client, clerk_vilnius).post("/staff/cases/new/", walk_in_data(consent=""))
+
+    assert response.status_code == 200
+    assert '<ul class="errorlist" id="id_consent_error">' in response.content.decode()
+    assert Application.objects.count() == 0
+
+
+def test_attache_may_not_record_applications(client, attache_vilnius, vilnius):
+    response = sign_in(client, attache_vilnius).post("/staff/cases/new/", walk_in_data())
+
+    assert response.status_code == 403
+    assert Application.objects.count() == 0
+
+
+def test_clerk_cannot_record_an_application_for_another_mission(
+    client, clerk_vilnius, vilnius, oslo
+):
+    response = sign_in(client, clerk_vilnius).post(
+        "/staff/cases/new/", walk_in_data(mission="no-oslo")
+    )
+
+    assert response.status_code == 200
+    assert (
+        '<ul class="errorlist" id="id_mission_error">'
+        "<li>Record applications for your own mission only.</li></ul>"
+    ) in response.content.decode()
+    assert Application.objects.count() == 0
+
+
+def test_hq_records_a_phone_application_for_any_mission(client, hq, vilnius, oslo):
+    response = sign_in(client, hq).post(
+        "/staff/cases/new/", walk_in_data(mission="no-oslo", channel="phone")
+    )
+
+    application = Application.objects.get()
+    assert response["Location"] == f"/staff/cases/{application.pk}/"
+    assert (application.mission, application.channel, application.recorded_by) == (
+        oslo,
+        "phone",
+        hq,
+    )

@@ -1,4 +1,7 @@
-"""What the API says about possible duplicates: on a case, and in HQ's queue."""
+"""What the API says about possible duplicates: on a case, and in HQ's queue.
+
+In cases, below matching: the case API documents a case's matches, and the matching
+app fills and reuses these shapes (`matching/api.py`)."""
 
 from __future__ import annotations
 
