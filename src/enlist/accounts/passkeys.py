@@ -108,15 +108,15 @@ def registration_options(
     return json.loads(options_to_json(options)), options.challenge
 
 
+def _expected(rp: RelyingParty, challenge: bytes) -> dict[str, Any]:
+    """What every answer must be bound to: the challenge issued, our RP id, our origin."""
+    return {"expected_challenge": challenge, "expected_rp_id": rp.id, "expected_origin": rp.origin}
+
+
 def registration_verify(rp: RelyingParty, *, response: str, challenge: bytes) -> NewCredential:
     """Check the browser's answer to ``registration_options``; raises PasskeyRefused."""
     try:
-        verified = verify_registration_response(
-            credential=response,
-            expected_challenge=challenge,
-            expected_rp_id=rp.id,
-            expected_origin=rp.origin,
-        )
+        verified = verify_registration_response(credential=response, **_expected(rp, challenge))
         transports = tuple(json.loads(response).get("response", {}).get("transports") or ())
     except _UNREADABLE as exc:
         raise PasskeyRefused(str(exc)) from None
@@ -162,9 +162,7 @@ def assertion_verify(
     try:
         verified = verify_authentication_response(
             credential=response,
-            expected_challenge=challenge,
-            expected_rp_id=rp.id,
-            expected_origin=rp.origin,
+            **_expected(rp, challenge),
             credential_public_key=public_key,
             credential_current_sign_count=sign_count,
         )
