@@ -46,6 +46,7 @@ from enlist.travel.models import (
     ChecklistKind,
     MeetingPoint,
     RouteAdvice,
+    SealedVersion,
     TravelPacket,
 )
 from enlist.travel.selectors import meeting_point_current
@@ -112,8 +113,7 @@ def _coordinates(value: str, errors: list[FieldError]) -> str:
     return f"{lat_text}, {lon_text}"
 
 
-# The two sealed, versioned records of a packet: a meeting point, route advice.
-Revisioned = TypeVar("Revisioned", MeetingPoint, RouteAdvice)
+Revisioned = TypeVar("Revisioned", bound=SealedVersion)
 
 
 def _revision_next(model: type[Revisioned], record: Revisioned | None) -> Revisioned:
@@ -127,7 +127,7 @@ def _revision_next(model: type[Revisioned], record: Revisioned | None) -> Revisi
 
 
 def revision_save(
-    record: MeetingPoint | RouteAdvice,
+    record: SealedVersion,
     *,
     kind: str,
     created: bool,
