@@ -24,7 +24,13 @@ import enlist.intake.api  # noqa: F401  registers POST /applications on the case
 from enlist.cases.api import router as cases_router
 from enlist.core.json_body import BoundedJSONParser
 from enlist.core.schemas import EXTRA_SCHEMAS, ErrorItem, ErrorsOut
-from enlist.errors import EnlistError, FieldError, MalformedBody, PayloadTooLarge
+from enlist.errors import (
+    EnlistError,
+    FieldError,
+    MalformedBody,
+    PayloadTooLarge,
+    field_path,
+)
 from enlist.interviews.api import router as interviews_router
 from enlist.logistics.api import router as logistics_router
 from enlist.matching.api import router as matching_router
@@ -130,20 +136,8 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
         if loc and loc[0] == "payload":
             loc = loc[1:]
         message = str(error.get("msg", "Invalid value."))
-        errors.append(FieldError(_field_name(loc), message.rstrip(".") + "."))
+        errors.append(FieldError(field_path(loc), message.rstrip(".") + "."))
     return error_response(request, errors, 422)
-
-
-def _field_name(loc: list[Any]) -> str:
-    """``["ids", 0]`` → ``ids[0]``, ``["experience", "unit"]`` → ``experience.unit`` (as the
-    intake contract names fields)."""
-    name = ""
-    for part in loc:
-        if isinstance(part, int):
-            name += f"[{part}]"
-        else:
-            name += f".{part}" if name else str(part)
-    return name or "body"
 
 
 @api.exception_handler(AuthenticationError)

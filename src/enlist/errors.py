@@ -18,6 +18,7 @@ forms turn InvalidInput into field errors. No Django import: engines raise these
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -32,6 +33,19 @@ class FieldError:
     code: str | None = None
     limit: int | None = None
     params: tuple[tuple[str, str], ...] = ()  # the values a translated sentence names
+
+
+def field_path(loc: Sequence[object]) -> str:
+    """The name of the field a validator's error location points at, as the intake contract
+    and the API name fields: ``["ids", 0]`` → ``ids[0]``, ``["experience", "unit"]`` →
+    ``experience.unit``; nothing left: ``body``."""
+    name = ""
+    for part in loc:
+        if isinstance(part, int):
+            name += f"[{part}]"
+        else:
+            name += f".{part}" if name else str(part)
+    return name or "body"
 
 
 class EnlistError(Exception):

@@ -38,6 +38,9 @@ from webauthn.helpers.structs import (
 )
 
 TIMEOUT_MS = 120_000
+# What py_webauthn and the JSON reader raise on a browser's answer that is wrong, forged or
+# malformed: every one of them is a refusal, never a server error.
+_UNREADABLE = (WebAuthnException, ValueError, TypeError, KeyError, AttributeError)
 
 
 class PasskeyRefused(Exception):
@@ -105,17 +108,17 @@ def registration_options(
     return json.loads(options_to_json(options)), options.challenge
 
 
+def _expected(rp: RelyingParty, challenge: bytes) -> dict[str, Any]:
+    """What every answer must be bound to: the challenge issued, our RP id, our origin."""
+    return {"expected_challenge": challenge, "expected_rp_id": rp.id, "expected_origin": rp.origin}
+
+
 def registration_verify(rp: RelyingParty, *, response: str, challenge: bytes) -> NewCredential:
     """Check the browser's answer to ``registration_options``; raises PasskeyRefused."""
     try:
-        verified = verify_registration_response(
-            credential=response,
-            expected_challenge=challenge,
-            expected_rp_id=rp.id,
-            expected_origin=rp.origin,
-        )
+        verified = verify_registration_response(credential=response, **_expected(rp, challenge))
         transports = tuple(json.loads(response).get("response", {}).get("transports") or ())
-    except (WebAuthnException, ValueError, TypeError, KeyError, AttributeError) as exc:
+    except _UNREADABLE as exc:
         raise PasskeyRefused(str(exc)) from None
     return NewCredential(
         credential_id=verified.credential_id,
@@ -143,7 +146,7 @@ def assertion_credential_id(response: str) -> bytes:
     """Which credential the browser used (to find its stored key); raises PasskeyRefused."""
     try:
         return parse_authentication_credential_json(response).raw_id
-    except (WebAuthnException, ValueError, TypeError, KeyError, AttributeError) as exc:
+    except _UNREADABLE as exc:
         raise PasskeyRefused(str(exc)) from None
 
 
@@ -159,13 +162,11 @@ def assertion_verify(
     try:
         verified = verify_authentication_response(
             credential=response,
-            expected_challenge=challenge,
-            expected_rp_id=rp.id,
-            expected_origin=rp.origin,
+            **_expected(rp, challenge),
             credential_public_key=public_key,
             credential_current_sign_count=sign_count,
         )
-    except (WebAuthnException, ValueError, TypeError, KeyError, AttributeError) as exc:
+    except _UNREADABLE as exc:
         raise PasskeyRefused(str(exc)) from None
     return verified.new_sign_count
 

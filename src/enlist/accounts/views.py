@@ -30,7 +30,9 @@ such a session everywhere but on public pages, whatever created it.
 from __future__ import annotations
 
 import base64
+import functools
 import time
+from collections.abc import Callable
 from urllib.parse import quote, urlencode
 
 import django_otp
@@ -79,6 +81,10 @@ PENDING_KEY = "enlist_pending_sign_in"
 PENDING_SECONDS = 5 * 60
 CHALLENGE_KEY = "enlist_webauthn_challenge"
 CHALLENGE_SECONDS = 3 * 60
+
+
+# A second-factor page: the request, the user whose password was accepted, its backend.
+SecondFactorView = Callable[[HttpRequest, StaffUser, str], HttpResponse]
 
 
 def _next_param(request: HttpRequest) -> str:
@@ -188,6 +194,31 @@ def show_recovery_codes(request: HttpRequest, codes: list[str], then: str) -> Ht
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "then": then})
 
 
+def _second_factor_step(
+    *secret_fields: str,
+) -> Callable[[SecondFactorView], Callable[[HttpRequest], HttpResponse]]:
+    """A sign-in page after the password: without a pending sign-in (none, expired, or its
+    user deactivated meanwhile) back to the password page; else the view gets the user and the
+    backend that accepted the password. Never cached, CSRF-checked, its secret fields kept out
+    of error reports."""
+
+    def decorate(view: SecondFactorView) -> Callable[[HttpRequest], HttpResponse]:
+        @sensitive_post_parameters(*secret_fields)
+        @csrf_protect
+        @never_cache
+        @functools.wraps(view)
+        def step(request: HttpRequest) -> HttpResponse:
+            pending = _pending(request)
+            if pending is None:
+                return _step("staff-login", request)
+            user, backend = pending
+            return view(request, user, backend)
+
+        return step
+
+    return decorate
+
+
 @sensitive_post_parameters("password")
 @csrf_protect
 @never_cache
@@ -212,14 +243,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return _render(request, "sign_in.html", {"form": form})
 
 
-@sensitive_post_parameters("credential")
-@csrf_protect
-@never_cache
-def sign_in_passkey(request: HttpRequest) -> HttpResponse:
-    pending = _pending(request)
-    if pending is None:
-        return _step("staff-login", request)
-    user, backend = pending
+@_second_factor_step("credential")
+def sign_in_passkey(request: HttpRequest, user: StaffUser, backend: str) -> HttpResponse:
     if not passkeys_of(user=user):
         return _step("staff-login-code", request)
     refusal = _locked(request, user)
@@ -258,14 +283,8 @@ def sign_in_passkey(request: HttpRequest) -> HttpResponse:
     )
 
 
-@sensitive_post_parameters("code")
-@csrf_protect
-@never_cache
-def sign_in_code(request: HttpRequest) -> HttpResponse:
-    pending = _pending(request)
-    if pending is None:
-        return _step("staff-login", request)
-    user, backend = pending
+@_second_factor_step("code")
+def sign_in_code(request: HttpRequest, user: StaffUser, backend: str) -> HttpResponse:
     if passkey_needed(user=user):
         return _step("staff-login-passkey", request)  # an app's code no longer signs them in
     device = totp_device_confirmed(user=user)
@@ -289,14 +308,8 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     return _render(request, "code.html", {"form": form, "username": user.get_username()})
 
 
-@sensitive_post_parameters("code")
-@csrf_protect
-@never_cache
-def sign_in_recovery(request: HttpRequest) -> HttpResponse:
-    pending = _pending(request)
-    if pending is None:
-        return _step("staff-login", request)
-    user, backend = pending
+@_second_factor_step("code")
+def sign_in_recovery(request: HttpRequest, user: StaffUser, backend: str) -> HttpResponse:
     refusal = _locked(request, user)
     if refusal is not None:
         return refusal
@@ -319,14 +332,8 @@ def sign_in_recovery(request: HttpRequest) -> HttpResponse:
     return _render(request, "recovery.html", {"form": form, "username": user.get_username()})
 
 
-@sensitive_post_parameters("code")
-@csrf_protect
-@never_cache
-def sign_in_enrol(request: HttpRequest) -> HttpResponse:
-    pending = _pending(request)
-    if pending is None:
-        return _step("staff-login", request)
-    user, backend = pending
+@_second_factor_step("code")
+def sign_in_enrol(request: HttpRequest, user: StaffUser, backend: str) -> HttpResponse:
     if totp_device_confirmed(user=user) is not None or passkeys_of(user=user):
         return _step("staff-login-code", request)
     device = totp_enrolment_start(user=user)

@@ -30,7 +30,6 @@ from __future__ import annotations
 import datetime
 import multiprocessing
 import os
-import sys
 import time
 import uuid
 from collections import Counter
@@ -43,7 +42,6 @@ from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
-from tqdm import tqdm
 
 from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import Role
@@ -53,6 +51,7 @@ from enlist.cases.models import Application, Channel, LookupDigest, StageChange
 from enlist.cases.reference import ALPHABET, new_reference
 from enlist.cases.services import application_digests
 from enlist.cases.workflow import Stage
+from enlist.core.progress import progress_bar
 from enlist.demo.plan import ApplicationPlan
 from enlist.intake.schemas import ApplicationIn, IntakeContext
 from enlist.intake.services import (
@@ -593,13 +592,11 @@ def applications_bulk_create(
     source = _chunk_rows(job, 0, count) if workers == 1 else _from_workers(job, count)
     writer = _Writer(_Tables())
     report = BulkReport()
-    with tqdm(
+    with progress_bar(
         total=count,
         unit="application",
         desc="Writing applications",
-        file=sys.stderr,
-        disable=None if progress is None else not progress,
-        leave=False,
+        progress=progress,
         smoothing=0.05,
     ) as bar:
         for rows in source:

@@ -41,7 +41,6 @@ from django.db import connection, connections, transaction
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteDatabaseWrapper
 from django.db.models import Count, Field, Model
 from django.utils import timezone
-from tqdm import tqdm
 
 from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import Role
@@ -50,6 +49,7 @@ from enlist.accounts.totp import base32_secret, hex_key
 from enlist.audit.services import audit_checkpoint
 from enlist.cases.models import Application, Channel, Document, StageChange
 from enlist.cases.services import application_transition, document_add, document_verify
+from enlist.core.progress import progress_bar
 from enlist.demo.bulk import StaffPicker, applications_bulk_create, default_workers
 from enlist.demo.plan import HOME_MISSION, MISSIONS, ApplicationPlan, Planner, plan_demo
 from enlist.demo.prerequisites import prepare_move
@@ -522,13 +522,8 @@ def demo_build(
     files = {"application/pdf": specimen_pdf(), "image/png": specimen_png()}
     documents = done = 0
     with (
-        tqdm(
-            total=len(plans),
-            unit="application",
-            desc="Building the demo",
-            file=sys.stderr,
-            disable=None if progress is None else not progress,  # None: only on a terminal
-            leave=False,
+        progress_bar(
+            total=len(plans), unit="application", desc="Building the demo", progress=progress
         ) as bar,
         packets_deferred(),  # only the cases still in travel at the end get a packet (below)
     ):

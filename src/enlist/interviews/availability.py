@@ -17,6 +17,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from enlist.interviews.scheduling import Window
+from enlist.interviews.scheduling.slots import merge, subtract
 
 ExceptionKind = Literal["absent", "extra"]
 
@@ -42,36 +43,6 @@ def _local_span(day: date, start: time, end: time, zone: ZoneInfo) -> tuple[date
     finish_day = day if end > start else day + timedelta(days=1)
     finish = datetime.combine(finish_day, end, tzinfo=zone)
     return begin.astimezone(UTC), finish.astimezone(UTC)
-
-
-def _merge(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
-    out: list[tuple[datetime, datetime]] = []
-    for s, e in sorted(spans):
-        if e <= s:
-            continue
-        if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], e))
-        else:
-            out.append((s, e))
-    return out
-
-
-def _subtract(
-    spans: list[tuple[datetime, datetime]], holes: list[tuple[datetime, datetime]]
-) -> list[tuple[datetime, datetime]]:
-    out = spans
-    for hs, he in _merge(holes):
-        nxt: list[tuple[datetime, datetime]] = []
-        for s, e in out:
-            if he <= s or hs >= e:
-                nxt.append((s, e))
-                continue
-            if s < hs:
-                nxt.append((s, hs))
-            if he < e:
-                nxt.append((he, e))
-        out = nxt
-    return out
 
 
 def expand_availability(
@@ -115,4 +86,4 @@ def expand_availability(
                 holes.append(_local_span(day, e.start, e.end, zone))
         day += timedelta(days=1)
     # Absences win over weekly hours and extras alike: someone away is away.
-    return tuple(Window(s, e) for s, e in _subtract(_merge(spans), holes))
+    return tuple(Window(s, e) for s, e in subtract(merge(spans), holes))

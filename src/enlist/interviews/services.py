@@ -285,28 +285,43 @@ def _cancel(interview: Interview, *, now: datetime.datetime) -> None:
         mail_queue("cancellation", interview)
 
 
-def interviews_cancel_on_stage_entry(
-    application: Application, change: StageChange, actor: StaffUser | None
+def _cancel_all(
+    interviews: Iterable[Interview],
+    *,
+    application: Application,
+    actor: StaffUser | None,
+    why: dict[str, str],
+    actor_role: str | None = None,
 ) -> None:
-    """Stage-entry handler: a case that is withdrawn, held, rejected or referred keeps no
-    appointment; the applicant and the panel receive a cancellation (METHOD:CANCEL)."""
+    """Cancel each interview (locked by the caller) and put each on the trail with what caused
+    it: the stage the case entered, or its transfer."""
     now = timezone.now()
-    interviews = Interview.objects.select_for_update().filter(
-        application_id=application.pk, status__in=ACTIVE_STATUSES
-    )
     for interview in interviews:
         _cancel(interview, now=now)
         audit_record(
             actor=actor,
             action=AuditAction.CHANGE,
             target=("application", application.pk),
-            detail={
-                "change": "interview_cancel",
-                "interview": str(interview.pk),
-                "stage": change.to_stage,
-            },
-            actor_role=None if actor is not None else APPLICANT,
+            detail={"change": "interview_cancel", "interview": str(interview.pk), **why},
+            actor_role=actor_role,
         )
+
+
+def interviews_cancel_on_stage_entry(
+    application: Application, change: StageChange, actor: StaffUser | None
+) -> None:
+    """Stage-entry handler: a case that is withdrawn, held, rejected or referred keeps no
+    appointment; the applicant and the panel receive a cancellation (METHOD:CANCEL)."""
+    interviews = Interview.objects.select_for_update().filter(
+        application_id=application.pk, status__in=ACTIVE_STATUSES
+    )
+    _cancel_all(
+        interviews,
+        application=application,
+        actor=actor,
+        why={"stage": change.to_stage},
+        actor_role=None if actor is not None else APPLICANT,
+    )
 
 
 def interviews_cancel_on_transfer(
@@ -315,24 +330,14 @@ def interviews_cancel_on_transfer(
     """Transfer handler (``cases/hooks.py``): an interview booked with the old mission's panel
     is cancelled (METHOD:CANCEL to the applicant and that panel, after commit); the new
     mission books its own. Verdicts already recorded stay with the case."""
-    now = timezone.now()
     interviews = Interview.objects.select_for_update().filter(
         application_id=application.pk,
         status__in=ACTIVE_STATUSES,
         mission_id=transfer.from_mission_id,
     )
-    for interview in interviews:
-        _cancel(interview, now=now)
-        audit_record(
-            actor=actor,
-            action=AuditAction.CHANGE,
-            target=("application", application.pk),
-            detail={
-                "change": "interview_cancel",
-                "interview": str(interview.pk),
-                "transfer": str(transfer.pk),
-            },
-        )
+    _cancel_all(
+        interviews, application=application, actor=actor, why={"transfer": str(transfer.pk)}
+    )
 
 
 # --- the applicant's answers (public page behind the signed link) ---------------------------

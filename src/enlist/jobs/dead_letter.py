@@ -24,15 +24,22 @@ def _require_admin(actor: StaffUser) -> None:
         raise NotPermitted("Only administrators handle failed jobs.")
 
 
-@transaction.atomic
-def job_retry(*, job_id: int, actor: StaffUser) -> Job:
-    """Give a dead job a new round of attempts, due now (admin only; audited)."""
+def _dead_job_locked(*, job_id: int, actor: StaffUser, act: str) -> Job:
+    """The failed job an administrator acts on, locked; `act` ("retried", "discarded") names
+    the act in the refusal of a job that is not dead."""
     _require_admin(actor)
     job = Job.objects.select_for_update().filter(pk=job_id).first()
     if job is None:
         raise NotFound("No such job.")
     if job.status != JobStatus.DEAD:
-        raise Conflict(f"This job is {job.status}: only failed jobs are retried.")
+        raise Conflict(f"This job is {job.status}: only failed jobs are {act}.")
+    return job
+
+
+@transaction.atomic
+def job_retry(*, job_id: int, actor: StaffUser) -> Job:
+    """Give a dead job a new round of attempts, due now (admin only; audited)."""
+    job = _dead_job_locked(job_id=job_id, actor=actor, act="retried")
     job.status = JobStatus.PENDING
     job.attempts = 0
     job.run_after = timezone.now()
@@ -45,12 +52,7 @@ def job_retry(*, job_id: int, actor: StaffUser) -> Job:
 @transaction.atomic
 def job_discard(*, job_id: int, actor: StaffUser) -> None:
     """Delete a dead job for good: its work will not be done (admin only; audited)."""
-    _require_admin(actor)
-    job = Job.objects.select_for_update().filter(pk=job_id).first()
-    if job is None:
-        raise NotFound("No such job.")
-    if job.status != JobStatus.DEAD:
-        raise Conflict(f"This job is {job.status}: only failed jobs are discarded.")
+    job = _dead_job_locked(job_id=job_id, actor=actor, act="discarded")
     pk, kind = job.pk, job.kind
     job.delete()
     dead_job_handled.send(sender=Job, actor=actor, job_id=pk, kind=kind, change="job_discard")

@@ -3,6 +3,8 @@ one or all, override with a reason, record a stated preference. Thin over the se
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,6 +17,7 @@ from enlist.accounts.request import StaffRequest
 from enlist.accounts.roles import Role
 from enlist.audit.services import audit_cases_shown
 from enlist.cases.access import access_application
+from enlist.cases.models import Application
 from enlist.cases.presentation import case_summary
 from enlist.core.error_pages import SHOWN_INLINE
 from enlist.errors import NotPermitted
@@ -83,41 +86,48 @@ def _back(request: StaffRequest, application_id) -> HttpResponse:
     return redirect("unit-assignments")
 
 
-@login_required
-@require_POST
-def unit_assign_view(request: StaffRequest, application_id) -> HttpResponse:
+def _hq_case_act(
+    request: StaffRequest, application_id, act: Callable[[Application], str]
+) -> HttpResponse:
+    """HQ's form on one case: `act` does it and says what was done; a refusal is shown
+    inline; back to the page the form was on."""
     # scope first: a case outside it is not found (404), whatever the role
     application = _case(request, application_id)
     _hq_only(request)
     try:
+        done = act(application)
+    except SHOWN_INLINE as exc:
+        messages.error(request, exc.messages)
+    else:
+        messages.success(request, done)
+    return _back(request, application_id)
+
+
+@login_required
+@require_POST
+def unit_assign_view(request: StaffRequest, application_id) -> HttpResponse:
+    def assign(application: Application) -> str:
         assignment = unit_assign(
             application=application,
             unit_code=request.POST.get("unit", ""),
             actor=request.user,
             reason=request.POST.get("reason", ""),
         )
-    except SHOWN_INLINE as exc:
-        messages.error(request, exc.messages)
-    else:
-        messages.success(request, _("Assigned to %(unit)s.") % {"unit": assignment.unit.name})
-    return _back(request, application_id)
+        return _("Assigned to %(unit)s.") % {"unit": assignment.unit.name}
+
+    return _hq_case_act(request, application_id, assign)
 
 
 @login_required
 @require_POST
 def unit_preference_view(request: StaffRequest, application_id) -> HttpResponse:
-    # scope first: a case outside it is not found (404), whatever the role
-    application = _case(request, application_id)
-    _hq_only(request)
-    try:
+    def record(application: Application) -> str:
         unit_preference_record(
             application=application, unit_code=request.POST.get("unit", ""), actor=request.user
         )
-    except SHOWN_INLINE as exc:
-        messages.error(request, exc.messages)
-    else:
-        messages.success(request, _("Preference recorded."))
-    return _back(request, application_id)
+        return _("Preference recorded.")
+
+    return _hq_case_act(request, application_id, record)
 
 
 @login_required

@@ -19,7 +19,7 @@ import io
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TextIO
 
@@ -27,19 +27,10 @@ from enlist.matching.compare import FIELDS
 from enlist.matching.encode import encode_columns, no_cyclic_gc
 from enlist.matching.engine import DEFAULT_THRESHOLD, deduplicate
 from enlist.matching.normalise import parse_date
+from enlist.matching.records import Record
 
-INPUT_COLUMNS = (
-    "id",
-    "given_name",
-    "family_name",
-    "date_of_birth",
-    "nationality",
-    "passport_number",
-    "email",
-    "phone",
-    "city",
-    "residence_country",
-)
+# The columns a CSV may have: the fields of a record, as the engine takes them in.
+INPUT_COLUMNS = tuple(f.name for f in fields(Record))
 EXPLAIN_MIN_PROBABILITY = 0.5
 
 

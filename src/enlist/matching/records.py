@@ -8,17 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-FIELDS: tuple[str, ...] = (
-    "given_name",
-    "family_name",
-    "date_of_birth",
-    "nationality",
-    "passport_number",
-    "email",
-    "phone",
-    "city",
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Record:

@@ -639,10 +639,16 @@ def _root(person: Person) -> Person:
 
 
 def _audit_decision(
-    candidate: MatchCandidate, actor: StaffUser, change: str, via: str, count: int = 1
+    candidate: MatchCandidate,
+    actor: StaffUser,
+    change: str,
+    via: str,
+    count: int = 1,
+    **more: object,
 ) -> None:
     """`count`: the pairs this decision settled (a confirmation also settles the open pairs
-    between applications it made one person)."""
+    between applications it made one person; an unlink reopens them); `more`: what this kind
+    of decision adds to the entry."""
     audit_record(
         actor=actor,
         action=AuditAction.CHANGE,
@@ -652,6 +658,7 @@ def _audit_decision(
             "change": change,
             "ids": [str(i) for i in candidate.application_ids],
             "count": count,
+            **more,
         },
     )
 
@@ -873,18 +880,14 @@ def match_unlink(
     locked.decided_by = None
     locked.undo = {}
     locked.save(update_fields=["status", "decided_at", "decided_by", "undo"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.CHANGE,
-        target=("match", locked.pk),
-        detail={
-            "via": via,
-            "change": "match_unlink",
-            "status": record.undone,  # what was undone: linked or confirmed
-            "ids": [str(i) for i in locked.application_ids],
-            "count": 1 + reopened,
-            "reason_given": True,  # sealed in MatchUndo, found by the pair and the time
-        },
+    _audit_decision(
+        locked,
+        actor,
+        "match_unlink",
+        via,
+        count=1 + reopened,
+        status=record.undone,  # what was undone: linked or confirmed
+        reason_given=True,  # sealed in MatchUndo, found by the pair and the time
     )
     candidate.status, candidate.decided_at = locked.status, locked.decided_at
     candidate.undo = {}

@@ -29,12 +29,29 @@ class ValidityQuerySet(models.QuerySet):
         )
 
 
-class MeetingPoint(models.Model):
-    """Where volunteers report on arrival, valid from one day until another (or open-ended).
+class SealedVersion(models.Model):
+    """A record HQ keeps in versions, valid from one day until another (or open-ended),
+    sealed with a data key of its own (each concrete model declares its `data_key`).
 
-    `revision` grows with every edit: a packet records the revision it was made from, so HQ
-    sees which packets are outdated and regenerates them.
+    `revision` grows with every edit (``services.py: revision_save``): a packet records the
+    revision it was made from, so HQ sees which packets are outdated and regenerates them.
     """
+
+    valid_from = models.DateField()
+    valid_until = models.DateField(null=True, blank=True)
+    revision = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ValidityQuerySet.as_manager()
+    vault_binding = KeyBinding(key="data_key")
+
+    class Meta:
+        abstract = True
+
+
+class MeetingPoint(SealedVersion):
+    """Where volunteers report on arrival."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     data_key = models.OneToOneField(
@@ -47,14 +64,6 @@ class MeetingPoint(models.Model):
     coordinates = EncryptedField()  # "50.4501, 30.5234"
     opening_hours = models.CharField(max_length=200)
     contact_procedure = EncryptedField()
-    valid_from = models.DateField()
-    valid_until = models.DateField(null=True, blank=True)
-    revision = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
-
-    objects = ValidityQuerySet.as_manager()
-    vault_binding = KeyBinding(key="data_key")
 
     class Meta:
         ordering = ["-valid_from", "name"]
@@ -65,7 +74,7 @@ class MeetingPoint(models.Model):
         return self.name
 
 
-class RouteAdvice(models.Model):
+class RouteAdvice(SealedVersion):
     """How to travel from one country of departure (or from anywhere, `country` empty)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -82,14 +91,6 @@ class RouteAdvice(models.Model):
     )
     border_crossing = EncryptedField()
     transport = EncryptedField()
-    valid_from = models.DateField()
-    valid_until = models.DateField(null=True, blank=True)
-    revision = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
-
-    objects = ValidityQuerySet.as_manager()
-    vault_binding = KeyBinding(key="data_key")
 
     class Meta:
         ordering = ["country_id", "-valid_from"]

@@ -10,10 +10,9 @@ import datetime
 
 from django.db import transaction
 
-from enlist.audit.models import AuditAction
-from enlist.audit.services import SYSTEM, audit_record
 from enlist.missions.models import Country
 from enlist.travel.models import MeetingPoint, RouteAdvice
+from enlist.travel.services import revision_save
 from enlist.vault.services import data_key_create
 
 MEETING_POINT = {
@@ -52,14 +51,9 @@ def travel_seed(*, today: datetime.date) -> MeetingPoint:
     existing = MeetingPoint.objects.valid_on(today).first()
     if existing is not None:
         return existing
-    point = MeetingPoint(data_key=data_key_create(), valid_from=today, **MEETING_POINT)
-    point.save()
-    audit_record(
-        actor=None,
-        actor_role=SYSTEM,
-        action=AuditAction.CREATE,
-        target=("meeting_point", point.pk),
-        detail={"change": "meeting_point", "version": point.revision, "via": "cli"},
+    point = MeetingPoint(data_key=data_key_create(), **MEETING_POINT)
+    revision_save(
+        point, kind="meeting_point", created=True, actor=None, valid_from=today, valid_until=None
     )
     known = set(Country.objects.values_list("pk", flat=True))
     for country, border, transport in ROUTES:
@@ -70,14 +64,8 @@ def travel_seed(*, today: datetime.date) -> MeetingPoint:
             country_id=country,
             border_crossing=border,
             transport=transport,
-            valid_from=today,
         )
-        route.save()
-        audit_record(
-            actor=None,
-            actor_role=SYSTEM,
-            action=AuditAction.CREATE,
-            target=("route_advice", route.pk),
-            detail={"change": "route_advice", "version": route.revision, "via": "cli"},
+        revision_save(
+            route, kind="route_advice", created=True, actor=None, valid_from=today, valid_until=None
         )
     return point

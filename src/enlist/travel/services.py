@@ -15,7 +15,7 @@ import logging
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import Role
 from enlist.audit.models import AuditAction
-from enlist.audit.services import audit_record
+from enlist.audit.services import SYSTEM, audit_record
 from enlist.cases.access import access_application
 from enlist.cases.models import Application, StageChange
 from enlist.cases.services import application_transition
@@ -46,6 +46,7 @@ from enlist.travel.models import (
     ChecklistKind,
     MeetingPoint,
     RouteAdvice,
+    SealedVersion,
     TravelPacket,
 )
 from enlist.travel.selectors import meeting_point_current
@@ -112,6 +113,45 @@ def _coordinates(value: str, errors: list[FieldError]) -> str:
     return f"{lat_text}, {lon_text}"
 
 
+Revisioned = TypeVar("Revisioned", bound=SealedVersion)
+
+
+def _revision_next(model: type[Revisioned], record: Revisioned | None) -> Revisioned:
+    """A new record with a data key of its own, or the stored one locked with its revision one
+    up (the packets made from the one before then say they are outdated)."""
+    if record is None:
+        return model(data_key=data_key_create())
+    locked = model.objects.select_for_update().get(pk=record.pk)
+    locked.revision += 1
+    return locked
+
+
+def revision_save(
+    record: SealedVersion,
+    *,
+    kind: str,
+    created: bool,
+    actor: StaffUser | None,
+    valid_from: datetime.date | None,
+    valid_until: datetime.date | None,
+) -> None:
+    """Save a version of a meeting point or of route advice (`kind`) and put it on the trail:
+    HQ's save, or the seed's (``seed.py``, `actor` None: the system, from the command line)."""
+    # The callers have refused a missing first day (`_validity`) before anything is written.
+    assert valid_from is not None  # nosec B101
+    record.valid_from, record.valid_until = valid_from, valid_until
+    record.updated_at = timezone.now()
+    record.save()
+    detail: dict[str, Any] = {"change": kind, "version": record.revision}
+    audit_record(
+        actor=actor,
+        actor_role=SYSTEM if actor is None else None,
+        action=AuditAction.CREATE if created else AuditAction.CHANGE,
+        target=(kind, record.pk),
+        detail=detail if actor is not None else detail | {"via": "cli"},
+    )
+
+
 @transaction.atomic
 def meeting_point_save(
     *, actor: StaffUser, data: dict[str, Any], meeting_point: MeetingPoint | None = None
@@ -133,24 +173,19 @@ def meeting_point_save(
     if errors:
         raise InvalidInput(errors)
     created = meeting_point is None
-    if meeting_point is None:
-        meeting_point = MeetingPoint(data_key=data_key_create())
-    else:
-        meeting_point = MeetingPoint.objects.select_for_update().get(pk=meeting_point.pk)
-        meeting_point.revision += 1
+    meeting_point = _revision_next(MeetingPoint, meeting_point)
     meeting_point.name = name
     meeting_point.address = address
     meeting_point.coordinates = coordinates
     meeting_point.opening_hours = opening_hours
     meeting_point.contact_procedure = contact
-    meeting_point.valid_from, meeting_point.valid_until = valid_from, valid_until
-    meeting_point.updated_at = timezone.now()
-    meeting_point.save()
-    audit_record(
+    revision_save(
+        meeting_point,
+        kind="meeting_point",
+        created=created,
         actor=actor,
-        action=AuditAction.CREATE if created else AuditAction.CHANGE,
-        target=("meeting_point", meeting_point.pk),
-        detail={"change": "meeting_point", "version": meeting_point.revision},
+        valid_from=valid_from,
+        valid_until=valid_until,
     )
     return meeting_point
 
@@ -175,21 +210,16 @@ def route_advice_save(
     if errors:
         raise InvalidInput(errors)
     created = route is None
-    if route is None:
-        route = RouteAdvice(data_key=data_key_create())
-    else:
-        route = RouteAdvice.objects.select_for_update().get(pk=route.pk)
-        route.revision += 1
+    route = _revision_next(RouteAdvice, route)
     route.country = country
     route.border_crossing, route.transport = border, transport
-    route.valid_from, route.valid_until = valid_from, valid_until
-    route.updated_at = timezone.now()
-    route.save()
-    audit_record(
+    revision_save(
+        route,
+        kind="route_advice",
+        created=created,
         actor=actor,
-        action=AuditAction.CREATE if created else AuditAction.CHANGE,
-        target=("route_advice", route.pk),
-        detail={"change": "route_advice", "version": route.revision},
+        valid_from=valid_from,
+        valid_until=valid_until,
     )
     return route
 

@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import numpy as np
 
@@ -57,8 +58,14 @@ def ceil_s(dt: datetime, origin: datetime) -> int:
     return -((origin - dt) // SECOND)
 
 
-def merge(spans: Iterable[Span]) -> list[Span]:
-    out: list[Span] = []
+# Spans are of grid seconds here and of UTC moments in ``availability.py``: the same two
+# operations serve both.
+Instant = TypeVar("Instant", int, datetime)
+
+
+def merge(spans: Iterable[tuple[Instant, Instant]]) -> list[tuple[Instant, Instant]]:
+    """The spans sorted, empty ones dropped, overlapping or touching ones joined."""
+    out: list[tuple[Instant, Instant]] = []
     for s, e in sorted(spans):
         if e <= s:
             continue
@@ -70,11 +77,13 @@ def merge(spans: Iterable[Span]) -> list[Span]:
     return out
 
 
-def subtract(spans: list[Span], holes: Iterable[Span]) -> list[Span]:
+def subtract(
+    spans: list[tuple[Instant, Instant]], holes: Iterable[tuple[Instant, Instant]]
+) -> list[tuple[Instant, Instant]]:
     """``spans`` (merged) minus ``holes``."""
     out = spans
     for hs, he in merge(holes):
-        nxt: list[Span] = []
+        nxt: list[tuple[Instant, Instant]] = []
         for s, e in out:
             if he <= s or hs >= e:
                 nxt.append((s, e))

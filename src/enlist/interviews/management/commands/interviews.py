@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import sys
 import zoneinfo
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from tqdm import tqdm
 
 from enlist.accounts.models import StaffUser
+from enlist.core.progress import progress_bar
 from enlist.interviews.booking import interviews_schedule, missions_to_schedule
 from enlist.interviews.models import Interpreter, Venue
 from enlist.interviews.services import interviews_remind
@@ -52,8 +51,7 @@ class Command(BaseCommand):
         missions = missions_to_schedule(options.get("mission"))
         if not missions:
             raise CommandError(f"No active mission {options.get('mission') or ''}".strip() + ".")
-        bar = tqdm(total=len(missions), desc="missions", unit="mission", file=sys.stderr,
-                   disable=None)  # fmt: skip
+        bar = progress_bar(total=len(missions), unit="mission", desc="missions", progress=None)
         try:
             outcomes = interviews_schedule(
                 missions=missions,

@@ -3,15 +3,14 @@ change of threshold or of the engine)."""
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from tqdm import tqdm
 
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
 from enlist.cases.models import Application
+from enlist.core.progress import progress_arguments, progress_bar
 from enlist.matching.services import applications_rematch, match_threshold, matching_model_learn
 
 
@@ -28,13 +27,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         rematch = sub.add_parser("rematch", help="Match every stored application again.")
-        rematch.add_argument(
-            "--progress",
-            action="store_true",
-            default=None,
-            help="Always show the progress bar (default: only on a terminal).",
-        )
-        rematch.add_argument("--no-progress", dest="progress", action="store_false")
+        progress_arguments(rematch)
         learn = sub.add_parser(
             "learn", help="Re-estimate the weights from HQ's decisions: a new model version."
         )
@@ -56,14 +49,7 @@ class Command(BaseCommand):
                 )
             return
         total = Application.objects.filter(data_key__destroyed_at__isnull=True).count()
-        with tqdm(
-            total=2 * total,
-            unit="step",
-            desc="Matching",
-            file=sys.stderr,
-            disable=None if progress is None else not progress,
-            leave=False,
-        ) as bar:
+        with progress_bar(total=2 * total, unit="step", desc="Matching", progress=progress) as bar:
             matched, open_pairs = applications_rematch(progress=bar.update)
         audit_record(
             actor=None,
