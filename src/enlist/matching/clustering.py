@@ -13,17 +13,30 @@
    may never end in one cluster, however strongly others pull: its weight is -inf, and a
    merge across it is never positive. A record joins a cluster only
    when it is consistent with every member, not merely with one.
+   With ``Collective`` evidence, a merge must also agree with what each group says as a
+   whole (pairs alone cannot see it: two people, each with a few consistent records, look
+   alike pair by pair):
+   a. two groups that each give every kind of strong identifier (passport, email, phone)
+      and share no value of any kind are two people; one record alone may have a new
+      passport, a new mailbox and another phone, so this holds when one group has two or
+      more members, whose identifiers corroborate each other;
+   b. a cluster never holds two different dates of birth each given by two or more of its
+      members (a day–month swap counts as the same date): one mistyped date is a typo, the
+      same mistake made twice is another person's date.
+   A refused merge is tried again once either group has grown (the evidence has changed).
 4. Components larger than ``max_component`` are first cut by raising the threshold.
 
 Guarantees: every record gets exactly one cluster; two records end in one cluster only if
 they are connected by pairs at or above the threshold; in a cluster of three or more, no
-two members are in conflict; clusters are numbered from 0 in
+two members are in conflict, no two dates of birth are each given by two or more members
+(rule b), and every merge that formed it obeyed rule a; clusters are numbered from 0 in
 the order of their first record.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -36,6 +49,22 @@ PairScorer = Callable[[np.ndarray, np.ndarray], np.ndarray]
 """Match weights (bits) of the pairs (left[k], right[k])."""
 PairConflicts = Callable[[np.ndarray, np.ndarray], np.ndarray]
 """Whether each pair (left[k], right[k]) is in conflict: never in one cluster."""
+PairKinds = Callable[[np.ndarray, np.ndarray], np.ndarray]
+"""A yes or no per pair (left[k], right[k]) and kind of identifier: (pairs x kinds) bool."""
+
+
+@dataclass(frozen=True)
+class Collective:
+    """Per record, what a group of records says together (rules a and b of the module)."""
+
+    identifiers: np.ndarray
+    """(records x kinds) bool: the record gives a strong identifier of that kind."""
+    birth: np.ndarray
+    """Per record a full date of birth as a number the same for a day–month swap; 0: none."""
+    share_identifier: PairKinds
+    """(pairs x kinds) bool: the pair shares a value of that kind of identifier."""
+    personal: np.ndarray
+    """(kinds,) bool: kinds no two people share (a passport); sharing one outweighs rule b."""
 
 
 def connected_components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -60,22 +89,83 @@ def connected_components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndar
             return labels
 
 
-def _gaec(size: int, left: np.ndarray, right: np.ndarray, weight: np.ndarray) -> np.ndarray:
+class _Groups:
+    """What each group of a component says together, kept up to date as groups merge."""
+
+    def __init__(
+        self, identifiers: np.ndarray, birth: np.ndarray, share: np.ndarray, personal: np.ndarray
+    ) -> None:
+        self.members = [[k] for k in range(len(birth))]
+        self.identifiers = identifiers.copy()
+        self.share = share.any(axis=2)
+        # Records (not groups) sharing a personal identifier: rule b asks it of date sub-groups.
+        self.personal_share = share[:, :, personal].any(axis=2)
+        dated = birth > 0
+        dates, which = np.unique(birth[dated], return_inverse=True)
+        self.date = np.full(len(birth), -1, dtype=np.int64)
+        self.date[dated] = which.ravel()
+        self.births = np.zeros((len(birth), len(dates)), dtype=np.int64)
+        self.births[np.flatnonzero(dated), which.ravel()] = 1
+
+    def refuse(self, i: int, j: int) -> bool:
+        """Whether groups i and j are two people by what each says as a whole."""
+        if (
+            min(len(self.members[i]), len(self.members[j])) >= 2
+            and (self.identifiers[i] & self.identifiers[j]).all()
+            and not self.share[i, j]
+        ):
+            return True
+        repeated = np.flatnonzero((self.births[i] + self.births[j]) >= 2)
+        if len(repeated) < 2:
+            return False
+        # Each repeated date's records; two such sub-groups sharing a passport are one person.
+        joined = np.array(self.members[i] + self.members[j])
+        subgroups = [joined[self.date[joined] == d] for d in repeated.tolist()]
+        return any(
+            not self.personal_share[np.ix_(one, other)].any()
+            for k, one in enumerate(subgroups)
+            for other in subgroups[k + 1 :]
+        )
+
+    def merge(self, i: int, j: int) -> None:
+        """Group j joins group i."""
+        self.members[i] += self.members[j]
+        self.identifiers[i] |= self.identifiers[j]
+        self.share[i, :] |= self.share[j, :]
+        self.share[:, i] |= self.share[:, j]
+        self.births[i] += self.births[j]
+
+
+def _gaec(
+    size: int,
+    left: np.ndarray,
+    right: np.ndarray,
+    weight: np.ndarray,
+    groups: _Groups | None = None,
+) -> np.ndarray:
     """Greedy additive edge contraction on a complete weighted graph of ``size`` nodes.
 
     A weight of -inf is a cannot-link: sums across it stay -inf, so the two sides never merge.
+    A merge ``groups`` refuses is set aside until one of the two groups grows.
     """
     joint = np.zeros((size, size), dtype=np.float64)
     joint[left, right] = weight
     joint[right, left] = weight
     np.fill_diagonal(joint, -np.inf)
+    refused = np.zeros((size, size), dtype=bool)
     members = np.arange(size)
     alive = np.ones(size, dtype=bool)
     while True:
-        flat = int(np.argmax(joint))
+        flat = int(np.argmax(np.where(refused, -np.inf, joint)))
         i, j = divmod(flat, size)
         if not joint[i, j] > 0:
             break
+        if groups is not None:
+            if groups.refuse(i, j):
+                refused[i, j] = refused[j, i] = True
+                continue
+            groups.merge(i, j)
+            refused[i, :] = refused[:, i] = False
         # Merge j into i: the weights across add up.
         joint[i, :] += joint[j, :]
         joint[:, i] += joint[:, j]
@@ -110,6 +200,38 @@ def _all_pairs(groups: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.nda
     return left[order], right[order], owner[order]
 
 
+def _collectively_suspect(
+    groups: list[np.ndarray],
+    pl: np.ndarray,
+    pr: np.ndarray,
+    owner: np.ndarray,
+    shared: np.ndarray,
+    collective: Collective,
+) -> np.ndarray:
+    """Per group, whether rule a or b could refuse a merge inside it (then it is re-clustered).
+
+    Rule a: some pair gives every kind of identifier on both sides and shares none. Rule b:
+    two or more dates of birth each given by two or more members.
+    """
+    suspect = np.zeros(len(groups), dtype=bool)
+    ids = collective.identifiers
+    strangers = (ids[pl] & ids[pr]).all(axis=1) & ~shared.any(axis=1)
+    suspect[owner[strangers]] = True
+    member = np.concatenate(groups)
+    number = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
+    birth = collective.birth[member]
+    dated = birth > 0
+    _, first, counts = np.unique(
+        np.stack([number[dated], birth[dated]], axis=1),
+        axis=0,
+        return_index=True,
+        return_counts=True,
+    )
+    repeated = np.bincount(number[dated][first[counts >= 2]], minlength=len(groups))
+    suspect |= repeated >= 2
+    return suspect
+
+
 def cluster(
     n: int,
     left: np.ndarray,
@@ -119,6 +241,7 @@ def cluster(
     threshold: float,
     scorer: PairScorer,
     conflicts: PairConflicts | None = None,
+    collective: Collective | None = None,
     max_component: int = 400,
 ) -> np.ndarray:
     """Cluster number of each of n records; see the module docstring."""
@@ -156,7 +279,11 @@ def cluster(
             pw[conflicts(pl, pr)] = -np.inf
         worst = np.full(len(groups), np.inf)
         np.minimum.at(worst, owner, pw)
-        incoherent = np.flatnonzero(worst < 0)
+        redo = worst < 0
+        if collective is not None:
+            shared = collective.share_identifier(pl, pr)
+            redo |= _collectively_suspect(groups, pl, pr, owner, shared, collective)
+        incoherent = np.flatnonzero(redo)
         if len(incoherent):
             pair_starts = np.searchsorted(owner, incoherent)
             pair_ends = np.searchsorted(owner, incoherent, side="right")
@@ -165,7 +292,18 @@ def cluster(
                 local = {int(v): k for k, v in enumerate(group)}
                 li = np.fromiter((local[int(v)] for v in pl[s:e]), dtype=np.int64)
                 ri = np.fromiter((local[int(v)] for v in pr[s:e]), dtype=np.int64)
-                members = _gaec(len(group), li, ri, pw[s:e])
+                evidence = None
+                if collective is not None:
+                    kinds = collective.identifiers.shape[1]
+                    share = np.zeros((len(group), len(group), kinds), dtype=bool)
+                    share[li, ri] = share[ri, li] = shared[s:e]
+                    evidence = _Groups(
+                        collective.identifiers[group],
+                        collective.birth[group],
+                        share,
+                        collective.personal,
+                    )
+                members = _gaec(len(group), li, ri, pw[s:e], evidence)
                 final[group] = group[members]
     return renumber(final)
 
