@@ -4,33 +4,40 @@
 2. A component of two records is one edge that passed: done. A larger component has every
    pair inside it scored (not only the candidate pairs), each pair weighing
    ``match_weight - weight_of(threshold)`` (positive: should be together).
-3. When every pair inside agrees, the component stands. Otherwise it is re-clustered by
-   greedy additive edge contraction (a correlation-clustering heuristic): repeatedly merge
-   the two groups whose pairs across sum to the highest positive weight. A → B → C where A and
-   C clearly differ therefore stays {A, B}, {C} or {A}, {B, C}, whichever the evidence favours.
+3. When every pair inside agrees and no rule below could object, the component stands.
+   Otherwise it is re-clustered by greedy additive edge contraction (a correlation-clustering
+   heuristic): repeatedly merge the two groups whose pairs across have the highest mean
+   weight, while their sum is positive. A → B → C where A and C clearly differ therefore
+   stays {A, B}, {C} or {A}, {B, C}, whichever the evidence favours. The mean, not the sum,
+   picks the order: a sparse record (a name and a date of birth) would otherwise join
+   whichever group has the most members before the group of its own person.
    A pair in conflict (probability below ``CONFLICT_PROBABILITY``, or what ``conflicts``
    says: incompatible dates of birth and a strong identifier that differs, with none equal)
    may never end in one cluster, however strongly others pull: its weight is -inf, and a
    merge across it is never positive. A record joins a cluster only
    when it is consistent with every member, not merely with one.
    With ``Collective`` evidence, a merge must also agree with what each group says as a
-   whole (pairs alone cannot see it: two people, each with a few consistent records, look
-   alike pair by pair):
+   whole. Pairs alone cannot see it: two people with the same name, each with a few
+   consistent records, look alike pair by pair, and the pairs' weights add up. Where both
+   groups have two or more members (their evidence corroborated, not one record's):
    a. two groups that each give every kind of strong identifier (passport, email, phone)
-      and share no value of any kind are two people; one record alone may have a new
-      passport, a new mailbox and another phone, so this holds when one group has two or
-      more members, whose identifiers corroborate each other;
-   b. a cluster never holds two different dates of birth each given by two or more of its
-      members (a day–month swap counts as the same date): one mistyped date is a typo, the
-      same mistake made twice is another person's date.
+      and share no value of any kind are two people (one record alone may well come back
+      with a new passport, a new mailbox and another phone);
+   c. two groups whose given names disagree across every pair are two people: relatives
+      sharing a home phone or a family mailbox (twins share the date of birth too);
+   and in any cluster:
+   b. no two dates of birth are each given by two or more members, unless records of the
+      two dates share a passport: one mistyped date is a typo, the same date given twice is
+      another person's (a day–month swap given twice too).
+   A shared passport (or one character off) overrides b and c: two people never hold one.
    A refused merge is tried again once either group has grown (the evidence has changed).
 4. Components larger than ``max_component`` are first cut by raising the threshold.
 
 Guarantees: every record gets exactly one cluster; two records end in one cluster only if
 they are connected by pairs at or above the threshold; in a cluster of three or more, no
-two members are in conflict, no two dates of birth are each given by two or more members
-(rule b), and every merge that formed it obeyed rule a; clusters are numbered from 0 in
-the order of their first record.
+two members are in conflict, and no two dates of birth are each given by two or more members
+unless records of each share a passport; every merge that formed a cluster obeyed rules a
+and c; clusters are numbered from 0 in the order of their first record.
 """
 
 from __future__ import annotations
@@ -49,22 +56,26 @@ PairScorer = Callable[[np.ndarray, np.ndarray], np.ndarray]
 """Match weights (bits) of the pairs (left[k], right[k])."""
 PairConflicts = Callable[[np.ndarray, np.ndarray], np.ndarray]
 """Whether each pair (left[k], right[k]) is in conflict: never in one cluster."""
+PairTest = Callable[[np.ndarray, np.ndarray], np.ndarray]
+"""A yes or no per pair (left[k], right[k])."""
 PairKinds = Callable[[np.ndarray, np.ndarray], np.ndarray]
 """A yes or no per pair (left[k], right[k]) and kind of identifier: (pairs x kinds) bool."""
 
 
 @dataclass(frozen=True)
 class Collective:
-    """Per record, what a group of records says together (rules a and b of the module)."""
+    """Per record, what a group of records says together (rules a, b, c of the module)."""
 
     identifiers: np.ndarray
     """(records x kinds) bool: the record gives a strong identifier of that kind."""
     birth: np.ndarray
-    """Per record a full date of birth as a number the same for a day–month swap; 0: none."""
+    """Per record its full date of birth as one number (0: none or partial)."""
     share_identifier: PairKinds
     """(pairs x kinds) bool: the pair shares a value of that kind of identifier."""
     personal: np.ndarray
-    """(kinds,) bool: kinds no two people share (a passport); sharing one outweighs rule b."""
+    """(kinds,) bool: kinds no two people share (a passport); sharing one outweighs b and c."""
+    other_given_name: PairTest
+    """Pairs whose given names disagree outright (not a spelling, nickname or script)."""
 
 
 def connected_components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -93,13 +104,20 @@ class _Groups:
     """What each group of a component says together, kept up to date as groups merge."""
 
     def __init__(
-        self, identifiers: np.ndarray, birth: np.ndarray, share: np.ndarray, personal: np.ndarray
+        self,
+        identifiers: np.ndarray,
+        birth: np.ndarray,
+        share: np.ndarray,
+        personal: np.ndarray,
+        other_name: np.ndarray,
     ) -> None:
         self.members = [[k] for k in range(len(birth))]
         self.identifiers = identifiers.copy()
-        self.share = share.any(axis=2)
+        self.share = np.any(share, axis=2)
         # Records (not groups) sharing a personal identifier: rule b asks it of date sub-groups.
-        self.personal_share = share[:, :, personal].any(axis=2)
+        self.personal_share = np.any(share[:, :, personal], axis=2)
+        self.group_personal_share = self.personal_share.copy()
+        self.other_name = other_name.copy()  # every pair across disagrees on the given name
         dated = birth > 0
         dates, which = np.unique(birth[dated], return_inverse=True)
         self.date = np.full(len(birth), -1, dtype=np.int64)
@@ -109,11 +127,11 @@ class _Groups:
 
     def refuse(self, i: int, j: int) -> bool:
         """Whether groups i and j are two people by what each says as a whole."""
-        if (
-            min(len(self.members[i]), len(self.members[j])) >= 2
-            and (self.identifiers[i] & self.identifiers[j]).all()
-            and not self.share[i, j]
-        ):
+        corroborated = min(len(self.members[i]), len(self.members[j])) >= 2
+        every_kind = (self.identifiers[i] & self.identifiers[j]).all()
+        if corroborated and every_kind and not self.share[i, j]:
+            return True
+        if corroborated and self.other_name[i, j] and not self.group_personal_share[i, j]:
             return True
         repeated = np.flatnonzero((self.births[i] + self.births[j]) >= 2)
         if len(repeated) < 2:
@@ -133,6 +151,10 @@ class _Groups:
         self.identifiers[i] |= self.identifiers[j]
         self.share[i, :] |= self.share[j, :]
         self.share[:, i] |= self.share[:, j]
+        self.group_personal_share[i, :] |= self.group_personal_share[j, :]
+        self.group_personal_share[:, i] |= self.group_personal_share[:, j]
+        self.other_name[i, :] &= self.other_name[j, :]
+        self.other_name[:, i] &= self.other_name[:, j]
         self.births[i] += self.births[j]
 
 
@@ -155,8 +177,12 @@ def _gaec(
     refused = np.zeros((size, size), dtype=bool)
     members = np.arange(size)
     alive = np.ones(size, dtype=bool)
+    counts = np.ones(size, dtype=np.float64)
     while True:
-        flat = int(np.argmax(np.where(refused, -np.inf, joint)))
+        # The strongest bond on average goes first: a sum would let a large group pull in a
+        # sparse record by the number of its members, before the record's own person.
+        mean = joint / np.outer(counts, counts)
+        flat = int(np.argmax(np.where(refused, -np.inf, mean)))
         i, j = divmod(flat, size)
         if not joint[i, j] > 0:
             break
@@ -173,6 +199,7 @@ def _gaec(
         joint[j, :] = -np.inf
         joint[:, j] = -np.inf
         alive[j] = False
+        counts[i] += counts[j]
         members[members == j] = i
     return members
 
@@ -206,14 +233,17 @@ def _collectively_suspect(
     pr: np.ndarray,
     owner: np.ndarray,
     shared: np.ndarray,
+    other_name: np.ndarray,
     collective: Collective,
 ) -> np.ndarray:
-    """Per group, whether rule a or b could refuse a merge inside it (then it is re-clustered).
+    """Per group, whether a rule could refuse a merge inside it (then it is re-clustered).
 
     Rule a: some pair gives every kind of identifier on both sides and shares none. Rule b:
-    two or more dates of birth each given by two or more members.
+    two or more dates of birth each given by two or more members. Rule c: some pair's given
+    names disagree.
     """
     suspect = np.zeros(len(groups), dtype=bool)
+    suspect[owner[other_name]] = True
     ids = collective.identifiers
     strangers = (ids[pl] & ids[pr]).all(axis=1) & ~shared.any(axis=1)
     suspect[owner[strangers]] = True
@@ -282,7 +312,8 @@ def cluster(
         redo = worst < 0
         if collective is not None:
             shared = collective.share_identifier(pl, pr)
-            redo |= _collectively_suspect(groups, pl, pr, owner, shared, collective)
+            other_name = collective.other_given_name(pl, pr)
+            redo |= _collectively_suspect(groups, pl, pr, owner, shared, other_name, collective)
         incoherent = np.flatnonzero(redo)
         if len(incoherent):
             pair_starts = np.searchsorted(owner, incoherent)
@@ -297,11 +328,14 @@ def cluster(
                     kinds = collective.identifiers.shape[1]
                     share = np.zeros((len(group), len(group), kinds), dtype=bool)
                     share[li, ri] = share[ri, li] = shared[s:e]
+                    differ = np.zeros((len(group), len(group)), dtype=bool)
+                    differ[li, ri] = differ[ri, li] = other_name[s:e]
                     evidence = _Groups(
                         collective.identifiers[group],
                         collective.birth[group],
                         share,
                         collective.personal,
+                        differ,
                     )
                 members = _gaec(len(group), li, ri, pw[s:e], evidence)
                 final[group] = group[members]

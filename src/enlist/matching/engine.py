@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from enlist.matching.blocking import candidate_pairs
-from enlist.matching.clustering import Collective, PairKinds, cluster
+from enlist.matching.clustering import Collective, PairKinds, PairTest, cluster
 from enlist.matching.compare import FIELD_INDEX, FIELDS, compare
 from enlist.matching.encode import Encoded, encode_columns, encode_records
 from enlist.matching.records import FieldEvidence, Record, ScoredPair
@@ -97,7 +97,9 @@ def _scored_pair(
     return ScoredPair(left=left, right=right, probability=p, evidence=evidence)
 
 
-_D, _P, _E, _PH = (FIELD_INDEX[f] for f in ("date_of_birth", "passport_number", "email", "phone"))
+_G, _D, _P, _E, _PH = (
+    FIELD_INDEX[f] for f in ("given_name", "date_of_birth", "passport_number", "email", "phone")
+)
 
 
 def cluster_scored(
@@ -129,6 +131,10 @@ def cluster_scored(
     def share_identifier(pl: np.ndarray, pr: np.ndarray) -> np.ndarray:
         return shares_identifier(levels_of(pl, pr))
 
+    def other_given_name(pl: np.ndarray, pr: np.ndarray) -> np.ndarray:
+        other: np.ndarray = levels_of(pl, pr)[:, _G] == 1
+        return other
+
     return cluster(
         len(encoded),
         left,
@@ -137,21 +143,27 @@ def cluster_scored(
         threshold=threshold,
         scorer=scorer,
         conflicts=conflicts,
-        collective=collective_evidence(encoded, share_identifier),
+        collective=collective_evidence(encoded, share_identifier, other_given_name),
     )
 
 
-def collective_evidence(encoded: Encoded, share_identifier: PairKinds) -> Collective:
+def collective_evidence(
+    encoded: Encoded, share_identifier: PairKinds, other_given_name: PairTest
+) -> Collective:
     """What ``clustering`` needs to judge groups of records: which strong identifiers each
-    record gives, and its full date of birth with day and month in either order."""
+    record gives, its full date of birth, and the pair tests of the scorer's levels."""
     identifiers = np.stack([encoded.passport > 0, encoded.email > 0, encoded.phone > 0], axis=1)
     year = encoded.year.astype(np.int64)
     month, day = encoded.month.astype(np.int64), encoded.day.astype(np.int64)
     full = (year > 0) & (month > 0) & (day > 0)
-    birth = np.where(full, year * 10_000 + np.minimum(month, day) * 100 + np.maximum(month, day), 0)
+    birth = np.where(full, year * 10_000 + month * 100 + day, 0)
     personal = np.array([True, False, False])  # a passport; households share mail and phones
     return Collective(
-        identifiers=identifiers, birth=birth, share_identifier=share_identifier, personal=personal
+        identifiers=identifiers,
+        birth=birth,
+        share_identifier=share_identifier,
+        personal=personal,
+        other_given_name=other_given_name,
     )
 
 
