@@ -23,10 +23,10 @@
    a. two groups that each give every kind of strong identifier (passport, email, phone)
       and share no value of any kind are two people (one record alone may well come back
       with a new passport, a new mailbox and another phone);
-   c. two groups whose given names disagree across every pair are two people: relatives
+   b. two groups whose given names disagree across every pair are two people: relatives
       sharing a home phone or a family mailbox (twins share the date of birth too);
    and in any cluster:
-   b. no two dates of birth are each given by two or more members, unless records of the
+   c. no two dates of birth are each given by two or more members, unless records of the
       two dates share a passport: one mistyped date is a typo, the same date given twice is
       another person's (a day–month swap given twice too).
    A shared passport (or one character off) overrides b and c: two people never hold one.
@@ -37,7 +37,7 @@ Guarantees: every record gets exactly one cluster; two records end in one cluste
 they are connected by pairs at or above the threshold; in a cluster of three or more, no
 two members are in conflict, and no two dates of birth are each given by two or more members
 unless records of each share a passport; every merge that formed a cluster obeyed rules a
-and c; clusters are numbered from 0 in the order of their first record.
+and b; clusters are numbered from 0 in the order of their first record.
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ class _Groups:
         self.members = [[k] for k in range(len(birth))]
         self.identifiers = identifiers.copy()
         self.share = np.any(share, axis=2)
-        # Records (not groups) sharing a personal identifier: rule b asks it of date sub-groups.
+        # Records (not groups) sharing a personal identifier: rule c asks it of date sub-groups.
         self.personal_share = np.any(share[:, :, personal], axis=2)
         self.group_personal_share = self.personal_share.copy()
         self.other_name = other_name.copy()  # every pair across disagrees on the given name
@@ -239,8 +239,8 @@ def _collectively_suspect(
     """Per group, whether a rule could refuse a merge inside it (then it is re-clustered).
 
     Rule a: some pair gives every kind of identifier on both sides and shares none. Rule b:
-    two or more dates of birth each given by two or more members. Rule c: some pair's given
-    names disagree.
+    some pair's given names disagree. Rule c: two or more dates of birth each given by two or
+    more members.
     """
     suspect = np.zeros(len(groups), dtype=bool)
     suspect[owner[other_name]] = True
