@@ -56,6 +56,8 @@ PairScorer = Callable[[np.ndarray, np.ndarray], np.ndarray]
 """Match weights (bits) of the pairs (left[k], right[k])."""
 PairConflicts = Callable[[np.ndarray, np.ndarray], np.ndarray]
 """Whether each pair (left[k], right[k]) is in conflict: never in one cluster."""
+_SMALLEST_REFUSABLE = 4
+"""Each rule needs two records on each side (a, b) or two dates given twice each (c)."""
 PairTest = Callable[[np.ndarray, np.ndarray], np.ndarray]
 """A yes or no per pair (left[k], right[k])."""
 PairKinds = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -118,12 +120,16 @@ class _Groups:
         self.personal_share = np.any(share[:, :, personal], axis=2)
         self.group_personal_share = self.personal_share.copy()
         self.other_name = other_name.copy()  # every pair across disagrees on the given name
-        dated = birth > 0
-        dates, which = np.unique(birth[dated], return_inverse=True)
-        self.date = np.full(len(birth), -1, dtype=np.int64)
-        self.date[dated] = which.ravel()
-        self.births = np.zeros((len(birth), len(dates)), dtype=np.int64)
-        self.births[np.flatnonzero(dated), which.ravel()] = 1
+        # Dates numbered in order of appearance (a dict: components are small, numpy's
+        # per-call cost would dominate); -1 for none.
+        numbers: dict[int, int] = {}
+        self.date = np.array(
+            [numbers.setdefault(d, len(numbers)) if d else -1 for d in birth.tolist()],
+            dtype=np.int64,
+        )
+        dated = np.flatnonzero(self.date >= 0)
+        self.births = np.zeros((len(birth), len(numbers)), dtype=np.int64)
+        self.births[dated, self.date[dated]] = 1
 
     def refuse(self, i: int, j: int) -> bool:
         """Whether groups i and j are two people by what each says as a whole."""
@@ -243,7 +249,8 @@ def _collectively_suspect(
     more members.
     """
     suspect = np.zeros(len(groups), dtype=bool)
-    suspect[owner[other_name]] = True
+    # Two groups of two or more whose names disagree across: four such pairs at least.
+    suspect |= np.bincount(owner[other_name], minlength=len(groups)) >= 4
     ids = collective.identifiers
     strangers = (ids[pl] & ids[pr]).all(axis=1) & ~shared.any(axis=1)
     suspect[owner[strangers]] = True
@@ -251,15 +258,11 @@ def _collectively_suspect(
     number = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
     birth = collective.birth[member]
     dated = birth > 0
-    _, first, counts = np.unique(
-        np.stack([number[dated], birth[dated]], axis=1),
-        axis=0,
-        return_index=True,
-        return_counts=True,
-    )
-    repeated = np.bincount(number[dated][first[counts >= 2]], minlength=len(groups))
+    # One key per (group, date): dates are below 10**8 (yyyymmdd).
+    keys, counts = np.unique(number[dated] * 10**8 + birth[dated], return_counts=True)
+    repeated = np.bincount(keys[counts >= 2] // 10**8, minlength=len(groups))
     suspect |= repeated >= 2
-    return suspect
+    return suspect & (np.array([len(g) for g in groups]) >= _SMALLEST_REFUSABLE)
 
 
 def cluster(
@@ -324,7 +327,7 @@ def cluster(
                 li = np.fromiter((local[int(v)] for v in pl[s:e]), dtype=np.int64)
                 ri = np.fromiter((local[int(v)] for v in pr[s:e]), dtype=np.int64)
                 evidence = None
-                if collective is not None:
+                if collective is not None and len(group) >= _SMALLEST_REFUSABLE:
                     kinds = collective.identifiers.shape[1]
                     share = np.zeros((len(group), len(group), kinds), dtype=bool)
                     share[li, ri] = share[ri, li] = shared[s:e]
