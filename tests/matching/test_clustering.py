@@ -96,6 +96,12 @@ def test_two_dates_of_birth_each_given_twice_are_two_people_unless_a_passport_br
     assert _clusters(_collective(birth=born)) == [0, 0, 1, 1]
     values = [["P1", "", ""], ["", "", ""], ["P1", "", ""], ["", "", ""]]
     assert _clusters(_collective(birth=born, values=values)) == [0, 0, 0, 0]
+    # A mailbox and a phone, shared across the two dates, bridge them too; a mailbox alone
+    # (a family's) does not.
+    values = [["", "m@x", ""], ["", "", "1"], ["", "m@x", "1"], ["", "", ""]]
+    assert _clusters(_collective(birth=born, values=values)) == [0, 0, 0, 0]
+    values = [["", "m@x", ""], ["", "", ""], ["", "m@x", ""], ["", "m@x", ""]]
+    assert _clusters(_collective(birth=born, values=values)) == [0, 0, 1, 1]
     # Once is a typo: three of one date and one of another are one person.
     born = [19900314, 19900314, 19900314, 19900315]
     assert _clusters(_collective(birth=born)) == [0, 0, 0, 0]

@@ -26,9 +26,10 @@
    b. two groups whose given names disagree across every pair are two people: relatives
       sharing a home phone or a family mailbox (twins share the date of birth too);
    and in any cluster:
-   c. no two dates of birth are each given by two or more members, unless records of the
-      two dates share a passport: one mistyped date is a typo, the same date given twice is
-      another person's (a day–month swap given twice too).
+   c. no two dates of birth are each given by two or more members, unless the records of
+      the two dates share a passport, or both a mailbox and a phone: one mistyped date is a
+      typo, the same date given twice is another person's (a day–month swap given twice
+      too); a household shares a mailbox or a phone, seldom both under one given name.
    A shared passport (or one character off) overrides b and c: two people never hold one.
    A refused merge is tried again once either group has grown (the evidence has changed).
 4. Components larger than ``max_component`` are first cut by raising the threshold.
@@ -36,8 +37,9 @@
 Guarantees: every record gets exactly one cluster; two records end in one cluster only if
 they are connected by pairs at or above the threshold; in a cluster of three or more, no
 two members are in conflict, and no two dates of birth are each given by two or more members
-unless records of each share a passport; every merge that formed a cluster obeyed rules a
-and b; clusters are numbered from 0 in the order of their first record.
+unless the records of the two share a passport, or a mailbox and a phone; every merge that
+formed a re-clustered component's cluster obeyed rules a and b; clusters are numbered from 0
+in the order of their first record.
 """
 
 from __future__ import annotations
@@ -116,9 +118,9 @@ class _Groups:
         self.members = [[k] for k in range(len(birth))]
         self.identifiers = identifiers.copy()
         self.share = np.any(share, axis=2)
-        # Records (not groups) sharing a personal identifier: rule c asks it of date sub-groups.
-        self.personal_share = np.any(share[:, :, personal], axis=2)
-        self.group_personal_share = self.personal_share.copy()
+        self.record_share = share  # per kind, for the date sub-groups of rule c
+        self.personal = personal
+        self.group_personal_share = np.any(share[:, :, personal], axis=2)
         self.other_name = other_name.copy()  # every pair across disagrees on the given name
         # Dates numbered in order of appearance (a dict: components are small, numpy's
         # per-call cost would dominate); -1 for none.
@@ -142,14 +144,21 @@ class _Groups:
         repeated = np.flatnonzero((self.births[i] + self.births[j]) >= 2)
         if len(repeated) < 2:
             return False
-        # Each repeated date's records; two such sub-groups sharing a passport are one person.
+        # Each repeated date's records: two people, unless every two of them are bridged.
         joined = np.array(self.members[i] + self.members[j])
         subgroups = [joined[self.date[joined] == d] for d in repeated.tolist()]
-        return any(
-            not self.personal_share[np.ix_(one, other)].any()
+        return not all(
+            self._bridged(one, other)
             for k, one in enumerate(subgroups)
             for other in subgroups[k + 1 :]
         )
+
+    def _bridged(self, one: np.ndarray, other: np.ndarray) -> bool:
+        """Whether two sets of records are one person's for rule c: they share a passport, or
+        every other kind of identifier (a household shares a mailbox or a phone, and a
+        family's own mailbox and home phone come with other given names: rule b)."""
+        kinds = self.record_share[np.ix_(one, other)].any(axis=(0, 1))
+        return bool(kinds[self.personal].any() or kinds[~self.personal].all())
 
     def merge(self, i: int, j: int) -> None:
         """Group j joins group i."""
