@@ -6,7 +6,9 @@ functions ``score``, ``score_pairs`` and ``cluster_records`` are the dataclass f
 
 Guarantees: every input record gets exactly one cluster number; scoring is symmetric; a
 record compared with itself scores at least as high as with any other record; results are
-deterministic for the same input (random sampling is seeded).
+deterministic for the same input (random sampling is seeded); a cluster is judged by what
+its members say together, not pair by pair (``clustering``'s rules a-c, fed by
+``collective_evidence``).
 """
 
 from __future__ import annotations
