@@ -140,3 +140,95 @@ def test_independent_data_precise_and_no_cluster_larger_than_truth_plus_one(host
     precision, recall, f1 = pairwise_f1(clusters, truth)
     assert precision >= 0.97 and recall >= 0.95, (precision, recall, f1)
     assert np.bincount(clusters).max() <= np.bincount(truth).max() + 1
+
+
+def _person(given: str, family: str, name: str, born: str, **fields: str) -> Record:
+    return Record(id=name, given_name=given, family_name=family, date_of_birth=born,
+                  nationality="UA", city="Kharkiv", **fields)  # fmt: skip
+
+
+def test_two_namesakes_each_with_their_own_identifiers_stay_two_clusters(hostile):
+    # Same common name, same date of birth; each man's records share his passport, mailbox and
+    # phone, none of which the other's share. The sparse records link the two pair by pair.
+    records, _ = hostile
+    given, family = _common_ukrainian_name(records)
+    planted = [
+        _person(given, family, "a-full", "1985-04-12", passport_number="FA118811",
+                email="first.man@ukr.net", phone="+380 67 118 8110"),
+        _person(given, family, "a-mail", "12.04.1985", email="first.man@ukr.net"),
+        _person(given, family, "b-full", "1985-04-12", passport_number="FB229922",
+                email="second.man@gmail.com", phone="+380 50 229 9220"),
+        _person(given, family, "b-phone", "1985-04-12", phone="050 229 92 20"),
+    ]  # fmt: skip
+    result, clusters = _planted(records, planted)
+    assert _batch_probability(result, "a-mail", "b-phone") >= 0.9  # linked, pair by pair
+    assert clusters["a-full"] == clusters["a-mail"]
+    assert clusters["b-full"] == clusters["b-phone"]
+    assert clusters["a-full"] != clusters["b-full"]
+
+
+def test_renewed_passport_new_mailbox_and_new_phone_still_join_their_person(hostile):
+    # The man of two records comes back with everything new: one record alone is not a
+    # group whose identifiers contradict his; and a second group sharing his phone joins too.
+    records, _ = hostile
+    given, family = _common_ukrainian_name(records)
+    planted = [
+        _person(given, family, "old-1", "1991-08-23", passport_number="FE330033",
+                email="old.box@ukr.net", phone="+380 97 330 0330"),
+        _person(given, family, "old-2", "23.08.1991", passport_number="FE 330033",
+                email="old.box@ukr.net"),
+        _person(given, family, "new-1", "1991-08-23", passport_number="GT440044",
+                email="new.box@gmail.com", phone="+380 63 440 0440"),
+    ]  # fmt: skip
+    _, clusters = _planted(records, planted)
+    assert clusters["old-1"] == clusters["old-2"] == clusters["new-1"]
+    again = [
+        *planted[:2],
+        _person(given, family, "renewed-1", "1991-08-23", passport_number="GT440044",
+                email="new.box@gmail.com", phone="+380 97 330 0330"),
+        _person(given, family, "renewed-2", "1991-08-23", passport_number="GT440044",
+                email="new.box@gmail.com"),
+    ]  # fmt: skip
+    _, clusters = _planted(records, again)
+    assert len({clusters[r.id] for r in again}) == 1
+
+
+def _family_mailbox_pair_of_groups(first: str, second: str, passports: tuple[str, ...]):
+    """Four records of one name sharing a family mailbox: two born ``first``, two ``second``."""
+    born = (first, first, second, second)
+    return [
+        _person("Oleh", "Shevchuk", f"dob-{k}", born[k], passport_number=passport,
+                email="shevchuk.family@ukr.net")
+        for k, passport in enumerate(passports)
+    ]  # fmt: skip
+
+
+def test_two_dates_of_birth_each_given_twice_are_two_people(hostile):
+    records, _ = hostile
+    planted = _family_mailbox_pair_of_groups(
+        "1990-03-14", "1990-03-15", ("FA100001", "FA100001", "FB200002", "")
+    )
+    result, clusters = _planted(records, planted)
+    assert _batch_probability(result, "dob-1", "dob-3") >= 0.9  # linked, pair by pair
+    assert clusters["dob-0"] == clusters["dob-1"] != clusters["dob-2"]
+    assert clusters["dob-2"] == clusters["dob-3"]
+
+
+def test_the_same_mistyped_date_twice_stays_one_person_when_a_passport_bridges_it(hostile):
+    records, _ = hostile
+    planted = _family_mailbox_pair_of_groups(
+        "1990-03-14", "1990-03-15", ("FA100001", "", "FA100001", "")
+    )
+    _, clusters = _planted(records, planted)
+    assert len({clusters[r.id] for r in planted}) == 1
+
+
+def test_a_day_month_swap_given_twice_is_another_date_unless_a_passport_bridges_it(hostile):
+    records, _ = hostile
+    passports = ("FA100001", "FA100001", "FB200002", "")
+    planted = _family_mailbox_pair_of_groups("1990-03-04", "1990-04-03", passports)
+    _, clusters = _planted(records, planted)
+    assert clusters["dob-0"] == clusters["dob-1"] != clusters["dob-2"] == clusters["dob-3"]
+    bridged = _family_mailbox_pair_of_groups("1990-03-04", "1990-04-03", passports[:2] * 2)
+    _, clusters = _planted(records, bridged)
+    assert len({clusters[r.id] for r in bridged}) == 1

@@ -6,7 +6,9 @@ functions ``score``, ``score_pairs`` and ``cluster_records`` are the dataclass f
 
 Guarantees: every input record gets exactly one cluster number; scoring is symmetric; a
 record compared with itself scores at least as high as with any other record; results are
-deterministic for the same input (random sampling is seeded).
+deterministic for the same input (random sampling is seeded); a cluster is judged by what
+its members say together, not pair by pair (``clustering``'s rules a-c, fed by
+``collective_evidence``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from enlist.matching.blocking import candidate_pairs
-from enlist.matching.clustering import cluster
+from enlist.matching.clustering import Collective, PairKinds, PairTest, cluster
 from enlist.matching.compare import FIELD_INDEX, FIELDS, compare
 from enlist.matching.encode import Encoded, encode_columns, encode_records
 from enlist.matching.records import FieldEvidence, Record, ScoredPair
@@ -97,6 +99,76 @@ def _scored_pair(
     return ScoredPair(left=left, right=right, probability=p, evidence=evidence)
 
 
+_G, _D, _P, _E, _PH = (
+    FIELD_INDEX[f] for f in ("given_name", "date_of_birth", "passport_number", "email", "phone")
+)
+
+
+def cluster_scored(
+    encoded: Encoded,
+    model: Model,
+    left: np.ndarray,
+    right: np.ndarray,
+    match_weight: np.ndarray,
+    *,
+    threshold: float,
+) -> np.ndarray:
+    """Cluster numbers from the candidate pairs' match weights; ``clustering.cluster`` scores
+    the other pairs inside a component with ``model`` and judges groups by ``collective``."""
+    last: dict[str, np.ndarray] = {}  # the scorer's levels, for the same pairs' other tests
+
+    def levels_of(pl: np.ndarray, pr: np.ndarray) -> np.ndarray:
+        if last.get("left") is not pl or last.get("right") is not pr:
+            last["levels"] = compare(encoded, pl, encoded, pr).levels
+            last["left"], last["right"] = pl, pr
+        return last["levels"]
+
+    def scorer(pl: np.ndarray, pr: np.ndarray) -> np.ndarray:
+        levels = levels_of(pl, pr)
+        return model.match_weight(model.field_weights(levels, encoded, pl, encoded, pr), levels)
+
+    def conflicts(pl: np.ndarray, pr: np.ndarray) -> np.ndarray:
+        return in_conflict(levels_of(pl, pr))
+
+    def share_identifier(pl: np.ndarray, pr: np.ndarray) -> np.ndarray:
+        return shares_identifier(levels_of(pl, pr))
+
+    def other_given_name(pl: np.ndarray, pr: np.ndarray) -> np.ndarray:
+        other: np.ndarray = levels_of(pl, pr)[:, _G] == 1
+        return other
+
+    return cluster(
+        len(encoded),
+        left,
+        right,
+        match_weight,
+        threshold=threshold,
+        scorer=scorer,
+        conflicts=conflicts,
+        collective=collective_evidence(encoded, share_identifier, other_given_name),
+    )
+
+
+def collective_evidence(
+    encoded: Encoded, share_identifier: PairKinds, other_given_name: PairTest
+) -> Collective:
+    """What ``clustering`` needs to judge groups of records: which strong identifiers each
+    record gives, its full date of birth, and the pair tests of the scorer's levels."""
+    identifiers = np.stack([encoded.passport > 0, encoded.email > 0, encoded.phone > 0], axis=1)
+    year = encoded.year.astype(np.int64)
+    month, day = encoded.month.astype(np.int64), encoded.day.astype(np.int64)
+    full = (year > 0) & (month > 0) & (day > 0)
+    birth = np.where(full, year * 10_000 + month * 100 + day, 0)
+    personal = np.array([True, False, False])  # a passport; households share mail and phones
+    return Collective(
+        identifiers=identifiers,
+        birth=birth,
+        share_identifier=share_identifier,
+        personal=personal,
+        other_given_name=other_given_name,
+    )
+
+
 def deduplicate(
     data: Encoded | Sequence[Record],
     *,
@@ -120,22 +192,7 @@ def deduplicate(
     progress("fitted", len(left))
     weights = model.field_weights(comparison.levels, encoded, left, encoded, right)
     match_weight = model.match_weight(weights, comparison.levels)
-
-    last: dict[str, np.ndarray] = {}  # the scorer's levels, for conflicts on the same pairs
-
-    def scorer(pl: np.ndarray, pr: np.ndarray) -> np.ndarray:
-        levels = last["levels"] = compare(encoded, pl, encoded, pr).levels
-        last["left"], last["right"] = pl, pr
-        return model.match_weight(model.field_weights(levels, encoded, pl, encoded, pr), levels)
-
-    def conflicts(pl: np.ndarray, pr: np.ndarray) -> np.ndarray:
-        if last.get("left") is pl and last.get("right") is pr:
-            return in_conflict(last["levels"])
-        return in_conflict(compare(encoded, pl, encoded, pr).levels)
-
-    clusters = cluster(
-        n, left, right, match_weight, threshold=threshold, scorer=scorer, conflicts=conflicts
-    )
+    clusters = cluster_scored(encoded, model, left, right, match_weight, threshold=threshold)
     progress("clustered", n)
     return BatchResult(
         data=encoded,
@@ -149,9 +206,6 @@ def deduplicate(
     )
 
 
-_D, _P, _E, _PH = (FIELD_INDEX[f] for f in ("date_of_birth", "passport_number", "email", "phone"))
-
-
 def in_conflict(levels: np.ndarray) -> np.ndarray:
     """Pairs that can never be one person in a cluster: dates of birth that no error pattern
     explains (not the same year, no part off by one, not day and month swapped) and a strong
@@ -161,6 +215,16 @@ def in_conflict(levels: np.ndarray) -> np.ndarray:
         (levels[:, _D] == 1) & (strong == 1).any(axis=1) & ~(strong == 3).any(axis=1)
     )
     return refused
+
+
+def shares_identifier(levels: np.ndarray) -> np.ndarray:
+    """Per pair, whether it has the same passport (or one character off), the same email
+    address, the same phone (or its last 8 digits): (pairs x 3) bool. A shared mailbox
+    *name* is not enough: namesakes choose the same ones."""
+    shared: np.ndarray = np.stack(
+        [levels[:, _P] >= 2, levels[:, _E] == 3, levels[:, _PH] >= 2], axis=1
+    )
+    return shared
 
 
 def applications_in_conflict(pairs: Sequence[tuple[Record, Record]]) -> bool:
