@@ -17,6 +17,7 @@ from enlist.audit.services import audit_cases_shown
 from enlist.cases.access import access_application
 from enlist.cases.presentation import case_summary
 from enlist.core.error_pages import SHOWN_INLINE
+from enlist.core.templatetags.reference_text import reference_text
 from enlist.errors import NotPermitted
 from enlist.logistics.presentation import suggestion_out
 from enlist.logistics.selectors import (
@@ -99,7 +100,9 @@ def unit_assign_view(request: StaffRequest, application_id) -> HttpResponse:
     except SHOWN_INLINE as exc:
         messages.error(request, exc.messages)
     else:
-        messages.success(request, _("Assigned to %(unit)s.") % {"unit": assignment.unit.name})
+        # The unit's seeded English name in the reader's language, as the pages show it.
+        unit = reference_text(assignment.unit.name)
+        messages.success(request, _("Assigned to %(unit)s.") % {"unit": unit})
     return _back(request, application_id)
 
 
