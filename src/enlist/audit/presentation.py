@@ -89,6 +89,8 @@ FIELD_LABELS = {
     "military_experience": gettext_lazy("Military experience"),
     "documents": gettext_lazy("Documents"),
     "history": gettext_lazy("History"),
+    "interviews": gettext_lazy("Interviews"),
+    "verdicts": gettext_lazy("Verdicts"),
 }
 
 
