@@ -201,6 +201,12 @@ def test_auditor_finds_who_saw_the_case(vilnius, clerk_vilnius, auditor, staff_b
     assert str(case.pk) in page.locator("main h1").inner_text()
     trail = page.locator("main table.audit").last.inner_text()
     assert clerk_vilnius.username in trail
+    # The search's address opened by hand (a GET where only POST is answered): the 405 page,
+    # under the staff header a signed-in member knows, with the way back to their start page.
+    inspector.goto("/audit/cases/", "method-not-allowed")
+    assert page.locator("main #error-title").count() == 1
+    assert page.locator("header nav form[action='/staff/logout/']").count() == 1
+    assert page.locator("main #error-back").get_attribute("href") == "/staff/"
 
 
 LANDING_ROLES = ("clerk", "attache", "consul", "reception", "hq", "auditor", "admin")
