@@ -472,33 +472,38 @@ class _Errors(HTMLParser):
         self.messages: list[str] = []
         self._lists: list[bool] = []  # per open <ul> and <div>: does it hold errors
         self._item: list[str] | None = None
+        self._label = False  # inside the summary's label of a message that does not name it
 
     def handle_starttag(self, tag, attrs):
         classes = (dict(attrs).get("class") or "").split()
-        if tag in ("ul", "div"):
+        if tag == "span" and "error-summary-label" in classes:
+            self._label = True
+        elif tag in ("ul", "div"):
             inside = bool(self._lists and self._lists[-1])
             self._lists.append(inside or bool({"errorlist", "error-summary"} & set(classes)))
         elif tag == "li" and self._lists and self._lists[-1]:
             self._item = []
 
     def handle_endtag(self, tag):
-        if tag == "li" and self._item is not None:
+        if tag == "span":
+            self._label = False
+        elif tag == "li" and self._item is not None:
             self.messages.append(" ".join("".join(self._item).split()))
             self._item = None
         elif tag in ("ul", "div") and self._lists:
             self._lists.pop()
 
     def handle_data(self, data):
-        if self._item is not None:
+        if self._item is not None and not self._label:
             self._item.append(data)
 
 
 def error_messages(html: str) -> list[str]:
-    """Every error message the page shows: beside its field and in the summary (where each
-    follows its field's label and a dash, cut off here)."""
+    """Every error message the page shows: beside its field and in the summary (where one
+    that does not name its field follows the field's label, cut off here)."""
     parser = _Errors()
     parser.feed(html)
-    return [m.split(" — ", 1)[-1] for m in parser.messages]
+    return parser.messages
 
 
 # Invalid submissions that, together, make the contract raise every kind of error a form can

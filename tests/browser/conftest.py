@@ -9,11 +9,16 @@ context (``people.open(...)``).
 Every page a journey shows is checked by ``Person.step(name)``: axe-core (npm ``axe-core``,
 pinned in ``package-lock.json`` beside this file and installed by ``npm ci``) runs on it and
 any ``serious`` or ``critical`` violation fails the test, then a full-page screenshot is saved
-as ``<artifacts>/<test>/<nn>-<name>.png``. A navigation that no step checked fails the test
-too, so no page escapes the audit. On failure the Playwright trace of every person of the test
-is kept beside the screenshots (``trace-<person>.zip``; open it with ``playwright show-trace``).
+as ``<artifacts>/<database>/<test>/<nn>-<name>.png``. A page whose ``<html lang>`` is not
+English must also show no English catalog text its language translates (``tests/
+test_i18n_pages.py: untranslated``, every message of the catalog, the staff's included). A
+navigation that no step checked fails the test too, so no page escapes the audit. On failure
+the Playwright trace of every person of the test is kept beside the screenshots
+(``trace-<person>.zip``; open it with ``playwright show-trace``).
 
-``ENLIST_BROWSER_ARTIFACTS`` chooses where (default ``build/browser``, which CI keeps).
+``ENLIST_BROWSER_ARTIFACTS`` chooses where (default ``build/browser``, which CI keeps); under it
+each database the suite runs on (``sqlite``, ``postgresql``: ``scripts/test.sh`` runs it on both)
+has its own directory, so the second pass keeps the first pass's screenshots.
 
 Without ``/usr/bin/chromium`` (or axe-core's ``node_modules``) the tests are skipped with the
 reason, unless ``CI`` is set: there a missing browser is a failure, never a silent pass.
@@ -21,6 +26,7 @@ reason, unless ``CI`` is set: there a missing browser is a failure, never a sile
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import secrets
@@ -32,11 +38,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from enlist.accounts.models import StaffUser
 from enlist.accounts.services import totp_device_add_confirmed
 from enlist.accounts.totp import STEP_SECONDS, base32_secret, current_code
 from tests.conftest import reference_data_restore
+from tests.test_i18n_pages import english_sources, untranslated, visible
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -107,6 +115,23 @@ class AccessibilityViolation(AssertionError):
     pass
 
 
+class UntranslatedText(AssertionError):
+    pass
+
+
+@functools.cache
+def catalog_sources(language: str) -> dict[str, str]:
+    """The English pieces that `language`'s catalog translates, every message (read once)."""
+    return english_sources(language, staff=True)
+
+
+def untranslated_on(html: str, language: str) -> list[str]:
+    """The catalog messages a page in `language` shows in English (none on an English page)."""
+    if language.split("-")[0] == "en":
+        return []
+    return untranslated(visible(html), catalog_sources(language))
+
+
 def axe_failures(result: dict[str, Any]) -> list[str]:
     """axe-core's serious and critical violations, one line each: rule, impact, where."""
     lines = []
@@ -130,17 +155,22 @@ class Person:
     navigations: list[str] = field(default_factory=list)
     checked: int = 0  # how many of `navigations` a step has checked
 
-    def goto(self, path: str, step: str, *, ready: str | None = None) -> None:
+    def goto(
+        self, path: str, step: str, *, ready: str | None = None, catalog_text: bool = True
+    ) -> None:
         """Open `path` and check it as `step`, once the element `ready` (a selector) shows
         on a page that a script draws."""
         self.page.goto(self.base_url + path)
         if ready is not None:
             self.page.locator(ready).first.wait_for()
-        self.step(step)
+        self.step(step, catalog_text=catalog_text)
 
-    def step(self, name: str, *, screenshot: Path | None = None) -> None:
-        """Check the page now shown (axe-core) and save its screenshot as the journey's next
-        step (or at `screenshot`)."""
+    def step(self, name: str, *, screenshot: Path | None = None, catalog_text: bool = True) -> None:
+        """Check the page now shown (axe-core; on a page not in English, the catalog's English
+        text) and save its screenshot as the journey's next step (or at `screenshot`).
+
+        `catalog_text=False` for a page whose words are not our catalogs' to translate (the
+        API's docs, in the API's stable English): axe-core checks it all the same."""
         self.page.wait_for_load_state("load")
         url = self.page.url
         self.page.add_script_tag(path=str(AXE))
@@ -158,6 +188,12 @@ class Person:
             raise AccessibilityViolation(
                 f"axe-core on {url} (step {name!r}):\n  " + "\n  ".join(failures)
             )
+        language = self.page.locator("html").get_attribute("lang") or ""
+        english = untranslated_on(self.page.content(), language) if catalog_text else []
+        if english:
+            raise UntranslatedText(
+                f"English on {url} in {language!r} (step {name!r}):\n  " + "\n  ".join(english)
+            )
 
     def submit(self, form: str = "main form") -> None:
         """Press the submit button of `form` (the page's first form in <main> by default;
@@ -165,10 +201,27 @@ class Person:
         with self.page.expect_navigation():
             self.page.locator(f"{form} button[type=submit]").first.click()
 
-    def sign_in(self, user: StaffUser, secret: str, *, landing: Path | None = None) -> None:
-        """The staff sign-in as a person does it: password, then the authenticator's code.
-        The start page it leads to is the last step (its screenshot at `landing` if given)."""
+    def choose_language(self, language: str) -> None:
+        """Switch the site to `language` with the header's switcher, as a person does (the
+        choice is kept in the language cookie, for the pages after it)."""
+        self.page.locator("header form.lang select[name=language]").select_option(language)
+        self.submit("header form.lang")
+        self.step(f"{self.name}-language-{language}")
+
+    def sign_in(
+        self,
+        user: StaffUser,
+        secret: str,
+        *,
+        language: str | None = None,
+        landing: Path | None = None,
+    ) -> None:
+        """The staff sign-in as a person does it: the language first if the page is not in
+        `language`, then password, then the authenticator's code. The start page it leads
+        to is the last step (its screenshot at `landing` if given)."""
         self.goto("/staff/login/", f"{self.name}-sign-in")
+        if language is not None and self.page.locator("html").get_attribute("lang") != language:
+            self.choose_language(language)
         self.page.locator("main input[name=username]").fill(user.username)
         self.page.locator("main input[name=password]").fill(PASSWORD)
         self.submit()
@@ -235,7 +288,8 @@ def _reference_data(transactional_db) -> None:
 @pytest.fixture
 def people(request, chromium, live_server) -> Iterator[People]:
     """people.open(name, phone=..., locale=...) -> a Person: the journey's browsers."""
-    directory = ARTIFACTS / artifact_name(request.node.name)
+    # One directory per database: the PostgreSQL pass keeps the SQLite pass's screenshots.
+    directory = ARTIFACTS / connection.vendor / artifact_name(request.node.name)
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir(parents=True)
     journey = People(chromium, live_server.url, directory)

@@ -72,6 +72,9 @@ def test_volunteer_applies_on_a_phone_in_their_language(people, language, locale
     volunteer.step("error-summary-focused")
     assert page.locator("#error-summary a").count() == 1
     assert page.locator("#error-summary a").get_attribute("href") == "#id_email"
+    # The contract's message names the field: the summary reads it once, as beside the field.
+    beside = page.locator("#id_email ~ .errorlist li").inner_text()
+    assert page.locator("#error-summary a").inner_text() == beside
     assert Application.objects.count() == 0
 
     page.locator("#error-summary a").click()  # the link takes the focus to the field

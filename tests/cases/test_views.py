@@ -355,6 +355,20 @@ def test_detail_shows_screening_recommendation_and_history(client, clerk_vilnius
     assert case.passport_number in html
 
 
+def test_detail_names_the_country_of_residence_in_the_readers_language(
+    client, clerk_vilnius, vilnius
+):
+    case = ApplicationFactory(mission=vilnius, residence_country="CA")
+
+    response = logged_in(client, clerk_vilnius).get(
+        f"/staff/cases/{case.pk}/", headers={"accept-language": "uk"}
+    )
+
+    html = response.content.decode()
+    assert "<dd>Канада</dd>" in html
+    assert "<dd>CA</dd>" not in html
+
+
 def test_clerk_is_offered_screening_and_withdrawal_on_a_submitted_case(
     client, clerk_vilnius, vilnius_case
 ):

@@ -67,6 +67,39 @@ def test_a_refused_role_gets_the_styled_403_naming_the_refusal(client, clerk_vil
     assert 'href="/staff/"' in html
 
 
+# The staff header's own links (cases/staff_base.html) and the public header's brand link.
+STAFF_HEADER = ('action="/staff/logout/"', 'href="/staff/account/security/"')
+PUBLIC_BRAND = 'class="brand" href="/"'
+
+
+def _header(html: str) -> str:
+    return html.split("<main>", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [("/audit/cases/", 405), ("/staff/visas/checklists/", 403), ("/no-such-page/", 404)],
+)
+def test_a_signed_in_staff_member_sees_the_staff_header_on_an_error_page(
+    client, auditor, clerk_vilnius, url, status
+):
+    user = auditor if status == 405 else clerk_vilnius
+    response = sign_in(client, user).get(url)
+
+    header = _header(response.content.decode())
+    assert response.status_code == status
+    assert all(link in header for link in STAFF_HEADER)
+    assert PUBLIC_BRAND not in header
+
+
+def test_a_visitor_sees_the_public_header_on_an_error_page(client, db):
+    response = client.get("/no-such-page/")
+
+    header = _header(response.content.decode())
+    assert PUBLIC_BRAND in header
+    assert not any(link in header for link in STAFF_HEADER)
+
+
 def test_a_refused_move_is_a_403_page_and_changes_nothing(client, clerk_vilnius, vilnius):
     case = ApplicationFactory(mission=vilnius, stage="screening")
 

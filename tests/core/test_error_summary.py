@@ -53,3 +53,30 @@ def test_the_summary_speaks_the_users_language(client, vilnius):
     assert "There is a problem" not in html
     assert "Виникла проблема" in html
     assert re.search(r"<title>Помилка: ", html)
+
+
+def _summary_items(html: str) -> list[str]:
+    summary = html[html.index('id="error-summary"') :].split("</ul>", 1)[0]
+    items = re.findall(r"<li>(.*?)</li>", summary, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", "", item).split()) for item in items]
+
+
+def test_the_summary_names_each_field_once(client, vilnius):
+    """The intake contract's message names its field already: the summary shows it alone,
+    not after the label a second time."""
+    html = client.post("/apply/", form_data(email="not-an-address")).content.decode()
+
+    assert _summary_items(html) == ["“Email” is not a valid email address."]
+
+
+def test_a_message_that_does_not_name_its_field_follows_the_label(client, vilnius):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    empty = SimpleUploadedFile("record.pdf", b"", content_type="application/pdf")
+    data = form_data(document_kind="service_record") | {"document": empty}
+    response = client.post("/apply/", data)
+
+    html = response.content.decode()
+    assert response.status_code in (400, 422)
+    label = "A document proving your service (optional: PDF or photo)"
+    assert _summary_items(html) == [f"{label}: The submitted file is empty."]  # Django's own

@@ -223,6 +223,26 @@ def test_verdict_form_and_no_show_button(signed_in, vilnius, attache_vilnius, co
     assert "2nd brigade" in client.get(f"/staff/interviews/cases/{case.pk}/").content.decode()
 
 
+def test_a_verdict_reads_in_words_in_the_readers_language(signed_in, vilnius, attache_vilnius):
+    case = ApplicationFactory(mission=vilnius, stage="interview")
+    client = signed_in(attache_vilnius)
+    client.post(
+        f"/staff/interviews/cases/{case.pk}/verdict/",
+        {"service": "army", "rank": "sergeant", "confidence": "high", "readiness": "ready",
+         "language_ability": "fluent", "recommend": "yes"},
+    )  # fmt: skip
+
+    html = client.get(
+        f"/staff/interviews/cases/{case.pk}/", headers={"accept-language": "uk"}
+    ).content.decode()
+
+    verdicts = html[html.index("<dl") : html.index("</dl>")]
+    assert "Служба (рід військ, країна): army; Звання: sergeant" in verdicts
+    assert "<dd>0 документів</dd>" in verdicts
+    assert "<dd>Висока</dd>" in verdicts and "<dd>high</dd>" not in verdicts
+    assert "<dd>ready</dd>" not in verdicts and "<dd>fluent</dd>" not in verdicts
+
+
 def test_case_interviews_of_another_mission_are_404(
     signed_in, client, oslo, attache_vilnius, attache_oslo, consul_oslo
 ):

@@ -4,6 +4,7 @@ override with a reason, capacity, the case history, and the guard of arrived →
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from enlist.audit.models import AuditEntry
 from enlist.cases.models import Application
@@ -175,6 +176,21 @@ def test_hq_page_lists_arrived_volunteers_with_suggestions(client, hq, arrived_b
     client.post("/staff/units/confirm-all/", {"ids": [str(arrived_ca.pk)]})
     assert current_unit(arrived_ca) == "canadian-ukrainian-brigade"
     assert "Every arrived volunteer has a unit." in client.get("/staff/units/").content.decode()
+
+
+def test_the_confirmation_names_the_unit_in_the_readers_language(client, hq, arrived_ca):
+    sign_in(client, hq)
+    client.cookies["django_language"] = "uk"
+    unit = Unit.objects.get(code="canadian-ukrainian-brigade")
+    with translation.override("uk"):
+        name = translation.gettext(unit.name)
+    assert name != unit.name  # the catalog translates the seeded name
+
+    response = client.post(f"/staff/cases/{arrived_ca.pk}/unit/", {"unit": unit.code}, follow=True)
+
+    page = response.content.decode()
+    assert name in page
+    assert unit.name not in page
 
 
 def test_case_page_shows_the_unit_and_overrides_with_a_reason(client, hq, arrived_by):

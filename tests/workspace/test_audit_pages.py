@@ -89,6 +89,16 @@ def test_the_trail_reads_in_ukrainian_with_labels_not_codes(as_auditor, vilnius_
     assert "Web form" not in body
 
 
+def test_the_fields_shown_and_the_consent_read_in_words(as_auditor, clerk_vilnius, vilnius_case):
+    sign_in(Client(), clerk_vilnius).get(f"/staff/cases/{vilnius_case.pk}/")
+
+    body = as_auditor.get("/audit/", headers={"accept-language": "uk"}).content.decode()
+
+    trail = body.split("<tbody>")[1]
+    assert "Дата народження" in trail and "date_of_birth" not in trail
+    assert "<dt>згода</dt><dd>підтверджено</dd>" in trail
+
+
 def test_filter_by_action(as_auditor, clerk_vilnius, vilnius_case):
     sign_in(Client(), clerk_vilnius)
 

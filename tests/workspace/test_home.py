@@ -130,6 +130,14 @@ def test_hq_sees_the_pipeline_with_the_queues_over_target(client, hq, vilnius, o
     assert not AuditEntry.objects.filter(actor=hq, action="view_list").exists()
 
 
+def test_the_pipelines_target_is_the_time_a_stage_should_take_in_ukrainian(client, hq, db):
+    html = sign_in(client, hq).get("/staff/", headers={"accept-language": "uk"}).content.decode()
+
+    header = _section(html, "pipeline").split("</thead>", 1)[0]
+    assert ">Норматив</th>" in header
+    assert "Об’єкт" not in header  # the audit trail's "Target" is the thing acted on
+
+
 def test_auditor_lands_on_the_audit_search_not_a_dead_end(client, auditor, vilnius_case):
     html = sign_in(client, auditor).get("/staff/").content.decode()
 

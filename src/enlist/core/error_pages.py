@@ -9,8 +9,10 @@ catches only what it shows inline (``SHOWN_INLINE``: an ``InvalidInput`` beside 
 that ``require_http_methods`` answers.
 
 The ``handler400/403/404/500`` views in ``enlist.urls`` render every error status in the
-site's layout, translated, with a way back: the staff start page for signed-in staff, the
-public form for everyone else. The API (``/api/``) keeps its JSON errors.
+site's layout, translated: signed-in staff see the staff header (their navigation) and a way
+back to their start page, everyone else the public header and the application form. The 500
+page is the exception: it shows no header at all, so that it needs no session. The API
+(``/api/``) keeps its JSON errors.
 """
 
 from __future__ import annotations
@@ -51,19 +53,44 @@ EXPLANATIONS = {
 }
 
 
-def _way_back(request: HttpRequest) -> tuple[str, str]:
+# The staff pages' layout (header navigation by role, shortcuts); a template name only, so
+# core imports nothing of the app that keeps it.
+STAFF_BASE_TEMPLATE = "cases/staff_base.html"
+PUBLIC_BASE_TEMPLATE = "base.html"
+# A volunteer's public pages that staff may open too (a packet link they were sent): there the
+# error page stays the volunteer's.
+PUBLIC_ONLY_PREFIXES = ("/travel/",)
+
+
+def _shown_as_staff(request: HttpRequest) -> bool:
+    """Whether the error page is a staff page: a signed-in staff member (the sign-in logs in
+    only after the second factor) away from a volunteer's page."""
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and not request.path.startswith("/travel/"):
-        return reverse("staff-home"), _("Back to your start page")
-    return reverse("home"), _("Back to the application form")
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and not request.path.startswith(PUBLIC_ONLY_PREFIXES)
+    )
 
 
 def error_page(
     request: HttpRequest, status: int, *, detail: str = "", step_up: bool = False
 ) -> HttpResponse:
     """The page for `status` in the site's layout; `detail` is the refusal, when it helps."""
-    back_url, back_label = _way_back(request)
+    if _shown_as_staff(request):
+        base, back_url, back_label = (
+            STAFF_BASE_TEMPLATE,
+            reverse("staff-home"),
+            _("Back to your start page"),
+        )
+    else:
+        base, back_url, back_label = (
+            PUBLIC_BASE_TEMPLATE,
+            reverse("home"),
+            _("Back to the application form"),
+        )
     context = {
+        "base_template": base,
         "status": status,
         "title": TITLES[status],
         "explanation": EXPLANATIONS[status],

@@ -20,6 +20,7 @@ from enlist.cases.access import access_application
 from enlist.cases.models import Application
 from enlist.cases.presentation import case_summary
 from enlist.core.error_pages import SHOWN_INLINE
+from enlist.core.templatetags.reference_text import reference_text
 from enlist.errors import NotPermitted
 from enlist.logistics.presentation import suggestion_out
 from enlist.logistics.selectors import (
@@ -113,7 +114,8 @@ def unit_assign_view(request: StaffRequest, application_id) -> HttpResponse:
             actor=request.user,
             reason=request.POST.get("reason", ""),
         )
-        return _("Assigned to %(unit)s.") % {"unit": assignment.unit.name}
+        # The unit's seeded English name in the reader's language, as the pages show it.
+        return _("Assigned to %(unit)s.") % {"unit": reference_text(assignment.unit.name)}
 
     return _hq_case_act(request, application_id, assign)
 

@@ -67,6 +67,31 @@ VIA_LABELS = {
     "audit": gettext_lazy("audit pages"),
 }
 FILTER_KEYS = {"stage", "mission", "nationality", "waiting_days"}
+# How consent stands (intake/services.py: CONSENT_CONFIRMED, CONSENT_TO_BE_CONFIRMED).
+CONSENT_LABELS = {
+    "confirmed": gettext_lazy("confirmed"),
+    "to_be_confirmed": gettext_lazy("to be confirmed"),
+}
+# The personal fields a view showed (audit/services.py: audit_case_view), by the labels the
+# case page gives them; any other field named in a detail (a visa change's) stays as named.
+FIELD_LABELS = {
+    "reference": gettext_lazy("Reference"),
+    "given_name": gettext_lazy("Given name"),
+    "family_name": gettext_lazy("Family name"),
+    "given_name_native": gettext_lazy("Given name (native script)"),
+    "family_name_native": gettext_lazy("Family name (native script)"),
+    "date_of_birth": gettext_lazy("Date of birth"),
+    "residence_country": gettext_lazy("Residence"),
+    "email": gettext_lazy("Email"),
+    "phone": gettext_lazy("Phone"),
+    "passport_number": gettext_lazy("Passport"),
+    "languages": gettext_lazy("Languages"),
+    "military_experience": gettext_lazy("Military experience"),
+    "documents": gettext_lazy("Documents"),
+    "history": gettext_lazy("History"),
+    "interviews": gettext_lazy("Interviews"),
+    "verdicts": gettext_lazy("Verdicts"),
+}
 
 
 def detail_items(
@@ -120,6 +145,7 @@ def _value(key: str, value: Any, missions: Mapping[str, Mission]) -> str:
         "old": _role_or_value,
         "new": _role_or_value,
         "via": lambda v: str(VIA_LABELS.get(v, v)),
+        "consent": lambda v: str(CONSENT_LABELS.get(v, v)),
         "mission": lambda v: _mission(v, missions),
         "from_mission": lambda v: _mission(v, missions),
         "to_mission": lambda v: _mission(v, missions),
@@ -130,6 +156,8 @@ def _value(key: str, value: Any, missions: Mapping[str, Mission]) -> str:
         )
     if key in by_key and isinstance(value, str):
         return by_key[key](value) or "—"
+    if key == "fields" and isinstance(value, list | tuple):
+        return ", ".join(str(FIELD_LABELS.get(name, name)) for name in value)
     return _plain(value)
 
 
