@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -23,7 +22,6 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
-from tqdm import tqdm
 
 from enlist.accounts.models import StaffUser
 from enlist.audit import keys
@@ -41,6 +39,7 @@ from enlist.audit.chain import (
 )
 from enlist.audit.models import AuditAction, AuditEntry, AuditHead, AuditSubject
 from enlist.core.bulk import rows_insert, values_insert
+from enlist.core.progress import progress_bar
 
 try:  # POSIX: concurrent writers of the checkpoint file take turns
     import fcntl
@@ -408,13 +407,8 @@ def audit_verify(*, progress: bool | None = None) -> Verification:
     checkpoints = checkpoints_read(path)
     head_row = AuditHead.objects.filter(pk=AuditHead.ONE).values_list("sequence", "hash").first()
     total = AuditEntry.objects.count()
-    with tqdm(
-        total=total,
-        unit="entry",
-        desc="Verifying the audit chain",
-        file=sys.stderr,
-        disable=None if progress is None else not progress,
-        leave=False,
+    with progress_bar(
+        total=total, unit="entry", desc="Verifying the audit chain", progress=progress
     ) as bar:
 
         def counted() -> Iterator[StoredEntry]:

@@ -21,7 +21,6 @@ dates, and its stage history (stages, dates, roles; reasons are cleared).
 from __future__ import annotations
 
 import datetime
-import sys
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -30,7 +29,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from tqdm import tqdm
 
 from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import Role
@@ -39,6 +37,7 @@ from enlist.audit.services import audit_record
 from enlist.cases.hooks import erasure_handlers_run
 from enlist.cases.models import Application, Document, LookupDigest, StageChange
 from enlist.cases.workflow import FINAL_STAGES, Stage
+from enlist.core.progress import progress_bar
 from enlist.errors import FieldError, InvalidInput, NotPermitted
 from enlist.vault.fields import EncryptedField
 from enlist.vault.models import Destruction
@@ -191,13 +190,8 @@ def retention_run(
         pks.append(pk)
     if dry_run:
         return report
-    with tqdm(
-        total=len(pks),
-        unit="case",
-        desc="Erasing expired cases",
-        file=sys.stderr,
-        disable=None if progress is None else not progress,
-        leave=False,
+    with progress_bar(
+        total=len(pks), unit="case", desc="Erasing expired cases", progress=progress
     ) as bar:
         for pk in pks:
             application = Application.objects.filter(pk=pk).first()

@@ -27,7 +27,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
-from enlist.errors import FieldError, InvalidInput
+from enlist.errors import FieldError, InvalidInput, field_path
 
 
 def gettext_noop(message: str) -> str:
@@ -193,16 +193,6 @@ class ApplicationIn(BaseModel):
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
-def _field_name(loc: tuple[Any, ...]) -> str:
-    name = ""
-    for part in loc:
-        if isinstance(part, int):
-            name += f"[{part}]"
-        else:
-            name += f".{part}" if name else str(part)
-    return name or "body"
-
-
 PATTERN_HINTS = {
     "nationality": gettext_noop("Use a two-letter ISO 3166-1 country code, such as CA."),
     "residence_country": gettext_noop("Use a two-letter ISO 3166-1 country code, such as CA."),
@@ -240,7 +230,7 @@ def _limit(error: ErrorDetails) -> int | None:
 def errors_from(exc: ValidationError) -> list[FieldError]:
     """Each error with its field's path, the API's English message, its type and its bound."""
     return [
-        FieldError(_field_name(tuple(e["loc"])), _message(e), code=e["type"], limit=_limit(e))
+        FieldError(field_path(e["loc"]), _message(e), code=e["type"], limit=_limit(e))
         for e in exc.errors()
     ]
 

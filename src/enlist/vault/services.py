@@ -9,7 +9,6 @@ retention of mail drafts.
 
 from __future__ import annotations
 
-import sys
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -20,9 +19,9 @@ from django.apps import apps as django_apps
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
-from tqdm import tqdm
 
 from enlist.core.bulk import rows_insert
+from enlist.core.progress import progress_bar
 from enlist.vault.envelope import DataKeyCipher, WrappedKey, new_data_key, rewrap
 from enlist.vault.fields import EncryptedField, KeyBinding, Sealed
 from enlist.vault.keyring import key_encryption_keys
@@ -188,13 +187,8 @@ def data_keys_rotate(
     pending = DataKey.objects.filter(kek_version__in=readable)
     total = pending.count()
     rewrapped = 0
-    with tqdm(
-        total=total,
-        unit="key",
-        desc=f"Re-wrapping data keys under KEK {active}",
-        file=sys.stderr,
-        disable=None if progress is None else not progress,
-        leave=False,
+    with progress_bar(
+        total=total, unit="key", desc=f"Re-wrapping data keys under KEK {active}", progress=progress
     ) as bar:
         while True:
             with transaction.atomic():

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from enlist.audit.services import CheckpointFileError, audit_checkpoint, audit_verify
+from enlist.core.progress import progress_arguments
 
 
 class Command(BaseCommand):
@@ -22,18 +23,7 @@ class Command(BaseCommand):
             "verify",
             help="Recompute the chain and check every checkpoint; exit 1 at the first break.",
         )
-        verify.add_argument(
-            "--progress",
-            action="store_true",
-            default=None,
-            help="Show a progress bar on stderr even when it is not a terminal.",
-        )
-        verify.add_argument(
-            "--no-progress",
-            dest="progress",
-            action="store_false",
-            help="Never show the progress bar.",
-        )
+        progress_arguments(verify)
         sub.add_parser(
             "checkpoint",
             help="Sign the current chain head, append it to the checkpoint file and print it.",

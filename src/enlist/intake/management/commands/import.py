@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from enlist.core.progress import progress_arguments, progress_bar
 from enlist.intake.imports import (
     ImportReport,
     SheetError,
@@ -40,13 +41,7 @@ class Command(BaseCommand):
             action="store_true",
             help="Import nothing if any row is bad (the rejects file still lists them).",
         )
-        parser.add_argument(
-            "--progress",
-            action="store_true",
-            default=None,
-            help="Always show the progress bar on stderr (default: only on a terminal).",
-        )
-        parser.add_argument("--no-progress", dest="progress", action="store_false")
+        progress_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -60,13 +55,11 @@ class Command(BaseCommand):
         if mission is None:
             raise CommandError(f"--mission: no active mission {options['mission']!r}.")
         progress = options["progress"]
-        with tqdm(
-            unit="row",
+        with progress_bar(
             total=None,
+            unit="row",
             desc="Importing" if not options["dry_run"] else "Checking",
-            file=sys.stderr,
-            disable=None if progress is None else not progress,
-            leave=False,
+            progress=progress,
         ) as bar:
             try:
                 report = spreadsheet_import(
