@@ -32,13 +32,21 @@ def _label(choices: Any, value: str | None) -> str:
         return value
 
 
-def stage_label(value: str | None) -> str:
+def _table_label(table: Mapping[Any, Any], kind: Any, value: str | None) -> str:
+    """The translated label of `value` in a table keyed by the enum `kind`, else the value
+    as it is (a code from an older version, say)."""
     if not value:
         return ""
     try:
-        return gettext(STAGE_LABELS[Stage(value)])
+        label = table[kind(value)]
     except ValueError:
         return value
+    # A table of plain msgids (the pure modules' own) is translated here; a lazy one already is.
+    return gettext(label) if isinstance(label, str) else str(label)
+
+
+def stage_label(value: str | None) -> str:
+    return _table_label(STAGE_LABELS, Stage, value)
 
 
 def channel_label(value: str | None) -> str:
@@ -66,19 +74,11 @@ def role_label(value: str | None) -> str:
         return ""
     if value in ACTOR_LABELS:
         return str(ACTOR_LABELS[value])
-    try:
-        return gettext(ROLE_LABELS[Role(value)])
-    except ValueError:
-        return value
+    return _table_label(ROLE_LABELS, Role, value)
 
 
 def outcome_label(value: str | None) -> str:
-    if not value:
-        return ""
-    try:
-        return str(OUTCOME_LABELS[Outcome(value)])
-    except ValueError:
-        return value
+    return _table_label(OUTCOME_LABELS, Outcome, value)
 
 
 def reason_text(reason: Mapping[str, Any]) -> str:

@@ -143,20 +143,18 @@ class ApplicationIn(BaseModel):
             raise _refusal("implausible_date")
         return value
 
-    @field_validator("nationality", "residence_country")
+    @field_validator("nationality", "residence_country", "mission")
     @classmethod
-    def _known_country(cls, value: str, info: ValidationInfo) -> str:
+    def _known_code(cls, value: str, info: ValidationInfo) -> str:
         context: IntakeContext | None = info.context
-        if context is not None and value not in context.countries:
-            raise _refusal("unknown_country")
-        return value
-
-    @field_validator("mission")
-    @classmethod
-    def _known_mission(cls, value: str, info: ValidationInfo) -> str:
-        context: IntakeContext | None = info.context
-        if context is not None and value not in context.missions:
-            raise _refusal("unknown_mission")
+        if context is None:
+            return value
+        if info.field_name == "mission":
+            known, refusal = context.missions, "unknown_mission"
+        else:
+            known, refusal = context.countries, "unknown_country"
+        if value not in known:
+            raise _refusal(refusal)
         return value
 
     @field_validator("consent")
