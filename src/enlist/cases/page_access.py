@@ -8,6 +8,8 @@ prosecuted-country case first sends them to the step-up page and back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -30,8 +32,16 @@ def blocked_response(request: StaffRequest) -> HttpResponse:
     return error_page(request, 403, detail=detail)
 
 
-def case_page_refusal(request: StaffRequest, application: Application) -> HttpResponse | None:
-    """None when the page may show the case (the view is then counted), else the answer."""
+def case_page_refusal(
+    request: StaffRequest,
+    application: Application,
+    *,
+    ask_reason: Callable[[], HttpResponse] | None = None,
+) -> HttpResponse | None:
+    """None when the page may show the case (the view is then counted), else the answer.
+
+    A reason still to give: `ask_reason`'s page (the case page asks on the spot), else the
+    way to the case page, which asks."""
     try:
         case_open_check(
             user=request.user, application=application, via="web", session=request.session
@@ -41,5 +51,7 @@ def case_page_refusal(request: StaffRequest, application: Application) -> HttpRe
     except StepUpRequired:
         return step_up_redirect(request)  # a prosecuted-country case: a fresh second factor
     except ReasonRequired:
+        if ask_reason is not None:
+            return ask_reason()
         return redirect(reverse("case-detail", args=[application.pk]))
     return None

@@ -22,13 +22,12 @@ from enlist.accounts.request import StaffRequest
 from enlist.accounts.roles import CONTACT_ROLES, DOCUMENT_ROLES, NO_CASE_ROLES
 from enlist.accounts.step_up import step_up_redirect
 from enlist.audit.services import audit_cases_shown
-from enlist.audit.view_limits import ViewsBlocked
 from enlist.cases.access import access_application, application_to_read
 from enlist.cases.bulk import BulkAction, applications_bulk_transition, bulk_ids, bulk_target
-from enlist.cases.gate import ReasonRequired, case_open_check, grant_open, needs_reason
+from enlist.cases.gate import grant_open, needs_reason
 from enlist.cases.labels import stage_label
 from enlist.cases.models import Application, DocumentKind, Verification
-from enlist.cases.page_access import blocked_response, case_page_refusal
+from enlist.cases.page_access import case_page_refusal
 from enlist.cases.presentation import case_detail, case_summary, reads_full_case, sees_full_case
 from enlist.cases.saved_filters import (
     saved_filter_delete,
@@ -160,16 +159,11 @@ def case_detail_page(request: StaffRequest, application_id: uuid.UUID) -> HttpRe
     application = application_to_read(user=request.user, application_id=application_id)
     if request.method == "POST":
         return _give_reason(request, application)
-    try:
-        case_open_check(
-            user=request.user, application=application, via="web", session=request.session
-        )
-    except ViewsBlocked:
-        return blocked_response(request)
-    except StepUpRequired:
-        return step_up_redirect(request)
-    except ReasonRequired:
-        return _reason_form(request, application)
+    refusal = case_page_refusal(
+        request, application, ask_reason=lambda: _reason_form(request, application)
+    )
+    if refusal is not None:
+        return refusal
     case = case_detail(application, user=request.user)
     context = {
         "case": case,
