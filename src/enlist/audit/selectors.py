@@ -38,16 +38,15 @@ def audit_entries(*, filters: EntryFilters) -> QuerySet[AuditEntry]:
     """Entries matching every filter, newest first. InvalidInput names each bad filter."""
     errors = []
     entries = AuditEntry.objects.all()
-    if filters.since:
+    # since: from the start of its day; until: to the end of its day.
+    for field, text, end_of_day, lookup in (
+        ("since", filters.since, False, "at__gte"),
+        ("until", filters.until, True, "at__lt"),
+    ):
+        if not text:
+            continue
         try:
-            since = _moment(filters.since, field="since", end_of_day=False)
-            entries = entries.filter(at__gte=since)
-        except InvalidInput as exc:
-            errors.extend(exc.errors)
-    if filters.until:
-        try:
-            until = _moment(filters.until, field="until", end_of_day=True)
-            entries = entries.filter(at__lt=until)
+            entries = entries.filter(**{lookup: _moment(text, field=field, end_of_day=end_of_day)})
         except InvalidInput as exc:
             errors.extend(exc.errors)
     if filters.action:
