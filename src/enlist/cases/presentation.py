@@ -90,6 +90,18 @@ def oversight_detail(application: Application) -> dict[str, Any]:
     }
 
 
+def _full_case_facts(application: Application, role: Role) -> dict[str, Any]:
+    """What a row adds for the roles that see the whole case: how and when it came, and
+    since when it is in its stage (nothing personal: an erased case keeps them too)."""
+    if not sees_full_case(role):
+        return {}
+    return {
+        "channel": application.channel,
+        "submitted_at": application.submitted_at,
+        "stage_changed_at": application.stage_changed_at,
+    }
+
+
 def _erased_summary(application: Application, *, role: Role) -> dict[str, Any]:
     summary: dict[str, Any] = {
         "id": str(application.pk),
@@ -101,13 +113,7 @@ def _erased_summary(application: Application, *, role: Role) -> dict[str, Any]:
         "mission": application.mission.code,
         "erased": True,
     }
-    if sees_full_case(role):
-        summary |= {
-            "channel": application.channel,
-            "submitted_at": application.submitted_at,
-            "stage_changed_at": application.stage_changed_at,
-        }
-    return summary
+    return summary | _full_case_facts(application, role)
 
 
 def _erased_detail(application: Application, *, role: Role) -> dict[str, Any]:
@@ -156,13 +162,7 @@ def case_summary(application: Application, *, role: Role, opened: bool = False) 
             application.given_name, application.family_name
         )
         summary["masked"] = True
-    if sees_full_case(role):
-        summary |= {
-            "channel": application.channel,
-            "submitted_at": application.submitted_at,
-            "stage_changed_at": application.stage_changed_at,
-        }
-    return summary
+    return summary | _full_case_facts(application, role)
 
 
 def case_detail(application: Application, *, user: StaffUser) -> dict[str, Any]:
