@@ -150,11 +150,10 @@ class ApplicationIn(BaseModel):
         if context is None:
             return value
         if info.field_name == "mission":
-            known, refusal = context.missions, "unknown_mission"
-        else:
-            known, refusal = context.countries, "unknown_country"
-        if value not in known:
-            raise _refusal(refusal)
+            if value not in context.missions:
+                raise _refusal("unknown_mission")
+        elif value not in context.countries:
+            raise _refusal("unknown_country")
         return value
 
     @field_validator("consent")
