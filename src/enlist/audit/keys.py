@@ -12,19 +12,16 @@ copy of the checkpoints can be checked with them alone.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import functools
-import os
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 
 from enlist.audit.chain import key_id
 from enlist.core.envtools import env_secret
+from enlist.vault.keyring import key_lines_parse, key_ring_text
 
 VARIABLE = "ENLIST_AUDIT_SIGNING_KEY"
 FILE_NAME = "audit-signing.key"
@@ -32,20 +29,8 @@ _RAW_BYTES = 32
 
 
 def _parse(text: str, *, source: str) -> dict[int, Ed25519PrivateKey]:
-    keys: dict[int, Ed25519PrivateKey] = {}
-    for line in text.split():
-        number, _, encoded = line.rpartition(":")
-        try:
-            raw = base64.b64decode(encoded, validate=True)
-            version = int(number) if number else 1
-        except (binascii.Error, ValueError) as exc:
-            raise ImproperlyConfigured(f"{source}: malformed key line") from exc
-        if len(raw) != _RAW_BYTES:
-            raise ImproperlyConfigured(f"{source}: Ed25519 private keys are {_RAW_BYTES} bytes")
-        keys[version] = Ed25519PrivateKey.from_private_bytes(raw)
-    if not keys:
-        raise ImproperlyConfigured(f"{source}: no key")
-    return keys
+    raw_keys = key_lines_parse(text, source=source, length=_RAW_BYTES)
+    return {version: Ed25519PrivateKey.from_private_bytes(raw) for version, raw in raw_keys.items()}
 
 
 def configured() -> bool:
@@ -57,25 +42,16 @@ def configured() -> bool:
 
 @functools.cache
 def _load(key_dir: str) -> dict[int, Ed25519PrivateKey]:
-    value = env_secret(VARIABLE)
-    if value:
-        return _parse(value, source=VARIABLE)
-    path = Path(key_dir) / FILE_NAME
-    if not path.exists():
-        if not settings.ENLIST_GENERATE_KEYS:
-            raise ImproperlyConfigured(f"{VARIABLE} (or {VARIABLE}_FILE) is required")
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        raw = Ed25519PrivateKey.generate().private_bytes(
-            Encoding.Raw, PrivateFormat.Raw, NoEncryption()
-        )
-        try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another process generated it first: use theirs
-        else:
-            with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-                handle.write(f"1:{base64.b64encode(raw).decode('ascii')}\n")
-    return _parse(path.read_text(encoding="ascii"), source=str(path))
+    text, source = key_ring_text(
+        VARIABLE, Path(key_dir) / FILE_NAME, fresh_key=_fresh_private_bytes
+    )
+    return _parse(text, source=source)
+
+
+def _fresh_private_bytes() -> bytes:
+    return Ed25519PrivateKey.generate().private_bytes(
+        Encoding.Raw, PrivateFormat.Raw, NoEncryption()
+    )
 
 
 def _keys() -> dict[int, Ed25519PrivateKey]:

@@ -20,6 +20,7 @@ import base64
 import binascii
 import functools
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -30,7 +31,13 @@ from enlist.vault.crypto import KEY_BYTES, BlindIndexer, FieldCipher
 from enlist.vault.envelope import KeyEncryptionKeys, LocalKeyEncryptionKeys
 
 
-def _parse_keys(text: str, *, source: str) -> dict[int, bytes]:
+def key_lines_parse(text: str, *, source: str, length: int) -> dict[int, bytes]:
+    """The raw keys of ``id:base64`` lines (an id-less line is version 1), each ``length`` bytes.
+
+    The one reader of every key ring the process holds: the data-key KEKs, the blind-index
+    key and the audit signing key. ``source`` names the variable or file in the error, never
+    the key itself.
+    """
     keys: dict[int, bytes] = {}
     for line in text.split():
         key_id, _, encoded = line.rpartition(":")
@@ -39,33 +46,44 @@ def _parse_keys(text: str, *, source: str) -> dict[int, bytes]:
             number = int(key_id) if key_id else 1
         except (binascii.Error, ValueError) as exc:
             raise ImproperlyConfigured(f"{source}: malformed key line") from exc
-        if len(key) != KEY_BYTES:
-            raise ImproperlyConfigured(f"{source}: keys must be {KEY_BYTES} bytes")
+        if len(key) != length:
+            raise ImproperlyConfigured(f"{source}: keys must be {length} bytes")
         keys[number] = key
     if not keys:
         raise ImproperlyConfigured(f"{source}: no key")
     return keys
 
 
-def _load(name: str) -> dict[int, bytes]:
-    variable = f"ENLIST_{name.upper()}_KEY"
+def key_ring_text(variable: str, path: Path, *, fresh_key: Callable[[], bytes]) -> tuple[str, str]:
+    """The key lines of ``variable`` (or its ``*_FILE``) and their source, else of ``path``.
+
+    In development only (``ENLIST_GENERATE_KEYS``) a missing file is created, mode 0600, with
+    one line of ``fresh_key()``; two processes racing to create it end up with the same key.
+    """
     configured = env_secret(variable)
     if configured:
-        return _parse_keys(configured, source=variable)
-    path = Path(settings.ENLIST_KEY_DIR) / f"{name}.key"
+        return configured, variable
     if not path.exists():
         if not settings.ENLIST_GENERATE_KEYS:
             raise ImproperlyConfigured(f"{variable} (or {variable}_FILE) is required")
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fresh = base64.b64encode(os.urandom(KEY_BYTES)).decode("ascii")
         try:
             descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
             pass  # another process generated it first: use theirs
         else:
             with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-                handle.write(f"1:{fresh}\n")
-    return _parse_keys(path.read_text(encoding="ascii"), source=str(path))
+                handle.write(f"1:{base64.b64encode(fresh_key()).decode('ascii')}\n")
+    return path.read_text(encoding="ascii"), str(path)
+
+
+def _load(name: str) -> dict[int, bytes]:
+    text, source = key_ring_text(
+        f"ENLIST_{name.upper()}_KEY",
+        Path(settings.ENLIST_KEY_DIR) / f"{name}.key",
+        fresh_key=lambda: os.urandom(KEY_BYTES),
+    )
+    return key_lines_parse(text, source=source, length=KEY_BYTES)
 
 
 @functools.cache
