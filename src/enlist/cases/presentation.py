@@ -65,27 +65,7 @@ def oversight_detail(application: Application) -> dict[str, Any]:
         "stage_changed_at": application.stage_changed_at,
         "withheld": True,
         "erased": application.is_erased or None,
-        "history": [
-            {
-                "from_stage": h.from_stage or None,
-                "to_stage": h.to_stage,
-                "actor": h.actor.username if h.actor else None,
-                "actor_role": h.actor_role,
-                "reason": None,  # free text about the volunteer: withheld
-                "at": h.at,
-            }
-            for h in application.history.select_related("actor")
-        ],
-        "transfers": [
-            {
-                "from_mission": t.from_mission.code,
-                "to_mission": t.to_mission.code,
-                "actor": t.actor.username,
-                "reason": None,
-                "at": t.at,
-            }
-            for t in application.transfers.select_related("from_mission", "to_mission", "actor")
-        ],
+        **_trail(application, with_reasons=False),
         "transitions": [],
     }
 
@@ -218,13 +198,24 @@ def case_detail(application: Application, *, user: StaffUser) -> dict[str, Any]:
             }
             for d in application.documents.select_related("verified_by")
         ],
+        **_trail(application, with_reasons=True),
+        "transitions": _transitions(application, role),
+    }
+    detail |= detail_sections(application, user)
+    return detail
+
+
+def _trail(application: Application, *, with_reasons: bool) -> dict[str, list[dict[str, Any]]]:
+    """The case's stage history and transfers; ``with_reasons=False`` withholds their free
+    text, which is about the volunteer, from the roles that see only the oversight view."""
+    return {
         "history": [
             {
                 "from_stage": h.from_stage or None,
                 "to_stage": h.to_stage,
                 "actor": h.actor.username if h.actor else None,
                 "actor_role": h.actor_role,
-                "reason": h.reason,
+                "reason": h.reason if with_reasons else None,
                 "at": h.at,
             }
             for h in application.history.select_related("actor")
@@ -234,15 +225,12 @@ def case_detail(application: Application, *, user: StaffUser) -> dict[str, Any]:
                 "from_mission": t.from_mission.code,
                 "to_mission": t.to_mission.code,
                 "actor": t.actor.username,
-                "reason": t.reason,
+                "reason": t.reason if with_reasons else None,
                 "at": t.at,
             }
             for t in application.transfers.select_related("from_mission", "to_mission", "actor")
         ],
-        "transitions": _transitions(application, role),
     }
-    detail |= detail_sections(application, user)
-    return detail
 
 
 def _transitions(application: Application, role: Role) -> list[dict[str, Any]]:
