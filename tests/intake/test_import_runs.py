@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 import os
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -43,7 +44,7 @@ def test_a_large_upload_is_queued_sealed_and_shown_as_waiting(queued):
     assert response["Location"] == f"/staff/cases/import/{run.pk}/"
     assert Application.objects.count() == 0  # nothing imported inside the request
     assert Job.objects.filter(kind="intake.import", payload={"run": str(run.pk)}).count() == 1
-    stored = open(run.upload.path, "rb").read()  # noqa: PTH123, SIM115
+    stored = Path(run.upload.path).read_bytes()
     assert b"Petrenko" not in stored and b"ivan1@example.org" not in stored
     page = client.get(response["Location"]).content.decode()
     assert "Waiting for the worker" in page
@@ -76,7 +77,7 @@ def test_the_worker_imports_and_the_page_shows_the_result_and_the_rejects_file(
     assert [r[0] for r in rows[1:]] == ["3", "4", "5", "7"]  # exactly the bad rows
     assert AuditEntry.objects.filter(action=AuditAction.EXPORT, target_id=str(run.pk)).count() == 1
     # At rest the rejects file is sealed too.
-    assert b"Petrenko" not in open(run.rejects.path, "rb").read()  # noqa: PTH123, SIM115
+    assert b"Petrenko" not in Path(run.rejects.path).read_bytes()
     assert run_jobs() == 0  # a second run of the worker changes nothing
 
 

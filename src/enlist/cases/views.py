@@ -360,11 +360,9 @@ def case_document_download(
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
         document.content_type, "bin"
     )
-    response = FileResponse(
+    return FileResponse(
         document.file.open("rb"),
         content_type=document.content_type,
         as_attachment=True,
         filename=f"{document.kind}.{extension}",
     )
-    response["Cache-Control"] = "no-store"
-    return response

@@ -117,11 +117,7 @@ def import_page(request: StaffRequest) -> HttpResponse:
             form = ImportForm(request.POST, request.FILES, missions=missions,
                               headers=report.headers, mapping=report.mapping)  # fmt: skip
             form.is_valid()
-    response = render(
-        request, "intake/import.html", {"form": form, "report": report, "error": error}
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return render(request, "intake/import.html", {"form": form, "report": report, "error": error})
 
 
 def _posted_mapping(request: StaffRequest) -> dict[str, str] | None:
@@ -159,22 +155,18 @@ def import_run_page(request: StaffRequest, run_id: uuid.UUID) -> HttpResponse:
     """A worker's import: progress while it runs (refreshing itself), then the result."""
     run = _run_for(request, run_id)
     problems = run.problems if run.finished and run.problems else []
-    response = render(
+    return render(
         request,
         "intake/import_run.html",
         {"run": run, "problems": problems, "refresh_seconds": REFRESH_SECONDS},
     )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @login_required
 @require_http_methods(["GET"])
 def import_run_status(request: StaffRequest, run_id: uuid.UUID) -> JsonResponse:
     """The numbers of the progress page, for its script (counts only: nothing personal)."""
-    response = JsonResponse(_status(_run_for(request, run_id)))
-    response["Cache-Control"] = "no-store"
-    return response
+    return JsonResponse(_status(_run_for(request, run_id)))
 
 
 @login_required
@@ -188,5 +180,4 @@ def import_run_rejects_download(request: StaffRequest, run_id: uuid.UUID) -> Htt
         raise Http404() from None
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="rejects.csv"'
-    response["Cache-Control"] = "no-store"
     return response

@@ -7,6 +7,7 @@ import json
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from enlist.core.links import LinkExpired, LinkInvalid
@@ -36,6 +37,7 @@ def subject_access(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/subject_access.html", {"sent": True})
 
 
+@never_cache
 @require_GET
 def subject_access_download(request: HttpRequest, token: str) -> HttpResponse:
     try:
@@ -51,5 +53,4 @@ def subject_access_download(request: HttpRequest, token: str) -> HttpResponse:
         content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="my-data.json"'
-    response["Cache-Control"] = "no-store"
     return response

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from enlist.accounts.models import StaffUser
@@ -364,6 +365,7 @@ def no_show(request: StaffRequest, interview_id: uuid.UUID) -> HttpResponse:
 # --- the applicant's appointment page (public, signed link) -----------------------------------
 
 
+@never_cache
 def invitation(request: HttpRequest) -> HttpResponse:
     token = request.GET.get("t", "")
     try:
@@ -426,6 +428,5 @@ def invitation(request: HttpRequest) -> HttpResponse:
     with translation.override(language):
         request.LANGUAGE_CODE = language
         response = render(request, "interviews/invitation.html", context)
-    response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"  # the token is in the URL
     return response

@@ -117,10 +117,8 @@ def draft_page(request: StaffRequest, draft_id: str) -> HttpResponse:
         target=("mail_draft", str(draft.pk)),
         detail={"via": "web", "draft": str(draft.pk), "count": len(messages)},
     )
-    response = render(
+    return render(
         request,
         "mailin/draft.html",
         {"draft": draft, "messages": messages, "form": form},
     )
-    response["Cache-Control"] = "no-store"
-    return response

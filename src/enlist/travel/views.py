@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from enlist.accounts.request import StaffRequest
@@ -269,9 +270,7 @@ def checkin_passport(request: StaffRequest, document_id: uuid.UUID) -> HttpRespo
     if application.stage != Stage.TRAVEL:
         raise Http404
     audit_document_view(actor=request.user, document=document, via="web")
-    response = FileResponse(document.file.open("rb"), content_type=document.content_type)
-    response["Cache-Control"] = "no-store"
-    return response
+    return FileResponse(document.file.open("rb"), content_type=document.content_type)
 
 
 # --- the volunteer (public, behind the emailed link) -------------------------------------
@@ -281,6 +280,7 @@ def _link_refused(request: HttpRequest, exc: EnlistError) -> HttpResponse:
     return render(request, "travel/packet_closed.html", {"message": exc.message}, status=410)
 
 
+@never_cache
 @require_http_methods(["GET"])
 def packet_page(request: HttpRequest) -> HttpResponse:
     """The instructions, in the packet's language, with the PDF to download. Audited."""
@@ -293,11 +293,11 @@ def packet_page(request: HttpRequest) -> HttpResponse:
     with translation.override(packet.language):
         context = packet_instructions(packet) | {"token": token}
         response = render(request, "travel/packet_page.html", context)
-    response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
 
 
+@never_cache
 @require_http_methods(["GET"])
 def packet_pdf_download(request: HttpRequest) -> HttpResponse | FileResponse:
     token = request.GET.get("t", "")
@@ -307,11 +307,9 @@ def packet_pdf_download(request: HttpRequest) -> HttpResponse | FileResponse:
         return _link_refused(request, exc)
     if not packet.pdf:  # the worker has not made it yet (the email follows the PDF)
         raise Http404
-    response = FileResponse(
+    return FileResponse(
         packet.pdf.open("rb"),
         content_type="application/pdf",
         as_attachment=True,
         filename="information.pdf",
     )
-    response["Cache-Control"] = "no-store"
-    return response
