@@ -265,7 +265,7 @@ def test_pages_never_skip_or_repeat_cases_submitted_at_the_same_instant(client, 
 
 
 def test_a_list_over_the_cap_says_more_than(client, hq, vilnius, monkeypatch):
-    monkeypatch.setattr("enlist.cases.selectors.COUNT_CAP", 3)
+    monkeypatch.setattr("enlist.core.keyset.COUNT_CAP", 3)
     for _ in range(5):
         ApplicationFactory(mission=vilnius)
 

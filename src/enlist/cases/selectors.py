@@ -15,14 +15,13 @@ from enlist.cases.identifiers import query_terms
 from enlist.cases.models import Application, LookupDigest, Verification
 from enlist.cases.screening import DocumentFact, Recommendation, ScreeningInput, screen
 from enlist.cases.workflow import Stage
-from enlist.core import keyset
 from enlist.core.cursor import BadCursor, Cursor, cursor_parse
+from enlist.core.keyset import KeysetPage, capped_count
 from enlist.errors import FieldError, InvalidInput
 from enlist.missions.models import Country
 from enlist.vault.keyring import blind_indexer
 
 SEARCH_LIMIT = 100
-COUNT_CAP = keyset.COUNT_CAP  # the lists' cap (core/keyset.py), here for the case list
 
 
 @dataclass(frozen=True)
@@ -62,23 +61,9 @@ def application_list(*, user: StaffUser, filters: CaseFilters) -> QuerySet[Appli
     return queryset.select_related("mission", "nationality").order_by("-submitted_at", "pk")
 
 
-@dataclass(frozen=True)
-class CasePage:
-    """One page of a case list, found by keyset (no OFFSET), with a capped count."""
-
-    rows: list[Application]
-    count: int  # exact up to COUNT_CAP, else COUNT_CAP
-    more: bool  # True: more than COUNT_CAP cases match
-    next: str | None  # cursor token of the next page
-    previous: str | None  # cursor token of the page before
-
-
-def capped_count(queryset: QuerySet) -> tuple[int, bool]:
-    """(rows, more than COUNT_CAP?) reading at most COUNT_CAP + 1 index entries."""
-    return keyset.capped_count(queryset, cap=COUNT_CAP)
-
-
-def application_page(queryset: QuerySet[Application], *, cursor: str | None, size: int) -> CasePage:
+def application_page(
+    queryset: QuerySet[Application], *, cursor: str | None, size: int
+) -> KeysetPage[Application]:
     """The page of `queryset` (ordered newest first, as ``application_list`` orders) that
     starts after the row `cursor` names, or ends before it for a backwards cursor.
 
@@ -109,7 +94,7 @@ def application_page(queryset: QuerySet[Application], *, cursor: str | None, siz
         rows = rows[:size][::-1]
     rows = rows[:size]
     first, last = (rows[0], rows[-1]) if rows else (None, None)
-    return CasePage(
+    return KeysetPage(
         rows=rows,
         count=count,
         more=more,

@@ -37,7 +37,6 @@ from enlist.cases.saved_filters import (
 from enlist.cases.selectors import (
     WAITING_DAYS_MAX,
     CaseFilters,
-    CasePage,
     application_list,
     application_page,
     application_search,
@@ -49,7 +48,7 @@ from enlist.cases.view_records import audit_case_view, audit_document_view
 from enlist.cases.workflow import Stage
 from enlist.core.bounds import ID_MAX, REASON_MAX_LENGTH, int_from_text
 from enlist.core.error_pages import SHOWN_INLINE
-from enlist.core.keyset import page_number
+from enlist.core.keyset import KeysetPage, page_number
 from enlist.errors import EnlistError, InvalidInput, NotFound, NotPermitted, StepUpRequired
 from enlist.missions.models import Mission
 from enlist.missions.names import country_choices, mission_name
@@ -99,7 +98,7 @@ def case_list(request: StaffRequest) -> HttpResponse:
         queryset = application_list(user=user, filters=filters)
     if request.method == "POST" and error is None:
         found = list(queryset)  # a search: at most SEARCH_LIMIT, shown on one page
-        page = CasePage(found[:PAGE_SIZE], len(found), False, None, None)
+        page = KeysetPage(found[:PAGE_SIZE], len(found), False, None, None)
     else:
         try:
             page = application_page(queryset, cursor=request.GET.get("after"), size=PAGE_SIZE)

@@ -10,7 +10,7 @@ first (the audit trail), page here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -31,11 +31,14 @@ def capped_count(queryset: QuerySet, *, cap: int | None = None) -> tuple[int, bo
     return min(found, limit), found > limit
 
 
+Row = TypeVar("Row")
+
+
 @dataclass(frozen=True)
-class KeysetPage:
+class KeysetPage(Generic[Row]):
     """One page of a list, found by keyset, with a capped count."""
 
-    rows: list[Any]
+    rows: list[Row]
     count: int  # exact up to COUNT_CAP, else COUNT_CAP
     more: bool  # True: more than COUNT_CAP rows match
     next: str | None  # cursor token of the next page
@@ -44,7 +47,7 @@ class KeysetPage:
 
 def sequence_page(
     queryset: QuerySet, *, key: str, cursor: str | None, size: int, field: str = "after"
-) -> KeysetPage:
+) -> KeysetPage[Any]:
     """The page of `queryset` ordered by the unique integer column `key`, highest first,
     that starts after the row `cursor` names (or ends before it, for a backwards cursor).
 
