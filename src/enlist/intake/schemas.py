@@ -156,18 +156,12 @@ class ApplicationIn(BaseModel):
             raise _refusal("unknown_country")
         return value
 
-    @field_validator("consent")
+    @field_validator("consent", "legal_advisory_acknowledged")
     @classmethod
-    def _consented(cls, value: bool) -> bool:
+    def _agreed(cls, value: bool, info: ValidationInfo) -> bool:
+        """Both boxes must be ticked; each refusal names what was not agreed to."""
         if value is not True:
-            raise _refusal("consent")
-        return value
-
-    @field_validator("legal_advisory_acknowledged")
-    @classmethod
-    def _acknowledged(cls, value: bool) -> bool:
-        if value is not True:
-            raise _refusal("advisory")
+            raise _refusal("consent") if info.field_name == "consent" else _refusal("advisory")
         return value
 
     @field_validator("passport_number", "phone", "given_name_native", "family_name_native",
