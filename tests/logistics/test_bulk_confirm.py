@@ -115,6 +115,6 @@ def test_page_without_valid_ids_changes_nothing(client, hq, waiting, unchanged, 
     sign_in(client, hq)
     response = client.post("/staff/units/confirm-all/", data, follow=True)
     assert response.status_code == 200
-    assert "No volunteer was chosen" in response.content.decode() or "Not a valid" in (
+    assert "No volunteer was chosen" in response.content.decode() or "Not a case id" in (
         response.content.decode()
     )

@@ -13,6 +13,7 @@ from enlist.accounts.auth import StaffTokenAuth
 from enlist.accounts.request import StaffRequest
 from enlist.audit.services import audit_cases_shown
 from enlist.cases.access import access_application, application_to_read
+from enlist.cases.bulk import BULK_MAX
 from enlist.cases.gate import api_case_open
 from enlist.cases.match_schemas import CaseMatchingOut
 from enlist.cases.models import Application, Transfer
@@ -24,7 +25,7 @@ from enlist.cases.selectors import (
     application_search,
 )
 from enlist.cases.services import application_transition
-from enlist.cases.transfer import BULK_MAX, application_transfer, applications_transfer
+from enlist.cases.transfer import application_transfer, applications_transfer
 from enlist.cases.view_records import audit_case_view
 from enlist.cases.workflow import Stage
 from enlist.core.bounds import PAGE_MAX

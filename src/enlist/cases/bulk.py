@@ -14,6 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -23,7 +24,7 @@ from enlist.cases.services import application_transition
 from enlist.cases.workflow import Stage
 from enlist.errors import EnlistError, FieldError, InvalidInput, NotFound
 
-BULK_MAX = 500
+BULK_MAX = 500  # cases in one bulk action: a page of the list is well under it
 
 
 class BulkAction:
@@ -44,21 +45,31 @@ class BulkOutcome:
     message: str  # the refusal, as the single move would give it
 
 
-def bulk_ids(values: Sequence[str]) -> list[uuid.UUID]:
-    """The selected case ids; InvalidInput naming ``ids`` (or ``ids[N]``) otherwise."""
-    values = [value for value in values if value]
-    if not values:
-        raise InvalidInput([FieldError("ids", "Select at least one case.")])
+def case_ids_read(values: Any) -> list[uuid.UUID]:
+    """The case ids of a bulk action (the list's form, a bulk transfer, units confirmed), in
+    their order: 1 to ``BULK_MAX`` of them, each a case id, none repeated.
+
+    InvalidInput naming ``ids`` for a list that is empty, too long or not a list, and
+    ``ids[N]`` for each element that is not a case id or repeats one: a malformed list acts
+    on nothing.
+    """
+    if isinstance(values, str | bytes) or not isinstance(values, Sequence) or not values:
+        raise InvalidInput([FieldError("ids", "Give a non-empty list of case ids.")])
     if len(values) > BULK_MAX:
-        raise InvalidInput([FieldError("ids", f"Select at most {BULK_MAX} cases at a time.")])
-    ids: list[uuid.UUID] = []
+        raise InvalidInput([FieldError("ids", f"At most {BULK_MAX} cases at once.")])
+    errors, ids = [], []
     for position, value in enumerate(values):
         try:
-            ids.append(uuid.UUID(value))
+            key = value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
         except ValueError:
-            raise InvalidInput([FieldError(f"ids[{position}]", "Not a case id.")]) from None
-    if len(set(ids)) != len(ids):
-        raise InvalidInput([FieldError("ids", "A case is selected twice.")])
+            errors.append(FieldError(f"ids[{position}]", "Not a case id."))
+            continue
+        if key in ids:
+            errors.append(FieldError(f"ids[{position}]", "Listed twice."))
+        else:
+            ids.append(key)
+    if errors:
+        raise InvalidInput(errors)
     return ids
 
 

@@ -18,9 +18,7 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,13 +27,12 @@ from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import Role
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
+from enlist.cases.bulk import case_ids_read
 from enlist.cases.hooks import transferred
 from enlist.cases.models import Application, Transfer
 from enlist.core.bounds import reason_length_check
 from enlist.errors import Conflict, FieldError, InvalidInput, NotPermitted
 from enlist.missions.models import Mission
-
-BULK_MAX = 500  # ids in one bulk transfer
 
 
 def _require_hq(actor: StaffUser) -> None:
@@ -112,28 +109,6 @@ def application_transfer(
     return _move(application=application, to=mission, actor=actor, reason=reason)
 
 
-def _clean_ids(ids: Any) -> list[uuid.UUID]:
-    if not isinstance(ids, list | tuple) or not ids:
-        raise InvalidInput([FieldError("ids", "Give a non-empty list of case ids.")])
-    if len(ids) > BULK_MAX:
-        raise InvalidInput([FieldError("ids", f"At most {BULK_MAX} cases at once.")])
-    errors, keys = [], []
-    for index, value in enumerate(ids):
-        try:
-            key = uuid.UUID(value) if isinstance(value, str) else None
-        except ValueError:
-            key = None
-        if key is None:
-            errors.append(FieldError(f"ids[{index}]", "Not a case id."))
-        elif key in keys:
-            errors.append(FieldError(f"ids[{index}]", "Listed twice."))
-        else:
-            keys.append(key)
-    if errors:
-        raise InvalidInput(errors)
-    return keys
-
-
 @transaction.atomic
 def applications_transfer(
     *, ids: Sequence[str], to_mission: Mission | str, actor: StaffUser, reason: str
@@ -144,7 +119,7 @@ def applications_transfer(
     _require_hq(actor)
     reason = _clean_reason(reason)
     mission = _mission(to_mission)
-    keys = _clean_ids(ids)
+    keys = case_ids_read(ids)
     found = {a.pk: a for a in Application.objects.filter(pk__in=keys)}
     missing = [
         FieldError(f"ids[{i}]", "No such case.") for i, k in enumerate(keys) if k not in found

@@ -23,7 +23,7 @@ from enlist.accounts.roles import CONTACT_ROLES, DOCUMENT_ROLES, NO_CASE_ROLES
 from enlist.accounts.step_up import step_up_redirect
 from enlist.audit.services import audit_cases_shown
 from enlist.cases.access import access_application, application_to_read
-from enlist.cases.bulk import BulkAction, applications_bulk_transition, bulk_ids, bulk_target
+from enlist.cases.bulk import BulkAction, applications_bulk_transition, bulk_target, case_ids_read
 from enlist.cases.gate import grant_open, needs_reason
 from enlist.cases.labels import stage_label
 from enlist.cases.models import Application, DocumentKind, Verification
@@ -269,7 +269,7 @@ def case_bulk(request: StaffRequest) -> HttpResponse:
     if request.user.staff_role in NO_CASE_ROLES:
         raise NotPermitted(_("Your role does not give access to case contents."))
     try:
-        ids = bulk_ids(request.POST.getlist("ids"))
+        ids = case_ids_read([value for value in request.POST.getlist("ids") if value])
         target = bulk_target(request.POST.get("action", ""), request.POST.get("to", ""))
     except InvalidInput as exc:
         messages.error(request, exc.messages)

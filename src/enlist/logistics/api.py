@@ -15,6 +15,7 @@ from enlist.accounts.roles import Role
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_cases_shown, audit_record
 from enlist.cases.access import access_application
+from enlist.cases.bulk import BULK_MAX
 from enlist.cases.gate import api_case_open
 from enlist.cases.models import Application
 from enlist.core.schemas import ErrorsOut
@@ -28,7 +29,6 @@ from enlist.logistics.selectors import (
     units_overview,
 )
 from enlist.logistics.services import (
-    BULK_MAX,
     unit_assign,
     unit_preference_record,
     units_assign_suggested,

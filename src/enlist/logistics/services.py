@@ -18,6 +18,7 @@ from enlist.accounts.models import StaffUser
 from enlist.accounts.roles import Role
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
+from enlist.cases.bulk import case_ids_read
 from enlist.cases.models import Application
 from enlist.cases.workflow import Stage
 from enlist.core.bounds import reason_length_check
@@ -136,9 +137,6 @@ def unit_assign(
     )
 
 
-BULK_MAX = 500
-
-
 @transaction.atomic
 def units_assign_suggested(
     *, actor: StaffUser, application_ids: Sequence[uuid.UUID | str]
@@ -151,7 +149,7 @@ def units_assign_suggested(
     no free place) is refused with InvalidInput naming ``ids[i]``; nothing is assigned then.
     """
     _check_hq(actor)
-    wanted = _bulk_ids(application_ids)
+    wanted = [str(key) for key in case_ids_read(application_ids)]
     applications = awaiting_assignment()
     suggestions = pending_suggestions(applications)
     by_id = {str(a.pk): a for a in applications if suggestions[str(a.pk)].unit is not None}
@@ -177,25 +175,3 @@ def units_assign_suggested(
             )
         )
     return done
-
-
-def _bulk_ids(application_ids: Sequence[uuid.UUID | str]) -> list[str]:
-    """The ids as canonical strings, in order; InvalidInput for an empty, too long or
-    malformed list, naming each bad element."""
-    if isinstance(application_ids, str | bytes) or not application_ids:
-        raise InvalidInput([FieldError("ids", "List the volunteers to confirm (at least one).")])
-    if len(application_ids) > BULK_MAX:
-        raise InvalidInput([FieldError("ids", f"At most {BULK_MAX} volunteers at once.")])
-    errors, seen = [], []
-    for n, value in enumerate(application_ids):
-        try:
-            key = str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
-        except ValueError:
-            errors.append(FieldError(f"ids[{n}]", "Not a valid id."))
-            continue
-        if key in seen:
-            errors.append(FieldError(f"ids[{n}]", "Listed twice."))
-        seen.append(key)
-    if errors:
-        raise InvalidInput(errors)
-    return seen
