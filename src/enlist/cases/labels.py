@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from enlist.accounts.roles import ROLE_LABELS, Role
@@ -22,8 +23,9 @@ OUTCOME_LABELS = {
 }
 
 
-def _label(choices: Any, value: str | None) -> str:
-    """The translated label of `value` among a TextChoices, else the value as it is."""
+def choice_label(choices: type[models.TextChoices], value: str | None) -> str:
+    """The translated label of `value` among a TextChoices, else the value as it is (a value
+    the choices no longer hold is shown as stored)."""
     if not value:
         return ""
     try:
@@ -50,15 +52,15 @@ def stage_label(value: str | None) -> str:
 
 
 def channel_label(value: str | None) -> str:
-    return _label(Channel, value)
+    return choice_label(Channel, value)
 
 
 def document_kind_label(value: str | None) -> str:
-    return _label(DocumentKind, value)
+    return choice_label(DocumentKind, value)
 
 
 def verification_label(value: str | None) -> str:
-    return _label(Verification, value)
+    return choice_label(Verification, value)
 
 
 # Who acted when no member of staff did (history and audit entries).

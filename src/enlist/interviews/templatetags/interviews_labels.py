@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from django import template
-from django.db import models
 from django.utils.translation import gettext_lazy
 
+from enlist.cases.labels import choice_label
 from enlist.interviews.models import Confidence, InterviewStatus, LanguageAbility, Readiness
 
 register = template.Library()
@@ -21,34 +21,24 @@ EXPERIENCE_LABELS = {
 }
 
 
-def _choice_label(choices: type[models.TextChoices], value: str | None) -> str:
-    """The label of `value`; a value the choices no longer hold is shown as stored."""
-    if not value:
-        return ""
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
-
-
 @register.filter
 def interview_status_label(value: str | None) -> str:
-    return _choice_label(InterviewStatus, value)
+    return choice_label(InterviewStatus, value)
 
 
 @register.filter
 def confidence_label(value: str | None) -> str:
-    return _choice_label(Confidence, value)
+    return choice_label(Confidence, value)
 
 
 @register.filter
 def readiness_label(value: str | None) -> str:
-    return _choice_label(Readiness, value)
+    return choice_label(Readiness, value)
 
 
 @register.filter
 def language_ability_label(value: str | None) -> str:
-    return _choice_label(LanguageAbility, value)
+    return choice_label(LanguageAbility, value)
 
 
 @register.filter
