@@ -15,8 +15,8 @@ from enlist.cases.identifiers import query_terms
 from enlist.cases.models import Application, LookupDigest, Verification
 from enlist.cases.screening import DocumentFact, Recommendation, ScreeningInput, screen
 from enlist.cases.workflow import Stage
-from enlist.core.cursor import BadCursor, Cursor, cursor_parse
-from enlist.core.keyset import KeysetPage, capped_count
+from enlist.core.cursor import Cursor, cursor_parse
+from enlist.core.keyset import KeysetPage, cursor_read, keyset_page
 from enlist.errors import FieldError, InvalidInput
 from enlist.missions.models import Country
 from enlist.vault.keyring import blind_indexer
@@ -70,40 +70,22 @@ def application_page(
     Each page is an index range read: ``submitted_at`` at or before the cursor's, minus the
     rows of that same instant up to its id. InvalidInput naming `after` for a bad token.
     """
-    count, more = capped_count(queryset)
-    position: Cursor | None = None
-    if cursor:
-        try:
-            position = cursor_parse(cursor)
-        except BadCursor:
-            raise InvalidInput([FieldError("after", "Not a page of this list.")]) from None
-    if position is None:
-        rows = list(queryset[: size + 1])
-        has_more, before = len(rows) > size, False
-    elif not position.backwards:
-        after = Q(submitted_at__lte=position.at) & ~Q(submitted_at=position.at, pk__lte=position.id)
-        rows = list(queryset.filter(after)[: size + 1])
-        has_more, before = len(rows) > size, True
-    else:
+    position = cursor_read(cursor, cursor_parse, field="after")
+    beyond = None
+    if position is not None and position.backwards:
         earlier = Q(submitted_at__gte=position.at) & ~Q(
             submitted_at=position.at, pk__gte=position.id
         )
-        backwards = queryset.filter(earlier).order_by("submitted_at", "-pk")
-        rows = list(backwards[: size + 1])
-        before, has_more = len(rows) > size, True
-        rows = rows[:size][::-1]
-    rows = rows[:size]
-    first, last = (rows[0], rows[-1]) if rows else (None, None)
-    return KeysetPage(
-        rows=rows,
-        count=count,
-        more=more,
-        next=Cursor(last.submitted_at, last.pk).token() if has_more and last else None,
-        previous=(
-            Cursor(first.submitted_at, first.pk, backwards=True).token()
-            if before and first
-            else None
-        ),
+        beyond = queryset.filter(earlier).order_by("submitted_at", "-pk")
+    elif position is not None:
+        after = Q(submitted_at__lte=position.at) & ~Q(submitted_at=position.at, pk__lte=position.id)
+        beyond = queryset.filter(after)
+    return keyset_page(
+        queryset,
+        size=size,
+        beyond=beyond,
+        backwards=position is not None and position.backwards,
+        token=lambda row, backwards: Cursor(row.submitted_at, row.pk, backwards).token(),
     )
 
 

@@ -9,6 +9,7 @@ first (the audit trail), page here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -32,6 +33,7 @@ def capped_count(queryset: QuerySet, *, cap: int | None = None) -> tuple[int, bo
 
 
 Row = TypeVar("Row")
+Position = TypeVar("Position")
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,53 @@ class KeysetPage(Generic[Row]):
     previous: str | None  # cursor token of the page before
 
 
+def cursor_read(
+    token: str | None, parse: Callable[[str], Position], *, field: str
+) -> Position | None:
+    """The position a page's cursor names, None for the first page; InvalidInput naming
+    `field` for a token that is not a cursor of this list."""
+    if not token:
+        return None
+    try:
+        return parse(token)
+    except BadCursor:
+        raise InvalidInput([FieldError(field, "Not a page of this list.")]) from None
+
+
+def keyset_page(
+    newest: QuerySet,
+    *,
+    size: int,
+    beyond: QuerySet | None,
+    backwards: bool,
+    token: Callable[[Any, bool], str],
+) -> KeysetPage[Any]:
+    """One page of the list `newest` (ordered newest first) and its cursors.
+
+    `beyond` is None on the first page; else the rows past the cursor in the reading
+    direction, ordered that way: older rows going forward, newer rows ordered oldest first
+    going backwards. Reading one row more than the page tells whether another page follows.
+    `token(row, backwards)` makes the cursor of a row.
+    """
+    count, more = capped_count(newest)
+    rows = list((newest if beyond is None else beyond)[: size + 1])
+    overflow = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+        has_more, before = True, overflow
+    else:
+        has_more, before = overflow, beyond is not None
+    first, last = (rows[0], rows[-1]) if rows else (None, None)
+    return KeysetPage(
+        rows=rows,
+        count=count,
+        more=more,
+        next=token(last, False) if has_more and last else None,
+        previous=token(first, True) if before and first else None,
+    )
+
+
 def sequence_page(
     queryset: QuerySet, *, key: str, cursor: str | None, size: int, field: str = "after"
 ) -> KeysetPage[Any]:
@@ -53,37 +102,19 @@ def sequence_page(
 
     InvalidInput naming `field` for a token that is not a cursor.
     """
-    count, more = capped_count(queryset)
-    position: SequenceCursor | None = None
-    if cursor:
-        try:
-            position = sequence_cursor_parse(cursor)
-        except BadCursor:
-            raise InvalidInput([FieldError(field, "Not a page of this list.")]) from None
+    position = cursor_read(cursor, sequence_cursor_parse, field=field)
     newest = queryset.order_by(f"-{key}")
-    if position is None:
-        rows = list(newest[: size + 1])
-        has_more, before = len(rows) > size, False
-    elif not position.backwards:
-        rows = list(newest.filter(**{f"{key}__lt": position.sequence})[: size + 1])
-        has_more, before = len(rows) > size, True
-    else:
-        older = queryset.filter(**{f"{key}__gt": position.sequence}).order_by(key)
-        rows = list(older[: size + 1])
-        before, has_more = len(rows) > size, True
-        rows = rows[:size][::-1]
-    rows = rows[:size]
-    first, last = (rows[0], rows[-1]) if rows else (None, None)
-    return KeysetPage(
-        rows=rows,
-        count=count,
-        more=more,
-        next=SequenceCursor(getattr(last, key)).token() if has_more and last else None,
-        previous=(
-            SequenceCursor(getattr(first, key), backwards=True).token()
-            if before and first
-            else None
-        ),
+    beyond = None
+    if position is not None and position.backwards:
+        beyond = queryset.filter(**{f"{key}__gt": position.sequence}).order_by(key)
+    elif position is not None:
+        beyond = newest.filter(**{f"{key}__lt": position.sequence})
+    return keyset_page(
+        newest,
+        size=size,
+        beyond=beyond,
+        backwards=position is not None and position.backwards,
+        token=lambda row, backwards: SequenceCursor(getattr(row, key), backwards).token(),
     )
 
 
