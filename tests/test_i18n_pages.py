@@ -17,6 +17,9 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.admin.utils import label_for_field
 from django.test import Client
 from django.utils import formats, timezone, translation
 
@@ -459,6 +462,43 @@ def test_hq_reception_and_auditor_pages_in_ukrainian_show_no_untranslated_string
     pages |= _staff_pages(signed_in(auditor), ["/audit/", "/audit/alerts/"])
     found = {url: untranslated(visible(html), uk_sources) for url, html in pages.items()}
     assert {url: msgids for url, msgids in found.items() if msgids} == {}
+
+
+def test_the_admin_index_in_ukrainian_shows_no_untranslated_string(
+    signed_in, admin_user, uk_sources
+):
+    html = _staff_pages(signed_in(admin_user), ["/admin/"])["/admin/"]
+    assert untranslated(visible(html), uk_sources) == []
+
+
+def _admin_names(model, model_admin) -> dict[str, str]:
+    """What the admin calls a model's app, the model and each column of its list (the
+    primary key's column is "ID" in every language)."""
+    names = {
+        "app": model._meta.app_config.verbose_name,
+        "model": model._meta.verbose_name,
+        "models": model._meta.verbose_name_plural,
+    }
+    for name in model_admin.list_display:
+        if name != model._meta.pk.name:
+            names[name] = label_for_field(name, model, model_admin)
+    return {what: str(label) for what, label in names.items()}
+
+
+def test_every_admin_name_of_ours_has_a_translation():
+    """Each app and model of ours in the admin, and each column of their lists, is named in
+    our catalogs: a name Django derives from a class or field is English in every language."""
+    same = []
+    for model in apps.get_models():
+        if model._meta.app_config.name.startswith("enlist.") and admin.site.is_registered(model):
+            model_admin = admin.site.get_model_admin(model)
+            with translation.override("en"):
+                english = _admin_names(model, model_admin)
+            with translation.override("uk"):
+                ukrainian = _admin_names(model, model_admin)
+            same += [f"{model._meta.label} {what}: {english[what]}"
+                     for what in english if ukrainian[what] == english[what]]  # fmt: skip
+    assert same == []
 
 
 # ---------------------------------------------------------------------------- invalid forms

@@ -1,11 +1,13 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     default = True  # this module also holds the admin's config, below
     name = "enlist.accounts"
     label = "accounts"
+    verbose_name = _("Staff accounts")
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_out

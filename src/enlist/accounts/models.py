@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin
 from django_otp.oath import TOTP
 
@@ -32,9 +33,15 @@ class StaffUser(AbstractUser):
     """A member of staff; their role and (for mission roles) their mission bound their scope.
     Every email to them is written in `language` (their choice on their account page)."""
 
-    role = models.CharField(max_length=16, choices=[(r.value, r.label) for r in Role])
+    # The labels are marked in roles.py; translated here when shown (the admin's list and form).
+    role = models.CharField(_("role"), max_length=16, choices=[(r.value, _(r.label)) for r in Role])
     mission = models.ForeignKey(
-        "missions.Mission", null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+        "missions.Mission",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        verbose_name=_("mission"),
     )
     language = models.CharField(
         max_length=8,
@@ -44,7 +51,8 @@ class StaffUser(AbstractUser):
     )
 
     class Meta:
-        verbose_name = "staff user"
+        verbose_name = _("staff user")
+        verbose_name_plural = _("staff users")
         constraints = [
             models.CheckConstraint(
                 name="staff_mission_iff_mission_role",
@@ -76,12 +84,21 @@ def token_digest(raw: str) -> str:
 class ApiToken(models.Model):
     """A bearer token; only its SHA-256 is stored, so a database copy grants no access."""
 
-    user = models.ForeignKey(StaffUser, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        StaffUser,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("staff user"),
+    )
     digest = models.CharField(max_length=64, unique=True)
-    label = models.CharField(max_length=100, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created on"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
 
     def __str__(self) -> str:
         return f"token #{self.pk} of {self.user}"
@@ -126,7 +143,7 @@ class SealedTotpDevice(ThrottlingMixin, Device):
         return bytes.fromhex(self.secret)
 
     def verify_token(self, token: str) -> bool:
-        allowed, _ = self.verify_is_allowed()
+        allowed, _reason = self.verify_is_allowed()
         if not allowed:
             return False
         try:
@@ -157,17 +174,28 @@ class Passkey(Device):
     counter does not grow (a cloned authenticator) is refused (``accounts/passkeys.py``).
     """
 
+    # Device's own two fields as django-otp declares them, with the names the admin shows.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        help_text="The user that this device belongs to.",
+        on_delete=models.CASCADE,
+        verbose_name=_("staff user"),
+    )
+    name = models.CharField(
+        _("name"), max_length=64, help_text="The human-readable name of this device."
+    )
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     credential_id = models.BinaryField(max_length=1023)
     public_key = models.BinaryField()
     sign_count = models.PositiveBigIntegerField(default=0)
     transports = models.JSONField(default=list, blank=True)
     aaguid = models.CharField(max_length=36, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created on"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
 
     class Meta(Device.Meta):
-        verbose_name = "passkey"
+        verbose_name = _("passkey")
+        verbose_name_plural = _("passkeys")
         constraints = [
             # one account per credential: sign-in looks it up by id (passkey_verify)
             models.UniqueConstraint(fields=["credential_id"], name="passkey_credential_unique"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext, gettext_lazy
 
 from enlist.accounts.request import admin_user
 from enlist.audit.models import AlertLevel, ViewAlert
@@ -26,10 +27,14 @@ class ViewAlertAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    @admin.action(description="Clear the block: let these users open cases again")
+    @admin.action(description=gettext_lazy("Clear the block: let these users open cases again"))
     def unblock(self, request: HttpRequest, queryset: QuerySet[ViewAlert]) -> None:
         blocked = queryset.filter(level=AlertLevel.HARD, cleared_at__isnull=True)
         usernames = sorted(set(blocked.values_list("user__username", flat=True)))
         for username in usernames:
             views_unblock(username=username, actor=admin_user(request))
-        self.message_user(request, f"Cleared: {', '.join(usernames) or 'none'}.", messages.INFO)
+        if usernames:
+            done = gettext("Cleared: %(users)s.") % {"users": ", ".join(usernames)}
+        else:
+            done = gettext("None of the selected alerts was an open block.")
+        self.message_user(request, done, messages.INFO)

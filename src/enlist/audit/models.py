@@ -211,14 +211,17 @@ class ViewAlert(models.Model):
     blocks their case views until an administrator clears the alert."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="view_alerts"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="view_alerts",
+        verbose_name=_("staff user"),
     )
-    level = models.CharField(max_length=4, choices=AlertLevel.choices)
-    hour = models.DateTimeField()
-    count = models.PositiveIntegerField()
-    threshold = models.PositiveIntegerField()
-    raised_at = models.DateTimeField(default=timezone.now)
-    cleared_at = models.DateTimeField(null=True, blank=True)
+    level = models.CharField(_("level"), max_length=4, choices=AlertLevel.choices)
+    hour = models.DateTimeField(_("hour"))
+    count = models.PositiveIntegerField(_("case views"))
+    threshold = models.PositiveIntegerField(_("threshold"))
+    raised_at = models.DateTimeField(_("raised"), default=timezone.now)
+    cleared_at = models.DateTimeField(_("cleared"), null=True, blank=True)
     cleared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -229,6 +232,8 @@ class ViewAlert(models.Model):
 
     class Meta:
         ordering = ["-raised_at", "-pk"]
+        verbose_name = _("case-view alert")
+        verbose_name_plural = _("case-view alerts")
         constraints = [
             # one open alert per user, hour and level; a cleared one may be raised again
             models.UniqueConstraint(

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InterviewsConfig(AppConfig):
     name = "enlist.interviews"
     label = "interviews"
+    verbose_name = _("Interviews")
 
     def ready(self) -> None:
         from enlist.cases.hooks import (

@@ -33,18 +33,26 @@ class InterviewSettings(models.Model):
     """How a mission interviews: length, buffer between interviews, which modes it offers."""
 
     mission = models.OneToOneField(
-        "missions.Mission", on_delete=models.CASCADE, related_name="interview_settings"
+        "missions.Mission",
+        on_delete=models.CASCADE,
+        related_name="interview_settings",
+        verbose_name=_("mission"),
     )
-    length_minutes = models.PositiveSmallIntegerField(default=DEFAULT_LENGTH_MINUTES)
-    buffer_minutes = models.PositiveSmallIntegerField(default=DEFAULT_BUFFER_MINUTES)
-    in_person = models.BooleanField(default=True)
-    video = models.BooleanField(default=True)
+    length_minutes = models.PositiveSmallIntegerField(
+        _("length (minutes)"), default=DEFAULT_LENGTH_MINUTES
+    )
+    buffer_minutes = models.PositiveSmallIntegerField(
+        _("break between interviews (minutes)"), default=DEFAULT_BUFFER_MINUTES
+    )
+    in_person = models.BooleanField(_("in person"), default=True)
+    video = models.BooleanField(_("video"), default=True)
     horizon_days = models.PositiveSmallIntegerField(
         default=DEFAULT_HORIZON_DAYS, help_text="How far ahead the scheduler books."
     )
 
     class Meta:
-        verbose_name_plural = "interview settings"
+        verbose_name = _("interview settings")
+        verbose_name_plural = _("interview settings")
         constraints = [
             models.CheckConstraint(
                 name="interviewsettings_length_positive", condition=models.Q(length_minutes__gt=0)
@@ -68,15 +76,22 @@ class InterviewSettings(models.Model):
 class Venue(models.Model):
     """A room at the mission (in person) or a standing video meeting link (video)."""
 
-    mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="venues")
-    name = models.CharField(max_length=100, help_text="e.g. Room 2, or Video link A")
-    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
+    mission = models.ForeignKey(
+        "missions.Mission",
+        on_delete=models.CASCADE,
+        related_name="venues",
+        verbose_name=_("mission"),
+    )
+    name = models.CharField(_("name"), max_length=100, help_text="e.g. Room 2, or Video link A")
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
     # Not personal, but whoever has it can join: never logged, never in an audit detail.
     url = models.URLField(blank=True, max_length=500)
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["mission", "name"]
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
         constraints = [
             models.UniqueConstraint(fields=["mission", "name"], name="venue_mission_name"),
         ]
@@ -89,15 +104,20 @@ class Interpreter(models.Model):
     """An interpreter the mission can call on (staff or contractor, not a volunteer)."""
 
     mission = models.ForeignKey(
-        "missions.Mission", on_delete=models.CASCADE, related_name="interpreters"
+        "missions.Mission",
+        on_delete=models.CASCADE,
+        related_name="interpreters",
+        verbose_name=_("mission"),
     )
-    name = models.CharField(max_length=150)
+    name = models.CharField(_("full name"), max_length=150)
     email = models.EmailField(blank=True)
     languages = models.JSONField(default=list, help_text='ISO 639-1 codes, e.g. ["ar", "fr"]')
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["mission", "name"]
+        verbose_name = _("interpreter")
+        verbose_name_plural = _("interpreters")
 
     def __str__(self) -> str:
         return self.name
@@ -107,9 +127,16 @@ class PanelProfile(models.Model):
     """The languages an attaché or consul interviews in (the mission's and Ukrainian if unset)."""
 
     staff = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="panel_profile"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="panel_profile",
+        verbose_name=_("panel member"),
     )
     languages = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("panel member's languages")
+        verbose_name_plural = _("panel members' languages")
 
     def __str__(self) -> str:
         return f"panel profile of {self.staff_id}"
@@ -124,24 +151,33 @@ def _one_owner() -> models.Q:
 class WeeklyHours(models.Model):
     """A recurring block of availability: every `weekday` from `start` to `end`, mission time."""
 
-    mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="+")
+    mission = models.ForeignKey(
+        "missions.Mission", on_delete=models.CASCADE, related_name="+", verbose_name=_("mission")
+    )
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="weekly_hours",
+        verbose_name=_("panel member"),
     )
     interpreter = models.ForeignKey(
-        Interpreter, null=True, blank=True, on_delete=models.CASCADE, related_name="weekly_hours"
+        Interpreter,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="weekly_hours",
+        verbose_name=_("interpreter"),
     )
-    weekday = models.PositiveSmallIntegerField(help_text="0 Monday … 6 Sunday")
-    start = models.TimeField()
-    end = models.TimeField()
+    weekday = models.PositiveSmallIntegerField(_("weekday"), help_text="0 Monday … 6 Sunday")
+    start = models.TimeField(_("from"))
+    end = models.TimeField(_("until"))
 
     class Meta:
         ordering = ["weekday", "start"]
-        verbose_name_plural = "weekly hours"
+        verbose_name = _("weekly hours")
+        verbose_name_plural = _("weekly hours")
         constraints = [
             models.CheckConstraint(name="weeklyhours_one_owner", condition=_one_owner()),
             models.CheckConstraint(name="weeklyhours_weekday", condition=models.Q(weekday__lte=6)),
@@ -165,24 +201,34 @@ class AvailabilityException(models.Model):
     """One dated change to the weekly hours: an absence (whole day when no times) or an extra
     session, in mission time."""
 
-    mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="+")
+    mission = models.ForeignKey(
+        "missions.Mission", on_delete=models.CASCADE, related_name="+", verbose_name=_("mission")
+    )
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="availability_exceptions",
+        verbose_name=_("panel member"),
     )
     interpreter = models.ForeignKey(
-        Interpreter, null=True, blank=True, on_delete=models.CASCADE, related_name="exceptions"
+        Interpreter,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="exceptions",
+        verbose_name=_("interpreter"),
     )
-    date = models.DateField()
-    kind = models.CharField(max_length=10, choices=ExceptionKind.choices)
-    start = models.TimeField(null=True, blank=True)
-    end = models.TimeField(null=True, blank=True)
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=10, choices=ExceptionKind.choices)
+    start = models.TimeField(_("from"), null=True, blank=True)
+    end = models.TimeField(_("until"), null=True, blank=True)
 
     class Meta:
         ordering = ["date", "start"]
+        verbose_name = _("absence or extra session")
+        verbose_name_plural = _("absences and extra sessions")
         constraints = [
             models.CheckConstraint(name="exception_one_owner", condition=_one_owner()),
             models.CheckConstraint(

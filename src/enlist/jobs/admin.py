@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext, gettext_lazy
 
 from enlist.jobs.dead_letter import job_discard, job_retry
 from enlist.jobs.events import dead_jobs_listed
@@ -82,16 +83,19 @@ class DeadJobAdmin(admin.ModelAdmin):
         act: Callable[..., object],
         done: str,
     ) -> None:
-        """`act` on each selected job, each in its own transaction and audited; then how many."""
+        """`act` on each selected job, each in its own transaction and audited; then how many
+        (`done`, a message with a %(count)d)."""
         ids = list(queryset.values_list("pk", flat=True))
         for pk in ids:
             act(job_id=pk, actor=_administrator(request))
-        self.message_user(request, f"{done}: {len(ids)}.", messages.INFO)
+        self.message_user(request, done % {"count": len(ids)}, messages.INFO)
 
-    @admin.action(description="Retry the selected jobs")
+    @admin.action(description=gettext_lazy("Retry the selected jobs"))
     def retry(self, request: HttpRequest, queryset: QuerySet[Job]) -> None:
-        self._each(request, queryset, job_retry, "Queued again")
+        self._each(request, queryset, job_retry, gettext("Queued again: %(count)d."))
 
-    @admin.action(description="Discard the selected jobs (their work will not be done)")
+    @admin.action(
+        description=gettext_lazy("Discard the selected jobs (their work will not be done)")
+    )
     def discard(self, request: HttpRequest, queryset: QuerySet[Job]) -> None:
-        self._each(request, queryset, job_discard, "Discarded")
+        self._each(request, queryset, job_discard, gettext("Discarded: %(count)d."))

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from enlist.core.health import register_readiness_check
 
@@ -6,7 +7,7 @@ from enlist.core.health import register_readiness_check
 class JobsConfig(AppConfig):
     name = "enlist.jobs"
     label = "jobs"
-    verbose_name = "Background jobs"
+    verbose_name = _("Background jobs")
 
     def ready(self) -> None:
         from enlist.jobs import registry

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class JobStatus(models.TextChoices):
@@ -26,12 +27,12 @@ class Job(models.Model):
     A running job whose lease ran out (its worker died) is claimed again.
     """
 
-    kind = models.CharField(max_length=100)
+    kind = models.CharField(_("kind"), max_length=100)
     payload = models.JSONField(default=dict)
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
     run_after = models.DateTimeField()
-    attempts = models.PositiveIntegerField(default=0)
-    max_attempts = models.PositiveIntegerField()
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    max_attempts = models.PositiveIntegerField(_("attempts allowed"))
     # Set only while running: the worker that holds it and until when; a claim token so a
     # worker whose lease ran out cannot mark a job another worker now holds.
     leased_until = models.DateTimeField(null=True, blank=True)
@@ -39,9 +40,9 @@ class Job(models.Model):
     worker = models.CharField(max_length=100, blank=True, default="")
     # At most one job per key, ever (periodic slots, "once per event" jobs).
     dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
-    last_error = models.CharField(max_length=300, blank=True, default="")
-    created_at = models.DateTimeField()
-    finished_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True, default="")
+    created_at = models.DateTimeField(_("created on"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -64,8 +65,8 @@ class DeadJob(Job):
 
     class Meta:
         proxy = True
-        verbose_name = "failed job"
-        verbose_name_plural = "failed jobs (dead letters)"
+        verbose_name = _("failed job")
+        verbose_name_plural = _("failed jobs (dead letters)")
 
 
 class SentMark(models.Model):

@@ -14,13 +14,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from enlist.vault.fields import EncryptedField, KeyBinding
 
 
 class Unit(models.Model):
-    name = models.CharField(max_length=120, unique=True)
-    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    code = models.SlugField(_("code"), max_length=60, unique=True)
     languages = models.JSONField(default=list, help_text='ISO 639-1 codes, e.g. ["be", "ru"]')
     nationalities = models.JSONField(
         default=list, blank=True, help_text='ISO 3166-1 codes it recruits from, e.g. ["BY"]'
@@ -28,12 +29,16 @@ class Unit(models.Model):
     specialties = models.JSONField(
         default=list, blank=True, help_text='Military specialties it wants, e.g. ["sniper"]'
     )
-    capacity = models.PositiveIntegerField(help_text="How many volunteers it can take in.")
+    capacity = models.PositiveIntegerField(
+        _("capacity"), help_text="How many volunteers it can take in."
+    )
     description = models.TextField(blank=True)
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
 
     def __str__(self) -> str:
         return self.name

@@ -19,19 +19,23 @@ class AdvisoryStatus(models.TextChoices):
 class Country(models.Model):
     """An ISO 3166-1 country and what its government says about joining the legion."""
 
-    code = models.CharField(max_length=2, primary_key=True)
-    name = models.CharField(max_length=100)
+    code = models.CharField(_("code"), max_length=2, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
     advisory_status = models.CharField(
-        max_length=24, choices=AdvisoryStatus.choices, default=AdvisoryStatus.UNKNOWN
+        _("advisory"),
+        max_length=24,
+        choices=AdvisoryStatus.choices,
+        default=AdvisoryStatus.UNKNOWN,
     )
     advisory_text = models.TextField(
         help_text="Shown to applicants of this nationality before they submit."
     )
-    advisory_updated_at = models.DateTimeField(auto_now=True)
+    advisory_updated_at = models.DateTimeField(_("advisory updated"), auto_now=True)
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "countries"
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
@@ -45,17 +49,27 @@ class MissionKind(models.TextChoices):
 class Mission(models.Model):
     """An embassy or consulate that receives volunteers; staff of mission roles belong to one."""
 
-    code = models.SlugField(max_length=40, unique=True, help_text="e.g. lt-vilnius")
-    name = models.CharField(max_length=150, help_text="e.g. Embassy of Ukraine in Lithuania")
-    kind = models.CharField(max_length=12, choices=MissionKind.choices, default=MissionKind.EMBASSY)
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="missions")
-    city = models.CharField(max_length=100)
-    timezone = models.CharField(max_length=64, help_text="IANA name, e.g. Europe/Vilnius")
+    code = models.SlugField(_("code"), max_length=40, unique=True, help_text="e.g. lt-vilnius")
+    name = models.CharField(
+        _("name"), max_length=150, help_text="e.g. Embassy of Ukraine in Lithuania"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=MissionKind.choices, default=MissionKind.EMBASSY
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="missions", verbose_name=_("country")
+    )
+    city = models.CharField(_("city"), max_length=100)
+    timezone = models.CharField(
+        _("time zone"), max_length=64, help_text="IANA name, e.g. Europe/Vilnius"
+    )
     languages = models.JSONField(default=list, help_text='ISO 639-1 codes, e.g. ["lt", "en"]')
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["code"]
+        verbose_name = _("mission")
+        verbose_name_plural = _("missions")
 
     def __str__(self) -> str:
         return self.name
