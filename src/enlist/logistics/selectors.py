@@ -150,6 +150,7 @@ def assignment_history(application: Application) -> list[dict[str, Any]]:
             "unit": a.unit.code,
             "unit_name": a.unit.name,
             "suggested_unit": a.suggested_unit.code if a.suggested_unit else None,
+            "suggested_unit_name": a.suggested_unit.name if a.suggested_unit else None,
             "score": a.score,
             "overridden": a.overridden,
             "reason": None if erased else a.reason,
