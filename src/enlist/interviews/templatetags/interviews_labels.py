@@ -7,6 +7,7 @@ from django import template
 from django.db import models
 from django.utils.translation import gettext_lazy
 
+from enlist.cases.labels import specialty_label
 from enlist.interviews.models import Confidence, InterviewStatus, LanguageAbility, Readiness
 
 register = template.Library()
@@ -54,3 +55,10 @@ def language_ability_label(value: str | None) -> str:
 @register.filter
 def experience_label(key: str) -> str:
     return str(EXPERIENCE_LABELS.get(key, key))
+
+
+@register.filter
+def experience_value(value: str, key: str) -> str:
+    """What the panel verified, as written; a specialty of the legion's list by its label
+    (`cases/specialties.py`), as everywhere else a specialty is shown."""
+    return specialty_label(value) if key == "specialty" and isinstance(value, str) else value
