@@ -176,7 +176,10 @@ def test_hq_assigns_a_unit(vilnius, hq, staff_browser):
     page.locator("header nav a[href='/staff/units/']").click()
     officer.step("units")
     row = page.locator("main tr", has=page.get_by_role("link", name=case.reference))
-    assert "canadian-ukrainian-brigade" in row.inner_text()
+    # The suggestion, named on the page in the reader's language, is confirmed by its code.
+    suggested = row.locator("form:has(input[name=unit]) input[name=unit]")
+    assert suggested.get_attribute("value") == "canadian-ukrainian-brigade"
+    assert "canadian-ukrainian-brigade" not in row.inner_text()
     with page.expect_navigation():
         row.locator("form:has(input[name=unit]) button[type=submit]").click()
     officer.step("unit-confirmed")
