@@ -7,10 +7,11 @@
 # Polish, Portuguese and French accents, Cyrillic and Georgian (Mkhedruli). The catalogs are
 # compiled in pure Python (enlist.core.catalogs), so GNU gettext is not needed. With --dev (the
 # test setup, `make setup-dev`) also Debian's Chromium, which the browser suite drives
-# (tests/browser; never a browser downloaded by Playwright). On a machine that has them this
-# does nothing; on
-# a Debian/Ubuntu machine without them it installs the Debian packages when run as root, and
-# otherwise stops with the apt-get line to run.
+# (tests/browser; never a browser downloaded by Playwright), with its translations
+# (chromium-l10n: the text Chromium draws itself, a file input's "Choose File", in the language
+# of the person's browser). On a machine that has them this does nothing; on a Debian/Ubuntu
+# machine without them it installs the Debian packages when run as root, and otherwise stops
+# with the apt-get line to run.
 set -euo pipefail
 
 PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
@@ -23,7 +24,7 @@ case ${1:-} in
     exit 2
     ;;
 esac
-((DEV)) && PACKAGES+=(chromium)
+((DEV)) && PACKAGES+=(chromium chromium-l10n)
 
 log() { printf 'system-libraries: %s\n' "$*" >&2; }
 
@@ -39,6 +40,10 @@ have_library 'libharfbuzz-subset.so.0' || missing+=(libharfbuzz-subset0)
 # The browser suite launches this very path (tests/browser/conftest.py).
 if ((DEV)) && [[ ! -x /usr/bin/chromium ]]; then
     missing+=(chromium)
+fi
+# Ukrainian is the staff's other language (tests/browser/conftest.py: CHROMIUM_TRANSLATIONS).
+if ((DEV)) && [[ ! -f /usr/lib/chromium/locales/uk.pak ]]; then
+    missing+=(chromium-l10n)
 fi
 
 if ((${#missing[@]} == 0)); then

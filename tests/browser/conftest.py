@@ -54,6 +54,12 @@ PASSWORD = "correct horse battery staple"  # tests/factories.py: StaffFactory
 FAILING_IMPACTS = frozenset({"serious", "critical"})
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+# The browser's locale for each site language, so that a person working in Ukrainian has a
+# Ukrainian browser and a page's screenshot is in one language throughout (``Chromium``).
+BROWSER_LOCALES = {"en": "en-GB", "uk": "uk-UA"}
+# Chromium's own translations (Debian's chromium-l10n): without a language's file, Chromium
+# draws its own text in English whatever the locale.
+CHROMIUM_TRANSLATIONS = Path("/usr/lib/chromium/locales")
 # Playwright waits this long for an element or a page, at most: a live server on a busy
 # machine answers in well under a second, so a wait this long means something is wrong.
 TIMEOUT_MS = 15_000
@@ -76,9 +82,39 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+class Chromium:
+    """Debian's Chromium, headless: one browser per interface language, started when a person
+    first needs it (about a second) and kept for the package.
+
+    Chromium draws some text itself, not the page: a file input's "Choose File" and "No file
+    chosen", a date field's placeholder. It draws it in its process's language, read from
+    ``LANGUAGE`` when it starts; a context's ``locale`` changes only what pages are told
+    (Accept-Language, ``navigator.language``, number and date formats). So each language has a
+    browser of its own, and each person a context in it with the locale to match.
+    """
+
+    def __init__(self, playwright: Any) -> None:
+        self.playwright = playwright
+        self.browsers: dict[str, Any] = {}
+
+    def browser(self, locale: str) -> Any:
+        language = locale.split("-")[0]
+        if language not in self.browsers:
+            self.browsers[language] = self.playwright.chromium.launch(
+                executable_path=str(CHROMIUM),
+                headless=True,
+                env={**os.environ, "LANGUAGE": f"{locale.replace('-', '_')}:{language}"},
+            )
+        return self.browsers[language]
+
+    def close(self) -> None:
+        for browser in self.browsers.values():
+            browser.close()
+
+
 @pytest.fixture(scope="package")
-def chromium() -> Iterator[Any]:
-    """Debian's Chromium, headless, for the whole package (started once: about a second)."""
+def chromium() -> Iterator[Chromium]:
+    """Debian's Chromium for the whole package, a browser per language (``Chromium``)."""
     missing = _missing_tools()
     if missing:
         message = "the browser suite needs " + " and ".join(missing)
@@ -95,9 +131,9 @@ def chromium() -> Iterator[Any]:
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     playwright = sync_playwright().start()
     try:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        yield browser
-        browser.close()
+        browsers = Chromium(playwright)
+        yield browsers
+        browsers.close()
     finally:
         playwright.stop()
         if previous is None:
@@ -238,17 +274,21 @@ class Person:
 class People:
     """The browsers of one journey: `open(name, ...)` gives a new person's browser."""
 
-    def __init__(self, chromium: Any, base_url: str, directory: Path) -> None:
+    def __init__(self, chromium: Chromium, base_url: str, directory: Path) -> None:
         self.chromium = chromium
         self.base_url = base_url
         self.directory = directory
         self.counter = [0]
         self.people: list[tuple[Person, Any]] = []
 
-    def open(self, name: str, *, phone: bool = False, locale: str = "en-GB") -> Person:
+    def open(
+        self, name: str, *, phone: bool = False, language: str = "en", locale: str | None = None
+    ) -> Person:
+        """A new browser for `name`, in `locale` (by default the one of the site's `language`)."""
+        locale = locale or BROWSER_LOCALES[language]
         # bypass_csp: the pages allow only their own scripts ('self'); axe-core is injected
         # as an inline script, which that policy would refuse.
-        context = self.chromium.new_context(
+        context = self.chromium.browser(locale).new_context(
             **(PHONE if phone else DESKTOP), locale=locale, bypass_csp=True
         )
         context.set_default_timeout(TIMEOUT_MS)
@@ -287,7 +327,8 @@ def _reference_data(transactional_db) -> None:
 
 @pytest.fixture
 def people(request, chromium, live_server) -> Iterator[People]:
-    """people.open(name, phone=..., locale=...) -> a Person: the journey's browsers."""
+    """people.open(name, phone=..., language=..., locale=...) -> a Person: the journey's
+    browsers."""
     # One directory per database: the PostgreSQL pass keeps the SQLite pass's screenshots.
     directory = ARTIFACTS / connection.vendor / artifact_name(request.node.name)
     shutil.rmtree(directory, ignore_errors=True)

@@ -3,10 +3,11 @@ of their authenticator app: the clerk screens, the panel records its verdicts, t
 visa, reception checks the volunteer in on a phone, HQ assigns the unit, an auditor finds who
 saw the case. Each journey starts from a case built through the services at its stage.
 
-Every journey runs in English and in Ukrainian: the staff member picks the language in the
-header's switcher on the sign-in page, as a person would, so each element is found by its id,
-name or address, never by its English words, and every Ukrainian page is checked for English
-catalog text (``Person.step``).
+Every journey runs in English and in Ukrainian: the staff member's browser is set to the
+language (its locale, and Chromium's own text such as a file input's "Choose File": ``conftest.
+Chromium``), the sign-in page comes in it or they pick it in the header's switcher, as a person
+would, so each element is found by its id, name or address, never by its English words, and
+every Ukrainian page is checked for English catalog text (``Person.step``).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def staff_browser(people, authenticator, language):
     language."""
 
     def open_signed_in(user, *, phone: bool = False, landing=None):
-        person = people.open(user.username, phone=phone)
+        person = people.open(user.username, phone=phone, language=language)
         person.sign_in(user, authenticator(user), language=language, landing=landing)
         assert person.page.locator("html").get_attribute("lang") == language
         return person
@@ -175,7 +176,10 @@ def test_hq_assigns_a_unit(vilnius, hq, staff_browser):
     page.locator("header nav a[href='/staff/units/']").click()
     officer.step("units")
     row = page.locator("main tr", has=page.get_by_role("link", name=case.reference))
-    assert "canadian-ukrainian-brigade" in row.inner_text()
+    # The suggestion, named on the page in the reader's language, is confirmed by its code.
+    suggested = row.locator("form:has(input[name=unit]) input[name=unit]")
+    assert suggested.get_attribute("value") == "canadian-ukrainian-brigade"
+    assert "canadian-ukrainian-brigade" not in row.inner_text()
     with page.expect_navigation():
         row.locator("form:has(input[name=unit]) button[type=submit]").click()
     officer.step("unit-confirmed")

@@ -243,6 +243,26 @@ def test_a_verdict_reads_in_words_in_the_readers_language(signed_in, vilnius, at
     assert "<dd>ready</dd>" not in verdicts and "<dd>fluent</dd>" not in verdicts
 
 
+def test_a_verified_specialty_of_the_list_reads_in_the_readers_language(
+    signed_in, vilnius, attache_vilnius
+):
+    case = ApplicationFactory(mission=vilnius, stage="interview")
+    client = signed_in(attache_vilnius)
+    client.post(
+        f"/staff/interviews/cases/{case.pk}/verdict/",
+        {"service": "army", "specialty": "Combat medic", "confidence": "high",
+         "readiness": "ready", "language_ability": "fluent", "recommend": "yes"},
+    )  # fmt: skip
+
+    html = client.get(
+        f"/staff/interviews/cases/{case.pk}/", headers={"accept-language": "uk"}
+    ).content.decode()
+
+    verdicts = html[html.index("<dl") : html.index("</dl>")]
+    assert "Спеціальність: бойовий медик" in verdicts and "Combat medic" not in verdicts
+    assert "army" in verdicts  # the rest as the panel wrote it
+
+
 def test_case_interviews_of_another_mission_are_404(
     signed_in, client, oslo, attache_vilnius, attache_oslo, consul_oslo
 ):

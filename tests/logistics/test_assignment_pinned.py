@@ -11,16 +11,10 @@ from enlist.logistics.assignment import (
     UnitScore,
     UnitSpec,
     Volunteer,
-    normalise,
     rank,
     score,
     suggest,
 )
-
-
-def test_specialties_compare_case_and_space_insensitively():
-    assert normalise("  Combat   MEDIC ") == "combat medic"
-    assert normalise("") == ""
 
 
 @pytest.mark.parametrize(

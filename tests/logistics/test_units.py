@@ -196,7 +196,7 @@ def test_the_confirmation_names_the_unit_in_the_readers_language(client, hq, arr
 def test_case_page_shows_the_unit_and_overrides_with_a_reason(client, hq, arrived_by):
     sign_in(client, hq)
     page = client.get(f"/staff/cases/{arrived_by.pk}/").content.decode()
-    assert "No unit assigned yet." in page and "Suggested: pahonia (score 80)" in page
+    assert "No unit assigned yet." in page and "Suggested: Pahonia regiment (score 80)" in page
     response = client.post(
         f"/staff/cases/{arrived_by.pk}/unit/",
         {"unit": "georgian-legion", "next": "case"},
@@ -210,7 +210,7 @@ def test_case_page_shows_the_unit_and_overrides_with_a_reason(client, hq, arrive
     )
     page = client.get(f"/staff/cases/{arrived_by.pk}/").content.decode()
     assert "Georgian Legion" in page and "Knows their commander." in page
-    assert "override (suggested: pahonia)" in page
+    assert "override (suggested: Pahonia regiment)" in page
 
 
 def test_other_roles_cannot_use_the_assignment_page(client, clerk_vilnius, arrived_by):
@@ -365,3 +365,20 @@ def test_hq_gives_a_reason_before_reading_an_earlier_unit_decision(api_as, hq, a
     assert refused.status_code == 403
     assert refused.json()["errors"][0]["field"] == "step_up"
     assert api_as(hq).get(path, reason="Checking the unit decision").status_code == 403
+
+
+def test_the_pages_name_the_suggested_and_assigned_unit_never_its_code(client, hq, arrived_ca):
+    sign_in(client, hq)
+    code = "canadian-ukrainian-brigade"
+    with translation.override("uk"):
+        name = translation.gettext(Unit.objects.get(code=code).name)
+    units_page = client.get("/staff/units/", headers={"accept-language": "uk"}).content.decode()
+    unit_assign(application=arrived_ca, unit_code=code, actor=hq)
+    case_page = client.get(f"/staff/cases/{arrived_ca.pk}/", headers={"accept-language": "uk"})
+
+    suggested = units_page.split("<tbody>")[2]  # the arrived volunteers' table
+    assert f"<strong>{name}</strong>" in suggested
+    assert f">{code}<" not in suggested and f"{code} (" not in suggested
+    section = case_page.content.decode().split("<h2>Підрозділ</h2>")[1].split("</section>")[0]
+    assert name in section
+    assert f">{code}<" not in section and f"{code}</" not in section

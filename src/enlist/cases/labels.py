@@ -4,7 +4,7 @@ never the codes (`walk_in`, `needs_documents`) the database and the API keep."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import models
@@ -13,6 +13,7 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 from enlist.accounts.roles import ROLE_LABELS, Role
 from enlist.cases.models import Channel, DocumentKind, Verification
 from enlist.cases.screening import Outcome
+from enlist.cases.specialties import SPECIALTY_LABELS, specialty_code
 from enlist.cases.workflow import STAGE_LABELS, Stage
 
 OUTCOME_LABELS = {
@@ -61,6 +62,16 @@ def document_kind_label(value: str | None) -> str:
 
 def verification_label(value: str | None) -> str:
     return choice_label(Verification, value)
+
+
+def specialty_label(text: str) -> str:
+    """A listed specialty in the reader's language; any other text as it was entered."""
+    label = SPECIALTY_LABELS.get(specialty_code(text))
+    return gettext(label) if label is not None else text
+
+
+def specialty_labels(specialties: Iterable[str] | None) -> str:
+    return ", ".join(specialty_label(s) for s in specialties or ())
 
 
 # Who acted when no member of staff did (history and audit entries).

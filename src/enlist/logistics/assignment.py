@@ -33,11 +33,6 @@ MAX_SPECIALTIES = 3
 METHODS = ("greedy", "optimal")
 
 
-def normalise(term: str) -> str:
-    """Specialties are free text: compare them case- and space-insensitively."""
-    return " ".join(term.casefold().split())
-
-
 @dataclass(frozen=True)
 class UnitSpec:
     code: str
@@ -45,7 +40,7 @@ class UnitSpec:
     taken: int = 0  # volunteers already assigned
     languages: frozenset[str] = frozenset()
     nationalities: frozenset[str] = frozenset()
-    specialties: frozenset[str] = frozenset()  # normalised
+    specialties: frozenset[str] = frozenset()  # codes: cases/specialties.py
 
     @property
     def free(self) -> int:
@@ -57,7 +52,7 @@ class Volunteer:
     key: str  # the case id
     nationality: str
     languages: frozenset[str] = frozenset()
-    specialties: frozenset[str] = frozenset()  # normalised
+    specialties: frozenset[str] = frozenset()  # codes: cases/specialties.py
     preference: str | None = None  # a unit code
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from enlist.cases.labels import specialty_label
 from enlist.logistics.assignment import ScorePart, Suggestion, UnitScore
 
 
@@ -17,7 +18,9 @@ def part_text(part: ScorePart) -> str:
         "no_language": _("no language in common"),
         "specialty": _("wants the specialty %(detail)s"),
     }
-    return texts[part.code] % {"detail": part.detail}
+    # A specialty part names the unit's wanted specialty (a code of the legion's list).
+    detail = specialty_label(part.detail) if part.code == "specialty" else part.detail
+    return texts[part.code] % {"detail": detail}
 
 
 def score_out(score: UnitScore) -> dict[str, Any]:

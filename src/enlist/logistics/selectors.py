@@ -8,8 +8,9 @@ from typing import Any
 from django.db.models import Count, Q
 
 from enlist.cases.models import Application
+from enlist.cases.specialties import specialty_code
 from enlist.cases.workflow import Stage
-from enlist.logistics.assignment import Suggestion, UnitSpec, Volunteer, normalise, rank, suggest
+from enlist.logistics.assignment import Suggestion, UnitSpec, Volunteer, rank, suggest
 from enlist.logistics.models import Unit, UnitAssignment, UnitPreference
 
 METHOD = "greedy"  # the page and the service must agree: both suggest with this method
@@ -60,7 +61,7 @@ def unit_specs(*, exclude_application: Application | None = None) -> list[UnitSp
             taken=u.taken,
             languages=frozenset(u.languages),
             nationalities=frozenset(u.nationalities),
-            specialties=frozenset(normalise(s) for s in u.specialties),
+            specialties=frozenset(specialty_code(s) for s in u.specialties),
         )
         for u in units.order_by("code")
     ]
@@ -72,7 +73,7 @@ def volunteer_of(application: Application, preference: str | None) -> Volunteer:
         key=str(application.pk),
         nationality=application.nationality_id,
         languages=frozenset(application.languages or ()),
-        specialties=frozenset(normalise(s) for s in experience.get("specialties") or ()),
+        specialties=frozenset(specialty_code(s) for s in experience.get("specialties") or ()),
         preference=preference,
     )
 
@@ -149,6 +150,7 @@ def assignment_history(application: Application) -> list[dict[str, Any]]:
             "unit": a.unit.code,
             "unit_name": a.unit.name,
             "suggested_unit": a.suggested_unit.code if a.suggested_unit else None,
+            "suggested_unit_name": a.suggested_unit.name if a.suggested_unit else None,
             "score": a.score,
             "overridden": a.overridden,
             "reason": None if erased else a.reason,

@@ -60,6 +60,9 @@ def unit_assignments(request: StaffRequest) -> HttpResponse:
         for a in page.object_list
     ]
     units = units_overview()
+    names = {u["code"]: u["name"] for u in units}
+    for row in rows:  # the suggested unit by its name (a code never reaches the page)
+        row["suggested_name"] = names.get(row["suggestion"]["unit"], row["suggestion"]["unit"])
     audit_cases_shown(
         actor=request.user,
         ids=[r["id"] for r in rows],

@@ -29,8 +29,8 @@ NOTES_MAX_LENGTH = 2000
 LABEL_MAX_LENGTH = 200
 
 # The fields a visa update compares to say which changed (names only reach the audit trail).
-_FIELDS = ("visa_type", "status", "applied_on", "number", "valid_from", "valid_until",
-           "consular_notes")  # fmt: skip
+VISA_FIELDS = ("visa_type", "status", "applied_on", "number", "valid_from", "valid_until",
+               "consular_notes")  # fmt: skip
 
 
 def visa_check_read(actor: StaffUser) -> None:
@@ -131,7 +131,7 @@ def visa_update(
         "valid_until": valid_until,
         "consular_notes": consular_notes or None,
     }
-    changed = [name for name in _FIELDS if created or getattr(visa, name) != new[name]]
+    changed = [name for name in VISA_FIELDS if created or getattr(visa, name) != new[name]]
     for name, value in new.items():
         setattr(visa, name, value)
     visa.updated_at, visa.updated_by = timezone.now(), actor

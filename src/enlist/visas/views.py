@@ -21,6 +21,7 @@ from enlist.core.error_pages import SHOWN_INLINE
 from enlist.errors import InvalidInput, NotPermitted
 from enlist.missions.names import mission_name
 from enlist.visas.forms import visa_arguments
+from enlist.visas.labels import VISA_FIELD_LABELS
 from enlist.visas.models import VisaStatus, VisaType
 from enlist.visas.selectors import checklist_items, checklist_items_all, visa_detail
 from enlist.visas.services import (
@@ -60,6 +61,7 @@ def case_visa(request: StaffRequest, application_id: uuid.UUID) -> HttpResponse:
         "case_id": application.pk,
         "reference": application.reference,
         "visa": visa,
+        "field_labels": VISA_FIELD_LABELS,
         "status_label": VisaStatus(visa["status"]).label if visa["status"] else "",
         "type_label": VisaType(visa["visa_type"]).label if visa["visa_type"] else "",
         "can_edit": request.user.staff_role in VISA_EDIT_ROLES,

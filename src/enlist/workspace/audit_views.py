@@ -34,7 +34,12 @@ from enlist.cases.selectors import application_id_for_reference
 from enlist.core.keyset import page_number, sequence_page
 from enlist.errors import InvalidInput
 from enlist.missions.models import Mission
-from enlist.workspace.audit_presentation import VIA_LABELS, detail_items
+from enlist.workspace.audit_presentation import (
+    VIA_LABELS,
+    action_label,
+    detail_items,
+    target_label,
+)
 
 PAGE_SIZE = 50
 
@@ -57,8 +62,9 @@ def _row(entry: AuditEntry, missions: dict[str, Mission]) -> dict[str, Any]:
         "actor": entry.actor_username,
         "role": entry.actor_role,
         "action": entry.action,
-        "action_label": AuditAction(entry.action).label,
+        "action_label": action_label(entry.action),
         "target_type": entry.target_type,
+        "target_label": target_label(entry.target_type),
         "target_id": entry.target_id,
         "detail": detail_items(entry.detail or {}, missions=missions),
     }

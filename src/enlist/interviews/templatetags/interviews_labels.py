@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext_lazy
 
-from enlist.cases.labels import choice_label
+from enlist.cases.labels import choice_label, specialty_label
 from enlist.interviews.models import Confidence, InterviewStatus, LanguageAbility, Readiness
 
 register = template.Library()
@@ -44,3 +44,10 @@ def language_ability_label(value: str | None) -> str:
 @register.filter
 def experience_label(key: str) -> str:
     return str(EXPERIENCE_LABELS.get(key, key))
+
+
+@register.filter
+def experience_value(value: str, key: str) -> str:
+    """What the panel verified, as written; a specialty of the legion's list by its label
+    (`cases/specialties.py`), as everywhere else a specialty is shown."""
+    return specialty_label(value) if key == "specialty" and isinstance(value, str) else value

@@ -37,5 +37,8 @@ def unit_section(context: template.Context, case_id: str) -> dict[str, Any]:
     if result["can_assign"] or result["can_prefer"]:
         result["units"] = list(Unit.objects.filter(is_active=True).order_by("name"))
     if result["can_assign"]:
-        result["suggestion"] = suggestion_out(suggestion_for(application))
+        suggestion = suggestion_out(suggestion_for(application))
+        result["suggestion"] = suggestion
+        names = {unit.code: unit.name for unit in result["units"]}
+        result["suggested_name"] = names.get(suggestion["unit"], suggestion["unit"])
     return result
