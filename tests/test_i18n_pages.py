@@ -501,6 +501,41 @@ def test_every_admin_name_of_ours_has_a_translation():
     assert same == []
 
 
+def test_hq_sees_missions_units_countries_and_languages_by_name_in_ukrainian(
+    signed_in, countries, vilnius, hq
+):
+    """Reference data shown by its code or its stored English name is what the catalog
+    check cannot see: the reports' filters, the import form, the units page and the case's
+    unit section name each thing in Ukrainian."""
+    arrived = ApplicationFactory(
+        mission=vilnius, stage="arrived", nationality="BY", languages=["be", "uk"],
+        military_experience={"years": 4, "specialties": ["drone operator"]},
+    )  # fmt: skip
+    client = signed_in(hq)
+    client.post(
+        f"/staff/cases/{arrived.pk}/unit/",
+        {"unit": "pahonia", "next": "case"},
+        headers={"accept-language": "uk"},
+    )
+    pages = _staff_pages(
+        client,
+        ["/staff/reports/", "/staff/cases/import/", "/staff/units/", f"/staff/cases/{arrived.pk}/"],
+    )
+    with translation.override("uk"):
+        ukrainian = mission_name(vilnius)
+    for url, html in pages.items():
+        text = visible(html)
+        assert vilnius.name not in text, url
+        assert "pahonia" not in text and "Pahonia regiment" not in text, url
+    assert ukrainian in visible(pages["/staff/reports/"])
+    assert ukrainian in visible(pages["/staff/cases/import/"])
+    case_page = visible(pages[f"/staff/cases/{arrived.pk}/"])
+    assert "Білоруська, Українська" in case_page and "be, uk" not in case_page
+    assert "Lithuania" not in visible(pages["/staff/reports/"])
+    units = visible(pages["/staff/units/"])  # Pahonia takes Belarusians speaking be, ru
+    assert "Білорусь" in units and "Білоруська, Російська" in units
+
+
 # ---------------------------------------------------------------------------- invalid forms
 
 

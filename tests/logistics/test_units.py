@@ -169,7 +169,7 @@ def test_hq_page_lists_arrived_volunteers_with_suggestions(client, hq, arrived_b
     sign_in(client, hq)
     page = client.get("/staff/units/").content.decode()
     assert arrived_by.reference in page and arrived_ca.reference in page
-    assert "takes volunteers of nationality BY" in page
+    assert "takes volunteers of nationality Belarus" in page
     response = client.post(f"/staff/cases/{arrived_by.pk}/unit/", {"unit": "pahonia"})
     assert response.status_code == 302
     assert current_unit(arrived_by) == "pahonia"

@@ -29,6 +29,7 @@ from enlist.intake.imports import SheetError, import_mapping_save, spreadsheet_i
 from enlist.intake.models import ImportRun
 from enlist.intake.spreadsheet import FIELDS
 from enlist.missions.models import Mission
+from enlist.missions.names import mission_choices
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -50,7 +51,7 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["file"].widget.attrs["autofocus"] = True
         mission = cast(forms.ChoiceField, self.fields["mission"])  # declared as one above
-        mission.choices = [(m.code, f"{m.name} ({m.city})") for m in missions]
+        mission.choices = mission_choices(missions=missions)
         choices = [("", "—"), *((f, f) for f in FIELDS)]
         for index, header in enumerate(headers):
             self.fields[f"map_{index}"] = forms.ChoiceField(

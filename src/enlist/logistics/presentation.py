@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from enlist.cases.labels import specialty_label
 from enlist.logistics.assignment import ScorePart, Suggestion, UnitScore
+from enlist.missions.names import country_name_from_code, language_name
 
 
 def part_text(part: ScorePart) -> str:
@@ -18,8 +20,14 @@ def part_text(part: ScorePart) -> str:
         "no_language": _("no language in common"),
         "specialty": _("wants the specialty %(detail)s"),
     }
-    # A specialty part names the unit's wanted specialty (a code of the legion's list).
-    detail = specialty_label(part.detail) if part.code == "specialty" else part.detail
+    # Each part names its detail by code (a specialty of the legion's list, a country, a
+    # language): the reader is shown its name.
+    names: dict[str, Callable[[str], str]] = {
+        "specialty": specialty_label,
+        "nationality": country_name_from_code,
+        "language": language_name,
+    }
+    detail = names[part.code](part.detail) if part.code in names else part.detail
     return texts[part.code] % {"detail": detail}
 
 

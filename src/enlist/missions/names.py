@@ -10,7 +10,13 @@ import gettext as gnu_gettext
 import pycountry
 from django.db.models import QuerySet
 from django.utils import translation
-from django.utils.translation import get_language, gettext, pgettext, pgettext_lazy
+from django.utils.translation import (
+    get_language,
+    get_language_info,
+    gettext,
+    pgettext,
+    pgettext_lazy,
+)
 
 from enlist.missions.models import Country, Mission, MissionKind
 
@@ -115,12 +121,26 @@ CITY_NAMES = (
 )
 
 
-def mission_choices(language: str | None = None) -> list[tuple[str, str]]:
-    """(code, name) of every active mission in `language`; in English the city is added
-    (the English names of embassies name only the country)."""
+def mission_choices(
+    language: str | None = None, *, missions: QuerySet[Mission] | None = None
+) -> list[tuple[str, str]]:
+    """(code, name) of every active mission (or those of `missions`) in `language`; in
+    English the city is added (the English names of embassies name only the country)."""
     language = (language or get_language() or "en").split("-")[0]
-    missions = Mission.objects.filter(is_active=True).select_related("country")
+    if missions is None:
+        missions = Mission.objects.filter(is_active=True)
+    missions = missions.select_related("country")
     if language == "en":
         return [(m.code, f"{m.name} ({m.city})") for m in missions]
     names = [(m.code, mission_name(m, language)) for m in missions]
     return sorted(names, key=lambda pair: pair[1].casefold())
+
+
+def language_name(code: str) -> str:
+    """A language's name in the active language ("uk" → "Українська" in Ukrainian); a code
+    Django does not know is shown as stored, never an error: volunteers list languages the
+    interface itself is not in."""
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code

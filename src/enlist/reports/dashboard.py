@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from enlist.cases.models import Channel
 from enlist.cases.workflow import PIPELINE, STAGE_LABELS, Stage
 from enlist.missions.models import Country, Mission
+from enlist.missions.names import country_name, mission_name
 from enlist.reports import charts, selectors
 from enlist.reports.selectors import ReportFilters
 from enlist.reports.targets import SERVICE_TARGET_DAYS
@@ -66,11 +67,11 @@ def closure_label(dimension: str) -> str:
 
 
 class Names:
-    """Mission and country names for the rows, read once per page."""
+    """Mission and country names for the rows, read once per page, in the reader's language."""
 
     def __init__(self) -> None:
-        self.missions = dict(Mission.objects.values_list("pk", "name"))
-        self.countries = dict(Country.objects.values_list("code", "name"))
+        self.missions = {m.pk: mission_name(m) for m in Mission.objects.select_related("country")}
+        self.countries = {c.code: country_name(c) for c in Country.objects.all()}
 
     def mission(self, pk: int) -> str:
         return self.missions.get(pk, "?")

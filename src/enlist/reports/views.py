@@ -20,8 +20,8 @@ from enlist.accounts.roles import MISSION_ROLES, Role
 from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
 from enlist.errors import InvalidInput
-from enlist.missions.models import Country, Mission
-from enlist.missions.names import country_name_from_code
+from enlist.missions.models import Mission
+from enlist.missions.names import country_choices, country_name_from_code, mission_choices
 from enlist.reports.dashboard import dashboard_sections
 from enlist.reports.export import sections_csv, sections_xlsx
 from enlist.reports.filters import report_filters
@@ -66,8 +66,8 @@ def _page(request: StaffRequest, mission: Mission | None) -> HttpResponse:
             "filters": filters,
             "sections": sections,
             "error": error,
-            "missions": Mission.objects.order_by("name") if mission is None else [],
-            "countries": Country.objects.order_by("name"),
+            "missions": mission_choices() if mission is None else [],
+            "countries": country_choices(),
             "querystring": params.urlencode(),
         },
         status=400 if error else 200,

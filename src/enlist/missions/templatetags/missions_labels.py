@@ -1,7 +1,10 @@
 """Reference data in the reader's language, for templates: `{{ mission|mission_name }}`,
-`{{ mission.city|city_name }}`, `{{ case.nationality|country_name }}` (a Country or a code)."""
+`{{ mission.city|city_name }}`, `{{ case.nationality|country_name }}` (a Country or a code),
+`{{ case.languages|language_names }}` ("en, uk" → "Англійська, Українська")."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django import template
 
@@ -38,3 +41,13 @@ def country_name(country: Country | str | None) -> str:
     if isinstance(country, str):
         return names.country_name_from_code(country)
     return names.country_name(country)
+
+
+@register.filter
+def language_names(codes: Iterable[str] | None) -> str:
+    return ", ".join(names.language_name(code) for code in codes or ())
+
+
+@register.filter
+def country_names(codes: Iterable[str] | None) -> str:
+    return ", ".join(names.country_name_from_code(code) for code in codes or ())
