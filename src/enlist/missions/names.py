@@ -12,7 +12,6 @@ from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import (
     get_language,
-    get_language_info,
     gettext,
     pgettext,
     pgettext_lazy,
@@ -22,9 +21,10 @@ from enlist.missions.models import Country, Mission, MissionKind
 
 
 @functools.cache
-def _catalog(language: str) -> gnu_gettext.NullTranslations:
+def _catalog(language: str, domain: str = "iso3166-1") -> gnu_gettext.NullTranslations:
+    """pycountry's translations of the ISO names: countries (3166-1), languages (639-3)."""
     return gnu_gettext.translation(
-        "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
+        domain, pycountry.LOCALES_DIR, languages=[language], fallback=True
     )
 
 
@@ -136,11 +136,15 @@ def mission_choices(
     return sorted(names, key=lambda pair: pair[1].casefold())
 
 
-def language_name(code: str) -> str:
-    """A language's name in the active language ("uk" → "Українська" in Ukrainian); a code
-    Django does not know is shown as stored, never an error: volunteers list languages the
-    interface itself is not in."""
-    try:
-        return str(get_language_info(code)["name_translated"])
-    except KeyError:
+def language_name(code: str, language: str | None = None) -> str:
+    """A language's name from its ISO 639 code (the two letters the applications store, or
+    three), in `language` (default: the active one): "ce" is "Chechen", "чеченська" in
+    Ukrainian. A code ISO does not know is shown as stored, never an error."""
+    language = (language or get_language() or "en").split("-")[0]
+    lookup = {"alpha_2": code} if len(code or "") == 2 else {"alpha_3": code or ""}
+    entry = pycountry.languages.get(**lookup)
+    if entry is None:
         return code
+    if language == "en":
+        return str(entry.name)
+    return _catalog(language, "iso639-3").gettext(entry.name)

@@ -1,6 +1,6 @@
 """Reference data in the reader's language, for templates: `{{ mission|mission_name }}`,
 `{{ mission.city|city_name }}`, `{{ case.nationality|country_name }}` (a Country or a code),
-`{{ case.languages|language_names }}` ("en, uk" → "Англійська, Українська")."""
+`{{ case.languages|language_names }}` ("en, uk" → "англійська, українська")."""
 
 from __future__ import annotations
 
