@@ -25,7 +25,6 @@ from django.views.decorators.http import require_POST
 
 from enlist.accounts.request import StaffRequest
 from enlist.accounts.roles import Role
-from enlist.audit.chain import utc_iso
 from enlist.audit.models import AccessGrant, AuditAction, AuditEntry, AuditHead, ViewAlert
 from enlist.audit.selectors import EntryFilters, audit_entries
 from enlist.audit.services import audit_cases_shown
@@ -58,7 +57,7 @@ def auditor_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 def _row(entry: AuditEntry, missions: dict[str, Mission]) -> dict[str, Any]:
     return {
         "sequence": entry.sequence,
-        "at": utc_iso(entry.at),
+        "at": entry.at,
         "actor": entry.actor_username,
         "role": entry.actor_role,
         "action": entry.action,
@@ -107,7 +106,7 @@ def entries_page(request: StaffRequest, application_id: uuid.UUID | None = None)
             grants.append(
                 {
                     "uid": str(grant.uid),
-                    "at": utc_iso(grant.granted_at),
+                    "at": grant.granted_at,
                     "actor": grant.user.username,
                     "role": grant.user.role,
                     "via": str(VIA_LABELS.get(grant.via, grant.via)),
