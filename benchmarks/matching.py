@@ -16,8 +16,12 @@ Splink and recordlinkage get the cleaning their documentation asks of the user (
 trimmed, dates parsed to ISO with pandas, phone digits only); Enlist reads the raw values.
 
 Each (tool, dataset) runs in a fresh subprocess: wall time is measured inside it from reading
-the CSV to having a cluster per record; peak memory is that child's max RSS from the kernel's
-rusage of the child (``os.wait4``, the per-child form of ``getrusage(RUSAGE_CHILDREN)``).
+the CSV to having a cluster per record; peak memory is that child's own high-water resident
+size (``VmHWM`` of ``/proc/self/status``, read by the child at the end). Not the child's
+``os.wait4`` rusage: Linux carries the high-water mark of the memory a process replaced by
+``exec`` into its ``ru_maxrss``, and ``subprocess`` starts the child from the parent's memory
+(``vfork``), so every child after a large data set (whose truth the parent has read) would
+report at least the parent's peak. Elsewhere than Linux the rusage is all there is.
 Precision, recall and F1 are pairwise over the clusters (for FEBRL4 only pairs across the two
 files count); B-cubed precision and recall average, per record, the share of its predicted
 cluster that is truly its person and the share of its person found in its cluster; "largest"
@@ -256,13 +260,25 @@ def run_recordlinkage(path: Path, linkage: bool) -> np.ndarray:
 TOOLS = {"enlist": run_enlist, "splink": run_splink, "recordlinkage": run_recordlinkage}
 
 
+def own_peak_mib() -> float | None:
+    """This process's high-water resident size since its ``exec`` (Linux), else None."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return None
+
+
 def worker(tool: str, name: str, out: Path) -> None:
     path = dataset_path(name)
     start = time.perf_counter()
     labels = TOOLS[tool](path, linkage=name == "febrl4")
     seconds = time.perf_counter() - start
     np.save(out, np.asarray(labels, dtype=np.int64))
-    print(json.dumps({"seconds": seconds}))
+    print(json.dumps({"seconds": seconds, "peak_mib": own_peak_mib()}))
 
 
 def measure(tool: str, name: str) -> dict:
@@ -279,7 +295,9 @@ def measure(tool: str, name: str) -> dict:
             output, errors = stdout.read(), err.read().strip()
         if proc.returncode != 0:
             return {"error": errors.splitlines()[-1] if errors else "failed"}
-        seconds = json.loads(output.strip().splitlines()[-1])["seconds"]
+        reported = json.loads(output.strip().splitlines()[-1])
+        seconds = reported["seconds"]
+        peak_mib = reported["peak_mib"] or usage.ru_maxrss / 1024
         labels = np.load(out)
     truth, source = read_truth(dataset_path(name))
     precision, recall, f1 = pairwise_scores(labels, truth, source, linkage=name == "febrl4")
@@ -291,7 +309,7 @@ def measure(tool: str, name: str) -> dict:
         "largest": int(np.bincount(np.unique(labels, return_inverse=True)[1].ravel()).max()),
         "largest_true": int(np.bincount(truth).max()),
         "seconds": seconds,
-        "peak_mib": usage.ru_maxrss / 1024,
+        "peak_mib": peak_mib,
         "precision": precision,
         "recall": recall,
         "f1": f1,

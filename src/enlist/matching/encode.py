@@ -250,10 +250,10 @@ def encode_columns(
     vocab = vocab or Vocabularies()
     with no_cyclic_gc():
         if parallel:
-            contacts, vocab.passports, vocab.emails, vocab.phones = _contacts_in_parallel(full)
+            contacts, people = _contacts_in_parallel(full, vocab)
         else:
             contacts = _encode_contacts(full, vocab)
-        people = _encode_people(full, vocab)
+            people = _encode_people(full, vocab)
     return Encoded(ids=ids, vocab=vocab, **people, **contacts)
 
 
@@ -271,17 +271,24 @@ _INPUT_FIELDS = (
 
 
 def _contacts_in_parallel(
-    columns: dict[str, Sequence[str]],
-) -> tuple[dict[str, np.ndarray], Vocab, Vocab, Vocab]:
+    columns: dict[str, Sequence[str]], vocab: Vocabularies
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Contacts encoded in a forked process while this one encodes names and dates into
+    ``vocab``, which then receives the child's contact vocabularies: (contacts, people)."""
     global _FORK_INPUT
     _FORK_INPUT = columns  # inherited by the forked worker, never pickled
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            arrays, passports, emails, phones = pool.submit(_contacts_in_child).result()
+            contacts_done = pool.submit(_contacts_in_child)  # the fork happens here
+            people = _encode_people(columns, vocab)
+            contacts, passports, emails, phones = contacts_done.result()
     finally:
         _FORK_INPUT = {}
-    return arrays, Vocab.of(passports), Vocab.of(emails), Vocab.of(phones)
+    vocab.passports, vocab.emails, vocab.phones = (
+        Vocab.of(passports), Vocab.of(emails), Vocab.of(phones)
+    )  # fmt: skip
+    return contacts, people
 
 
 def _contacts_in_child() -> tuple[dict[str, np.ndarray], list[str], list[str], list[str]]:
