@@ -28,7 +28,8 @@ class Country(models.Model):
         default=AdvisoryStatus.UNKNOWN,
     )
     advisory_text = models.TextField(
-        help_text="Shown to applicants of this nationality before they submit."
+        _("advisory text"),
+        help_text=_("Shown to applicants of this nationality before they submit."),
     )
     advisory_updated_at = models.DateTimeField(_("advisory updated"), auto_now=True)
 
@@ -38,7 +39,9 @@ class Country(models.Model):
         verbose_name_plural = _("countries")
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
+        from enlist.missions.names import country_name  # names reads these models
+
+        return f"{country_name(self)} ({self.code})"
 
 
 class MissionKind(models.TextChoices):
@@ -49,9 +52,14 @@ class MissionKind(models.TextChoices):
 class Mission(models.Model):
     """An embassy or consulate that receives volunteers; staff of mission roles belong to one."""
 
-    code = models.SlugField(_("code"), max_length=40, unique=True, help_text="e.g. lt-vilnius")
+    code = models.SlugField(_("code"), max_length=40, unique=True, help_text=_("e.g. lt-vilnius"))
     name = models.CharField(
-        _("name"), max_length=150, help_text="e.g. Embassy of Ukraine in Lithuania"
+        _("name"),
+        max_length=150,
+        help_text=_(
+            "In English: the other languages build the name from the kind of mission and "
+            "its country or city"
+        ),
     )
     kind = models.CharField(
         _("kind"), max_length=12, choices=MissionKind.choices, default=MissionKind.EMBASSY
@@ -61,9 +69,11 @@ class Mission(models.Model):
     )
     city = models.CharField(_("city"), max_length=100)
     timezone = models.CharField(
-        _("time zone"), max_length=64, help_text="IANA name, e.g. Europe/Vilnius"
+        _("time zone"), max_length=64, help_text=_("IANA name, e.g. Europe/Vilnius")
     )
-    languages = models.JSONField(default=list, help_text='ISO 639-1 codes, e.g. ["lt", "en"]')
+    languages = models.JSONField(
+        _("languages"), default=list, help_text=_('ISO 639-1 codes, e.g. ["lt", "en"]')
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -72,4 +82,6 @@ class Mission(models.Model):
         verbose_name_plural = _("missions")
 
     def __str__(self) -> str:
-        return self.name
+        from enlist.missions.names import mission_name  # names reads these models
+
+        return mission_name(self)
