@@ -69,10 +69,7 @@ class InterviewSettings(models.Model):
         ]
 
     def __str__(self) -> str:
-        from enlist.missions.names import mission_name  # names sits above the models
-
-        mission = mission_name(self.mission)
-        return gettext("interview settings of %(mission)s") % {"mission": mission}
+        return gettext("interview settings of %(mission)s") % {"mission": self.mission}
 
     @property
     def modes(self) -> tuple[str, ...]:

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from enlist.missions.models import Country, Mission
-from enlist.missions.names import city_name, country_name, mission_name
+from enlist.missions.names import country_name, mission_name
+from enlist.missions.place_names import city_name
 
 
 @admin.register(Country)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import translation
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
+
+from enlist.missions.place_names import city_name, country_name_from_code
 
 
 class AdvisoryStatus(models.TextChoices):
@@ -39,9 +43,7 @@ class Country(models.Model):
         verbose_name_plural = _("countries")
 
     def __str__(self) -> str:
-        from enlist.missions.names import country_name  # names reads these models
-
-        return f"{country_name(self)} ({self.code})"
+        return f"{country_name_from_code(self.code, stored=self.name)} ({self.code})"
 
 
 class MissionKind(models.TextChoices):
@@ -82,6 +84,22 @@ class Mission(models.Model):
         verbose_name_plural = _("missions")
 
     def __str__(self) -> str:
-        from enlist.missions.names import mission_name  # names reads these models
+        return self.name_in()
 
-        return mission_name(self)
+    def name_in(self, language: str | None = None) -> str:
+        """The mission's name in `language` (default: the active one). The stored name is the
+        English one; elsewhere the name is built from the kind of mission and its country (an
+        embassy) or city (a consulate), each in that language, so a mission added later reads
+        right without a new translation."""
+        language = (language or get_language() or "en").split("-")[0]
+        if language == "en":
+            return self.name
+        with translation.override(language):
+            if self.kind == MissionKind.CONSULATE:
+                pattern = pgettext("mission name", "Consulate General of Ukraine in %(city)s")
+            else:
+                pattern = pgettext("mission name", "Embassy of Ukraine in %(country)s")
+            return pattern % {
+                "country": country_name_from_code(self.country_id, language),
+                "city": city_name(self.city, language),
+            }
