@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from enlist.missions.names import language_name
+from enlist.missions.place_names import language_name
 from enlist.missions.templatetags.missions_labels import language_names
 
 

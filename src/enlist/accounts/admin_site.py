@@ -21,8 +21,9 @@ from django.utils.translation import gettext_noop
 from enlist.accounts.middleware import is_verified
 
 # The admin's own words that Django's and django-axes's Ukrainian catalogs do not translate
-# (the index's column headers, axes's model names). Marked here so that makemessages keeps
-# them in our catalogs, which come before the packages' (LOCALE_PATHS).
+# (the index's column headers, axes's model names, a staff user's email field). Marked here
+# so that makemessages keeps them in our catalogs, which come before the packages'
+# (LOCALE_PATHS).
 PACKAGE_MESSAGES_UNTRANSLATED = (
     gettext_noop("Model name"),
     gettext_noop("Add link"),
@@ -33,6 +34,31 @@ PACKAGE_MESSAGES_UNTRANSLATED = (
     gettext_noop("access failures"),
     gettext_noop("access log"),
     gettext_noop("access logs"),
+    # django-axes's columns, fields, filters and sections (its rows' names are English
+    # f-strings, out of any catalog's reach).
+    gettext_noop("User Agent"),
+    gettext_noop("IP Address"),
+    gettext_noop("Username"),
+    gettext_noop("HTTP Accept"),
+    gettext_noop("Path"),
+    gettext_noop("Attempt Time"),
+    gettext_noop("Access lock out"),
+    gettext_noop("GET Data"),
+    gettext_noop("POST Data"),
+    gettext_noop("Failed Logins"),
+    gettext_noop("Access Attempt"),
+    gettext_noop("Expires At"),
+    gettext_noop("The time when access attempt expires and is no longer valid."),
+    gettext_noop("Logout Time"),
+    gettext_noop("Session key hash (sha256)"),
+    gettext_noop("Locked Out"),
+    gettext_noop("Form Data"),
+    gettext_noop("Meta Data"),
+    gettext_noop("Clean up expired attempts"),
+    gettext_noop("Not set"),
+    gettext_noop("Attempt Remaining"),
+    # Django's Ukrainian for it keeps the English word ("email адреса").
+    gettext_noop("email address"),
 )
 
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin
 from django_otp.oath import TOTP
@@ -44,10 +45,11 @@ class StaffUser(AbstractUser):
         verbose_name=_("mission"),
     )
     language = models.CharField(
+        _("language"),
         max_length=8,
         choices=settings.LANGUAGES,
         default=staff_language_default,
-        help_text="The language of the emails Enlist sends to this account.",
+        help_text=_("The language of the emails Enlist sends to this account."),
     )
 
     class Meta:
@@ -90,7 +92,7 @@ class ApiToken(models.Model):
         related_name="api_tokens",
         verbose_name=_("staff user"),
     )
-    digest = models.CharField(max_length=64, unique=True)
+    digest = models.CharField(_("digest (SHA-256)"), max_length=64, unique=True)
     label = models.CharField(_("label"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created on"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
@@ -101,7 +103,7 @@ class ApiToken(models.Model):
         verbose_name_plural = _("API tokens")
 
     def __str__(self) -> str:
-        return f"token #{self.pk} of {self.user}"
+        return gettext("token #%(id)s of %(user)s") % {"id": self.pk, "user": self.user}
 
     @staticmethod
     def generate() -> str:
@@ -177,17 +179,17 @@ class Passkey(Device):
     # Device's own two fields as django-otp declares them, with the names the admin shows.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        help_text="The user that this device belongs to.",
+        help_text=_("The staff user this passkey belongs to."),
         on_delete=models.CASCADE,
         verbose_name=_("staff user"),
     )
     name = models.CharField(
-        _("name"), max_length=64, help_text="The human-readable name of this device."
+        _("name"), max_length=64, help_text=_("The name its owner gave this passkey.")
     )
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     credential_id = models.BinaryField(max_length=1023)
     public_key = models.BinaryField()
-    sign_count = models.PositiveBigIntegerField(default=0)
+    sign_count = models.PositiveBigIntegerField(_("signature counter"), default=0)
     transports = models.JSONField(default=list, blank=True)
     aaguid = models.CharField(max_length=36, blank=True)
     created_at = models.DateTimeField(_("created on"), default=timezone.now)

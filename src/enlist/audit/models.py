@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from enlist.audit.chain import GENESIS, Entry
@@ -228,6 +229,7 @@ class ViewAlert(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        verbose_name=_("cleared by"),
     )
 
     class Meta:
@@ -245,4 +247,8 @@ class ViewAlert(models.Model):
         indexes = [models.Index(fields=["user", "level", "cleared_at"], name="view_alert_open")]
 
     def __str__(self) -> str:
-        return f"{self.level} alert for {self.user_id} at {self.hour:%Y-%m-%d %H}h"
+        # By its number and level: the user's name is the list's column, not the row's name.
+        return gettext("case-view alert #%(id)s (%(level)s)") % {
+            "id": self.pk,
+            "level": self.get_level_display(),
+        }

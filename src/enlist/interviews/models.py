@@ -15,6 +15,9 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.formats import date_format, time_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from enlist.vault.fields import EncryptedField, KeyBinding
@@ -47,7 +50,9 @@ class InterviewSettings(models.Model):
     in_person = models.BooleanField(_("in person"), default=True)
     video = models.BooleanField(_("video"), default=True)
     horizon_days = models.PositiveSmallIntegerField(
-        default=DEFAULT_HORIZON_DAYS, help_text="How far ahead the scheduler books."
+        _("booking horizon (days)"),
+        default=DEFAULT_HORIZON_DAYS,
+        help_text=_("How far ahead the scheduler books."),
     )
 
     class Meta:
@@ -64,7 +69,7 @@ class InterviewSettings(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"interview settings of {self.mission_id}"
+        return gettext("interview settings of %(mission)s") % {"mission": self.mission}
 
     @property
     def modes(self) -> tuple[str, ...]:
@@ -82,10 +87,10 @@ class Venue(models.Model):
         related_name="venues",
         verbose_name=_("mission"),
     )
-    name = models.CharField(_("name"), max_length=100, help_text="e.g. Room 2, or Video link A")
+    name = models.CharField(_("name"), max_length=100, help_text=_("e.g. Room 2, or Video link A"))
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
     # Not personal, but whoever has it can join: never logged, never in an audit detail.
-    url = models.URLField(blank=True, max_length=500)
+    url = models.URLField(_("video link"), blank=True, max_length=500)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -110,8 +115,10 @@ class Interpreter(models.Model):
         verbose_name=_("mission"),
     )
     name = models.CharField(_("full name"), max_length=150)
-    email = models.EmailField(blank=True)
-    languages = models.JSONField(default=list, help_text='ISO 639-1 codes, e.g. ["ar", "fr"]')
+    email = models.EmailField(_("email"), blank=True)
+    languages = models.JSONField(
+        _("languages"), default=list, help_text=_('ISO 639-1 codes, e.g. ["ar", "fr"]')
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -132,14 +139,16 @@ class PanelProfile(models.Model):
         related_name="panel_profile",
         verbose_name=_("panel member"),
     )
-    languages = models.JSONField(default=list)
+    languages = models.JSONField(
+        _("languages"), default=list, help_text=_('ISO 639-1 codes, e.g. ["uk", "en"]')
+    )
 
     class Meta:
         verbose_name = _("panel member's languages")
         verbose_name_plural = _("panel members' languages")
 
     def __str__(self) -> str:
-        return f"panel profile of {self.staff_id}"
+        return gettext("languages of panel member #%(staff)s") % {"staff": self.staff_id}
 
 
 def _one_owner() -> models.Q:
@@ -170,7 +179,7 @@ class WeeklyHours(models.Model):
         related_name="weekly_hours",
         verbose_name=_("interpreter"),
     )
-    weekday = models.PositiveSmallIntegerField(_("weekday"), help_text="0 Monday … 6 Sunday")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), help_text=_("0 Monday … 6 Sunday"))
     start = models.TimeField(_("from"))
     end = models.TimeField(_("until"))
 
@@ -189,7 +198,7 @@ class WeeklyHours(models.Model):
         indexes = [models.Index(fields=["mission"], name="weeklyhours_mission")]
 
     def __str__(self) -> str:
-        return f"weekday {self.weekday} {self.start}–{self.end}"
+        return f"{WEEKDAYS[self.weekday]} {time_format(self.start)}–{time_format(self.end)}"
 
 
 class ExceptionKind(models.TextChoices):
@@ -242,7 +251,10 @@ class AvailabilityException(models.Model):
         indexes = [models.Index(fields=["mission", "date"], name="exception_mission_date")]
 
     def __str__(self) -> str:
-        return f"{self.kind} on {self.date}"
+        return gettext("%(kind)s on %(date)s") % {
+            "kind": self.get_kind_display(),
+            "date": date_format(self.date),
+        }
 
 
 class ApplicantConstraint(models.Model):

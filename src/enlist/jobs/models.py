@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
 class JobStatus(models.TextChoices):
-    PENDING = "pending", "pending"
-    RUNNING = "running", "running"
-    DONE = "done", "done"
-    DEAD = "dead", "dead"
+    PENDING = "pending", _("pending")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    DEAD = "dead", _("failed")
 
 
 class Job(models.Model):
@@ -28,18 +29,22 @@ class Job(models.Model):
     """
 
     kind = models.CharField(_("kind"), max_length=100)
-    payload = models.JSONField(default=dict)
-    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
-    run_after = models.DateTimeField()
+    payload = models.JSONField(_("payload"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING
+    )
+    run_after = models.DateTimeField(_("not before"))
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     max_attempts = models.PositiveIntegerField(_("attempts allowed"))
     # Set only while running: the worker that holds it and until when; a claim token so a
     # worker whose lease ran out cannot mark a job another worker now holds.
-    leased_until = models.DateTimeField(null=True, blank=True)
-    claim = models.CharField(max_length=32, blank=True, default="")
-    worker = models.CharField(max_length=100, blank=True, default="")
+    leased_until = models.DateTimeField(_("leased until"), null=True, blank=True)
+    claim = models.CharField(_("claim token"), max_length=32, blank=True, default="")
+    worker = models.CharField(_("worker"), max_length=100, blank=True, default="")
     # At most one job per key, ever (periodic slots, "once per event" jobs).
-    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    dedupe_key = models.CharField(
+        _("once-only key"), max_length=200, null=True, blank=True, unique=True
+    )
     last_error = models.CharField(_("last error"), max_length=300, blank=True, default="")
     created_at = models.DateTimeField(_("created on"))
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -57,7 +62,7 @@ class Job(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} #{self.pk}"
+        return gettext("job %(kind)s #%(id)s") % {"kind": self.kind, "id": self.pk}
 
 
 class DeadJob(Job):

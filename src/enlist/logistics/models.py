@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from enlist.vault.fields import EncryptedField, KeyBinding
@@ -22,17 +23,28 @@ from enlist.vault.fields import EncryptedField, KeyBinding
 class Unit(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     code = models.SlugField(_("code"), max_length=60, unique=True)
-    languages = models.JSONField(default=list, help_text='ISO 639-1 codes, e.g. ["be", "ru"]')
+    languages = models.JSONField(
+        _("languages"), default=list, help_text=_('ISO 639-1 codes, e.g. ["be", "ru"]')
+    )
     nationalities = models.JSONField(
-        default=list, blank=True, help_text='ISO 3166-1 codes it recruits from, e.g. ["BY"]'
+        _("nationalities"),
+        default=list,
+        blank=True,
+        help_text=_('ISO 3166-1 codes it recruits from, e.g. ["BY"]'),
     )
     specialties = models.JSONField(
-        default=list, blank=True, help_text='Military specialties it wants, e.g. ["sniper"]'
+        _("specialties"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "The military specialties it wants, by their codes in the legion's list (the "
+            "English names in lower case)"
+        ),
     )
     capacity = models.PositiveIntegerField(
-        _("capacity"), help_text="How many volunteers it can take in."
+        _("capacity"), help_text=_("How many volunteers it can take in.")
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -41,7 +53,7 @@ class Unit(models.Model):
         verbose_name_plural = _("units")
 
     def __str__(self) -> str:
-        return self.name
+        return gettext(self.name)  # a seeded unit's English name is a catalog message
 
 
 class UnitPreference(models.Model):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from enlist.cases.labels import specialty_label
 from enlist.logistics.assignment import ScorePart, Suggestion, UnitScore
-from enlist.missions.names import country_name_from_code, language_name
+from enlist.missions.place_names import country_name_from_code, language_name
 
 
 def part_text(part: ScorePart) -> str:

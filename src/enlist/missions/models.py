@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import translation
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
+
+from enlist.missions.place_names import city_name, country_name_from_code
 
 
 class AdvisoryStatus(models.TextChoices):
@@ -28,7 +32,8 @@ class Country(models.Model):
         default=AdvisoryStatus.UNKNOWN,
     )
     advisory_text = models.TextField(
-        help_text="Shown to applicants of this nationality before they submit."
+        _("advisory text"),
+        help_text=_("Shown to applicants of this nationality before they submit."),
     )
     advisory_updated_at = models.DateTimeField(_("advisory updated"), auto_now=True)
 
@@ -38,7 +43,7 @@ class Country(models.Model):
         verbose_name_plural = _("countries")
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
+        return f"{country_name_from_code(self.code, stored=self.name)} ({self.code})"
 
 
 class MissionKind(models.TextChoices):
@@ -49,9 +54,14 @@ class MissionKind(models.TextChoices):
 class Mission(models.Model):
     """An embassy or consulate that receives volunteers; staff of mission roles belong to one."""
 
-    code = models.SlugField(_("code"), max_length=40, unique=True, help_text="e.g. lt-vilnius")
+    code = models.SlugField(_("code"), max_length=40, unique=True, help_text=_("e.g. lt-vilnius"))
     name = models.CharField(
-        _("name"), max_length=150, help_text="e.g. Embassy of Ukraine in Lithuania"
+        _("name"),
+        max_length=150,
+        help_text=_(
+            "In English: the other languages build the name from the kind of mission and "
+            "its country or city"
+        ),
     )
     kind = models.CharField(
         _("kind"), max_length=12, choices=MissionKind.choices, default=MissionKind.EMBASSY
@@ -61,9 +71,11 @@ class Mission(models.Model):
     )
     city = models.CharField(_("city"), max_length=100)
     timezone = models.CharField(
-        _("time zone"), max_length=64, help_text="IANA name, e.g. Europe/Vilnius"
+        _("time zone"), max_length=64, help_text=_("IANA name, e.g. Europe/Vilnius")
     )
-    languages = models.JSONField(default=list, help_text='ISO 639-1 codes, e.g. ["lt", "en"]')
+    languages = models.JSONField(
+        _("languages"), default=list, help_text=_('ISO 639-1 codes, e.g. ["lt", "en"]')
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -72,4 +84,22 @@ class Mission(models.Model):
         verbose_name_plural = _("missions")
 
     def __str__(self) -> str:
-        return self.name
+        return self.name_in()
+
+    def name_in(self, language: str | None = None) -> str:
+        """The mission's name in `language` (default: the active one). The stored name is the
+        English one; elsewhere the name is built from the kind of mission and its country (an
+        embassy) or city (a consulate), each in that language, so a mission added later reads
+        right without a new translation."""
+        language = (language or get_language() or "en").split("-")[0]
+        if language == "en":
+            return self.name
+        with translation.override(language):
+            if self.kind == MissionKind.CONSULATE:
+                pattern = pgettext("mission name", "Consulate General of Ukraine in %(city)s")
+            else:
+                pattern = pgettext("mission name", "Embassy of Ukraine in %(country)s")
+            return pattern % {
+                "country": country_name_from_code(self.country_id, language),
+                "city": city_name(self.city, language),
+            }

@@ -4,50 +4,21 @@ see docs/adr/0022-translated-reference-data.md)."""
 
 from __future__ import annotations
 
-import functools
-import gettext as gnu_gettext
-
-import pycountry
 from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import (
     get_language,
     gettext,
-    pgettext,
     pgettext_lazy,
 )
 
-from enlist.missions.models import Country, Mission, MissionKind
-
-
-@functools.cache
-def _catalog(language: str, domain: str = "iso3166-1") -> gnu_gettext.NullTranslations:
-    """pycountry's translations of the ISO names: countries (3166-1), languages (639-3)."""
-    return gnu_gettext.translation(
-        domain, pycountry.LOCALES_DIR, languages=[language], fallback=True
-    )
+from enlist.missions.models import Country, Mission
+from enlist.missions.place_names import country_name_from_code
 
 
 def country_name(country: Country, language: str | None = None) -> str:
     """The country's name in `language` (default: the active one), else its stored name."""
     return country_name_from_code(country.code, language, stored=country.name)
-
-
-def country_name_from_code(code: str, language: str | None = None, *, stored: str = "") -> str:
-    """A country's name from its ISO code alone (no database read: lists of cases show
-    nationalities this way); `stored` is the English name to prefer when it is known."""
-    language = (language or get_language() or "en").split("-")[0]
-    entry = pycountry.countries.get(alpha_2=(code or "").upper())
-    if entry is None:
-        return stored or code
-    # The common name first ("Taiwan", not the ISO "Taiwan, Province of China").
-    english = getattr(entry, "common_name", None) or entry.name
-    if language == "en":
-        return stored or english
-    for msgid in (getattr(entry, "common_name", None), entry.name):
-        if msgid and (translated := _catalog(language).gettext(msgid)) != msgid:
-            return translated
-    return stored or english
 
 
 def country_choices(
@@ -60,29 +31,8 @@ def country_choices(
 
 
 def mission_name(mission: Mission, language: str | None = None) -> str:
-    """The mission's name in `language` (default: the active one). The stored name is the
-    English one; elsewhere the name is built from the kind of mission and its country (an
-    embassy) or city (a consulate), each in that language, so a mission added later reads
-    right without a new translation."""
-    language = (language or get_language() or "en").split("-")[0]
-    if language == "en":
-        return mission.name
-    with translation.override(language):
-        if mission.kind == MissionKind.CONSULATE:
-            pattern = pgettext("mission name", "Consulate General of Ukraine in %(city)s")
-        else:
-            pattern = pgettext("mission name", "Embassy of Ukraine in %(country)s")
-        return pattern % {
-            "country": country_name_from_code(mission.country_id, language),
-            "city": city_name(mission.city, language),
-        }
-
-
-def city_name(city: str, language: str | None = None) -> str:
-    """A mission's city in `language`, from the catalog (`CITY_NAMES`), else as stored."""
-    language = (language or get_language() or "en").split("-")[0]
-    with translation.override(language):
-        return pgettext("city", city)
+    """The mission's name in `language` (default: the active one): `Mission.name_in`."""
+    return mission.name_in(language)
 
 
 def advisory_text(country: Country, language: str | None = None) -> str:
@@ -134,17 +84,3 @@ def mission_choices(
         return [(m.code, f"{m.name} ({m.city})") for m in missions]
     names = [(m.code, mission_name(m, language)) for m in missions]
     return sorted(names, key=lambda pair: pair[1].casefold())
-
-
-def language_name(code: str, language: str | None = None) -> str:
-    """A language's name from its ISO 639 code (the two letters the applications store, or
-    three), in `language` (default: the active one): "ce" is "Chechen", "чеченська" in
-    Ukrainian. A code ISO does not know is shown as stored, never an error."""
-    language = (language or get_language() or "en").split("-")[0]
-    lookup = {"alpha_2": code} if len(code or "") == 2 else {"alpha_3": code or ""}
-    entry = pycountry.languages.get(**lookup)
-    if entry is None:
-        return code
-    if language == "en":
-        return str(entry.name)
-    return _catalog(language, "iso639-3").gettext(entry.name)

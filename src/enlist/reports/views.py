@@ -21,7 +21,8 @@ from enlist.audit.models import AuditAction
 from enlist.audit.services import audit_record
 from enlist.errors import InvalidInput
 from enlist.missions.models import Mission
-from enlist.missions.names import country_choices, country_name_from_code, mission_choices
+from enlist.missions.names import country_choices, mission_choices
+from enlist.missions.place_names import country_name_from_code
 from enlist.reports.dashboard import dashboard_sections
 from enlist.reports.export import sections_csv, sections_xlsx
 from enlist.reports.filters import report_filters

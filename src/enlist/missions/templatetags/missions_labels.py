@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from django import template
 
-from enlist.missions import names
+from enlist.missions import names, place_names
 from enlist.missions.models import Country, Mission
 
 register = template.Library()
@@ -30,7 +30,7 @@ def mission_code_name(code: str | None) -> str:
 
 @register.filter
 def city_name(city: str | None) -> str:
-    return names.city_name(city) if city else ""
+    return place_names.city_name(city) if city else ""
 
 
 @register.filter
@@ -39,15 +39,15 @@ def country_name(country: Country | str | None) -> str:
     if not country:
         return ""
     if isinstance(country, str):
-        return names.country_name_from_code(country)
+        return place_names.country_name_from_code(country)
     return names.country_name(country)
 
 
 @register.filter
 def language_names(codes: Iterable[str] | None) -> str:
-    return ", ".join(names.language_name(code) for code in codes or ())
+    return ", ".join(place_names.language_name(code) for code in codes or ())
 
 
 @register.filter
 def country_names(codes: Iterable[str] | None) -> str:
-    return ", ".join(names.country_name_from_code(code) for code in codes or ())
+    return ", ".join(place_names.country_name_from_code(code) for code in codes or ())
