@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from functools import partial
 from html.parser import HTMLParser
 
 import pytest
@@ -498,6 +499,16 @@ def _admin_names(model, model_admin) -> dict[str, str]:
     return {what: str(label) for what, label in names.items()}
 
 
+def _same_in_english_and_ukrainian(model, names) -> list[str]:
+    """Each of `names()` (what -> label) that reads the same in English and Ukrainian."""
+    with translation.override("en"):
+        english = names()
+    with translation.override("uk"):
+        ukrainian = names()
+    return [f"{model._meta.label} {what}: {english[what]}"
+            for what in english if ukrainian[what] == english[what]]  # fmt: skip
+
+
 def test_every_admin_name_of_ours_has_a_translation():
     """Each app and model of ours in the admin, and each column of their lists, is named in
     our catalogs: a name Django derives from a class or field is English in every language."""
@@ -505,12 +516,7 @@ def test_every_admin_name_of_ours_has_a_translation():
     for model in apps.get_models():
         if model._meta.app_config.name.startswith("enlist.") and admin.site.is_registered(model):
             model_admin = admin.site.get_model_admin(model)
-            with translation.override("en"):
-                english = _admin_names(model, model_admin)
-            with translation.override("uk"):
-                ukrainian = _admin_names(model, model_admin)
-            same += [f"{model._meta.label} {what}: {english[what]}"
-                     for what in english if ukrainian[what] == english[what]]  # fmt: skip
+            same += _same_in_english_and_ukrainian(model, partial(_admin_names, model, model_admin))
     assert same == []
 
 
@@ -610,12 +616,7 @@ def test_every_field_on_an_admin_page_of_ours_has_a_translated_label_and_help(
             for name in flatten_fieldsets(model_admin.get_fieldsets(request, row))
             if name != model._meta.pk.name
         ]
-        with translation.override("en"):
-            english = _form_names(model, shown)
-        with translation.override("uk"):
-            ukrainian = _form_names(model, shown)
-        same += [f"{model._meta.label} {what}: {english[what]}"
-                 for what in english if ukrainian[what] == english[what]]  # fmt: skip
+        same += _same_in_english_and_ukrainian(model, partial(_form_names, model, shown))
     assert same == []
 
 
