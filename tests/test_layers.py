@@ -1,9 +1,10 @@
 """The apps depend one way: the import graph of ``src/enlist``, read from the source.
 
 Every ``import enlist…`` counts, inside functions too; only imports under ``if TYPE_CHECKING:``
-are left out (they never run). Two checks:
+are left out (they never run). Three checks:
 
 - no cycle between modules;
+- no cycle between apps (two apps of one layer may not import each other both ways);
 - no import against the layer order of ARCHITECTURE.md ("Layers"), with no exception: a lower
   app that must reach up defines a hook or a signal the upper app fills.
 """
@@ -167,6 +168,22 @@ def test_no_cycle_between_modules():
     assert cycles(import_graph()) == []
 
 
+def app_graph(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Which apps import which (an app's own modules and the package root left out)."""
+    apps: dict[str, set[str]] = defaultdict(set)
+    for module, targets in graph.items():
+        for target in targets:
+            importer, imported = app_of(module), app_of(target)
+            if importer != imported and "enlist" not in (importer, imported):
+                apps[importer].add(imported)
+    return apps
+
+
+def test_no_cycle_between_apps():
+    """Apps of one layer may import each other, but never both ways round."""
+    assert cycles(app_graph(import_graph())) == []
+
+
 def test_no_import_against_the_layer_order():
     upward = upward_imports(import_graph())
     assert upward == {}, "imports against the layer order (see ARCHITECTURE.md, Layers)"
@@ -181,6 +198,11 @@ def test_every_app_has_a_layer():
 def test_the_checks_catch_what_they_look_for():
     graph = {"enlist.a.x": {"enlist.b.y"}, "enlist.b.y": {"enlist.a.x"}, "enlist.c": set()}
     assert cycles(graph) == [["enlist.a.x", "enlist.b.y"]]
+    two_apps = {
+        "enlist.accounts.x": {"enlist.missions.y"},
+        "enlist.missions.z": {"enlist.accounts.w"},
+    }
+    assert cycles(app_graph(two_apps)) == [["accounts", "missions"]]
     assert upward_imports({"enlist.vault.x": {"enlist.cases.y"}}) == {
         ("vault", "cases"): ["enlist.vault.x -> enlist.cases.y"]
     }
