@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from enlist.audit.models import AuditEntry
 from enlist.cases.models import Application, StageChange
 from tests.conftest import sign_in
@@ -90,14 +92,38 @@ def test_a_malformed_selection_moves_nothing(client, clerk_vilnius, vilnius):
     case = ApplicationFactory(mission=vilnius)
     sign_in(client, clerk_vilnius)
 
-    empty = client.post(BULK, {"action": "move", "to": "screening"})
-    twice = client.post(BULK, {"action": "move", "to": "screening", "ids": [case.pk, case.pk]})
-    junk = client.post(BULK, {"action": "move", "to": "screening", "ids": [case.pk, "x"]})
-    unknown = client.post(BULK, {"action": "fly", "ids": [case.pk]})
+    selections = [
+        {"action": "move", "to": "screening"},
+        {"action": "move", "to": "screening", "ids": [case.pk, case.pk]},
+        {"action": "move", "to": "screening", "ids": [case.pk, "x"]},
+        {"action": "fly", "ids": [case.pk]},
+    ]
+    responses, shown = [], []
+    for data in selections:  # each refusal read before the next is made
+        responses.append(client.post(BULK, data))
+        shown.append(_flash(client, responses[-1]))
 
-    assert [r.status_code for r in (empty, twice, junk, unknown)] == [302] * 4
+    assert [r.status_code for r in responses] == [302] * 4
     assert _stage(case) == "submitted"
     assert not StageChange.objects.filter(application=case, to_stage="screening").exists()
+    assert shown[:3] == ["Select between 1 and 500 cases, each once."] * 3
+    assert shown[3] == "Choose move, hold or send to scheduling."
+
+
+def test_a_refused_selection_is_told_in_the_readers_language(client, clerk_vilnius, vilnius):
+    sign_in(client, clerk_vilnius)
+    response = client.post(
+        BULK, {"action": "move", "to": "screening"}, headers={"accept-language": "uk"}
+    )
+    shown = _flash(client, response, language="uk")
+    assert shown and "Select" not in shown and "case ids" not in shown
+
+
+def _flash(client, response, *, language: str = "en") -> str:
+    """The message the list shows after a refused bulk action."""
+    page = client.get(response.url, headers={"accept-language": language}).content.decode()
+    found = re.search(r'<ul class="messages"><li class="error">(.*?)</li>', page, re.S)
+    return found.group(1).strip() if found else ""
 
 
 def test_roles_without_cases_get_the_403_page(client, auditor, vilnius_case):

@@ -23,7 +23,13 @@ from enlist.accounts.roles import CONTACT_ROLES, DOCUMENT_ROLES, NO_CASE_ROLES
 from enlist.accounts.step_up import step_up_redirect
 from enlist.audit.services import audit_cases_shown
 from enlist.cases.access import access_application, application_to_read
-from enlist.cases.bulk import BulkAction, applications_bulk_transition, bulk_target, case_ids_read
+from enlist.cases.bulk import (
+    BULK_MAX,
+    BulkAction,
+    applications_bulk_transition,
+    bulk_target,
+    case_ids_read,
+)
 from enlist.cases.gate import grant_open, needs_reason
 from enlist.cases.labels import stage_label
 from enlist.cases.models import Application, DocumentKind, Verification
@@ -261,6 +267,18 @@ def case_filter_save(request: StaffRequest) -> HttpResponse:
     return redirect(f"{reverse('case-list')}?{query}" if query else reverse("case-list"))
 
 
+def _bulk_refusal(exc: InvalidInput) -> str:
+    """A refused selection in the reader's words, one sentence per field it names (the
+    refusals of ``cases/bulk.py`` are the API's English)."""
+    texts = {
+        "ids": _("Select between 1 and %(max)s cases, each once.") % {"max": BULK_MAX},
+        "action": _("Choose move, hold or send to scheduling."),
+        "to": _("Choose the stage to move the cases to."),
+    }
+    fields = dict.fromkeys((error.field or "").split("[")[0] for error in exc.errors)
+    return " ".join(texts.get(field, exc.messages) for field in fields)
+
+
 @login_required
 @require_POST
 def case_bulk(request: StaffRequest) -> HttpResponse:
@@ -272,7 +290,7 @@ def case_bulk(request: StaffRequest) -> HttpResponse:
         ids = case_ids_read([value for value in request.POST.getlist("ids") if value])
         target = bulk_target(request.POST.get("action", ""), request.POST.get("to", ""))
     except InvalidInput as exc:
-        messages.error(request, exc.messages)
+        messages.error(request, _bulk_refusal(exc))
         return redirect("case-list")
     outcomes = applications_bulk_transition(
         actor=request.user, ids=ids, to=target, reason=request.POST.get("reason", "")
